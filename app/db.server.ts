@@ -1,0 +1,167 @@
+// The one database handle of the process. PostgreSQL everywhere: a server when DATABASE_URL is a
+// postgresql:// URL, otherwise PGlite in-process on a data directory (see docs/decisions/001).
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { forgetSingleton, singleton } from "./utils/singleton.server";
+
+/** Raw SQL access for the migration runner and the few statements Prisma cannot express. */
+export interface SqlRunner {
+  /** Runs a script of several statements with no parameters. */
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** PGlite only: the whole database as a tar, to start other in-memory databases from (tests). */
+  dump?(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseConfig {
+  /** postgresql://… for a server; absent for the embedded database. */
+  url?: string;
+  /** PGlite data directory, or "memory://" for an in-memory database. */
+  dataDir?: string;
+  /** A PGlite dump (tar) to start an in-memory database from: how tests get a migrated database fast. */
+  loadDumpFrom?: string;
+}
+
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { url };
+  return {
+    dataDir: env.PGLITE_DATA_DIR ?? path.join(process.cwd(), "data", "pglite"),
+    loadDumpFrom: env.PGLITE_LOAD_DUMP,
+  };
+}
+
+export function openDatabase(config: DatabaseConfig): Database {
+  // Prisma's schema requires a datasource URL even though the driver adapter does the connecting.
+  process.env.PRISMA_DATASOURCE_URL ??= config.url ?? "postgresql://embedded/cluebridge";
+  return config.url ? openServer(config.url) : openEmbedded(config);
+}
+
+function openServer(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    sql: {
+      async exec(sql) {
+        await pool.query(sql);
+      },
+      async query<T>(sql: string, params: unknown[] = []) {
+        return (await pool.query(sql, params)).rows as T[];
+      },
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function openEmbedded(config: DatabaseConfig): Database {
+  const dataDir = config.dataDir ?? "memory://";
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    takeDataDirLock(dataDir);
+  }
+  const loadDataDir = config.loadDumpFrom ? new Blob([fs.readFileSync(config.loadDumpFrom)]) : undefined;
+  const client = new PGlite({ dataDir, extensions: { pg_trgm }, loadDataDir });
+  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils; the runtime contract matches.
+  const adapter = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    sql: {
+      async exec(sql) {
+        await client.exec(sql);
+      },
+      async query<T>(sql: string, params: unknown[] = []) {
+        return (await client.query<T>(sql, params)).rows;
+      },
+    },
+    async dump() {
+      return client.dumpDataDir("none");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+      if (!inMemory) releaseDataDirLock(dataDir);
+    },
+  };
+}
+
+// PGlite is one process's database: a second process opening the same directory would corrupt it.
+function lockPath(dataDir: string) {
+  return path.join(dataDir, "..", `${path.basename(dataDir)}.lock`);
+}
+
+function takeDataDirLock(dataDir: string) {
+  const file = lockPath(dataDir);
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+    return;
+  } catch {
+    const holder = Number(fs.readFileSync(file, "utf8"));
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new Error(
+        `The embedded database at ${dataDir} is in use by process ${holder}. Stop the server first, or use a PostgreSQL server (DATABASE_URL).`,
+      );
+    }
+    fs.writeFileSync(file, String(process.pid));
+  }
+}
+
+function releaseDataDirLock(dataDir: string) {
+  const file = lockPath(dataDir);
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === String(process.pid)) fs.unlinkSync(file);
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The process-wide database, opened on first use from the environment. */
+export function getDatabase(): Database {
+  return singleton("database", () => openDatabase(databaseConfigFromEnv()));
+}
+
+/** The Prisma client every model module uses. */
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const client = getDatabase().prisma;
+    const value = Reflect.get(client, property, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Closes the process-wide database (tests, shutdown) so the next getDatabase() opens afresh. */
+export async function closeDatabase() {
+  const store = globalThis as unknown as { __cluebridge?: Record<string, unknown> };
+  const db = store.__cluebridge?.database as Database | undefined;
+  if (!db) return;
+  forgetSingleton("database");
+  await db.close();
+}

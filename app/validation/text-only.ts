@@ -1,0 +1,896 @@
+/**
+ * Cluebridge is TEXT ONLY by construction: it never accepts, stores or relays
+ * imagery or media. Every text input (forms, JSON API bodies, socket events)
+ * passes through `checkTextOnly` (directly, via the zod helper `textOnly`, or
+ * via `findMediaInValue` for whole payloads).
+ *
+ * How it works
+ * ------------
+ * The input is looked at through several "views" so that disguises collapse
+ * into the plain form before any rule runs:
+ *
+ *  - text view:     NFKC-normalised (full-width "ｄａｔａ：" -> "data:") with
+ *                   invisible characters removed (zero-width space/joiners,
+ *                   U+2060, BOM, soft hyphen, bidi controls, variation
+ *                   selectors, Hangul fillers, braille blank ...). Case is kept
+ *                   because the base64 heuristics need it.
+ *  - decoded views: the text view after each round of decoding HTML entities
+ *                   (named, decimal, hex, with or without ";"), backslash
+ *                   escapes (\u003c, \u{3c}, \x3c, \/) and percent escapes
+ *                   (%3C, %u003C; double encoding unwinds over rounds).
+ *  - keyword views: text + decoded views with diacritics/combining marks
+ *                   removed ("<i\u0301mg" -> "<img"). Markup, data: and link
+ *                   rules run here, case-insensitively.
+ *  - link views:    keyword views with tab/CR/LF removed, because URL parsers
+ *                   drop those characters inside URLs.
+ *
+ * Whitespace inserted inside keywords ("da ta:", "<i m g", "d\na\nt\na:") is
+ * handled by matching the keyword letters with optional whitespace between
+ * them ("d\s*a\s*t\s*a"), while still requiring a word boundary before the
+ * keyword and an unmistakable continuation after it, so prose such as
+ * "Metadata: none", "data: see report" or "x < image width" passes.
+ *
+ * All regular expressions are written to run in linear (or small bounded)
+ * time: no nested unbounded quantifiers over overlapping character sets, and
+ * the heavier heuristics (hex and base64 runs) are plain loops.
+ */
+import type { ZodType } from "zod";
+
+// ---------------------------------------------------------------------------
+// Public types and messages
+// ---------------------------------------------------------------------------
+
+export type TextRefusalCode =
+  | "DATA_URI"
+  | "BASE64_BLOB"
+  | "HEX_BLOB"
+  | "BINARY"
+  | "MEDIA_MARKUP"
+  | "MEDIA_LINK";
+
+export type TextCheck = { ok: true } | { ok: false; code: TextRefusalCode; message: string };
+
+/** The analyst-facing message for each refusal: one clear sentence per code. */
+export const TEXT_ONLY_MESSAGES: Record<TextRefusalCode, string> = {
+  DATA_URI:
+    "Cluebridge is text-only: this field contains an embedded image or file (data: URI). Refer to media by its hash identifier instead.",
+  BASE64_BLOB:
+    "Cluebridge is text-only: this field contains a base64-encoded blob, which can carry an image or file. Refer to media by its hash identifier instead.",
+  HEX_BLOB:
+    "Cluebridge is text-only: this field contains a long hex or escaped-byte dump, which can carry an image or file; a single hash identifier is fine.",
+  BINARY:
+    "Cluebridge is text-only: this field contains binary data or control characters rather than text. Refer to media by its hash identifier instead.",
+  MEDIA_MARKUP:
+    "Cluebridge is text-only: this field contains markup that embeds media (such as <img>, <svg>, <video>, CSS url() or a Markdown image). Describe it in words or refer to it by its hash identifier instead.",
+  MEDIA_LINK:
+    "Cluebridge is text-only: this field links to a media or binary file (image, video, audio, PDF, archive, blob: or file: URL). Refer to media by its hash identifier instead.",
+};
+
+// ---------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------
+
+/**
+ * Checks one text value. Pure, synchronous and linear-ish in the input length.
+ * Rules are tried in a fixed order, so an input that breaks several rules gets
+ * the most specific code (e.g. `<img src="data:...">` -> DATA_URI).
+ */
+export function checkTextOnly(value: string): TextCheck {
+  // Defensive: JS callers may hand us non-strings; check what would be stored.
+  const raw = typeof value === "string" ? value : String(value);
+  if (raw.length === 0) return { ok: true };
+
+  if (hasRawBinary(raw)) return refusal("BINARY");
+
+  const views = buildViews(raw);
+  if (views.keyword.some(hasDataUri)) return refusal("DATA_URI");
+  if (views.keyword.some(hasMediaMarkup)) return refusal("MEDIA_MARKUP");
+  if (views.link.some(hasMediaLink)) return refusal("MEDIA_LINK");
+  if (views.text.some(hasHexBlob)) return refusal("HEX_BLOB");
+  if (views.text.some(hasBinarySignature) || views.decoded.some(hasDecodedControls)) {
+    return refusal("BINARY");
+  }
+  if (views.text.some(hasBase64Blob)) return refusal("BASE64_BLOB");
+  return { ok: true };
+}
+
+/**
+ * zod 4 helper: returns the same schema with a refinement that refuses media.
+ * `textOnly(z.string().trim().min(1).max(200))` -> a schema whose refusal is a
+ * "custom" zod issue carrying the code's message (and `params.textRefusal`,
+ * the TextRefusalCode) on that field's path. Also accepts optional/nullable
+ * string schemas; non-string outputs (undefined/null) are not checked.
+ */
+export function textOnly<T extends ZodType<string | null | undefined, unknown>>(schema: T): T {
+  return schema.superRefine((value, ctx) => {
+    if (typeof value !== "string") return;
+    const result = checkTextOnly(value);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.message, params: { textRefusal: result.code } });
+    }
+  });
+}
+
+/**
+ * Walks any JSON-like value (objects, arrays, Maps, Sets, nested) and returns
+ * the path of the first refused string, or null. Object keys are checked too
+ * (a refused key is reported at `[...path, key]`). Binary objects (Buffer,
+ * typed arrays, ArrayBuffer, DataView, Blob, and the JSON form of a Node
+ * Buffer `{ type: "Buffer", data: [...] }`) are refused as BINARY: Socket.IO
+ * would otherwise relay them as binary attachments. Iterative, so deeply
+ * nested payloads cannot overflow the stack; cycles are visited once.
+ */
+export function findMediaInValue(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; code: TextRefusalCode; message: string } | null {
+  type Frame = { value: unknown; path: (string | number)[]; isKey?: boolean };
+  const stack: Frame[] = [{ value, path }];
+  const seen = new WeakSet<object>();
+
+  while (stack.length > 0) {
+    const frame = stack.pop() as Frame;
+    const current = frame.value;
+
+    if (typeof current === "string") {
+      const result = checkTextOnly(current);
+      if (!result.ok) return { path: frame.path, code: result.code, message: result.message };
+      continue;
+    }
+    if (current === null || typeof current !== "object") continue; // numbers, booleans, undefined, functions...
+    if (isBinaryObject(current)) {
+      return { path: frame.path, code: "BINARY", message: TEXT_ONLY_MESSAGES.BINARY };
+    }
+    if (seen.has(current)) continue;
+    seen.add(current);
+
+    // Children are pushed in reverse so the walk reports the first offender in document order.
+    const children: Frame[] = [];
+    if (Array.isArray(current)) {
+      current.forEach((item, index) => children.push({ value: item, path: [...frame.path, index] }));
+    } else if (current instanceof Map) {
+      for (const [key, item] of current) {
+        const segment = typeof key === "number" ? key : String(key);
+        if (typeof key === "string") children.push({ value: key, path: [...frame.path, segment] });
+        children.push({ value: item, path: [...frame.path, segment] });
+      }
+    } else if (current instanceof Set) {
+      let index = 0;
+      for (const item of current) children.push({ value: item, path: [...frame.path, index++] });
+    } else {
+      for (const key of Object.keys(current)) {
+        const childPath = [...frame.path, key];
+        children.push({ value: key, path: childPath }); // the key itself
+        children.push({ value: (current as Record<string, unknown>)[key], path: childPath });
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Frame);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Shared helpers
+// ---------------------------------------------------------------------------
+
+function refusal(code: TextRefusalCode): TextCheck {
+  return { ok: false, code, message: TEXT_ONLY_MESSAGES[code] };
+}
+
+/** Escape a literal for use inside a RegExp (also valid in `u` mode). */
+function escapeRegExp(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** "data" -> "d\s*a\s*t\s*a": the keyword with whitespace allowed between its letters. */
+function spaced(word: string): string {
+  return Array.from(word, escapeRegExp).join("\\s*");
+}
+
+function isBinaryObject(value: object): boolean {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true; // Buffer, Uint8Array, DataView...
+  if (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) return true;
+  if (typeof Blob !== "undefined" && value instanceof Blob) return true; // includes File
+  const maybeBuffer = value as { type?: unknown; data?: unknown };
+  return maybeBuffer.type === "Buffer" && Array.isArray(maybeBuffer.data); // JSON.stringify(Buffer)
+}
+
+// ---------------------------------------------------------------------------
+// Views: normalisation and decoding
+// ---------------------------------------------------------------------------
+
+/**
+ * Characters that render as nothing (or as blank) and can be slipped inside a
+ * keyword: default-ignorables (ZWSP U+200B..U+200F, U+2060..U+206F, BOM,
+ * soft hyphen, combining grapheme joiner, variation selectors, Hangul
+ * fillers...), all format characters (bidi controls etc.) and the braille
+ * blank U+2800.
+ */
+const INVISIBLE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+const COMBINING_MARK_RE = /[\p{Mn}\p{Me}]/gu;
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const MAX_DECODE_ROUNDS = 6;
+
+interface Views {
+  /** Normalised view plus every decoded view; case and diacritics preserved. */
+  text: string[];
+  /** Only the decoded views (what escapes/entities turned into). */
+  decoded: string[];
+  /** For keyword rules: text views with diacritics removed. */
+  keyword: string[];
+  /** For link rules: keyword views with and without tab/CR/LF. */
+  link: string[];
+}
+
+function normaliseText(s: string): string {
+  return s.normalize("NFKC").replace(INVISIBLE_RE, "");
+}
+
+/** Remove diacritics so accents placed on keyword letters do not hide them. */
+function foldDiacritics(s: string): string {
+  if (!NON_ASCII_RE.test(s)) return s;
+  return s.normalize("NFKD").replace(COMBINING_MARK_RE, "").normalize("NFKC");
+}
+
+function buildViews(raw: string): Views {
+  const base = normaliseText(raw);
+  const decoded: string[] = [];
+  let current = base;
+  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+    const next = normaliseText(decodePercent(decodeBackslashEscapes(decodeHtmlEntities(current))));
+    if (next === current) break;
+    decoded.push(next);
+    current = next;
+  }
+  const text = [base, ...decoded];
+  const keyword = unique(text.map(foldDiacritics));
+  const link = unique([...keyword, ...keyword.map((v) => v.replace(/[\t\n\r]+/g, ""))]);
+  return { text, decoded, keyword, link };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * Named entities that matter for smuggling markup, URLs or invisible
+ * characters. Keys are lower case: browsers accept &LT; too, and keyword
+ * rules are case-insensitive anyway.
+ */
+const NAMED_ENTITIES: Record<string, string> = {
+  lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", colon: ":", semi: ";", comma: ",",
+  period: ".", sol: "/", bsol: "\\", lpar: "(", rpar: ")", lsqb: "[", lbrack: "[",
+  rsqb: "]", rbrack: "]", lcub: "{", lbrace: "{", rcub: "}", rbrace: "}", excl: "!",
+  equals: "=", num: "#", percnt: "%", quest: "?", commat: "@", dollar: "$", plus: "+",
+  ast: "*", midast: "*", hyphen: "-", dash: "-", lowbar: "_", underbar: "_", grave: "`",
+  hat: "^", verbar: "|", vert: "|", tab: "\t", newline: "\n", nbsp: "\u00a0",
+  ensp: "\u2002", emsp: "\u2003", thinsp: "\u2009", zwj: "\u200d", zwnj: "\u200c",
+  shy: "\u00ad", zerowidthspace: "\u200b", nobreak: "\u2060", lsaquo: "\u2039", rsaquo: "\u203a",
+};
+const LONGEST_ENTITY_NAME = Math.max(...Object.keys(NAMED_ENTITIES).map((k) => k.length));
+const ENTITY_RE = /&(?:#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,12}))|([a-zA-Z][a-zA-Z0-9]{0,31}));?/g;
+
+function decodeHtmlEntities(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(ENTITY_RE, (match: string, hex?: string, dec?: string, name?: string) => {
+    if (hex !== undefined || dec !== undefined) {
+      const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec as string, 10);
+      return isDecodableCodePoint(code) ? String.fromCodePoint(code) : match;
+    }
+    const lower = (name as string).toLowerCase();
+    const hasSemicolon = match.endsWith(";");
+    const exact = NAMED_ENTITIES[lower];
+    if (exact !== undefined) return exact;
+    // Like browsers, accept a known entity name glued to following text: "&ltimg" -> "<img".
+    for (let len = Math.min(LONGEST_ENTITY_NAME, lower.length - 1); len >= 2; len--) {
+      const prefix = NAMED_ENTITIES[lower.slice(0, len)];
+      if (prefix !== undefined) return prefix + (name as string).slice(len) + (hasSemicolon ? ";" : "");
+    }
+    return match;
+  });
+}
+
+function isDecodableCodePoint(code: number): boolean {
+  return Number.isFinite(code) && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+}
+
+const BACKSLASH_ESCAPE_RE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(\/))/g;
+
+/** JavaScript/JSON/Python-style escapes: \u{3c}, \u003c, \x3c and the JSON-escaped slash \/. */
+function decodeBackslashEscapes(s: string): string {
+  if (!s.includes("\\")) return s;
+  return s.replace(BACKSLASH_ESCAPE_RE, (match: string, braced?: string, u4?: string, x2?: string) => {
+    const hex = braced ?? u4 ?? x2;
+    if (hex === undefined) return "/";
+    const code = parseInt(hex, 16);
+    // Lone surrogates from \uD83D\uDE00 pairs are re-joined by JS string semantics.
+    return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+  });
+}
+
+const PERCENT_RUN_RE = /(?:%[0-9a-fA-F]{2})+/g;
+const PERCENT_U_RE = /%u([0-9a-fA-F]{4})/g;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * URL decoding done by hand (decodeURIComponent throws on stray "%"). Each
+ * run of %XX is decoded as UTF-8 when valid, otherwise byte-by-byte as
+ * Latin-1 so that binary ("%FF%D8%FF") stays visible to the binary rules.
+ */
+function decodePercent(s: string): string {
+  if (!s.includes("%")) return s;
+  return s
+    .replace(PERCENT_U_RE, (_m: string, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(PERCENT_RUN_RE, (run: string) => bytesToText(percentRunToBytes(run)));
+}
+
+function percentRunToBytes(run: string): Uint8Array {
+  const bytes = new Uint8Array(run.length / 3);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
+  return bytes;
+}
+
+function bytesToText(bytes: Uint8Array): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    let out = "";
+    for (const byte of bytes) out += String.fromCharCode(byte);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// BINARY: control characters and file signatures
+// ---------------------------------------------------------------------------
+
+/** C0 controls except tab/LF/CR, DEL, and C1 controls (e.g. the \u0089 of "\u0089PNG"). */
+const CONTROL_CHAR_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** Binary decoded as UTF-8 turns into runs of U+FFFD; a few are just mojibake. */
+const MAX_REPLACEMENT_CHARS = 16;
+/**
+ * Decoded escapes ("\\x00", "&#0;", "%00") that yield this many C0 controls are escaped binary.
+ * C1 is not counted here: legacy-encoded URLs (Shift-JIS "%82%B1") decode to C1 bytes as Latin-1.
+ */
+const C0_CONTROL_GLOBAL_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const MAX_DECODED_CONTROLS = 8;
+
+function hasRawBinary(raw: string): boolean {
+  if (CONTROL_CHAR_RE.test(raw)) return true;
+  let replacements = 0;
+  for (let i = raw.indexOf("\ufffd"); i !== -1; i = raw.indexOf("\ufffd", i + 1)) {
+    if (++replacements >= MAX_REPLACEMENT_CHARS) return true;
+  }
+  return false;
+}
+
+/**
+ * File headers that survive as printable text. Headers whose bytes include
+ * NUL/controls (ZIP, MP3, TIFF...) are already caught by the control rule.
+ * A bare word such as "JFIF" or "PNG" in prose is not a signature.
+ */
+const BINARY_SIGNATURE_RES: readonly RegExp[] = [
+  /\u0089PNG/i, // PNG signature (escaped "\x89PNG", "&#x89;PNG" or Latin-1 decoded)
+  /^\s*\u2030PNG/i, // PNG signature decoded as Windows-1252 ("‰PNG")
+  /\u00ff\u00d8\u00ff[\u00c0-\u00ff]/i, // JPEG SOI + marker decoded as Latin-1 ("ÿØÿà")
+  /^\s*GIF8[79]a/i, // GIF header at the start of the value
+  /^\s*%PDF-\d/i, // PDF header
+  /^\s*%!PS-Adobe/i, // PostScript / EPS header
+  /^\s*RIFF[\s\S]{4}(?:WEBP|WAVE|AVI )/i, // WebP / WAV / AVI container
+  /^[\s\S]{4}ftyp(?:isom|iso\d|mp4\d|avc1|qt {2}|heic|heix|mif1|msf1|avif|m4a |m4v |3gp\d|dash)/i, // MP4/MOV/HEIC
+];
+
+function hasBinarySignature(view: string): boolean {
+  return BINARY_SIGNATURE_RES.some((re) => re.test(view));
+}
+
+function hasDecodedControls(view: string): boolean {
+  const matches = view.match(C0_CONTROL_GLOBAL_RE);
+  return matches !== null && matches.length >= MAX_DECODED_CONTROLS;
+}
+
+// ---------------------------------------------------------------------------
+// DATA_URI
+// ---------------------------------------------------------------------------
+
+/** Registered top-level MIME types (plus x- types). */
+const MIME_TOP = "(?:image|video|audio|text|application|font|model|multipart|message|example|haptics|chemical|x-[a-z0-9.+-]+)";
+/** "data" as a word (not "metadata"), letters possibly spread out by whitespace, then ":". */
+const DATA_SCHEME_RE = new RegExp(`(?<![\\p{L}\\p{N}_])${spaced("data")}\\s*:`, "giu");
+/**
+ * What a URL parser accepts right after "data:" (only tab/CR/LF may sit in between): a MIME type,
+ * ";param" ("data:;base64,...") or "," plus payload ("data:,Hello"). A CSP source list
+ * ("img-src 'self' data:;") has neither a parameter nor a payload, so it passes.
+ */
+const DATA_BODY_STRICT_RE = new RegExp(`^[\\t\\n\\r]*(?:${MIME_TOP}[\\t\\n\\r]*\\/|;[\\t\\n\\r]*[a-z]|,(?![\\s,;]|$))`, "i");
+/** Spaced-out body: MIME type, optional ;params, then ",". Each part eats its own trailing whitespace (no backtracking blow-up). */
+const DATA_BODY_SPACED_RE = new RegExp(
+  `^\\s*(?:${MIME_TOP}\\s*\\/\\s*[\\w.+-]+\\s*)?(?:;\\s*[\\w.+-]+\\s*(?:=\\s*[\\w.+-]+\\s*)?)*,`,
+  "i",
+);
+/** On the whitespace-squeezed view: a full "data:<mime>;base64," header, unmistakable in any spacing. */
+const DATA_SQUEEZED_BASE64_RE = new RegExp(`data:${MIME_TOP}\\/[\\w.+-]+(?:;[\\w.+-]+(?:=[\\w.+-]+)?)*;base64,`, "i");
+
+function hasDataUri(view: string): boolean {
+  for (const match of view.matchAll(DATA_SCHEME_RE)) {
+    const start = (match.index ?? 0) + match[0].length;
+    const body = view.slice(start, start + 300);
+    if (DATA_BODY_STRICT_RE.test(body)) return true;
+    const spacedBody = DATA_BODY_SPACED_RE.exec(body);
+    if (spacedBody !== null && spacedBody[0].replace(/\s+/g, "") !== ",") {
+      // "data: image/png;base64, ..." or "data: text/html,<h1>" — but not the prose "data: image/png, 20 KB".
+      if (/;\s*base64\s*,$/i.test(spacedBody[0])) return true;
+      const next = body.charAt(spacedBody[0].length);
+      if (next !== "" && !/\s/.test(next)) return true;
+    }
+  }
+  return view.includes(":") && DATA_SQUEEZED_BASE64_RE.test(view.replace(/\s+/g, ""));
+}
+
+// ---------------------------------------------------------------------------
+// MEDIA_MARKUP
+// ---------------------------------------------------------------------------
+
+const MEDIA_TAG_NAMES = [
+  "img", "image", "svg", "video", "audio", "picture", "source", "object",
+  "embed", "iframe", "frame", "canvas", "applet", "bgsound",
+];
+/** Attribute names that may end up glued to the tag name once invisible separators are removed ("<img\u200bsrc="). */
+const ATTR_GLUED_TO_TAG = "(?:src|srcset|href|xlink|alt|width|height|style|data|poster|on[a-z]+|id|class|xmlns|viewbox)\\s*=";
+/**
+ * "<" (optionally "</"), an optional namespace prefix ("svg:"), then a media tag
+ * name (letters may be spread out) that is not the start of a longer word
+ * ("<images>", "<svgalib" are not tags). hasMediaTag then looks at what follows.
+ */
+const MEDIA_TAG_RE = new RegExp(
+  `<(\\s*(?:\\/\\s*)?)(?:[a-z][a-z0-9-]{0,20}\\s*:\\s*)?(${MEDIA_TAG_NAMES.map(spaced).join("|")})(?=$|[^a-z0-9-]|${ATTR_GLUED_TO_TAG})`,
+  "giu",
+);
+/** A tag that is closed or self-closed right away: "<svg>", "<img/>", "</video >". */
+const TAG_CLOSES_RE = /^\s*\/?\s*>/;
+/** A tag followed by an attribute: "<img src=", "<img/src=", "<svg\nviewBox=", or one glued on after invisible characters. */
+const TAG_ATTRIBUTE_FOLLOWS_RE = new RegExp(`^(?:[\\s/]+[a-z_:][\\w:.-]*\\s*=|${ATTR_GLUED_TO_TAG})`, "i");
+/** Boolean attributes of media elements: "<video controls>", "<iframe allowfullscreen>" are tags; "<image omitted>" is prose. */
+const MEDIA_BOOLEAN_ATTRIBUTE_RE = /^[\s/]+(?:controls|autoplay|loop|muted|playsinline|allowfullscreen|ismap|crossorigin|disablepictureinpicture|disableremoteplayback)(?![\w-])/i;
+/** PascalCase "Object", "Image", "Source"... before ">" is a type parameter ("Array<Object>", "Promise<Image>"), not HTML. */
+const GENERIC_TYPE_NAME_RE = /^(?:Object|Image|Source|Frame|Picture)$/;
+
+/** src=, srcset=, poster=, lowsrc=, dynsrc= (and data-src=) as HTML attributes, i.e. after whitespace, a quote or "/"; "?src=" in a URL query is fine. */
+const MEDIA_ATTR_RE = new RegExp(
+  `(?<=^|[\\s"'\\/])(?:[a-z]+-)*(?:${["srcset", "src", "poster", "lowsrc", "dynsrc"].map(spaced).join("|")})\\s*=`,
+  "iu",
+);
+/** CSS "background:url(...)" / "background-image: url (...)": in this context even "url (" is CSS. */
+const CSS_BACKGROUND_URL_RE = new RegExp(`(?<![a-z0-9_-])${spaced("background")}(?:\\s*-\\s*${spaced("image")})?\\s*:\\s*${spaced("url")}\\s*\\(`, "iu");
+/** Legacy <body background="x.jpg">, only with a quoted value (prose "background = ..." passes). */
+const BACKGROUND_ATTR_RE = /(?<=^|[\s"'/])background\s*=\s*["']/i;
+
+/** CSS url( and image-set( (covers background:url(...), background-image, -webkit-image-set). */
+const CSS_MEDIA_FUNCTION_RE = new RegExp(`(?<![a-z0-9_])(${["url", "image-set"].map(spaced).join("|")})(\\s*)\\(`, "giu");
+
+/**
+ * Markdown image: ![alt](url) or ![alt][ref]. "![", "](" and "][" must be adjacent, as in
+ * CommonMark — "Great! [see the report](https://...)" is an ordinary link after an exclamation.
+ */
+const MARKDOWN_IMAGE_RE = /!\[[^[\]]{0,500}\][([]/;
+/** Shortcut reference image ![alt] only counts when the text also defines a reference "[alt]: url". */
+const MARKDOWN_IMAGE_SHORTCUT_RE = /!\[[^[\]]{1,500}\]/;
+const MARKDOWN_LINK_DEFINITION_RE = /^[ \t]{0,3}\[[^[\]\n]{1,500}\]:[ \t]*\S/m;
+/** BBCode media tags with their closing tag: [img]...[/img]. */
+const BBCODE_MEDIA_RE = /\[(img|video|audio|youtube|flash)(?:[= ][^\]\n]{0,200})?\][^[]{0,2000}\[\/\1\]/i;
+
+function hasMediaMarkup(view: string): boolean {
+  if (view.includes("<") && hasMediaTag(view)) return true;
+  if (view.includes("=") && (MEDIA_ATTR_RE.test(view) || BACKGROUND_ATTR_RE.test(view))) return true;
+  if (view.includes("(") && (hasCssMediaFunction(view) || CSS_BACKGROUND_URL_RE.test(view))) return true;
+  if (view.includes("[")) {
+    if (view.includes("!")) {
+      if (MARKDOWN_IMAGE_RE.test(view)) return true;
+      if (MARKDOWN_IMAGE_SHORTCUT_RE.test(view) && MARKDOWN_LINK_DEFINITION_RE.test(view)) return true;
+    }
+    if (BBCODE_MEDIA_RE.test(view)) return true;
+  }
+  return false;
+}
+
+function hasMediaTag(view: string): boolean {
+  for (const match of view.matchAll(MEDIA_TAG_RE)) {
+    const name = match[2] ?? "";
+    // "<i m g": whitespace inside a tag name never happens in prose — it is a disguise.
+    if (/\s/.test(name)) return true;
+    const end = (match.index ?? 0) + match[0].length;
+    const after = view.slice(end, end + 200);
+    // "<img src=...", "< img src=...", "<svg viewBox=...": a tag with attributes.
+    if (TAG_ATTRIBUTE_FOLLOWS_RE.test(after) || MEDIA_BOOLEAN_ATTRIBUTE_RE.test(after)) return true;
+    const tight = !/\s/.test(match[0]); // no whitespace between "<" and the name: exactly how a browser sees a tag
+    // "<svg>", "</video>", "<img/>" — but not the generic "Array<Object>".
+    if (tight && TAG_CLOSES_RE.test(after) && !GENERIC_TYPE_NAME_RE.test(name)) return true;
+    // A bare "<img" at the very end (an unfinished tag).
+    if (tight && after.trim() === "" && end + 200 > view.length) return true;
+    // Otherwise prose: "<image omitted>", "<video redacted>", "length < video duration".
+  }
+  return false;
+}
+
+function hasCssMediaFunction(view: string): boolean {
+  for (const match of view.matchAll(CSS_MEDIA_FUNCTION_RE)) {
+    const name = match[1] ?? "";
+    const gap = match[2] ?? "";
+    const end = (match.index ?? 0) + match[0].length;
+    const after = view.slice(end, end + 200);
+    if (/\s/.test(name)) return true; // "u r l(" is a disguise
+    if (gap === "") {
+      // "url(" is CSS; the one prose exception is the plural "url(s)".
+      if (!/^s\s*\)/i.test(after)) return true;
+      continue;
+    }
+    // "URL (https://...)" is prose; "url ('x.png')" / "url (data:...)" is CSS in disguise.
+    if (/^\s*(?:["']|(?:data|blob)\s*:)/i.test(after)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// MEDIA_LINK
+// ---------------------------------------------------------------------------
+
+/**
+ * Extensions of media and binary files. Decisions: images, camera RAW,
+ * video, audio, archives/executables and PDF/EPS (containers of imagery) are
+ * refused. Office documents (.doc/.docx/.xlsx...) and ".ts" (TypeScript vs
+ * MPEG-TS) and ".bin" are NOT in the list: they are mostly text/web content.
+ */
+const MEDIA_FILE_EXTENSIONS = [
+  // images
+  "jpg", "jpeg", "jpe", "jfif", "pjpeg", "pjp", "png", "apng", "gif", "bmp", "dib", "webp", "tif", "tiff",
+  "heic", "heif", "avif", "jxl", "jp2", "svg", "svgz", "ico", "cur", "psd", "xcf",
+  // camera RAW
+  "raw", "cr2", "cr3", "crw", "nef", "nrw", "arw", "dng", "orf", "rw2", "raf", "srw", "pef",
+  // video
+  "mp4", "m4v", "mov", "qt", "avi", "mkv", "webm", "wmv", "flv", "f4v", "3gp", "3g2", "mpg", "mpeg", "mpe",
+  "m2ts", "mts", "vob", "ogv", "asf", "rmvb",
+  // audio
+  "mp3", "wav", "ogg", "oga", "opus", "flac", "aac", "m4a", "wma", "aif", "aiff", "amr", "mka", "weba",
+  // archives and executables
+  "zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz", "zst", "exe", "dmg", "iso", "apk", "msi",
+  // documents that are containers of imagery
+  "pdf", "eps",
+];
+/** The last path segment ends with a media extension; Twitter-style ":large" or ";jsessionid=..." may follow. */
+const MEDIA_EXTENSION_RE = new RegExp(`\\.(?:${MEDIA_FILE_EXTENSIONS.join("|")})(?:[:;][^/]*)?$`, "i");
+
+/**
+ * URL candidates:
+ *  - any scheme with "//" (http, https, ftp, sftp, s3, file:// ...),
+ *  - protocol-relative "//host.tld/...",
+ *  - bare host with a path: "example.com/x.jpg", "192.168.0.1/a.png", "localhost:8080/a.png".
+ * A bare file name ("photo.jpg") or a filesystem path is not a link.
+ * Backslashes count as slashes because browsers treat them so in http(s) URLs.
+ */
+const URL_TAIL = "[^\\s<>\"'`{}|^]*";
+const LINK_RE = new RegExp(
+  [
+    `(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{1,20}:[\\/\\\\]{2}${URL_TAIL}`,
+    `(?<![\\w:\\/\\\\])\\/\\/(?=[a-z0-9-]+(?:\\.[a-z0-9-]+)+)${URL_TAIL}`,
+    `(?<![\\w@.\\/\\\\-])(?:(?:[a-z0-9][a-z0-9-]{0,62}\\.)+[a-z]{2,24}|\\d{1,3}(?:\\.\\d{1,3}){3}|localhost)(?::\\d{1,5})?[\\/\\\\]${URL_TAIL}`,
+  ].join("|"),
+  "gi",
+);
+const TRAILING_PUNCTUATION_RE = /[.,;:!?)\]}'"»]+$/;
+/**
+ * file: URLs in any form (file:///x, file:/x, file:C:\x) — but not the prose label
+ * "File: report.txt" nor the scheme named on its own ("a `file://` URL").
+ */
+const FILE_URL_RE = new RegExp(
+  `(?<![a-z0-9+.-])${spaced("file")}\\s*:[\\t\\n\\r]*(?:[\\/\\\\]+|[a-z]:[\\/\\\\])[^\\/\\\\\\s"'\`)\\]>]`,
+  "iu",
+);
+/** blob: and filesystem: URLs (browser-local object URLs) — but not the prose "Blob: a shapeless mass". */
+const BLOB_URL_RE = new RegExp(
+  `(?<![a-z0-9+.-])(?:${spaced("blob")}|${spaced("filesystem")})\\s*:[\\t\\n\\r]*(?:[a-z][a-z0-9+.-]*:|null[\\/\\\\]|[0-9a-f]{8}-)`,
+  "iu",
+);
+
+function hasMediaLink(view: string): boolean {
+  if (view.includes(":") && (FILE_URL_RE.test(view) || BLOB_URL_RE.test(view))) return true;
+  return linksToMediaFile(view, 0);
+}
+
+function linksToMediaFile(text: string, depth: number): boolean {
+  if (!text.includes("/") && !text.includes("\\")) return false;
+  for (const match of text.matchAll(LINK_RE)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION_RE, "").replace(/\\/g, "/");
+    if (urlPointsToMediaFile(url, depth)) return true;
+  }
+  return false;
+}
+
+function urlPointsToMediaFile(url: string, depth: number): boolean {
+  const cut = url.search(/[?#]/);
+  const beforeQuery = cut === -1 ? url : url.slice(0, cut);
+  const queryAndFragment = cut === -1 ? "" : url.slice(cut + 1);
+
+  // Drop scheme and authority: only the path decides (a host on the ".zip" TLD is not a file).
+  const withoutScheme = beforeQuery.replace(/^[a-z][a-z0-9+.-]*:\/\/|^\/\//i, "");
+  const slash = withoutScheme.indexOf("/");
+  const path = slash === -1 ? "" : withoutScheme.slice(slash);
+  const lastSegment = path.slice(path.lastIndexOf("/") + 1);
+  if (MEDIA_EXTENSION_RE.test(lastSegment)) return true;
+
+  // A media URL nested in the query ("/proxy?u=https://x/a.jpg"); plain values like "?file=a.jpg" pass.
+  if (depth < 2 && queryAndFragment !== "") {
+    return linksToMediaFile(queryAndFragment.replace(/[&=]/g, " "), depth + 1);
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// HEX_BLOB
+// ---------------------------------------------------------------------------
+
+/** SHA-512 is 128 hex digits: anything longer in one run is not a single hash. */
+const MAX_HASH_HEX = 128;
+/** PhotoDNA hashes (144 bytes) are 288 hex digits; allowed after an explicit PDNA/PhotoDNA prefix. */
+const MAX_PREFIXED_PHOTODNA_HEX = 288;
+const PHOTODNA_PREFIX_RE = /(?:pdna|photodna)[-:_ ]\s*$/i;
+/** Hex dumps "ff d8 ff e0 ..." / xxd "8950 4e47 ..." / "0xff, 0xd8" / "\xff \xd8". */
+const HEX_DUMP_TOKEN_RE = /^(?:0x|\\x)?([0-9a-f]{2}|[0-9a-f]{4})$/i;
+const HEX_DUMP_MIN_BYTES = 16;
+const HEX_DUMP_MIN_TOKENS = 8;
+/** Phone numbers, years and IBAN groups are all digits; real dumps contain a-f in about 60% of bytes. */
+const HEX_DUMP_MIN_LETTER_SHARE = 0.25;
+/** "ff:d8:ff:..." longer than a SHA-512 fingerprint (64 bytes); MAC addresses and cert fingerprints pass. */
+const SEPARATED_HEX_PAIRS_RE = /[0-9a-f]{2}(?:[:-][0-9a-f]{2})*/gi;
+const MAX_SEPARATED_HEX_PAIRS = 64;
+/** Escaped byte runs: at least this many in a row and not decodable as readable text. */
+const PERCENT_ESCAPE_RUN_RE = /(?:%[0-9a-f]{2})+/gi;
+const MIN_PERCENT_ESCAPES = 16;
+const X_ESCAPE_RUN_RE = /(?:\\x[0-9a-f]{2})+/gi;
+const MIN_X_ESCAPES = 8;
+const U_ESCAPE_RUN_RE = /(?:\\u[0-9a-f]{4})+/gi;
+const MIN_U_ESCAPES = 16;
+
+function hasHexBlob(view: string): boolean {
+  return (
+    hasLongHexRun(view) ||
+    hasSpacedHexDump(view) ||
+    hasLongSeparatedHexPairs(view) ||
+    hasEscapedByteRun(view)
+  );
+}
+
+function isHexCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function hasLongHexRun(view: string): boolean {
+  let runStart = -1;
+  for (let i = 0; i <= view.length; i++) {
+    const inRun = i < view.length && isHexCode(view.charCodeAt(i));
+    if (inRun) {
+      if (runStart === -1) runStart = i;
+      continue;
+    }
+    if (runStart !== -1) {
+      const length = i - runStart;
+      if (length > MAX_HASH_HEX) {
+        const prefixed = PHOTODNA_PREFIX_RE.test(view.slice(Math.max(0, runStart - 12), runStart));
+        if (!prefixed || length > MAX_PREFIXED_PHOTODNA_HEX) return true;
+      }
+      runStart = -1;
+    }
+  }
+  return false;
+}
+
+function hasSpacedHexDump(view: string): boolean {
+  let tokens = 0;
+  let bytes = 0;
+  let letterTokens = 0;
+  for (const match of view.matchAll(/[^\s,;]+/g)) {
+    const token = HEX_DUMP_TOKEN_RE.exec(match[0]);
+    if (token === null) {
+      tokens = bytes = letterTokens = 0;
+      continue;
+    }
+    const digits = token[1] ?? "";
+    tokens++;
+    bytes += digits.length / 2;
+    if (/[a-f]/i.test(digits)) letterTokens++;
+    if (
+      tokens >= HEX_DUMP_MIN_TOKENS &&
+      bytes >= HEX_DUMP_MIN_BYTES &&
+      letterTokens / tokens >= HEX_DUMP_MIN_LETTER_SHARE
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasLongSeparatedHexPairs(view: string): boolean {
+  for (const match of view.matchAll(SEPARATED_HEX_PAIRS_RE)) {
+    if ((match[0].length + 1) / 3 > MAX_SEPARATED_HEX_PAIRS) return true;
+  }
+  return false;
+}
+
+function hasEscapedByteRun(view: string): boolean {
+  if (view.includes("%")) {
+    for (const match of view.matchAll(PERCENT_ESCAPE_RUN_RE)) {
+      const run = match[0];
+      if (run.length / 3 >= MIN_PERCENT_ESCAPES && !isReadableText(percentRunToBytes(run))) return true;
+    }
+  }
+  if (view.includes("\\")) {
+    for (const match of view.matchAll(X_ESCAPE_RUN_RE)) {
+      const run = match[0];
+      if (run.length / 4 < MIN_X_ESCAPES) continue;
+      const bytes = new Uint8Array(run.length / 4);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 4 + 2, i * 4 + 4), 16);
+      if (!isReadableText(bytes)) return true;
+    }
+    for (const match of view.matchAll(U_ESCAPE_RUN_RE)) {
+      const run = match[0];
+      if (run.length / 6 < MIN_U_ESCAPES) continue;
+      let decoded = "";
+      for (let i = 0; i < run.length; i += 6) decoded += String.fromCharCode(parseInt(run.slice(i + 2, i + 6), 16));
+      if (CONTROL_CHAR_RE.test(decoded)) return true;
+    }
+  }
+  return false;
+}
+
+/** Escaped UTF-8 text (e.g. a Cyrillic URL slug) is fine; escaped binary is not. */
+function isReadableText(bytes: Uint8Array): boolean {
+  try {
+    return !CONTROL_CHAR_RE.test(STRICT_UTF8.decode(bytes));
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// BASE64_BLOB
+// ---------------------------------------------------------------------------
+
+/**
+ * Runs of base64/base64url characters, possibly broken by whitespace/newlines
+ * (MIME wraps base64 every 76 characters). Prose words are in the same
+ * alphabet, so a run alone proves nothing; see looksLikeEncodedBinary.
+ */
+const B64_GROUP_RE = /[A-Za-z0-9+/=_-]+(?:\s+[A-Za-z0-9+/=_-]+)*/g;
+/** Base64 of common file signatures (PNG, JPEG, GIF, RIFF/WebP, PDF, MP4/HEIC ftyp, ZIP, SVG, XML, TIFF, MKV, Ogg, MP3, ICO). */
+const B64_FILE_SIGNATURE_RE =
+  /iVBORw0KGgo|\/9j\/|R0lGOD[dl]h|UklGR|JVBERi0|AAAA[A-Za-z0-9+/]GZ0eXA|UEsDBB|PHN2Zy|PD94bWw|SUkqAA|TU0AKg|GkXfo|T2dnUw|SUQz[AB]|AAABAA/;
+const B64_SIGNATURE_MIN_LENGTH = 32;
+/** The window and thresholds of the "random-looking" test (see looksLikeEncodedBinary). */
+const B64_WINDOW = 64;
+const B64_MIN_UPPER = 6;
+const B64_MIN_LOWER = 6;
+const B64_MIN_SWITCHES = 12;
+const B64_MIN_DIGIT_SWITCHES = 4;
+/** Inside URLs (path segments, query values) ids and tracking tokens are long; only refuse clear payloads. */
+const B64_MIN_LENGTH_IN_URL = 200;
+/** Hash-typed identifiers may be base64 (SRI "sha256-...", PhotoDNA 144 bytes = 192 chars); they are judged alone. */
+const HASH_ID_PREFIX_RE = /^(?:md5|sha-?(?:1|224|256|384|512)|sha3-?(?:224|256|384|512)|blake2[bs]?(?:-?\d+)?|pdna|photodna|pdq|phash|ahash|dhash|icse|ncmec)[-_]/i;
+/** Long all-hex tokens are hash identifiers (or HEX_BLOB's business), never part of a base64 run. */
+const PURE_HEX_TOKEN_RE = /^[0-9a-f]{16,}$/i;
+
+function hasBase64Blob(view: string): boolean {
+  // URLs are judged per segment with a higher bar; elsewhere they act as separators.
+  let outsideUrls = view;
+  const urlSegments: string[] = [];
+  if (view.includes("/") || view.includes("\\")) {
+    outsideUrls = view.replace(LINK_RE, (url: string) => {
+      urlSegments.push(...url.split(/[/\\?&=#;:.,%]+/));
+      return "|";
+    });
+  }
+  for (const segment of urlSegments) {
+    if (segment.length >= B64_SIGNATURE_MIN_LENGTH && B64_FILE_SIGNATURE_RE.test(segment)) return true;
+    if (segment.length >= B64_MIN_LENGTH_IN_URL && looksLikeEncodedBinary([segment])) return true;
+  }
+
+  for (const match of outsideUrls.matchAll(B64_GROUP_RE)) {
+    let run: string[] = [];
+    const judgeRun = (): boolean => {
+      const joined = run.join("");
+      const verdict =
+        (joined.length >= B64_SIGNATURE_MIN_LENGTH && B64_FILE_SIGNATURE_RE.test(joined)) ||
+        (joined.length >= B64_WINDOW && looksLikeEncodedBinary(run));
+      run = [];
+      return verdict;
+    };
+    for (const token of match[0].split(/\s+/)) {
+      if (PURE_HEX_TOKEN_RE.test(token)) {
+        if (judgeRun()) return true;
+        continue;
+      }
+      if (HASH_ID_PREFIX_RE.test(token)) {
+        if (judgeRun()) return true;
+        if (B64_FILE_SIGNATURE_RE.test(token)) return true;
+        if (token.length >= B64_MIN_LENGTH_IN_URL && looksLikeEncodedBinary([token])) return true;
+        continue;
+      }
+      run.push(token);
+    }
+    if (judgeRun()) return true;
+  }
+  return false;
+}
+
+const UPPER = 0;
+const LOWER = 1;
+const DIGIT = 2;
+const SYMBOL = 3; // + / = - _
+
+/**
+ * Encoded binary is statistically random over the base64 alphabet; prose,
+ * identifiers and codes are not. In any 64-character window (whitespace
+ * removed) we require: both cases present, and many character-class switches
+ * *inside* tokens (lower->upper, letter<->digit). Not counted: upper->lower
+ * (Title Case), switches across whitespace (word starts), and anything next
+ * to a symbol (snake_case, kebab-case, paths and KEY=value are separators in
+ * prose). Random base64 scores ~26 switches per window, ~16 involving digits;
+ * English, Polish, camelCase/PascalCase identifiers, SKUs (no lower case),
+ * hex hashes and base32 ids (single case) score far below the thresholds.
+ */
+function looksLikeEncodedBinary(tokens: string[]): boolean {
+  let total = 0;
+  for (const token of tokens) total += token.length;
+  if (total < B64_WINDOW) return false;
+
+  const cls = new Uint8Array(total);
+  const tokenStart = new Uint8Array(total);
+  let k = 0;
+  for (const token of tokens) {
+    for (let i = 0; i < token.length; i++, k++) {
+      const c = token.charCodeAt(i);
+      cls[k] = c >= 65 && c <= 90 ? UPPER : c >= 97 && c <= 122 ? LOWER : c >= 48 && c <= 57 ? DIGIT : SYMBOL;
+      tokenStart[k] = i === 0 ? 1 : 0;
+    }
+  }
+  // pairScore[i] describes the pair (i-1, i): bit 1 = counted switch, bit 2 = switch involving a digit.
+  const pairScore = new Uint8Array(total);
+  for (let i = 1; i < total; i++) {
+    const prev = cls[i - 1] as number;
+    const cur = cls[i] as number;
+    if (tokenStart[i] === 1 || prev === cur || prev === SYMBOL || cur === SYMBOL) continue;
+    if (prev === UPPER && cur === LOWER) continue;
+    pairScore[i] = prev === DIGIT || cur === DIGIT ? 3 : 1;
+  }
+
+  let upper = 0;
+  let lower = 0;
+  let switches = 0;
+  let digitSwitches = 0;
+  const addChar = (i: number, sign: number): void => {
+    if (cls[i] === UPPER) upper += sign;
+    else if (cls[i] === LOWER) lower += sign;
+  };
+  const addPair = (i: number, sign: number): void => {
+    const score = pairScore[i] as number;
+    if (score & 1) switches += sign;
+    if (score & 2) digitSwitches += sign;
+  };
+  const windowMatches = (): boolean =>
+    upper >= B64_MIN_UPPER &&
+    lower >= B64_MIN_LOWER &&
+    switches >= B64_MIN_SWITCHES &&
+    digitSwitches >= B64_MIN_DIGIT_SWITCHES;
+
+  for (let i = 0; i < B64_WINDOW; i++) {
+    addChar(i, 1);
+    if (i > 0) addPair(i, 1);
+  }
+  if (windowMatches()) return true;
+  for (let start = 1; start + B64_WINDOW <= total; start++) {
+    addChar(start - 1, -1);
+    addPair(start, -1);
+    addChar(start + B64_WINDOW - 1, 1);
+    addPair(start + B64_WINDOW - 1, 1);
+    if (windowMatches()) return true;
+  }
+  return false;
+}

@@ -1,0 +1,58 @@
+// The HTTP server: security headers, refusal of uploads, Remix, and the Socket.IO server on the same port.
+import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import type { ServerConfig } from "./config";
+import { refuseUploads } from "./http-guards";
+import { securityHeaders } from "./security";
+
+export interface RunningApp {
+  httpServer: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface AppHooks {
+  /** Attaches realtime (Socket.IO) to the HTTP server; returns its closer. */
+  attachRealtime?: (httpServer: http.Server, config: ServerConfig) => Promise<() => Promise<void>>;
+}
+
+export async function loadRemixBuild(buildPath = path.join(process.cwd(), "build", "index.js")): Promise<ServerBuild> {
+  return (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+}
+
+export async function startApp(config: ServerConfig, build: ServerBuild, hooks: AppHooks = {}): Promise<RunningApp> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
+  app.use(...securityHeaders({ production: config.production }));
+  app.use(refuseUploads);
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.production ? "production" : "development",
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, allowedOrigins: config.allowedOrigins }),
+    }),
+  );
+
+  const httpServer = http.createServer(app);
+  const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config) : async () => {};
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  return {
+    httpServer,
+    url: `http://${config.host}:${port}`,
+    async close() {
+      await closeRealtime();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

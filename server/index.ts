@@ -1,0 +1,26 @@
+// `npm start`: migrate (and seed the demo into an empty database), then serve Remix and Socket.IO on one port.
+import { getDatabase } from "~/db.server";
+import { migrate } from "~/db/migrate.server";
+import { loadRemixBuild, startApp } from "./app";
+import { serverConfigFromEnv } from "./config";
+import { attachRealtime } from "./socket";
+import { seedDemoIfEmpty } from "../prisma/seed";
+
+const config = serverConfigFromEnv();
+const db = getDatabase();
+await migrate(db.sql);
+await seedDemoIfEmpty();
+const running = await startApp(config, await loadRemixBuild(), { attachRealtime });
+console.log(`Cluebridge listening on ${running.url}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  await running.close();
+  await db.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -1,0 +1,34 @@
+// Per test file: a database of its own (copied from the migrated base), and console.error fails the test.
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeEach, expect, vi } from "vitest";
+import { PGLITE_BASE_DUMP, PG_BASE_DB, TEST_DB, pgUrlFor, withPgAdmin } from "./test-db";
+
+const dbName = `cluebridge_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+
+if (TEST_DB === "postgres") {
+  await withPgAdmin((client) => client.query(`CREATE DATABASE ${dbName} TEMPLATE ${PG_BASE_DB}`));
+  process.env.DATABASE_URL = pgUrlFor(dbName);
+  delete process.env.PGLITE_LOAD_DUMP;
+} else {
+  delete process.env.DATABASE_URL;
+  process.env.PGLITE_DATA_DIR = "memory://";
+  process.env.PGLITE_LOAD_DUMP = PGLITE_BASE_DUMP;
+}
+
+let consoleErrors: unknown[][] = [];
+beforeEach(() => {
+  consoleErrors = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  expect(consoleErrors, "console.error was called").toEqual([]);
+});
+
+afterAll(async () => {
+  const { closeDatabase } = await import("~/db.server");
+  await closeDatabase();
+  if (TEST_DB === "postgres") await withPgAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+});
