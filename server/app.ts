@@ -6,7 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { ServerConfig } from "./config";
-import { refuseUploads } from "./http-guards";
+import { refuseUploads, stampClientAddress } from "./http-guards";
 import { securityHeaders } from "./security";
 
 export interface RunningApp {
@@ -30,6 +30,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
   app.use(...securityHeaders({ production: config.production }));
   app.use(refuseUploads);
+  app.use(stampClientAddress);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all(

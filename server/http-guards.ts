@@ -17,3 +17,10 @@ export const refuseUploads: RequestHandler = (req, res, next) => {
   if (length > MAX_BODY_BYTES) return refuse(413, "PAYLOAD_TOO_LARGE", "The request is too large for a text record.");
   next();
 };
+
+/** The client address, stamped by the server (never trusted from the client) for audit records. */
+export const CLIENT_ADDRESS_HEADER = "x-cluebridge-client-address";
+export const stampClientAddress: RequestHandler = (req, _res, next) => {
+  req.headers[CLIENT_ADDRESS_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
+  next();
+};

@@ -25,7 +25,6 @@ export function securityHeaders({ production }: { production: boolean }): Reques
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
         baseUri: ["'none'"],
-        ...(production ? { upgradeInsecureRequests: [] } : {}),
       },
     },
     strictTransportSecurity: production ? { maxAge: 63072000, includeSubDomains: true } : false,

@@ -3,6 +3,7 @@
 // Loaders, actions, API routes and socket handlers all call requirePermission / canSee / the where-builders.
 import type { HandlingCode, Prisma, ReviewState, Role, UserStatus } from "@prisma/client";
 import { prisma } from "~/db.server";
+import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 
 export type Action =
@@ -74,10 +75,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
 export interface Actor {
   id: string;
   email: string;
+  displayName: string;
   role: Role;
   agency: string;
   status: UserStatus;
   taskforceIds: ReadonlySet<string>;
+  /** Where the request or socket came from, for the audit trail. */
+  origin?: RequestOrigin;
 }
 
 /** Who may see an item: the same fields on clues, leads, and the room events written about them. */
@@ -98,9 +102,13 @@ export type Resource =
   | { type: "task"; taskforceId: string; assigneeId: string; createdById: string; lead?: ItemVisibility | null }
   | { type: "comment"; authorId: string; parent: Resource };
 
-export async function loadActor(user: { id: string; email: string; role: Role; agency: string; status: UserStatus }): Promise<Actor> {
+export async function loadActor(
+  user: { id: string; email: string; displayName: string; role: Role; agency: string; status: UserStatus },
+  origin?: RequestOrigin,
+): Promise<Actor> {
   const memberships = await prisma.taskforceMember.findMany({ where: { userId: user.id }, select: { taskforceId: true } });
-  return { ...user, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
+  const { id, email, displayName, role, agency, status } = user;
+  return { id, email, displayName, role, agency, status, origin, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
 }
 
 function scopesFor(actor: Actor, action: Action): Scope[] {
