@@ -50,10 +50,10 @@ export type TextRefusalCode =
 
 export type TextCheck = { ok: true } | { ok: false; code: TextRefusalCode; message: string };
 
-/** The analyst-facing message for each refusal: one clear sentence per code. */
+/** The analyst-facing message for each refusal: what was found, then what to do instead. */
 export const TEXT_ONLY_MESSAGES: Record<TextRefusalCode, string> = {
   DATA_URI:
-    "Cluebridge is text-only: this field contains an embedded image or file (data: URI). Refer to media by its hash identifier instead.",
+    "Cluebridge is text-only: this field contains an embedded image (data: URI). Refer to media by its hash identifier instead.",
   BASE64_BLOB:
     "Cluebridge is text-only: this field contains a base64-encoded blob, which can carry an image or file. Refer to media by its hash identifier instead.",
   HEX_BLOB:
@@ -124,44 +124,55 @@ export function findMediaInValue(
   value: unknown,
   path: (string | number)[] = [],
 ): { path: (string | number)[]; code: TextRefusalCode; message: string } | null {
-  type Frame = { value: unknown; path: (string | number)[]; isKey?: boolean };
-  const stack: Frame[] = [{ value, path }];
-  const seen = new WeakSet<object>();
+  // Frames point at their parent, so a path is only materialised for the offender (deep payloads stay linear).
+  type Frame = { value: unknown; parent: Frame | null; segment?: string | number };
+  const pathOf = (frame: Frame): (string | number)[] => {
+    const segments: (string | number)[] = [];
+    for (let f: Frame | null = frame; f !== null; f = f.parent) {
+      if (f.segment !== undefined) segments.push(f.segment);
+    }
+    return [...path, ...segments.reverse()];
+  };
 
+  const stack: Frame[] = [{ value, parent: null }];
+  const seen = new WeakSet<object>();
   while (stack.length > 0) {
     const frame = stack.pop() as Frame;
     const current = frame.value;
 
     if (typeof current === "string") {
       const result = checkTextOnly(current);
-      if (!result.ok) return { path: frame.path, code: result.code, message: result.message };
+      if (!result.ok) return { path: pathOf(frame), code: result.code, message: result.message };
       continue;
     }
     if (current === null || typeof current !== "object") continue; // numbers, booleans, undefined, functions...
     if (isBinaryObject(current)) {
-      return { path: frame.path, code: "BINARY", message: TEXT_ONLY_MESSAGES.BINARY };
+      return { path: pathOf(frame), code: "BINARY", message: TEXT_ONLY_MESSAGES.BINARY };
     }
     if (seen.has(current)) continue;
     seen.add(current);
 
-    // Children are pushed in reverse so the walk reports the first offender in document order.
+    // Children are pushed in reverse so the walk reports the first offender in document order;
+    // an object key is checked just before its value.
     const children: Frame[] = [];
+    const child = (item: unknown, segment: string | number): void => {
+      children.push({ value: item, parent: frame, segment });
+    };
     if (Array.isArray(current)) {
-      current.forEach((item, index) => children.push({ value: item, path: [...frame.path, index] }));
+      current.forEach((item, index) => child(item, index));
     } else if (current instanceof Map) {
       for (const [key, item] of current) {
         const segment = typeof key === "number" ? key : String(key);
-        if (typeof key === "string") children.push({ value: key, path: [...frame.path, segment] });
-        children.push({ value: item, path: [...frame.path, segment] });
+        if (typeof key === "string") child(key, segment);
+        child(item, segment);
       }
     } else if (current instanceof Set) {
       let index = 0;
-      for (const item of current) children.push({ value: item, path: [...frame.path, index++] });
+      for (const item of current) child(item, index++);
     } else {
       for (const key of Object.keys(current)) {
-        const childPath = [...frame.path, key];
-        children.push({ value: key, path: childPath }); // the key itself
-        children.push({ value: (current as Record<string, unknown>)[key], path: childPath });
+        child(key, key);
+        child((current as Record<string, unknown>)[key], key);
       }
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as Frame);
@@ -642,16 +653,32 @@ const HEX_DUMP_MIN_LETTER_SHARE = 0.25;
 /** "ff:d8:ff:..." longer than a SHA-512 fingerprint (64 bytes); MAC addresses and cert fingerprints pass. */
 const SEPARATED_HEX_PAIRS_RE = /[0-9a-f]{2}(?:[:-][0-9a-f]{2})*/gi;
 const MAX_SEPARATED_HEX_PAIRS = 64;
+/**
+ * Hex of common file signatures: JPEG, PNG, GIF, PDF, RIFF (WebP/WAV/AVI), ZIP, TIFF, MKV/WebM,
+ * Ogg, MP3 (ID3), "<svg", and MP4/MOV/HEIC ("ftyp" at offset 4). Lets a short dump such as
+ * "ff d8 ff e0 00 10 4a 46" be refused even below the general length threshold.
+ */
+const HEX_FILE_SIGNATURE_RE =
+  /^(?:ffd8ff|89504e47|47494638|25504446|52494646|504b0304|49492a00|4d4d002a|1a45dfa3|4f676753|494433|3c737667|[0-9a-f]{8}66747970)/i;
+const HEX_SIGNATURE_MIN_TOKENS = 4;
+const HEX_SIGNATURE_MIN_DIGITS = 16;
+/** Hash lengths (MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512): never judged by their first bytes. */
+const HASH_HEX_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+/** Escaped file signatures: "\x89PNG", "%89PNG", "\u0089PNG", "\xff\xd8\xff", "%FF%D8%FF". */
+const ESCAPED_SIGNATURE_RE =
+  /(?:\\x|%|\\u00)89(?:png|(?:\\x|%|\\u00)50(?:\\x|%|\\u00)4e(?:\\x|%|\\u00)47)|(?:\\x|%|\\u00)ff(?:\\x|%|\\u00)d8(?:\\x|%|\\u00)ff/i;
 /** Escaped byte runs: at least this many in a row and not decodable as readable text. */
 const PERCENT_ESCAPE_RUN_RE = /(?:%[0-9a-f]{2})+/gi;
 const MIN_PERCENT_ESCAPES = 16;
-const X_ESCAPE_RUN_RE = /(?:\\x[0-9a-f]{2})+/gi;
+/** "\xHH" escapes anywhere in the text (they need not be adjacent: "\x89PNG\r\n\x1a\n\x00\x00..."). */
+const X_ESCAPE_RE = /\\x([0-9a-f]{2})/gi;
 const MIN_X_ESCAPES = 8;
 const U_ESCAPE_RUN_RE = /(?:\\u[0-9a-f]{4})+/gi;
 const MIN_U_ESCAPES = 16;
 
 function hasHexBlob(view: string): boolean {
   return (
+    ((view.includes("\\") || view.includes("%")) && ESCAPED_SIGNATURE_RE.test(view)) ||
     hasLongHexRun(view) ||
     hasSpacedHexDump(view) ||
     hasLongSeparatedHexPairs(view) ||
@@ -673,6 +700,13 @@ function hasLongHexRun(view: string): boolean {
     }
     if (runStart !== -1) {
       const length = i - runStart;
+      if (
+        length >= HEX_SIGNATURE_MIN_DIGITS &&
+        !HASH_HEX_LENGTHS.has(length) &&
+        HEX_FILE_SIGNATURE_RE.test(view.slice(runStart, runStart + 16))
+      ) {
+        return true; // "89504e470d0a1a0a...": a file header, not a hash
+      }
       if (length > MAX_HASH_HEX) {
         const prefixed = PHOTODNA_PREFIX_RE.test(view.slice(Math.max(0, runStart - 12), runStart));
         if (!prefixed || length > MAX_PREFIXED_PHOTODNA_HEX) return true;
@@ -687,16 +721,20 @@ function hasSpacedHexDump(view: string): boolean {
   let tokens = 0;
   let bytes = 0;
   let letterTokens = 0;
+  let head = ""; // the first hex digits of the current run, to spot a file signature
   for (const match of view.matchAll(/[^\s,;]+/g)) {
     const token = HEX_DUMP_TOKEN_RE.exec(match[0]);
     if (token === null) {
       tokens = bytes = letterTokens = 0;
+      head = "";
       continue;
     }
     const digits = token[1] ?? "";
     tokens++;
     bytes += digits.length / 2;
     if (/[a-f]/i.test(digits)) letterTokens++;
+    if (head.length < 16) head += digits;
+    if (tokens >= HEX_SIGNATURE_MIN_TOKENS && HEX_FILE_SIGNATURE_RE.test(head)) return true;
     if (
       tokens >= HEX_DUMP_MIN_TOKENS &&
       bytes >= HEX_DUMP_MIN_BYTES &&
@@ -723,13 +761,8 @@ function hasEscapedByteRun(view: string): boolean {
     }
   }
   if (view.includes("\\")) {
-    for (const match of view.matchAll(X_ESCAPE_RUN_RE)) {
-      const run = match[0];
-      if (run.length / 4 < MIN_X_ESCAPES) continue;
-      const bytes = new Uint8Array(run.length / 4);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 4 + 2, i * 4 + 4), 16);
-      if (!isReadableText(bytes)) return true;
-    }
+    const escaped = [...view.matchAll(X_ESCAPE_RE)].map((m) => parseInt(m[1] ?? "", 16));
+    if (escaped.length >= MIN_X_ESCAPES && !isReadableText(Uint8Array.from(escaped))) return true;
     for (const match of view.matchAll(U_ESCAPE_RUN_RE)) {
       const run = match[0];
       if (run.length / 6 < MIN_U_ESCAPES) continue;

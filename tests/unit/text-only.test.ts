@@ -1,0 +1,689 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  checkTextOnly,
+  findMediaInValue,
+  TEXT_ONLY_MESSAGES,
+  textOnly,
+  type TextRefusalCode,
+} from "../../app/validation/text-only";
+
+// ---------------------------------------------------------------------------
+// Fixtures: realistic binary, generated from bytes so nothing opaque is pasted in
+// ---------------------------------------------------------------------------
+
+/** Deterministic pseudo-random bytes (compressed image data looks like this). */
+function pseudoRandomBytes(length: number, seed = 20240512): Buffer {
+  const out = Buffer.alloc(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = (x >>> 16) & 0xff;
+  }
+  return out;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const PNG_IHDR = [
+  0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0x08, 0x06,
+  0x00, 0x00, 0x00, 0x1f, 0xf3, 0xff, 0x61,
+];
+/** A small "PNG": signature, IHDR, then 300 bytes of IDAT-like noise. */
+const PNG_BYTES = Buffer.concat([Buffer.from(PNG_SIGNATURE), Buffer.from(PNG_IHDR), pseudoRandomBytes(300)]);
+const PNG_BASE64 = PNG_BYTES.toString("base64");
+/** The PNG signature repeated (periodic, not random) — still an encoded blob. */
+const REPEATED_SIGNATURE_BASE64 = Buffer.from(Array.from({ length: 40 }, () => PNG_SIGNATURE).flat()).toString("base64");
+/** Random payload without a file signature, so only the statistics can catch it. */
+const NOISE_BASE64 = pseudoRandomBytes(240, 7).toString("base64");
+const NOISE_BASE64URL = pseudoRandomBytes(240, 11).toString("base64url");
+/** The classic 1x1 transparent PNG. */
+const TINY_PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+const TINY_GIF_BASE64 = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+const JPEG_HEADER = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x01, 0x00, 0x48];
+const JPEG_BYTES = Buffer.concat([Buffer.from(JPEG_HEADER), pseudoRandomBytes(200, 3)]);
+
+function wrap(text: string, width: number, separator = "\n"): string {
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += width) lines.push(text.slice(i, i + width));
+  return lines.join(separator);
+}
+const toFullWidth = (s: string): string =>
+  s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x21 + 0xff01));
+const hexDump = (bytes: Buffer, separator = " "): string =>
+  [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(separator);
+
+const SHA256_LOWER = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+const SHA256_UPPER = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+const SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+const MD5 = "d41d8cd98f00b204e9800998ecf8427e";
+const SHA512 =
+  "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
+const SHA384 = "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b";
+
+type RefusedCase = [title: string, input: string, code: TextRefusalCode];
+type AllowedCase = [title: string, input: string];
+
+// ---------------------------------------------------------------------------
+// Refused corpus
+// ---------------------------------------------------------------------------
+
+const refusedDataUris: RefusedCase[] = [
+  ["refuses a PNG data URI", `data:image/png;base64,${TINY_PNG_BASE64}`, "DATA_URI"],
+  ["refuses an upper-case HTML data URI", "DATA:text/html,<h1>hello</h1>", "DATA_URI"],
+  ["refuses a data URI without a MIME type", "data:,Hello%2C%20World!", "DATA_URI"],
+  ["refuses a data URI with only ;base64", "data:;base64,SGVsbG8sIFdvcmxkIQ==", "DATA_URI"],
+  ["refuses a JPEG data URI inside an img attribute", '<img src="data:image/jpeg;base64,/9j/4AAQSkZJRg">', "DATA_URI"],
+  ["refuses an SVG data URI with utf8 payload", "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'/>", "DATA_URI"],
+  ["refuses a data URI with a charset parameter", "data:text/plain;charset=utf-8;base64,SGk=", "DATA_URI"],
+  ["refuses an octet-stream data URI", "data:application/octet-stream;base64,AAAA", "DATA_URI"],
+  ["refuses a video data URI", "data:video/mp4;base64,AAAAIGZ0eXBpc29t", "DATA_URI"],
+  ["refuses an audio data URI", "data:audio/mpeg;base64,SUQzBAAAAAAA", "DATA_URI"],
+  ["refuses a data URI in the middle of prose", "see this: data:image/gif;base64,R0lGODlhAQABAAAAACw= thanks", "DATA_URI"],
+  ["refuses a data URI inside JSON", '{"avatar":"data:image/webp;base64,UklGRiQAAABXRUJQ"}', "DATA_URI"],
+  ["refuses a data URI inside CSS url()", "background:url(data:image/png;base64,iVBORw0KGgo=)", "DATA_URI"],
+  ["refuses a data URI split by a space in the scheme", "da ta:image/png;base64,iVBORw0KGgo=", "DATA_URI"],
+  ["refuses a data URI split letter by letter with newlines", "d\na\nt\na:image/png;base64,iVBORw0KGgo=", "DATA_URI"],
+  ["refuses a data URI with a newline after the colon", "data:\nimage/png;base64,iVBORw0KGgo=", "DATA_URI"],
+  ["refuses a spaced-out data URI with ;base64,", "data: image/png ; base64 , iVBORw0KGgo=", "DATA_URI"],
+  ["refuses a spaced-out HTML data URI with a glued payload", "data: text/html,<b>x</b>", "DATA_URI"],
+  ["refuses a data URI with a space inside the MIME type", "data:ima ge/png;base64,iVBORw0KGgo=", "DATA_URI"],
+  ["refuses a data URI split by zero-width spaces", "da\u200bta:\u200bimage/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI split by a word joiner and a BOM", "data\u2060:\ufeffimage/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI split by soft hyphens", "da\u00adta:image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI split by ZWNJ and ZWJ", "d\u200ca\u200dta:image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a full-width data URI", "ｄａｔａ：ｉｍａｇｅ／ｐｎｇ；ｂａｓｅ６４，AAAA", "DATA_URI"],
+  ["refuses a data URI with a full-width colon only", "data：image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI with &colon;", "data&colon;image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI written in decimal entities", "&#100;&#97;&#116;&#97;&#58;image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI in hex entities without semicolons", "&#x64&#x61&#x74&#x61&#x3aimage/png;base64,AAAA", "DATA_URI"],
+  ["refuses a URL-encoded data URI", "data%3Aimage%2Fpng%3Bbase64%2CAAAA", "DATA_URI"],
+  ["refuses a double URL-encoded data URI", "data%253Aimage%252Fpng%253Bbase64%252CAAAA", "DATA_URI"],
+  ["refuses a data URI with \\u escapes", "\\u0064ata\\u003aimage/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI with \\x escapes", "\\x64ata\\x3aimage/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI with a JSON-escaped slash", "data:image\\/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI combining full-width, zero-width and an entity", "ｄ\u200bata&#58;image/png;base64,AAAA", "DATA_URI"],
+  ["refuses a data URI combining entity-in-percent encoding", "data%26%2358%3Bimage/png;base64,AAAA", "DATA_URI"],
+];
+
+const refusedBase64: RefusedCase[] = [
+  ["refuses the base64 of a generated PNG", PNG_BASE64, "BASE64_BLOB"],
+  ["refuses PNG base64 wrapped every 76 characters", wrap(PNG_BASE64, 76), "BASE64_BLOB"],
+  ["refuses PNG base64 wrapped with CRLF", wrap(PNG_BASE64, 76, "\r\n"), "BASE64_BLOB"],
+  ["refuses PNG base64 wrapped every 64 characters with indentation", wrap(PNG_BASE64, 64, "\n    "), "BASE64_BLOB"],
+  ["refuses PNG base64 chunked into groups of four", wrap(NOISE_BASE64, 4, " "), "BASE64_BLOB"],
+  ["refuses the base64 of a repeated PNG signature", REPEATED_SIGNATURE_BASE64, "BASE64_BLOB"],
+  ["refuses random base64 without any file signature", NOISE_BASE64, "BASE64_BLOB"],
+  ["refuses random base64url", NOISE_BASE64URL, "BASE64_BLOB"],
+  ["refuses exactly 64 random base64 characters", NOISE_BASE64.slice(0, 64), "BASE64_BLOB"],
+  ["refuses the classic 1x1 PNG", TINY_PNG_BASE64, "BASE64_BLOB"],
+  ["refuses a 1x1 GIF", TINY_GIF_BASE64, "BASE64_BLOB"],
+  ["refuses JPEG base64", JPEG_BYTES.toString("base64"), "BASE64_BLOB"],
+  ["refuses PDF base64", Buffer.from("%PDF-1.4\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "latin1").toString("base64"), "BASE64_BLOB"],
+  ["refuses SVG base64", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"></svg>').toString("base64"), "BASE64_BLOB"],
+  ["refuses base64 inside a sentence", `here is the photo ${PNG_BASE64} please check`, "BASE64_BLOB"],
+  ["refuses base64 inside a JSON string", `{"img":"${NOISE_BASE64}"}`, "BASE64_BLOB"],
+  ["refuses base64 after a label and line breaks", `Attachment:\n${wrap(NOISE_BASE64, 76)}`, "BASE64_BLOB"],
+  ["refuses base64 split by zero-width spaces", wrap(NOISE_BASE64, 10, "\u200b"), "BASE64_BLOB"],
+  ["refuses percent-encoded base64", NOISE_BASE64.replace(/\+/g, "%2B").replace(/\//g, "%2F").replace(/=/g, "%3D"), "BASE64_BLOB"],
+  ["refuses full-width base64", toFullWidth(NOISE_BASE64.slice(0, 100)), "BASE64_BLOB"],
+  ["refuses a long base64 payload in a URL query", `https://example.com/upload?data=${pseudoRandomBytes(300, 5).toString("base64url")}`, "BASE64_BLOB"],
+  ["refuses a PNG signature in base64 inside a URL", `https://example.com/u?d=${TINY_PNG_BASE64}`, "BASE64_BLOB"],
+];
+
+const refusedHex: RefusedCase[] = [
+  ["refuses a contiguous hex dump of a PNG", PNG_BYTES.toString("hex"), "HEX_BLOB"],
+  ["refuses 130 hex digits (longer than SHA-512)", SHA512 + "ab", "HEX_BLOB"],
+  ["refuses three SHA-256 hashes glued together", SHA256_LOWER + SHA256_LOWER + SHA256_LOWER, "HEX_BLOB"],
+  ["refuses a spaced hex dump of a JPEG header", hexDump(JPEG_BYTES.subarray(0, 24)), "HEX_BLOB"],
+  ["refuses an upper-case hex dump with line breaks", wrap(hexDump(JPEG_BYTES.subarray(0, 64)).toUpperCase(), 48), "HEX_BLOB"],
+  ["refuses a hex dump separated by tabs", hexDump(PNG_BYTES.subarray(0, 32), "\t"), "HEX_BLOB"],
+  [
+    "refuses xxd output",
+    "00000000: 8950 4e47 0d0a 1a0a 0000 000d 4948 4452  .PNG........IHDR\n00000010: 0000 0010 0000 0010 0806 0000 001f f3ff  ................",
+    "HEX_BLOB",
+  ],
+  ["refuses a C byte array", [...PNG_BYTES.subarray(0, 32)].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", "), "HEX_BLOB"],
+  ["refuses a run of \\x escaped bytes", [...PNG_BYTES.subarray(0, 16)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""), "HEX_BLOB"],
+  ["refuses a long run of %FF-style escapes", [...JPEG_BYTES.subarray(0, 24)].map((b) => `%${b.toString(16).padStart(2, "0").toUpperCase()}`).join(""), "HEX_BLOB"],
+  ["refuses double-encoded %25FF-style escapes", [...JPEG_BYTES.subarray(0, 24)].map((b) => `%25${b.toString(16).padStart(2, "0")}`).join(""), "HEX_BLOB"],
+  ["refuses a run of \\u00XX escaped bytes", [...PNG_BYTES.subarray(0, 20)].map((b) => `\\u00${b.toString(16).padStart(2, "0")}`).join(""), "HEX_BLOB"],
+  ["refuses colon-separated bytes longer than any fingerprint", hexDump(pseudoRandomBytes(80, 9), ":"), "HEX_BLOB"],
+  ["refuses a hex run split by zero-width spaces", wrap(PNG_BYTES.toString("hex"), 32, "\u200b"), "HEX_BLOB"],
+  ["refuses a hex run in full-width digits", toFullWidth(pseudoRandomBytes(80, 4).toString("hex")), "HEX_BLOB"],
+  ["refuses an escaped PNG signature", "\\x89PNG\\r\\n\\x1a\\n", "HEX_BLOB"],
+  ["refuses a URL-encoded PNG signature", "%89PNG%0D%0A%1A%0A", "HEX_BLOB"],
+  ["refuses a URL-encoded JPEG start-of-image", "%FF%D8%FF%E0 JFIF", "HEX_BLOB"],
+  ["refuses escaped bytes scattered through text", "a\\x00b\\x00c\\x01d\\x02e\\x03f\\x00g\\x00h\\x04i\\x05", "HEX_BLOB"],
+  ["refuses a short spaced hex dump starting with a JPEG signature", "ff d8 ff e0 00 10 4a 46", "HEX_BLOB"],
+  ["refuses a short spaced hex dump starting with a PNG signature", "89 50 4E 47 0D 0A 1A 0A", "HEX_BLOB"],
+  ["refuses a short contiguous hex PNG signature", "89504e470d0a1a0a0000000d", "HEX_BLOB"],
+  ["refuses a Node Buffer printout", `<Buffer ${hexDump(JPEG_BYTES.subarray(0, 50))} ... 7994 more bytes>`, "HEX_BLOB"],
+];
+
+const refusedBinary: RefusedCase[] = [
+  ["refuses a NUL character", "abc\u0000def", "BINARY"],
+  ["refuses raw PNG bytes decoded as Latin-1", PNG_BYTES.toString("latin1"), "BINARY"],
+  ["refuses raw JPEG bytes decoded as UTF-8", JPEG_BYTES.toString("utf8"), "BINARY"],
+  ["refuses the PNG signature as text", "\u0089PNG\r\n\u001a\n", "BINARY"],
+  ["refuses a bell character", "ring \u0007 ring", "BINARY"],
+  ["refuses an ANSI escape character", "\u001b[31mred\u001b[0m", "BINARY"],
+  ["refuses DEL", "abc\u007f", "BINARY"],
+  ["refuses a C1 control character", "abc\u0085def", "BINARY"],
+  ["refuses text starting with GIF89a", "GIF89a,\u00a0\u00ffpayload", "BINARY"],
+  ["refuses text starting with GIF87a", "GIF87a....", "BINARY"],
+  ["refuses a PDF header", "%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>", "BINARY"],
+  ["refuses a PostScript header", "%!PS-Adobe-3.0 EPSF-3.0", "BINARY"],
+  ["refuses a PNG signature decoded as Windows-1252", "\u2030PNG IHDR", "BINARY"],
+  ["refuses a JPEG start-of-image decoded as Latin-1", "\u00ff\u00d8\u00ff\u00e0 JFIF", "BINARY"],
+  ["refuses a RIFF/WebP header", "RIFFabcdWEBPVP8 ", "BINARY"],
+  ["refuses an entity-encoded PNG signature", "&#x89;PNG", "BINARY"],
+  ["refuses many U+FFFD replacement characters (binary read as UTF-8)", "\ufffd".repeat(20) + "JFIF", "BINARY"],
+  ["refuses entity-encoded control characters", "&#0;&#1;&#2;&#3;&#4;&#5;&#6;&#7;&#8;", "BINARY"],
+];
+
+const refusedMarkup: RefusedCase[] = [
+  ["refuses an img tag", '<img src="photo.jpg">', "MEDIA_MARKUP"],
+  ["refuses an upper-case IMG tag", '<IMG SRC="photo.png">', "MEDIA_MARKUP"],
+  ["refuses an img tag with a slash before the attribute", "<img/src=x>", "MEDIA_MARKUP"],
+  ["refuses a bare <img", "<img", "MEDIA_MARKUP"],
+  ["refuses a self-closed img", "<img/>", "MEDIA_MARKUP"],
+  ["refuses an img tag with a tab before the attribute", "<img\tsrc=x>", "MEDIA_MARKUP"],
+  ["refuses an inline svg", "<svg xmlns='http://www.w3.org/2000/svg'><circle r='5'/></svg>", "MEDIA_MARKUP"],
+  ["refuses an svg tag without attributes", "<svg><path d='M0 0'/></svg>", "MEDIA_MARKUP"],
+  ["refuses a closing svg tag alone", "</svg>", "MEDIA_MARKUP"],
+  ["refuses svg with an onload attribute", "<svg/onload=alert(1)>", "MEDIA_MARKUP"],
+  ["refuses a video with source", "<video controls><source src='a.mp4'></video>", "MEDIA_MARKUP"],
+  ["refuses a video with src", "<video src=clip.mp4>", "MEDIA_MARKUP"],
+  ["refuses a video with only boolean attributes", "<video autoplay muted loop>", "MEDIA_MARKUP"],
+  ["refuses an audio tag", "<audio src=a.mp3 autoplay>", "MEDIA_MARKUP"],
+  ["refuses a picture with source srcset", "<picture><source srcset='a.webp'></picture>", "MEDIA_MARKUP"],
+  ["refuses a bare picture tag", "<picture>", "MEDIA_MARKUP"],
+  ["refuses an object tag", "<object data='movie.swf' type='application/x-shockwave-flash'>", "MEDIA_MARKUP"],
+  ["refuses an embed tag", "<embed src='x.swf'>", "MEDIA_MARKUP"],
+  ["refuses an iframe", "<iframe src='https://example.com/page'></iframe>", "MEDIA_MARKUP"],
+  ["refuses an iframe with a boolean attribute", "<iframe allowfullscreen>", "MEDIA_MARKUP"],
+  ["refuses a canvas", "<canvas id='c' width='10'></canvas>", "MEDIA_MARKUP"],
+  ["refuses an SVG image element", "<image href='a.png' width='10'/>", "MEDIA_MARKUP"],
+  ["refuses a namespaced SVG image element", "<svg:image xlink:href='a.png'/>", "MEDIA_MARKUP"],
+  ["refuses CSS background:url()", "background:url(a.png)", "MEDIA_MARKUP"],
+  ["refuses CSS background-image with a quoted url", "background-image: url('x.jpg')", "MEDIA_MARKUP"],
+  ["refuses CSS background with a space before the parenthesis", "background: url (x.png)", "MEDIA_MARKUP"],
+  ["refuses an upper-case URL() in a style rule", "div { background: URL(photo) }", "MEDIA_MARKUP"],
+  ["refuses image-set()", "-webkit-image-set('a.png' 1x)", "MEDIA_MARKUP"],
+  ["refuses a bare src= attribute", "src=https://example.com/x", "MEDIA_MARKUP"],
+  ["refuses a srcset attribute", 'srcset="a 1x, b 2x"', "MEDIA_MARKUP"],
+  ["refuses a poster attribute", 'poster="frame"', "MEDIA_MARKUP"],
+  ["refuses a data-src attribute", "<div data-src=lazy>", "MEDIA_MARKUP"],
+  ["refuses a legacy background attribute", '<body background="bg">', "MEDIA_MARKUP"],
+  ["refuses a markdown image", "![victim photo](https://example.com/p)", "MEDIA_MARKUP"],
+  ["refuses a markdown image with empty alt", "![](x)", "MEDIA_MARKUP"],
+  ["refuses a reference-style markdown image", "![alt][ref]", "MEDIA_MARKUP"],
+  ["refuses a shortcut markdown image with its definition", "![logo]\n\n[logo]: https://example.com/l", "MEDIA_MARKUP"],
+  ["refuses a BBCode img", "[img]https://example.com/a[/img]", "MEDIA_MARKUP"],
+  ["refuses an img tag with spaces inside the name", "<i m g src=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag with a space after <", "< img src=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag split by newlines", "<\nimg\nsrc=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag split by zero-width spaces", "<i\u200bm\u200bg src=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag glued to its attribute by a zero-width space", "<img\u200bsrc=x>", "MEDIA_MARKUP"],
+  ["refuses a full-width img tag", "＜ｉｍｇ ｓｒｃ＝ｘ＞", "MEDIA_MARKUP"],
+  ["refuses a small-form less-than img tag", "\ufe64img src=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag with an accent on the i", "<\u00edmg src=x>", "MEDIA_MARKUP"],
+  ["refuses an img tag with a combining accent", "<i\u0301mg src=x>", "MEDIA_MARKUP"],
+  ["refuses &lt;img", "&lt;img src=x&gt;", "MEDIA_MARKUP"],
+  ["refuses upper-case &LT;svg", "&LT;svg&GT;", "MEDIA_MARKUP"],
+  ["refuses &ltimg without a semicolon", "&ltimg src=x", "MEDIA_MARKUP"],
+  ["refuses a decimal entity &#60;img", "&#60;img src=x>", "MEDIA_MARKUP"],
+  ["refuses a zero-padded decimal entity", "&#0000060;img src=x>", "MEDIA_MARKUP"],
+  ["refuses a hex entity &#x3C;img", "&#x3C;img src=x>", "MEDIA_MARKUP"],
+  ["refuses a hex entity without a semicolon", "&#x3cimg src=x>", "MEDIA_MARKUP"],
+  ["refuses an upper-case hex entity", "&#X3C;IMG SRC=x>", "MEDIA_MARKUP"],
+  ["refuses a double-encoded entity", "&amp;lt;img src=x&amp;gt;", "MEDIA_MARKUP"],
+  ["refuses a URL-encoded img tag", "%3Cimg%20src%3Dx%3E", "MEDIA_MARKUP"],
+  ["refuses a double URL-encoded img tag", "%253Cimg src=x>", "MEDIA_MARKUP"],
+  ["refuses an entity hidden in URL encoding", "%26lt%3Bimg src=x", "MEDIA_MARKUP"],
+  ["refuses a \\u003c escaped img tag", "\\u003cimg src=x>", "MEDIA_MARKUP"],
+  ["refuses a \\u{3c} escaped svg tag", "\\u{3c}svg>", "MEDIA_MARKUP"],
+  ["refuses a \\x3C escaped img tag", "\\x3Cimg src=x>", "MEDIA_MARKUP"],
+  ["refuses a URL-encoded full-width less-than", "%EF%BC%9Cimg src=x>", "MEDIA_MARKUP"],
+  ["refuses a spaced-out url(", "u r l(photo)", "MEDIA_MARKUP"],
+  ["refuses url ( with a quoted value", "url ('x.png')", "MEDIA_MARKUP"],
+  ["refuses an img tag inside a chat message", "look at this <img src=cid:1234> ok?", "MEDIA_MARKUP"],
+];
+
+const refusedLinks: RefusedCase[] = [
+  ["refuses an https link to a JPEG", "https://example.com/photo.jpg", "MEDIA_LINK"],
+  ["refuses an http link with an upper-case extension", "http://example.com/a/b/c.JPEG", "MEDIA_LINK"],
+  ["refuses a media link followed by a query", "https://example.com/p.png?size=large", "MEDIA_LINK"],
+  ["refuses a media link followed by a fragment", "https://example.com/p.png#frag", "MEDIA_LINK"],
+  ["refuses a video link with query and fragment", "https://example.com/clip.mp4?t=10#x", "MEDIA_LINK"],
+  ["refuses an ftp link to an archive", "ftp://files.example.com/evidence.zip", "MEDIA_LINK"],
+  ["refuses an s3 link to an image", "s3://bucket/evidence/img_001.png", "MEDIA_LINK"],
+  ["refuses a protocol-relative media link", "//cdn.example.com/img/a.webp", "MEDIA_LINK"],
+  ["refuses a bare-domain media link", "example.com/x.jpg", "MEDIA_LINK"],
+  ["refuses a www media link", "see www.example.com/media/a.heic for details", "MEDIA_LINK"],
+  ["refuses a media link followed by sentence punctuation", "It is at cdn.example.co.uk/a.gif.", "MEDIA_LINK"],
+  ["refuses a media link in parentheses", "(see https://example.com/a.png)", "MEDIA_LINK"],
+  ["refuses an IP-address media link", "192.168.0.10/cam/snapshot.jpg", "MEDIA_LINK"],
+  ["refuses a localhost media link", "localhost:8080/a.png", "MEDIA_LINK"],
+  ["refuses a Twitter-style :large image link", "https://pbs.twimg.com/media/abc.jpg:large", "MEDIA_LINK"],
+  ["refuses a media URL nested in a query", "https://example.com/proxy?u=https://x.org/a.jpg", "MEDIA_LINK"],
+  ["refuses a URL-encoded nested media URL", "https://example.com/proxy?u=https%3A%2F%2Fx.org%2Fa.jpg", "MEDIA_LINK"],
+  ["refuses a media link with a URL-encoded dot", "https://example.com/photo%2Ejpg", "MEDIA_LINK"],
+  ["refuses a media link with an entity-encoded colon", "https&#58;//example.com/a.png", "MEDIA_LINK"],
+  ["refuses a full-width media link", "https：／／example.com／a．png", "MEDIA_LINK"],
+  ["refuses a media link broken by a newline", "https://example.com/ph\noto.jpg", "MEDIA_LINK"],
+  ["refuses a media link with a zero-width space in the extension", "https://example.com/photo.j\u200bpg", "MEDIA_LINK"],
+  ["refuses a JSON-escaped media link", "https:\\/\\/example.com\\/a.png", "MEDIA_LINK"],
+  ["refuses a media link written with backslashes", "https:\\\\example.com\\a.png", "MEDIA_LINK"],
+  ["refuses an upper-case media link", "HTTPS://EXAMPLE.COM/A.PNG", "MEDIA_LINK"],
+  ["refuses a markdown link to an image file", "[photo](https://example.com/a.jpg)", "MEDIA_LINK"],
+  ["refuses an anchor to an image file", "<a href='https://example.com/a.jpg'>photo</a>", "MEDIA_LINK"],
+  ["refuses a blob: URL", "blob:https://example.com/550e8400-e29b-41d4-a716-446655440000", "MEDIA_LINK"],
+  ["refuses a blob:null URL", "blob:null/7f3c1a2b-0000-4000-8000-000000000000", "MEDIA_LINK"],
+  ["refuses a file:/// URL", "file:///C:/Users/jan/notes.txt", "MEDIA_LINK"],
+  ["refuses a file:/ URL", "file:/etc/hosts", "MEDIA_LINK"],
+  ["refuses an upper-case FILE:// URL", "FILE://server/share/x", "MEDIA_LINK"],
+  ["refuses a spaced-out file: URL", "f i l e:///tmp/x", "MEDIA_LINK"],
+];
+
+const MEDIA_EXTENSIONS_SAMPLE = [
+  "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "heic", "heif", "avif", "svg", "ico", "raw", "cr2",
+  "nef", "dng", "psd", "mp4", "m4v", "mov", "avi", "mkv", "webm", "wmv", "flv", "3gp", "mpg", "mpeg", "mp3",
+  "wav", "ogg", "oga", "ogv", "flac", "aac", "m4a", "opus", "zip", "rar", "7z", "tar", "gz", "exe", "pdf",
+];
+const refusedExtensions: RefusedCase[] = MEDIA_EXTENSIONS_SAMPLE.map((ext) => [
+  `refuses a link to a .${ext} file`,
+  `https://files.example.org/case/item.${ext}`,
+  "MEDIA_LINK",
+]);
+
+// ---------------------------------------------------------------------------
+// Allowed corpus
+// ---------------------------------------------------------------------------
+
+const LONG_ENGLISH =
+  "On the morning of 12 May 2024 a patrol from the Warsaw district found personal effects near the river bank. " +
+  "The items included a blue jacket, a plastic shampoo bottle with a partially readable label, and a receipt from a " +
+  "drugstore. Analysts compared the product code with retailer catalogues and contacted three regional agencies. " +
+  "Nobody has yet identified the owner; the case remains open and the team asks partner agencies to check their " +
+  "records for similar items sold between March and April. Please describe any match in words and quote the hash " +
+  "identifier of the original evidence file rather than attaching anything. ";
+const LONG_POLISH =
+  "Zażółć gęślą jaźń. Funkcjonariusze odnaleźli butelkę szamponu z częściowo czytelną etykietą oraz paragon z drogerii. " +
+  "Prosimy o sprawdzenie, czy produkt o kodzie 5901234123457 był sprzedawany w Państwa regionie w marcu lub kwietniu. ";
+
+const allowedCases: AllowedCase[] = [
+  // hash identifiers
+  ["allows an MD5 hash", MD5],
+  ["allows an upper-case MD5 hash", MD5.toUpperCase()],
+  ["allows a SHA-1 hash", SHA1],
+  ["allows a SHA-256 hash", SHA256_LOWER],
+  ["allows an upper-case SHA-256 hash", SHA256_UPPER],
+  ["allows a SHA-384 hash", SHA384],
+  ["allows a SHA-512 hash", SHA512],
+  ["allows a sha256: prefixed hash", `sha256:${SHA256_LOWER}`],
+  ["allows an md5: prefixed hash", `md5:${MD5}`],
+  ["allows a labelled hash", `SHA-256: ${SHA256_UPPER}`],
+  ["allows several hashes separated by spaces", `${SHA256_LOWER} ${SHA256_UPPER} ${SHA1} ${MD5}`],
+  ["allows several hashes separated by commas", `${SHA256_LOWER}, ${SHA256_UPPER}, ${SHA512}`],
+  ["allows several hashes separated by newlines", `${SHA512}\n${SHA256_UPPER}\n${SHA1.toUpperCase()}\n${MD5}`],
+  ["allows an MD5 that happens to start like a JPEG header", "ffd8ffe000104a464946000101010048"],
+  ["allows a colon-separated SHA-256 fingerprint", hexDump(Buffer.from(SHA256_UPPER, "hex"), ":").toUpperCase()],
+  ["allows an SRI-style base64 hash", "sha512-9KhgCRIx/AmzC8xqYJTZRrnO8OW2Pxyl2DIMZSBOr0oDvtEFyht3xpp71j/r/pAe1DM+JI/A+line3jUBgzQ7A=="],
+  ["allows agency-style ids", "PDNA-2024-000123, ICSE-00012345, NCMEC-CT-99812"],
+  ["allows a base32 id", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43UOV3HO6DZPI======"],
+  ["allows a list of UUIDs", "550e8400-e29b-41d4-a716-446655440000 6ba7b810-9dad-11d1-80b4-00c04fd430c8 6ba7b811-9dad-11d1-80b4-00c04fd430c8"],
+  ["allows a git commit id", "commit 4e0c2f6dfd01c306d067d7163319acc97c94ee5a"],
+  // scripts and emoji
+  ["allows Polish text", "Zażółć gęślą jaźń — ślady na brzegu rzeki."],
+  ["allows Tagalog text", "Magandang umaga po, nakita namin ang bag sa tabi ng ilog."],
+  ["allows Arabic text", "عثرنا على حقيبة زرقاء بالقرب من النهر"],
+  ["allows Hebrew text", "מצאנו תיק כחול ליד הנהר"],
+  ["allows Thai text", "พบกระเป๋าสีน้ำเงินใกล้แม่น้ำ"],
+  ["allows Chinese text", "在河边发现了一个蓝色的包。"],
+  ["allows Japanese text", "川の近くで青いバッグが見つかりました。"],
+  ["allows Korean text", "강 근처에서 파란 가방을 발견했습니다."],
+  ["allows Cyrillic text", "Найдена синяя сумка возле реки."],
+  ["allows Devanagari text", "नदी के पास एक नीला बैग मिला।"],
+  ["allows Greek text", "Βρέθηκε μια μπλε τσάντα κοντά στο ποτάμι."],
+  ["allows Vietnamese text", "Tìm thấy một chiếc túi màu xanh gần sông."],
+  ["allows emoji", "😀👍🏽 ok ✅"],
+  ["allows ZWJ emoji sequences and flags", "👨‍👩‍👧 🏳️‍🌈 🇵🇱"],
+  // codes, dates, prices
+  ["allows an EAN-13 barcode", "5901234123457"],
+  ["allows a dashed SKU", "8-710103-93528"],
+  ["allows an alphanumeric SKU", "SKU: AB12-CD34-EF56, UPC 036000291452"],
+  ["allows a spaced IBAN", "PL61 1090 1014 0000 0712 1981 2874"],
+  ["allows a compact IBAN", "DE89370400440532013000"],
+  ["allows phone numbers", "+48 22 123 45 67, 01 23 45 67 89"],
+  ["allows dates and times", "2024-05-12, 12.05.2024 14:32, 05/12/24"],
+  ["allows prices", "12,99 zł, €4.50, $1,299.00, 50% off, 100% cotton"],
+  ["allows a VIN", "1HGCM82633A004352"],
+  ["allows a cryptocurrency address", "0x742d35Cc6634C0532925a3b844Bc454e4438f44e"],
+  ["allows a list of two-digit numbers", "10 20 30 40 50 60 70 80 90 11 21 31 41 51 61 71 81 91"],
+  ["allows a list of years", "1990 1991 1992 1993 1994 1995 1996 1997 1998 1999 2000"],
+  ["allows MAC addresses", "00:1a:2b:3c:4d:5e, 00:1a:2b:3c:4d:5f\n00:1a:2b:3c:4d:60"],
+  ["allows an IPv6 address", "2001:0db8:85a3:0000:0000:8a2e:0370:7334"],
+  ["allows hex colour codes", "#ff00aa and #FFF and color: #00ff00"],
+  // URLs of web pages
+  ["allows a shop product page", "https://www.rossmann.pl/produkt/szampon-xyz-12345"],
+  ["allows a catalog URL with a query", "https://example.com/catalog?item=42"],
+  ["allows a page whose name contains an image extension", "https://example.com/photo.jpg.html"],
+  ["allows a URL whose query mentions a file name", "https://example.com/search?q=photo.jpg"],
+  ["allows a Google Docs link with a long id", "https://docs.google.com/document/d/1A2b3C4d5E6f7G8h9I0jKlMnOpQrStUvWxYz-AbCdEfGh/edit"],
+  ["allows a percent-encoded Cyrillic Wikipedia URL", "https://ru.wikipedia.org/wiki/%D0%9F%D0%BE%D0%BB%D0%B8%D1%86%D0%B8%D1%8F"],
+  ["allows a URL in parentheses in prose", "the URL (https://example.com/shop) is on the receipt"],
+  ["allows an HTML link to a web page", '<b>bold</b> and <a href="https://example.com/page">link</a>'],
+  ["allows an exclamation followed by a markdown link", "Great! [see the report](https://example.com/report)"],
+  ["allows an email address", "jan.kowalski@policja.gov.pl"],
+  // file names and paths without a URL
+  ["allows a file name mentioned in a sentence", "the suspect renamed photo.jpg to notes"],
+  ["allows camera file names", "IMG_2024.HEIC and VID_0001.MP4 were mentioned in the interview"],
+  ["allows a Windows path", "C:\\Users\\jan\\Pictures\\photo.jpg"],
+  ["allows a Windows path with \\x in it", "C:\\xampp\\htdocs\\index.php"],
+  ["allows a WhatsApp export line", "12/05/2024, 14:32 - Anna: <Media omitted>"],
+  ["allows an iOS WhatsApp attachment line", "[12/05/2024, 14:32:11] Anna: <attached: 00000012-PHOTO-2024-05-12-14-32-11.jpg>"],
+  // the word "data" and friends
+  ["allows Metadata: none", "Metadata: none"],
+  ["allows data: followed by prose", "data: see report"],
+  ["allows meta data: none", "meta data: none"],
+  ["allows Data: N/A", "Data: N/A"],
+  ["allows Data: followed by a date", "Data:2024-05-12"],
+  ["allows a MIME type mentioned in prose", "EXIF data: image/jpeg, 3 MB"],
+  ["allows file: as a label", "File: report.docx"],
+  ["allows the file:// scheme named in prose", "a `file://` URL"],
+  ["allows Blob: as a label", "Blob: a shapeless mass of wax"],
+  // words and symbols that look like markup
+  ["allows comparisons", "a < b and c > d"],
+  ["allows tight comparisons", "if x<y and y>z then"],
+  ["allows a heart", "I <3 images"],
+  ["allows angle-bracket placeholders", "<image omitted> <video redacted>"],
+  ["allows a comparison before the word video", "length < video duration"],
+  ["allows a generic type", "Array<Object> and Promise<Image>"],
+  ["allows imagine", "imagine"],
+  ["allows svgalib", "svgalib"],
+  ["allows urlencoded", "urlencoded"],
+  ["allows source of the shampoo", "source of the shampoo"],
+  ["allows the word image in prose", "the image shows a socket"],
+  ["allows url(s) in prose", "Check the url(s) in the report"],
+  ["allows src and poster as words", "src folder; a poster on the wall; background check"],
+  ["allows a query parameter called src", "https://example.com/page?src=newsletter&ref=42"],
+  ["allows ampersands in names", "R&D, AT&T, Procter & Gamble"],
+  // base64-looking but short or not random
+  ["allows a short base64 word", "SGVsbG8="],
+  ["allows another short base64 word", "aGVsbG8gd29ybGQ="],
+  ["allows a video id", "dQw4w9WgXcQ"],
+  ["allows a long camelCase identifier", "getAllUnidentifiedVictimRecordsFromRegionalDatabaseWithCaching"],
+  ["allows a long PascalCase hashtag", "#MissingPersonAlertWarsawPoliceAskForHelpFindingAnnaKowalska"],
+  ["allows environment-style assignments", "DOTENV_CONFIG_ENCODING=latin1 DOTENV_CONFIG_DEBUG=true node app.js"],
+  ["allows a title-case headline", "Police Find Missing Woman In Forest Near Krakow After Three Week Search In 2024"],
+  ["allows a long Unix path", "/home/analyst/Documents/Cases/2024/Unidentified/Reports/Final/Summary"],
+  // whitespace and long text
+  ["allows newlines and tabs", "line one\n\tline two\r\nline three"],
+  ["allows a long English paragraph", LONG_ENGLISH.repeat(5)],
+  ["allows a long Polish paragraph", LONG_POLISH.repeat(5)],
+  ["allows an empty string", ""],
+];
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+describe("checkTextOnly — refused inputs", () => {
+  describe("DATA_URI", () => {
+    it.each(refusedDataUris)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toEqual({ ok: false, code, message: TEXT_ONLY_MESSAGES[code] });
+    });
+  });
+  describe("BASE64_BLOB", () => {
+    it.each(refusedBase64)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+  describe("HEX_BLOB", () => {
+    it.each(refusedHex)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+  describe("BINARY", () => {
+    it.each(refusedBinary)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+  describe("MEDIA_MARKUP", () => {
+    it.each(refusedMarkup)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+  describe("MEDIA_LINK", () => {
+    it.each([...refusedLinks, ...refusedExtensions])("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+});
+
+describe("checkTextOnly — allowed inputs", () => {
+  it.each(allowedCases)("%s", (_title, input) => {
+    expect(checkTextOnly(input)).toEqual({ ok: true });
+  });
+});
+
+describe("checkTextOnly — corpus size and messages", () => {
+  const refusedCount =
+    refusedDataUris.length +
+    refusedBase64.length +
+    refusedHex.length +
+    refusedBinary.length +
+    refusedMarkup.length +
+    refusedLinks.length +
+    refusedExtensions.length;
+
+  it("has a large corpus (>= 120 refused, >= 80 allowed)", () => {
+    expect(refusedCount).toBeGreaterThanOrEqual(120);
+    expect(allowedCases.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it("has one distinct analyst-facing message per refusal code", () => {
+    const codes: TextRefusalCode[] = ["DATA_URI", "BASE64_BLOB", "HEX_BLOB", "BINARY", "MEDIA_MARKUP", "MEDIA_LINK"];
+    expect(Object.keys(TEXT_ONLY_MESSAGES).sort()).toEqual([...codes].sort());
+    expect(new Set(Object.values(TEXT_ONLY_MESSAGES)).size).toBe(codes.length);
+    for (const code of codes) {
+      const message = TEXT_ONLY_MESSAGES[code];
+      expect(message).toMatch(/^Cluebridge is text-only: this field /);
+      expect(message).toMatch(/hash identifier/);
+      expect(message).toMatch(/\.$/);
+      expect(message).not.toMatch(/\n/);
+    }
+    expect(TEXT_ONLY_MESSAGES.DATA_URI).toBe(
+      "Cluebridge is text-only: this field contains an embedded image (data: URI). Refer to media by its hash identifier instead.",
+    );
+  });
+
+  it("returns the message that belongs to the code", () => {
+    const result = checkTextOnly("<img src=x>");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toBe(TEXT_ONLY_MESSAGES[result.code]);
+  });
+
+  it("reports the data URI rather than the markup around it", () => {
+    expect(checkTextOnly(`<img src="data:image/png;base64,${TINY_PNG_BASE64}">`)).toMatchObject({ code: "DATA_URI" });
+  });
+
+  it("is pure: the same input gives the same answer", () => {
+    const input = `prefix ${PNG_BASE64}`;
+    expect(checkTextOnly(input)).toEqual(checkTextOnly(input));
+  });
+});
+
+describe("checkTextOnly — large and pathological inputs", () => {
+  it("accepts a 200 KB benign text", () => {
+    let big = "";
+    while (big.length < 200_000) big += LONG_ENGLISH + "\n" + LONG_POLISH + "\n";
+    expect(checkTextOnly(big)).toEqual({ ok: true });
+  });
+
+  it("finds a small data URI at the end of a 200 KB text", () => {
+    let big = "";
+    while (big.length < 200_000) big += LONG_ENGLISH;
+    expect(checkTextOnly(`${big} data:image/png;base64,AAAA`)).toMatchObject({ ok: false, code: "DATA_URI" });
+  });
+
+  const pathological: [string, string][] = [
+    ["'<' repeated", "<".repeat(200_000)],
+    ["'%' repeated", "%".repeat(200_000)],
+    ["'a' repeated", "a".repeat(200_000)],
+    ["'&' repeated", "&".repeat(200_000)],
+    ["'&#x' repeated", "&#x".repeat(70_000)],
+    ["backslashes", "\\".repeat(200_000)],
+    ["'\\u' repeated", "\\u".repeat(100_000)],
+    ["'%3C' repeated", "%3C".repeat(70_000)],
+    ["'&lt' repeated", "&lt".repeat(70_000)],
+    ["'data:' repeated", "data:".repeat(40_000)],
+    ["spaced 'd a t a :' repeated", "d a t a : ".repeat(20_000)],
+    ["'< i ' repeated", "< i ".repeat(50_000)],
+    ["'<' followed by 200 KB of spaces", "<" + " ".repeat(200_000) + "x"],
+    ["'d' followed by 200 KB of spaces", "d" + " ".repeat(200_000) + "x"],
+    ["'![' repeated", "![".repeat(100_000)],
+    ["'http://' repeated", "http://".repeat(30_000)],
+    ["'a.' repeated", "a.".repeat(100_000)],
+    ["'a-' repeated", "a-".repeat(100_000)],
+    ["'ff:' repeated", "ff:".repeat(70_000)],
+    ["'url(' repeated", "url(".repeat(50_000)],
+    ["zero-width spaces", "\u200b".repeat(200_000)],
+    ["full-width letters", "ｄ".repeat(200_000)],
+    ["mixed whitespace", " \n\t".repeat(70_000)],
+    ["alternating case and digits", "aB1+".repeat(50_000)],
+  ];
+  it.each(pathological)("returns for 200 KB of %s without hanging", (_name, input) => {
+    const result = checkTextOnly(input);
+    expect(typeof result.ok).toBe("boolean");
+  });
+});
+
+describe("textOnly (zod helper)", () => {
+  const schema = z.object({
+    title: textOnly(z.string().trim().min(1).max(200)),
+    description: textOnly(z.string().max(10_000)),
+  });
+
+  it("passes clean text through, keeping earlier transforms", () => {
+    const result = schema.safeParse({ title: "  Blue jacket  ", description: "Found near the river." });
+    expect(result.success).toBe(true);
+    if (result.success) expect(result.data.title).toBe("Blue jacket");
+  });
+
+  it("reports a refusal as a custom issue on the right field with the code's message", () => {
+    const result = schema.safeParse({ title: "Blue jacket", description: '<img src="x.png">' });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues).toHaveLength(1);
+    const issue = result.error.issues[0];
+    expect(issue?.path).toEqual(["description"]);
+    expect(issue?.code).toBe("custom");
+    expect(issue?.message).toBe(TEXT_ONLY_MESSAGES.MEDIA_MARKUP);
+    expect(issue).toMatchObject({ params: { textRefusal: "MEDIA_MARKUP" } });
+  });
+
+  it("reports nested paths inside arrays", () => {
+    const nested = z.object({ items: z.array(z.object({ note: textOnly(z.string()) })) });
+    const result = nested.safeParse({ items: [{ note: "ok" }, { note: `data:image/png;base64,${TINY_PNG_BASE64}` }] });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.issues[0]?.path).toEqual(["items", 1, "note"]);
+      expect(result.error.issues[0]?.message).toBe(TEXT_ONLY_MESSAGES.DATA_URI);
+    }
+  });
+
+  it("checks the trimmed value and still applies the base schema's own rules", () => {
+    const field = textOnly(z.string().trim().min(1).max(20));
+    expect(field.safeParse("   ").success).toBe(false);
+    expect(field.safeParse("x".repeat(21)).success).toBe(false);
+    expect(field.safeParse("  a < b  ").success).toBe(true);
+  });
+
+  it("keeps the schema type and works with optional schemas", () => {
+    const typed: z.ZodString = textOnly(z.string());
+    expect(typed.parse("plain text")).toBe("plain text");
+    const optional = textOnly(z.string().optional());
+    expect(optional.safeParse(undefined).success).toBe(true);
+    expect(optional.safeParse("https://example.com/a.png").success).toBe(false);
+  });
+
+  it("throws a ZodError from parse()", () => {
+    expect(() => textOnly(z.string()).parse("\u0000")).toThrow(TEXT_ONLY_MESSAGES.BINARY);
+  });
+});
+
+describe("findMediaInValue", () => {
+  it("returns null for a clean nested payload", () => {
+    expect(
+      findMediaInValue({ caseId: "PDNA-2024-000123", hashes: [SHA256_LOWER, MD5], count: 3, open: true, note: null }),
+    ).toBeNull();
+  });
+
+  it("reports the path of a refused string deep inside objects and arrays", () => {
+    const payload = {
+      room: "case-42",
+      messages: [{ body: "hello" }, { body: "see report" }, { body: "look <svg onload=1>", author: "anna" }],
+    };
+    expect(findMediaInValue(payload)).toEqual({
+      path: ["messages", 2, "body"],
+      code: "MEDIA_MARKUP",
+      message: TEXT_ONLY_MESSAGES.MEDIA_MARKUP,
+    });
+  });
+
+  it("reports the first offender in document order", () => {
+    const payload = { a: "fine", b: ["https://example.com/a.jpg"], c: `data:image/png;base64,${TINY_PNG_BASE64}` };
+    expect(findMediaInValue(payload)).toMatchObject({ path: ["b", 0], code: "MEDIA_LINK" });
+  });
+
+  it("checks object keys too", () => {
+    const payload = { meta: { "<img src=x>": "value" } };
+    expect(findMediaInValue(payload)).toMatchObject({ path: ["meta", "<img src=x>"], code: "MEDIA_MARKUP" });
+  });
+
+  it("checks a top-level string and array", () => {
+    expect(findMediaInValue("<img src=x>")).toMatchObject({ path: [], code: "MEDIA_MARKUP" });
+    expect(findMediaInValue(["ok", PNG_BASE64])).toMatchObject({ path: [1], code: "BASE64_BLOB" });
+  });
+
+  it("prefixes the given path", () => {
+    expect(findMediaInValue({ text: "\u0000" }, ["body", "payload"])).toMatchObject({
+      path: ["body", "payload", "text"],
+      code: "BINARY",
+    });
+  });
+
+  it("refuses binary objects (Buffer, typed arrays, ArrayBuffer, serialised Buffer)", () => {
+    expect(findMediaInValue({ file: PNG_BYTES })).toMatchObject({ path: ["file"], code: "BINARY" });
+    expect(findMediaInValue({ file: new Uint8Array(4) })).toMatchObject({ path: ["file"], code: "BINARY" });
+    expect(findMediaInValue([new ArrayBuffer(8)])).toMatchObject({ path: [0], code: "BINARY" });
+    expect(findMediaInValue({ file: JSON.parse(JSON.stringify(PNG_BYTES)) })).toMatchObject({
+      path: ["file"],
+      code: "BINARY",
+    });
+  });
+
+  it("walks Maps and Sets", () => {
+    expect(findMediaInValue(new Map([["k", "https://example.com/a.gif"]]))).toMatchObject({ path: ["k"] });
+    expect(findMediaInValue(new Set(["ok", "<video src=a.mp4>"]))).toMatchObject({ path: [1] });
+  });
+
+  it("survives cycles and very deep nesting", () => {
+    const cyclic: Record<string, unknown> = { name: "ok" };
+    cyclic.self = cyclic;
+    expect(findMediaInValue(cyclic)).toBeNull();
+
+    let deep: unknown = "<img src=x>";
+    for (let i = 0; i < 20_000; i++) deep = { child: deep };
+    const found = findMediaInValue(deep);
+    expect(found?.code).toBe("MEDIA_MARKUP");
+    expect(found?.path).toHaveLength(20_000);
+  });
+
+  it("ignores numbers, booleans, null and undefined", () => {
+    expect(findMediaInValue({ a: 1, b: false, c: null, d: undefined, e: [2, 3] })).toBeNull();
+  });
+});
