@@ -1,11 +1,20 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { Role } from "@prisma/client";
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useMatches, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getOptionalUser } from "./auth/session.server";
 import stylesHref from "./styles.css?url";
+import { ROLE_HOME, ROLE_LABELS } from "./utils/labels";
 import { useNonce } from "./utils/nonce";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 export const meta: MetaFunction = () => [{ title: "Cluebridge" }];
+
+/** The signed-in user for the top bar (only what it shows), or null. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  return { user: user ? { displayName: user.displayName, role: user.role } : null };
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -14,7 +23,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        {/* "same-origin", not "no-referrer": the latter makes browsers send `Origin: null` on form posts (CSRF check). */}
+        <meta name="referrer" content="same-origin" />
         <Meta />
         <Links />
       </head>
@@ -27,8 +37,61 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+function navLinksFor(role: Role): { to: string; label: string }[] {
+  if (role === "ADMIN") {
+    return [
+      { to: "/admin", label: "Admin" },
+      { to: "/admin/taskforces", label: "Taskforces" },
+      { to: "/account", label: "Account" },
+    ];
+  }
+  return [
+    { to: ROLE_HOME[role], label: "Home" },
+    { to: "/cases", label: "Cases" },
+    { to: "/search", label: "Search" },
+    { to: "/rooms", label: "Rooms" },
+    { to: "/account", label: "Account" },
+  ];
+}
+
+function TopBar({ user }: { user: { displayName: string; role: Role } }) {
+  return (
+    <header className="topbar">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <strong>Cluebridge</strong>
+      <nav aria-label="Main">
+        {navLinksFor(user.role).map((link) => (
+          <NavLink key={link.to} to={link.to} end={link.to === "/admin"}>
+            {link.label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="topbar-user">
+        <span>
+          {user.displayName} <span className="topbar-role">({ROLE_LABELS[user.role]})</span>
+        </span>
+        <Form method="post" action="/logout">
+          <button type="submit" className="secondary small">
+            Sign out
+          </button>
+        </Form>
+      </div>
+    </header>
+  );
+}
+
 export default function App() {
-  return <Outlet />;
+  const { user } = useLoaderData<typeof loader>();
+  // A page that draws its own frame (handle = { shell: "own" }) gets no second top bar.
+  const ownShell = useMatches().some((match) => (match.handle as { shell?: string } | undefined)?.shell === "own");
+  return (
+    <>
+      {user && !ownShell ? <TopBar user={user} /> : null}
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

@@ -6,7 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import type { ServerConfig } from "./config";
-import { refuseUploads, stampClientAddress } from "./http-guards";
+import { checkCsrfOrigin, refuseUploads, stampClientAddress } from "./http-guards";
 import { securityHeaders } from "./security";
 
 export interface RunningApp {
@@ -31,6 +31,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.use(...securityHeaders({ production: config.production }));
   app.use(refuseUploads);
   app.use(stampClientAddress);
+  app.use(checkCsrfOrigin(() => config.allowedOrigins));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all(
@@ -47,6 +48,13 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  // Without ALLOWED_ORIGINS the defaults name the configured port, which is not the real one on port 0 (tests):
+  // the origins we actually listen on join the list (the same array the realtime layer reads).
+  if (!process.env.ALLOWED_ORIGINS) {
+    for (const origin of [`http://${config.host}:${port}`, `http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+      if (!config.allowedOrigins.includes(origin)) config.allowedOrigins.push(origin);
+    }
+  }
   return {
     httpServer,
     url: `http://${config.host}:${port}`,

@@ -1,20 +1,24 @@
-// Text-only at the door: no request body that could carry a file ever reaches a route.
-import type { RequestHandler } from "express";
+// Text-only at the door: no request body that could carry a file ever reaches a route. And no cross-site
+// request forgery: a browser mutation must come from one of our own origins.
+import type { Request, RequestHandler, Response } from "express";
 
 const TEXT_BODY_TYPES = ["application/x-www-form-urlencoded", "application/json", "text/plain"];
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** API and tool requests get a JSON error body, browsers plain text. */
+function refuse(req: Request, res: Response, status: number, code: string, message: string) {
+  const wantsJson = req.path.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
+  return wantsJson ? res.status(status).json({ error: { code, message } }) : res.status(status).type("text/plain").send(message);
+}
 
 export const refuseUploads: RequestHandler = (req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   const length = Number(req.headers["content-length"] ?? 0);
-  const wantsJson = req.path.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
-  const refuse = (status: number, code: string, message: string) =>
-    wantsJson ? res.status(status).json({ error: { code, message } }) : res.status(status).type("text/plain").send(message);
   if (type && !TEXT_BODY_TYPES.includes(type)) {
-    return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "Cluebridge is text-only: file uploads and binary bodies are refused. Refer to media by its hash identifier.");
+    return refuse(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Cluebridge is text-only: file uploads and binary bodies are refused. Refer to media by its hash identifier.");
   }
-  if (length > MAX_BODY_BYTES) return refuse(413, "PAYLOAD_TOO_LARGE", "The request is too large for a text record.");
+  if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "PAYLOAD_TOO_LARGE", "The request is too large for a text record.");
   next();
 };
 
@@ -24,3 +28,37 @@ export const stampClientAddress: RequestHandler = (req, _res, next) => {
   req.headers[CLIENT_ADDRESS_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
   next();
 };
+
+const MUTATING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function originOf(value: string | undefined): string | null {
+  if (!value || value === "null") return null;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses (403) a mutating request that a browser sent from another site: its Origin (or, without one, the
+ * origin of its Referer) must be one of ours. Requests with `Authorization: Bearer` are exempt: a browser never
+ * adds that header by itself, so such a request cannot be forged cross-site with the user's cookie.
+ * `allowedOrigins` may be a function, for origins only known once the server listens.
+ */
+export function checkCsrfOrigin(allowedOrigins: readonly string[] | (() => readonly string[])): RequestHandler {
+  return (req, res, next) => {
+    if (!MUTATING_METHODS.has(req.method)) return next();
+    if (/^Bearer\s/i.test(req.headers.authorization ?? "")) return next();
+    const origin = originOf(req.headers.origin) ?? (req.headers.origin ? null : originOf(req.headers.referer));
+    const allowed = typeof allowedOrigins === "function" ? allowedOrigins() : allowedOrigins;
+    if (origin && allowed.includes(origin)) return next();
+    return refuse(
+      req,
+      res,
+      403,
+      "CSRF_ORIGIN_REFUSED",
+      "This request was refused because it did not come from a Cluebridge page (its Origin is missing or not allowed). Reload the page and try again.",
+    );
+  };
+}

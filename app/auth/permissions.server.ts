@@ -20,6 +20,7 @@ export type Action =
   | "lead:read"
   | "lead:create"
   | "lead:update"
+  | "lead:lowerCode"
   | "lead:share"
   | "lead:claim"
   | "lead:reassignClaim"
@@ -45,7 +46,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
   ANALYST: [
     "case:read:any",
     "clue:read:any", "clue:create:any", "clue:update:own", "clue:lowerCode:own",
-    "lead:read:any", "lead:create:any", "lead:update:own", "lead:share:any", "lead:claim:any",
+    "lead:read:any", "lead:create:any", "lead:update:own", "lead:lowerCode:own", "lead:share:any", "lead:claim:any",
     "task:read:any", "task:updateStatus:own",
     "comment:read:any", "comment:create:any",
     "review:request:own",
@@ -54,7 +55,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
   COORDINATOR: [
     "case:read:any", "case:create:any", "case:update:any",
     "clue:read:any", "clue:create:any", "clue:update:any", "clue:lowerCode:any",
-    "lead:read:any", "lead:create:any", "lead:update:any", "lead:share:any", "lead:claim:any", "lead:reassignClaim:any",
+    "lead:read:any", "lead:create:any", "lead:update:any", "lead:lowerCode:any", "lead:share:any", "lead:claim:any", "lead:reassignClaim:any",
     "task:read:any", "task:assign:any", "task:update:any", "task:updateStatus:any",
     "comment:read:any", "comment:create:any",
     "review:request:any",

@@ -1,0 +1,342 @@
+// Who is making this request: browser sessions (lucia v3 over our own Prisma adapter, which stores only the
+// SHA-256 of each session id) and, for /api/ routes, personal access tokens. All session code lives here.
+import { createHash } from "node:crypto";
+import type { Role, UserStatus } from "@prisma/client";
+import { redirect } from "@remix-run/node";
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
+import { loadActor, type Actor } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
+import { revokeRealtimeAccess } from "~/models/rooms.server";
+import { findTokenOwner } from "~/models/tokens.server";
+import { UnauthenticatedError, errorBody } from "~/utils/errors.server";
+import { requestOrigin } from "~/utils/request.server";
+
+export const SESSION_COOKIE_NAME = "cb_session";
+/** A session ends 12 hours after sign-in however active it is (never extended). */
+export const SESSION_ABSOLUTE_LIFETIME = new TimeSpan(12, "h");
+/** ...and after 30 minutes without a request. */
+export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+// lastSeenAt is written at most once a minute, so a busy page does not write on every request.
+const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  agency: string;
+  status: UserStatus;
+}
+
+interface SessionAttributes {
+  mfaVerified: boolean;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+interface UserAttributes extends Omit<AuthUser, "id"> {
+  totpEnabled: boolean;
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: Lucia<SessionAttributes, UserAttributes>;
+    DatabaseSessionAttributes: SessionAttributes;
+    DatabaseUserAttributes: UserAttributes;
+  }
+}
+
+/** What the Session table's primary key holds for a browser's session id. */
+export function hashSessionId(sessionId: string): string {
+  return createHash("sha256").update(sessionId).digest("hex");
+}
+
+/**
+ * lucia's storage, keyed by the hash of the session id: a copy of the Session table does not let anyone
+ * sign in. Every method that receives a session id hashes it first.
+ */
+export class HashedPrismaSessionAdapter implements Adapter {
+  async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const row = await prisma.session.findUnique({ where: { id: hashSessionId(sessionId) }, include: { user: true } });
+    if (!row) return [null, null];
+    const { user } = row;
+    return [
+      // lucia hands this id back to deleteSession/updateSessionExpiration, which hash it again.
+      { id: sessionId, userId: row.userId, expiresAt: row.expiresAt, attributes: sessionAttributesOf(row) },
+      {
+        id: user.id,
+        attributes: {
+          email: user.email,
+          displayName: user.displayName,
+          role: user.role,
+          agency: user.agency,
+          status: user.status,
+          totpEnabled: Boolean(user.totpSecret && user.totpEnabledAt),
+        },
+      },
+    ];
+  }
+
+  /** The ids returned are the stored hashes (the plaintext ids are unknown to the server by design). */
+  async getUserSessions(userId: string): Promise<DatabaseSession[]> {
+    const rows = await prisma.session.findMany({ where: { userId } });
+    return rows.map((row) => ({ id: row.id, userId: row.userId, expiresAt: row.expiresAt, attributes: sessionAttributesOf(row) }));
+  }
+
+  async setSession(session: DatabaseSession): Promise<void> {
+    const { mfaVerified, ip, userAgent } = session.attributes;
+    await prisma.session.create({
+      data: {
+        id: hashSessionId(session.id),
+        userId: session.userId,
+        expiresAt: session.expiresAt,
+        lastSeenAt: new Date(),
+        mfaVerified,
+        ip,
+        userAgent: userAgent?.slice(0, 300) ?? null,
+      },
+    });
+  }
+
+  /** Absolute lifetime: an expiry may be brought forward but never pushed back (lucia would slide it). */
+  async updateSessionExpiration(sessionId: string, expiresAt: Date): Promise<void> {
+    await prisma.session.updateMany({ where: { id: hashSessionId(sessionId), expiresAt: { gt: expiresAt } }, data: { expiresAt } });
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    await prisma.session.deleteMany({ where: { id: hashSessionId(sessionId) } });
+  }
+
+  async deleteUserSessions(userId: string): Promise<void> {
+    await prisma.session.deleteMany({ where: { userId } });
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    const now = Date.now();
+    await prisma.session.deleteMany({
+      where: { OR: [{ expiresAt: { lte: new Date(now) } }, { lastSeenAt: { lt: new Date(now - SESSION_IDLE_TIMEOUT_MS) } }] },
+    });
+  }
+}
+
+function sessionAttributesOf(row: { mfaVerified: boolean; lastSeenAt: Date; ip: string | null; userAgent: string | null }): SessionAttributes {
+  return { mfaVerified: row.mfaVerified, lastSeenAt: row.lastSeenAt, ip: row.ip, userAgent: row.userAgent };
+}
+
+/** Cookies are Secure except in development or when COOKIE_SECURE=false (plain-HTTP test rigs). */
+export function cookieSecure(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !(env.NODE_ENV === "development" || env.COOKIE_SECURE === "false");
+}
+
+const adapter = new HashedPrismaSessionAdapter();
+
+// Built per call (it is a few object literals) so the Secure flag follows the environment of the moment.
+function lucia(): Lucia<SessionAttributes, UserAttributes> {
+  return new Lucia<SessionAttributes, UserAttributes>(adapter, {
+    sessionExpiresIn: SESSION_ABSOLUTE_LIFETIME,
+    sessionCookie: { name: SESSION_COOKIE_NAME, expires: true, attributes: { sameSite: "lax", secure: cookieSecure(), path: "/" } },
+    getSessionAttributes: (attributes) => attributes,
+    getUserAttributes: (attributes) => attributes,
+  });
+}
+
+/** A session that is valid right now (signed in with a password; `mfaVerified` once the second factor is done). */
+export interface CurrentSession {
+  /** The id the browser holds (never stored). */
+  sessionId: string;
+  /** The id as stored: the SHA-256 of `sessionId`. */
+  storedId: string;
+  mfaVerified: boolean;
+  totpEnabled: boolean;
+  user: AuthUser;
+}
+
+async function validateSessionId(sessionId: string): Promise<CurrentSession | null> {
+  const { session, user } = await lucia().validateSession(sessionId);
+  if (!session) return null;
+  const now = Date.now();
+  const idleFor = now - session.lastSeenAt.getTime();
+  // Checked on every validation too (not only at sign-in): suspension also deletes sessions, this is the backstop.
+  if (idleFor > SESSION_IDLE_TIMEOUT_MS || user.status !== "ACTIVE") {
+    await adapter.deleteSession(sessionId);
+    return null;
+  }
+  const storedId = hashSessionId(sessionId);
+  if (idleFor > LAST_SEEN_RESOLUTION_MS) {
+    await prisma.session.updateMany({ where: { id: storedId }, data: { lastSeenAt: new Date(now) } });
+  }
+  const { email, displayName, role, agency, status, totpEnabled } = user;
+  return {
+    sessionId,
+    storedId,
+    mfaVerified: session.mfaVerified,
+    totpEnabled,
+    user: { id: user.id, email, displayName, role, agency, status },
+  };
+}
+
+function sessionIdFromCookieHeader(cookieHeader: string | null | undefined): string | null {
+  return cookieHeader ? lucia().readSessionCookie(cookieHeader) : null;
+}
+
+/** The request's session, fully signed in or not; null when there is none or it has ended. */
+export async function getCurrentSession(request: Request): Promise<CurrentSession | null> {
+  const sessionId = sessionIdFromCookieHeader(request.headers.get("Cookie"));
+  return sessionId ? validateSessionId(sessionId) : null;
+}
+
+/** Starts a session for a user who has just proved their password (and, with mfaVerified, their second factor). */
+export async function startSession(userId: string, options: { mfaVerified: boolean; origin?: RequestOrigin }): Promise<string> {
+  const session = await lucia().createSession(userId, {
+    mfaVerified: options.mfaVerified,
+    lastSeenAt: new Date(),
+    ip: options.origin?.ip ?? null,
+    userAgent: options.origin?.userAgent ?? null,
+  });
+  return lucia().createSessionCookie(session.id).serialize();
+}
+
+/**
+ * The second factor is done: the password-only session is replaced by a new, fully signed-in one (a new id,
+ * so an id seen before the second factor is worth nothing afterwards). Returns the Set-Cookie value.
+ */
+export async function upgradeSession(pending: CurrentSession, origin?: RequestOrigin): Promise<string> {
+  await adapter.deleteSession(pending.sessionId);
+  return startSession(pending.user.id, { mfaVerified: true, origin });
+}
+
+/**
+ * Marks the password-only session as fully signed in, keeping its id. For enrolment only: the page that
+ * shows the new recovery codes is rendered with the cookie the browser sent, so the id must stay valid.
+ */
+export async function markSessionMfaVerified(pending: CurrentSession, db: Pick<Tx, "session"> = prisma): Promise<void> {
+  await db.session.updateMany({ where: { id: pending.storedId, userId: pending.user.id }, data: { mfaVerified: true } });
+}
+
+export function blankSessionCookie(): string {
+  return lucia().createBlankSessionCookie().serialize();
+}
+
+function unauthenticatedResponse(message: string): Response {
+  return Response.json({ error: errorBody(new UnauthenticatedError(message)) }, { status: 401 });
+}
+
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get("Authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : "";
+}
+
+/** The path (and query) to come back to after signing in; single-fetch data URLs map back to their page. */
+function returnPath(request: Request): string {
+  const url = new URL(request.url);
+  const pathname = url.pathname.endsWith(".data") ? url.pathname.slice(0, -".data".length) || "/" : url.pathname;
+  url.searchParams.delete("_routes");
+  const search = url.searchParams.toString();
+  return `${pathname}${search ? `?${search}` : ""}`;
+}
+
+/**
+ * The fully signed-in actor (password and second factor done, account active), with `origin` set.
+ * Pages: otherwise throws a redirect to /login, /mfa/verify or /mfa/enrol. API routes (/api/...): accepts
+ * `Authorization: Bearer <personal access token>` too, and otherwise throws a 401 JSON Response.
+ */
+export async function requireActor(request: Request): Promise<Actor> {
+  const origin = requestOrigin(request);
+  if (new URL(request.url).pathname.startsWith("/api/")) {
+    const token = bearerToken(request);
+    if (token !== null) {
+      const owner = token ? await validateAccessToken(token) : null;
+      if (!owner) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
+      return loadActor(owner, origin);
+    }
+    const current = await getCurrentSession(request);
+    if (!current?.mfaVerified) {
+      throw unauthenticatedResponse("Sign in first, or send a personal access token as 'Authorization: Bearer <token>'.");
+    }
+    return loadActor(current.user, origin);
+  }
+  const current = await getCurrentSession(request);
+  const back = encodeURIComponent(returnPath(request));
+  if (!current) {
+    const hadCookie = sessionIdFromCookieHeader(request.headers.get("Cookie")) !== null;
+    throw redirect(`/login?redirectTo=${back}`, hadCookie ? { headers: { "Set-Cookie": blankSessionCookie() } } : undefined);
+  }
+  if (!current.mfaVerified) throw redirect(`${current.totpEnabled ? "/mfa/verify" : "/mfa/enrol"}?redirectTo=${back}`);
+  return loadActor(current.user, origin);
+}
+
+/** The fully signed-in user, or null (pages that look different when signed in, e.g. the top bar). */
+export async function getOptionalUser(request: Request): Promise<AuthUser | null> {
+  const current = await getCurrentSession(request);
+  return current?.mfaVerified ? current.user : null;
+}
+
+/**
+ * For the MFA pages: a session that has passed the password step but not yet the second factor.
+ * No session: to /login. Already fully signed in: to `redirectTo`.
+ */
+export async function requirePendingSession(request: Request, redirectTo: string): Promise<CurrentSession> {
+  const current = await getCurrentSession(request);
+  if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  if (current.mfaVerified) throw redirect(redirectTo);
+  return current;
+}
+
+/** For the Socket.IO handshake: the same checks as requireActor; `sessionId` is the stored (hashed) id. */
+export async function validateSessionCookieHeader(cookieHeader: string | undefined): Promise<{ user: AuthUser; sessionId: string } | null> {
+  const sessionId = sessionIdFromCookieHeader(cookieHeader);
+  const current = sessionId ? await validateSessionId(sessionId) : null;
+  return current?.mfaVerified ? { user: current.user, sessionId: current.storedId } : null;
+}
+
+/** The owner of a valid personal access token whose account is active, or null. */
+export async function validateAccessToken(token: string): Promise<AuthUser | null> {
+  const owner = await findTokenOwner(token);
+  if (!owner) return null;
+  const { id, email, displayName, role, agency, status } = owner;
+  return { id, email, displayName, role, agency, status };
+}
+
+/** Ends this browser's session; returns the Set-Cookie value that clears the cookie. */
+export async function signOut(request: Request): Promise<string> {
+  const current = await getCurrentSession(request);
+  if (current) {
+    await adapter.deleteSession(current.sessionId);
+    await recordAudit({ actor: current.user, action: "auth.sign_out", origin: requestOrigin(request) });
+    // Every socket of the user is dropped; those of their other, still valid sessions reconnect on their own.
+    revokeRealtimeAccess({ userId: current.user.id, reason: "session_ended" });
+  }
+  return blankSessionCookie();
+}
+
+/** Ends every session of the actor (all browsers) and their live connections; returns the clearing Set-Cookie. */
+export async function signOutEverywhere(actor: Actor): Promise<string> {
+  await prisma.$transaction(async (tx) => {
+    const { count } = await deleteUserSessions(tx, actor.id);
+    await appendAudit(tx, { actor, action: "auth.sign_out_everywhere", details: { sessionsEnded: count }, origin: actor.origin });
+  });
+  revokeRealtimeAccess({ userId: actor.id, reason: "signed_out_everywhere" });
+  return blankSessionCookie();
+}
+
+/** Deletes every session of a user inside the caller's transaction (suspension, sign out everywhere). */
+export async function deleteUserSessions(tx: Tx, userId: string): Promise<{ count: number }> {
+  return tx.session.deleteMany({ where: { userId } });
+}
+
+/** How many live sessions the user has (shown on the account page). */
+export async function countActiveSessions(userId: string): Promise<number> {
+  const now = Date.now();
+  return prisma.session.count({
+    where: { userId, expiresAt: { gt: new Date(now) }, lastSeenAt: { gte: new Date(now - SESSION_IDLE_TIMEOUT_MS) } },
+  });
+}
+
+/** Housekeeping: removes sessions past their absolute or idle expiry. */
+export async function deleteExpiredSessions(): Promise<void> {
+  await adapter.deleteExpiredSessions();
+}

@@ -1,0 +1,149 @@
+// Your account: sign out everywhere, and personal access tokens for tools (a new token is shown once).
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { TextField } from "~/components/Field";
+import { FormErrors } from "~/components/FormErrors";
+import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
+import { createAccessToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
+import { formToObject } from "~/utils/forms.server";
+import { failureOf, formatDate, formatDateTime, keptText } from "~/utils/form-values";
+import { ROLE_LABELS } from "~/utils/labels";
+import { runAction } from "~/utils/route-errors.server";
+
+export const meta: MetaFunction = () => [{ title: "Your account · Cluebridge" }];
+// A new token is in the page once: no cache may keep it.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  const [tokens, sessions] = await Promise.all([listAccessTokens(actor), countActiveSessions(actor.id)]);
+  return {
+    user: { email: actor.email, displayName: actor.displayName, role: actor.role, agency: actor.agency },
+    sessions,
+    tokens: tokens.map((token) => ({
+      ...token,
+      state: token.revokedAt ? "Revoked" : token.expiresAt.getTime() <= Date.now() ? "Expired" : "Active",
+    })),
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const values = formToObject(await request.formData());
+  return runAction(values, async () => {
+    switch (values.intent) {
+      case "signOutEverywhere":
+        throw redirect("/login?signedOut=1", { headers: { "Set-Cookie": await signOutEverywhere(actor) } });
+      case "createToken": {
+        const { token, summary } = await createAccessToken(actor, { name: String(values.name ?? ""), days: values.days === "" ? undefined : values.days });
+        return { ok: true as const, intent: "createToken", newToken: { token, name: summary.name, expiresAt: summary.expiresAt } };
+      }
+      case "revokeToken":
+        await revokeAccessToken(actor, String(values.tokenId ?? ""));
+        return { ok: true as const, intent: "revokeToken", newToken: null };
+      default:
+        throw new Response("Unknown action", { status: 400 });
+    }
+  });
+}
+
+export default function AccountPage() {
+  const { user, tokens, sessions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const tokenFailure = failureOf(actionData, "createToken");
+  const newToken = actionData && "newToken" in actionData ? actionData.newToken : null;
+  return (
+    <main id="main" className="page">
+      <h1>Your account</h1>
+      <dl className="facts">
+        <dt>Name</dt>
+        <dd>{user.displayName}</dd>
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Role</dt>
+        <dd>{ROLE_LABELS[user.role]}</dd>
+        <dt>Agency</dt>
+        <dd>{user.agency}</dd>
+      </dl>
+
+      <h2>Sessions</h2>
+      <p>
+        You are signed in {sessions === 1 ? "in 1 place" : `in ${sessions} places`}. Signing out everywhere ends every session, including
+        this one, and disconnects every open room.
+      </p>
+      <Form method="post">
+        <input type="hidden" name="intent" value="signOutEverywhere" />
+        <button type="submit" className="danger">
+          Sign out everywhere
+        </button>
+      </Form>
+
+      <h2>Personal access tokens</h2>
+      <p>
+        A token lets a tool call the Cluebridge API as you, with exactly your permissions: send it as <code>Authorization: Bearer &lt;token&gt;</code>.
+        Treat it like your password.
+      </p>
+      {newToken ? (
+        <div className="notice" role="status">
+          <p>
+            <strong>New token “{newToken.name}”</strong>, valid until {formatDate(newToken.expiresAt)}. Copy it now: it is shown only once.
+          </p>
+          <p className="token-value">
+            <code>{newToken.token}</code>
+          </p>
+        </div>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <FormErrors failure={tokenFailure} />
+        <input type="hidden" name="intent" value="createToken" />
+        <TextField name="name" label="Token name" hint="What will use it, e.g. “Case export script”." required maxLength={100} defaultValue={keptText(tokenFailure, "name")} errors={tokenFailure?.fields} />
+        <TextField name="days" label="Valid for (days)" type="number" min={1} max={366} defaultValue={keptText(tokenFailure, "days", "90")} errors={tokenFailure?.fields} />
+        <div className="form-actions">
+          <button type="submit">Create token</button>
+        </div>
+      </Form>
+      {tokens.length === 0 ? (
+        <p className="empty">You have no access tokens.</p>
+      ) : (
+        <table>
+          <caption className="sr-only">Your access tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Created</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>{formatDate(token.createdAt)}</td>
+                <td>{formatDate(token.expiresAt)}</td>
+                <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
+                <td>{token.state}</td>
+                <td>
+                  {token.state === "Active" ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revokeToken" />
+                      <input type="hidden" name="tokenId" value={token.id} />
+                      <button type="submit" className="secondary small" aria-label={`Revoke token ${token.name}`}>
+                        Revoke
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,84 @@
+// Input schemas for sign-in, second factor, access tokens, users and taskforces: shared by forms, actions,
+// model functions and the command-line scripts. Every free-text field is text-only.
+import { z } from "zod";
+import { textOnly } from "./text-only";
+
+export const ROLES = ["ANALYST", "COORDINATOR", "LIAISON", "ADMIN"] as const;
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Use at most 254 characters.")
+  .pipe(z.email("Enter an email address, such as name@agency.example."));
+
+/** Where to go after signing in: only a path on this site ("/x", never "//host" or "https://..."). */
+export function safeRedirectPath(value: unknown, fallback = "/"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  return value.length > 1000 ? fallback : value;
+}
+
+export const signInSchema = z.object({
+  email,
+  // No policy at sign-in (that would tell an attacker what passwords exist); only a sane bound.
+  password: z.string().min(1, "Enter your password.").max(1024, "Enter your password."),
+  redirectTo: z.string().optional(),
+});
+
+/** A 6-digit authenticator code or a recovery code ("abcde-12345"). */
+export const secondFactorSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1, "Enter the 6-digit code from your authenticator app, or a recovery code.")
+    .max(32, "That is not a code Cluebridge issues."),
+  redirectTo: z.string().optional(),
+});
+
+export const enrolmentSchema = z.object({
+  code: z
+    .string()
+    .transform((value) => value.replace(/\s/g, ""))
+    .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code your authenticator app shows for Cluebridge.")),
+  redirectTo: z.string().optional(),
+});
+
+export const newTokenSchema = z.object({
+  name: textOnly(z.string().trim().min(1, "Give the token a name, such as the tool that will use it.").max(100, "Use at most 100 characters.")),
+  days: z.coerce
+    .number("Enter a number of days.")
+    .int("Enter a whole number of days.")
+    .min(1, "A token lasts at least 1 day.")
+    .max(366, "A token lasts at most 366 days; create a new one when it expires.")
+    .default(90),
+});
+
+export const newUserSchema = z.object({
+  email,
+  displayName: textOnly(z.string().trim().min(1, "Enter the person's name.").max(120, "Use at most 120 characters.")),
+  agency: textOnly(z.string().trim().min(1, "Enter the person's agency.").max(120, "Use at most 120 characters.")),
+  role: z.enum(ROLES, "Choose a role: analyst, coordinator, liaison or admin."),
+  /** Checked when the agency's vetting of this person is complete: the account is active at once. */
+  vettingComplete: z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean()).default(false),
+  /** Optional: without one, a strong password is generated and shown once. */
+  password: z.string().max(256, "Use at most 256 characters.").optional(),
+});
+
+export const roleChangeSchema = z.object({
+  userId: z.string().min(1, "Choose a user."),
+  role: z.enum(ROLES, "Choose a role: analyst, coordinator, liaison or admin."),
+});
+
+export const newTaskforceSchema = z.object({
+  name: textOnly(z.string().trim().min(1, "Enter the taskforce's name.").max(120, "Use at most 120 characters.")),
+  description: textOnly(z.string().trim().max(2000, "Use at most 2000 characters.")).default(""),
+});
+
+export const membershipSchema = z.object({
+  taskforceId: z.string().min(1, "Choose a taskforce."),
+  email,
+});
+
+export type NewUserInput = z.input<typeof newUserSchema>;
+export type NewTaskforceInput = z.input<typeof newTaskforceSchema>;
+export type NewTokenInput = z.input<typeof newTokenSchema>;
