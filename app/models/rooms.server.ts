@@ -2,9 +2,10 @@
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
 import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
-import type { Actor, ItemVisibility } from "~/auth/permissions.server";
-import { canSeeItem } from "~/auth/permissions.server";
-import type { Tx } from "~/db.server";
+import type { Actor, ItemVisibility, Resource } from "~/auth/permissions.server";
+import { canSee, canSeeItem, requirePermission } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { recordAudit } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 
 export const ROOM_EVENT_TYPES = [
@@ -131,4 +132,123 @@ export function onAccessRevoked(revoker: Revoker): () => void {
 /** Call after the change that removed access has committed. */
 export function revokeRealtimeAccess(revocation: AccessRevocation): void {
   for (const revoker of revokers) revoker(revocation);
+}
+
+/** One page of a room's log as one actor may see it. */
+export interface ReplayPage {
+  /** The visible events, in seq order. */
+  events: StoredRoomEvent[];
+  /** The highest seq this page covered (visible or not), or afterSeq when there was nothing: resume after it. */
+  lastSeq: number;
+  /** The page was full: more events may follow lastSeq. */
+  hasMore: boolean;
+}
+
+export interface ReplayOptions {
+  /** Stop at this seq (inclusive): filling a gap before a live event. */
+  untilSeq?: number;
+  /** Record the read in the audit trail (default true; gap fills of live delivery pass false). */
+  audit?: boolean;
+}
+
+/**
+ * The events after `afterSeq` this actor may see now: each must pass canReceiveEvent (its visibility when it
+ * was written) AND the item's current visibility, so an item whose code was raised since does not leak.
+ */
+export async function eventsSince(actor: Actor, taskforceId: string, afterSeq: number, limit = 200, options: ReplayOptions = {}): Promise<ReplayPage> {
+  requirePermission(actor, "room:join", { type: "taskforce", taskforceId });
+  const rows = await prisma.roomEvent.findMany({
+    where: { taskforceId, seq: options.untilSeq === undefined ? { gt: afterSeq } : { gt: afterSeq, lte: options.untilSeq } },
+    orderBy: { seq: "asc" },
+    take: limit,
+  });
+  const candidates = rows.map(toStoredEvent).filter((event) => canReceiveEvent(actor, event));
+  const current = await currentResources(candidates);
+  const events = candidates.filter((event) => {
+    if (!event.itemType || !event.itemId) return true;
+    const resource = current.get(itemKey(event.itemType, event.itemId));
+    return resource !== undefined && resource !== null && canSee(actor, resource);
+  });
+  const lastSeq = rows.length > 0 ? rows[rows.length - 1].seq : afterSeq;
+  if (options.audit !== false && events.length > 0) {
+    await recordAudit({ actor, action: "room.replay", taskforceId, details: { afterSeq, lastSeq, count: events.length }, origin: actor.origin });
+  }
+  return { events, lastSeq, hasMore: rows.length === limit };
+}
+
+/** The highest seq handed out in a room (0 for a room without events). */
+export async function latestRoomSeq(taskforceId: string): Promise<number> {
+  const taskforce = await prisma.taskforce.findUnique({ where: { id: taskforceId }, select: { lastEventSeq: true } });
+  return taskforce?.lastEventSeq ?? 0;
+}
+
+function itemKey(itemType: ItemType, itemId: string) {
+  return `${itemType}:${itemId}`;
+}
+
+const visibilitySelect = {
+  id: true,
+  taskforceId: true,
+  handlingCode: true,
+  authorId: true,
+  authorAgency: true,
+  reviewState: true,
+  recipients: { select: { userId: true } },
+} as const;
+
+/**
+ * The items the events are about, as they are now (null when gone), for permission checks. Comments resolve
+ * to their parent; tasks on a lead carry the lead's visibility.
+ */
+export async function currentResources(events: Pick<StoredRoomEvent, "itemType" | "itemId">[]): Promise<Map<string, Resource | null>> {
+  const ids: Record<ItemType, Set<string>> = { CASE: new Set(), CLUE: new Set(), LEAD: new Set(), TASK: new Set(), COMMENT: new Set() };
+  for (const event of events) if (event.itemType && event.itemId) ids[event.itemType].add(event.itemId);
+  const comments = ids.COMMENT.size
+    ? await prisma.comment.findMany({ where: { id: { in: [...ids.COMMENT] } }, select: { id: true, itemType: true, itemId: true, authorId: true } })
+    : [];
+  for (const comment of comments) ids[comment.itemType].add(comment.itemId);
+  const tasks = ids.TASK.size
+    ? await prisma.task.findMany({ where: { id: { in: [...ids.TASK] } }, select: { id: true, taskforceId: true, assigneeId: true, createdById: true, leadId: true } })
+    : [];
+  for (const task of tasks) if (task.leadId) ids.LEAD.add(task.leadId);
+  const [cases, clues, leads] = await Promise.all([
+    ids.CASE.size ? prisma.case.findMany({ where: { id: { in: [...ids.CASE] } }, select: { id: true, taskforceId: true } }) : [],
+    ids.CLUE.size ? prisma.clue.findMany({ where: { id: { in: [...ids.CLUE] } }, select: visibilitySelect }) : [],
+    ids.LEAD.size ? prisma.lead.findMany({ where: { id: { in: [...ids.LEAD] } }, select: { ...visibilitySelect, ownerId: true } }) : [],
+  ]);
+
+  const resources = new Map<string, Resource | null>();
+  const visibilityOf = (row: (typeof clues)[number]): ItemVisibility => ({
+    taskforceId: row.taskforceId,
+    handlingCode: row.handlingCode,
+    authorId: row.authorId,
+    authorAgency: row.authorAgency,
+    reviewState: row.reviewState,
+    recipientIds: row.recipients.map((recipient) => recipient.userId),
+  });
+  for (const row of cases) resources.set(itemKey("CASE", row.id), { type: "case", taskforceId: row.taskforceId });
+  for (const row of clues) resources.set(itemKey("CLUE", row.id), { type: "clue", ...visibilityOf(row) });
+  for (const row of leads) resources.set(itemKey("LEAD", row.id), { type: "lead", ownerId: row.ownerId, ...visibilityOf(row) });
+  for (const task of tasks) {
+    const lead = task.leadId ? resources.get(itemKey("LEAD", task.leadId)) : null;
+    if (task.leadId && !lead) {
+      resources.set(itemKey("TASK", task.id), null);
+      continue;
+    }
+    const leadVisibility = lead && lead.type === "lead" ? lead : null;
+    resources.set(itemKey("TASK", task.id), { type: "task", taskforceId: task.taskforceId, assigneeId: task.assigneeId, createdById: task.createdById, lead: leadVisibility });
+  }
+  for (const comment of comments) {
+    const parent = resources.get(itemKey(comment.itemType, comment.itemId));
+    resources.set(itemKey("COMMENT", comment.id), parent ? { type: "comment", authorId: comment.authorId, parent } : null);
+  }
+  for (const type of Object.keys(ids) as ItemType[]) {
+    for (const id of ids[type]) if (!resources.has(itemKey(type, id))) resources.set(itemKey(type, id), null);
+  }
+  return resources;
+}
+
+/** The key of an event's item in the map currentResources returns (null for events about no item). */
+export function itemResourceKey(event: Pick<StoredRoomEvent, "itemType" | "itemId">): string | null {
+  return event.itemType && event.itemId ? itemKey(event.itemType, event.itemId) : null;
 }

@@ -1,0 +1,228 @@
+// Leads in the taskforce room: sharing a lead with the room, and claiming one ("I am working this one").
+// Claims live on Lead.claimedById/claimExpiresAt and lapse on their own after the claim time (2 h by default).
+import type { Lead } from "@prisma/client";
+import { can, hasGrant, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemVisibility, type Resource } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { appendAudit } from "~/models/audit.server";
+import { announceRoomEvents, appendRoomEvent, type StoredRoomEvent } from "~/models/rooms.server";
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { auditRead, itemVisibility, jsonSafe, loadMemberActor, userSummaries, writeChange } from "./workspace.server";
+
+export interface ClaimView {
+  leadId: string;
+  holder: { id: string; displayName: string } | null;
+  expiresAt: string | null;
+}
+
+/** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
+export function claimTtlMs(env: NodeJS.ProcessEnv = process.env): number {
+  const minutes = Number(env.LEAD_CLAIM_TTL_MINUTES);
+  return (Number.isFinite(minutes) && minutes > 0 ? minutes : 120) * 60_000;
+}
+
+/** A claim whose time is up is no claim. */
+export function activeClaimant(lead: Pick<Lead, "claimedById" | "claimExpiresAt">, now = new Date()): string | null {
+  return lead.claimedById && lead.claimExpiresAt && lead.claimExpiresAt > now ? lead.claimedById : null;
+}
+
+type LeadWithRecipients = Lead & { recipients: { userId: string }[] };
+
+function leadResource(lead: LeadWithRecipients): Resource {
+  return { type: "lead", ownerId: lead.ownerId, ...visibilityOf(lead) };
+}
+
+/** The lead, if the actor may do `action` on it; NotFoundError when they may not see it. Locks the row inside a transaction. */
+async function loadLeadFor(actor: Actor, leadId: string, action: Action, tx?: Tx): Promise<LeadWithRecipients> {
+  const client = tx ?? prisma;
+  if (tx) await tx.$queryRaw`SELECT 1 FROM "Lead" WHERE "id" = ${leadId} FOR UPDATE`;
+  const lead = await client.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
+  if (!lead) throw new NotFoundError("Lead not found.");
+  requirePermission(actor, action, leadResource(lead));
+  return lead;
+}
+
+async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, client: Tx | typeof prisma = prisma): Promise<ClaimView> {
+  const holderId = activeClaimant(lead);
+  if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
+  const users = await userSummaries([holderId], client);
+  const holder = users.get(holderId);
+  return { leadId: lead.id, holder: { id: holderId, displayName: holder?.displayName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null };
+}
+
+function visibilityOf(lead: LeadWithRecipients): ItemVisibility {
+  return itemVisibility(lead);
+}
+
+function leadSummary(lead: Lead) {
+  const { id, caseId, title, hypothesis, status, priority, handlingCode, reviewState, version } = lead;
+  return { id, caseId, title, hypothesis, status, priority, handlingCode, reviewState, version };
+}
+
+/** Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. */
+export async function shareLead(actor: Actor, leadId: string, note = ""): Promise<StoredRoomEvent> {
+  // Not writeChange: the caller (the socket ack) needs the stored event itself.
+  const shared = await prisma.$transaction(async (tx) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
+    const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
+    const claim = await claimViewOf(lead, tx);
+    await appendAudit(tx, {
+      actor,
+      origin: actor.origin,
+      action: "lead.share",
+      itemType: "LEAD",
+      itemId: lead.id,
+      taskforceId: lead.taskforceId,
+      caseId: lead.caseId,
+      details: { note },
+    });
+    return appendRoomEvent(tx, {
+      taskforceId: lead.taskforceId,
+      type: "lead.shared",
+      itemType: "LEAD",
+      itemId: lead.id,
+      actorId: actor.id,
+      visibility: visibilityOf(lead),
+      payload: jsonSafe({ lead: { ...leadSummary(lead), caseReference: kase.reference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim }),
+    });
+  });
+  announceRoomEvents([shared]);
+  return shared;
+}
+
+/** Claims a lead for the actor (or renews their own claim). Refused with CLAIMED while someone else holds it. */
+export async function claimLead(actor: Actor, leadId: string): Promise<ClaimView> {
+  return writeChange(actor, async ({ tx, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:claim", tx);
+    const holderId = activeClaimant(lead);
+    if (holderId && holderId !== actor.id) {
+      const claim = await claimViewOf(lead, tx);
+      throw new AppError("CLAIMED", 409, `${claim.holder?.displayName ?? "Someone"} is working this lead (claimed until ${claim.expiresAt}).`, undefined, { claim });
+    }
+    const updated = await tx.lead.update({
+      where: { id: lead.id },
+      data: { claimedById: actor.id, claimExpiresAt: new Date(Date.now() + claimTtlMs()) },
+    });
+    const claim = await claimViewOf(updated, tx);
+    await audit({ action: "lead.claim", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { expiresAt: claim.expiresAt } });
+    await event({
+      taskforceId: lead.taskforceId,
+      type: "lead.claimed",
+      itemType: "LEAD",
+      itemId: lead.id,
+      visibility: visibilityOf(lead),
+      payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName } },
+    });
+    return claim;
+  });
+}
+
+/** The holder gives the lead back. Someone else's claim is FORBIDDEN here (a coordinator reassigns instead). */
+export async function releaseLead(actor: Actor, leadId: string): Promise<ClaimView> {
+  return writeChange(actor, async ({ tx, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:claim", tx);
+    const holderId = activeClaimant(lead);
+    if (!holderId) return claimViewOf(lead, tx);
+    if (holderId !== actor.id) throw new ForbiddenError("Only the person holding the claim can release it; a coordinator can reassign it.");
+    const updated = await tx.lead.update({ where: { id: lead.id }, data: { claimedById: null, claimExpiresAt: null } });
+    const claim = await claimViewOf(updated, tx);
+    await audit({ action: "lead.release", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId });
+    await event({
+      taskforceId: lead.taskforceId,
+      type: "lead.released",
+      itemType: "LEAD",
+      itemId: lead.id,
+      visibility: visibilityOf(lead),
+      payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName } },
+    });
+    return claim;
+  });
+}
+
+/** A coordinator hands the claim to another member who may work the lead, or clears it (toUserId null). */
+export async function reassignClaim(actor: Actor, leadId: string, toUserId: string | null): Promise<ClaimView> {
+  // The new holder is checked before the transaction (the embedded database has a single connection).
+  const before = await loadLeadFor(actor, leadId, "lead:reassignClaim");
+  if (toUserId) {
+    const member = await loadMemberActor(before.taskforceId, toUserId);
+    if (!member || !can(member, "lead:claim", leadResource(before))) {
+      throw new ValidationError({ toUserId: ["Choose an active member of this taskforce who can see and work this lead."] });
+    }
+  }
+  return writeChange(actor, async ({ tx, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:reassignClaim", tx);
+    const previousHolderId = activeClaimant(lead);
+    const updated = await tx.lead.update({
+      where: { id: lead.id },
+      data: toUserId ? { claimedById: toUserId, claimExpiresAt: new Date(Date.now() + claimTtlMs()) } : { claimedById: null, claimExpiresAt: null },
+    });
+    const claim = await claimViewOf(updated, tx);
+    await audit({
+      action: "lead.reassign_claim",
+      itemType: "LEAD",
+      itemId: lead.id,
+      taskforceId: lead.taskforceId,
+      caseId: lead.caseId,
+      details: { from: previousHolderId, to: toUserId },
+    });
+    await event({
+      taskforceId: lead.taskforceId,
+      type: toUserId ? "lead.claimed" : "lead.released",
+      itemType: "LEAD",
+      itemId: lead.id,
+      visibility: visibilityOf(lead),
+      payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName }, reassigned: true },
+    });
+    return claim;
+  });
+}
+
+/** Who holds the lead now (what a second analyst opening it is told). */
+export async function getClaim(actor: Actor, leadId: string): Promise<ClaimView> {
+  const lead = await loadLeadFor(actor, leadId, "lead:read");
+  return claimViewOf(lead);
+}
+
+export interface RoomLead {
+  id: string;
+  title: string;
+  handlingCode: Lead["handlingCode"];
+  status: Lead["status"];
+  priority: Lead["priority"];
+  caseReference: string;
+  claim: ClaimView;
+}
+
+/** The room page: the taskforce and the leads in it this actor may see (to share or claim), newest first. */
+export async function listRoomLeads(actor: Actor, taskforceId: string): Promise<{ taskforce: { id: string; name: string }; leads: RoomLead[] }> {
+  requirePermission(actor, "room:join", { type: "taskforce", taskforceId });
+  const taskforce = await prisma.taskforce.findUnique({ where: { id: taskforceId }, select: { id: true, name: true } });
+  if (!taskforce) throw new NotFoundError("Taskforce not found.");
+  const leads = await prisma.lead.findMany({
+    where: { AND: [visibleLeadsWhere(actor), { taskforceId }] },
+    include: { case: { select: { reference: true } } },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    take: 200,
+  });
+  const holders = await userSummaries(leads.map((lead) => activeClaimant(lead) ?? ""));
+  await auditRead(actor, { action: "room.view", itemType: "TASKFORCE", itemId: taskforceId, taskforceId, details: { leadCount: leads.length } });
+  return {
+    taskforce,
+    leads: leads.map((lead) => {
+      const holderId = activeClaimant(lead);
+      const claim: ClaimView = holderId
+        ? { leadId: lead.id, holder: { id: holderId, displayName: holders.get(holderId)?.displayName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null }
+        : { leadId: lead.id, holder: null, expiresAt: null };
+      return { id: lead.id, title: lead.title, handlingCode: lead.handlingCode, status: lead.status, priority: lead.priority, caseReference: lead.case.reference, claim };
+    }),
+  };
+}
+
+/** The taskforces whose rooms this actor may join. */
+export async function listMyRooms(actor: Actor): Promise<{ id: string; name: string; description: string; lastEventSeq: number }[]> {
+  if (!hasGrant(actor, "room:join") || actor.role === "ADMIN") return [];
+  return prisma.taskforce.findMany({
+    where: { id: { in: [...actor.taskforceIds] } },
+    select: { id: true, name: true, description: true, lastEventSeq: true },
+    orderBy: { name: "asc" },
+  });
+}

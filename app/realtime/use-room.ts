@@ -1,0 +1,230 @@
+// One taskforce room in the browser: a Socket.IO connection (same origin, the page's session cookie) that joins
+// the room, replays what it missed after any reconnect (lastEventId), de-duplicates by event id, reports a
+// truthful connection state, and queues actions while offline to send them once the room is joined again.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { io, type Socket } from "socket.io-client";
+import {
+  ROOM_EVENT_NAMES,
+  type Ack,
+  type ClaimView,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type PresenceEntry,
+  type RoomFeedEvent,
+  type ServerToClientEvents,
+} from "../../server/events";
+
+export type ConnectionState = "connected" | "reconnecting" | "offline";
+type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckData<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (response: Ack<infer T>) => void ? T : never;
+type Payload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
+
+interface QueuedAction {
+  event: ClientEventName;
+  payload: unknown;
+  resolve: (response: Ack<unknown>) => void;
+}
+
+export interface RoomState {
+  connection: ConnectionState;
+  /** Why the room is offline when it is not the network (signed out, removed from the taskforce). */
+  problem: string | null;
+  /** Newest first, each event once. */
+  feed: RoomFeedEvent[];
+  /** Events newer than what the user marked as seen. */
+  newCount: number;
+  seenEventId: number;
+  markSeen(): void;
+  presence: PresenceEntry[];
+  claims: Record<string, ClaimView>;
+  /** Actions waiting for the connection to come back. */
+  queued: number;
+  send<E extends ClientEventName>(event: E, payload: Payload<E>): Promise<Ack<AckData<E>>>;
+}
+
+const FEED_LIMIT = 500;
+/** After this many failed reconnection attempts the room says "offline" (it keeps trying). */
+const ATTEMPTS_BEFORE_OFFLINE = 3;
+const ACK_TIMEOUT_MS = 15_000;
+
+interface StoredProgress {
+  lastEventId?: number;
+  seenEventId?: number;
+}
+
+function storageKey(userId: string, taskforceId: string) {
+  return `cluebridge:room:${userId}:${taskforceId}`;
+}
+
+function readProgress(key: string): StoredProgress {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(key) ?? "{}") as StoredProgress;
+  } catch {
+    return {};
+  }
+}
+
+function writeProgress(key: string, progress: StoredProgress) {
+  try {
+    window.sessionStorage.setItem(key, JSON.stringify(progress));
+  } catch {
+    // Storage full or disabled: the in-memory lastEventId still drives reconnects.
+  }
+}
+
+function claimFrom(event: RoomFeedEvent): ClaimView | null {
+  if (event.type !== "lead.claimed" && event.type !== "lead.released" && event.type !== "lead.shared") return null;
+  const claim = (event.payload as { claim?: ClaimView }).claim;
+  return claim && typeof claim.leadId === "string" ? claim : null;
+}
+
+export function useRoom(taskforceId: string, options: { userId: string; initialClaims?: Record<string, ClaimView> }): RoomState {
+  const { userId } = options;
+  const [connection, setConnection] = useState<ConnectionState>("reconnecting");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [feed, setFeed] = useState<RoomFeedEvent[]>([]);
+  const [presence, setPresence] = useState<PresenceEntry[]>([]);
+  const [claims, setClaims] = useState<Record<string, ClaimView>>(options.initialClaims ?? {});
+  const [queued, setQueued] = useState(0);
+  const [seenEventId, setSeenEventId] = useState(0);
+
+  const socketRef = useRef<RoomSocket | null>(null);
+  const joinedRef = useRef(false);
+  const lastEventIdRef = useRef<number | null>(null);
+  const seenIdsRef = useRef(new Set<string>());
+  const queueRef = useRef<QueuedAction[]>([]);
+  const key = storageKey(userId, taskforceId);
+
+  const addEvents = useCallback(
+    (events: RoomFeedEvent[]) => {
+      const fresh = events.filter((event) => event.taskforceId === taskforceId && !seenIdsRef.current.has(event.id));
+      if (fresh.length === 0) return;
+      for (const event of fresh) seenIdsRef.current.add(event.id);
+      const highest = Math.max(...fresh.map((event) => event.seq));
+      lastEventIdRef.current = Math.max(lastEventIdRef.current ?? 0, highest);
+      writeProgress(key, { ...readProgress(key), lastEventId: lastEventIdRef.current });
+      setFeed((current) => [...fresh, ...current].sort((a, b) => b.seq - a.seq).slice(0, FEED_LIMIT));
+      const claimUpdates = fresh.sort((a, b) => a.seq - b.seq).map(claimFrom).filter((claim): claim is ClaimView => claim !== null);
+      if (claimUpdates.length) {
+        setClaims((current) => {
+          const next = { ...current };
+          for (const claim of claimUpdates) next[claim.leadId] = claim;
+          return next;
+        });
+      }
+    },
+    [key, taskforceId],
+  );
+
+  const emitNow = useCallback((action: QueuedAction) => {
+    const socket = socketRef.current;
+    if (!socket) return action.resolve({ ok: false, error: { code: "OFFLINE", message: "Not connected." } });
+    const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+      emit(event: string, payload: unknown, ack: (error: Error | null, response: Ack<unknown>) => void): void;
+    };
+    timed.emit(action.event, action.payload, (error, response) =>
+      action.resolve(error ? { ok: false, error: { code: "TIMEOUT", message: "No answer from the server; check the feed before trying again." } } : response),
+    );
+  }, []);
+
+  const flushQueue = useCallback(() => {
+    const pending = queueRef.current.splice(0);
+    setQueued(0);
+    for (const action of pending) emitNow(action);
+  }, [emitNow]);
+
+  useEffect(() => {
+    const progress = readProgress(key);
+    setSeenEventId(progress.seenEventId ?? 0);
+    const socket: RoomSocket = io({ transports: ["websocket", "polling"], withCredentials: true, reconnectionDelayMax: 5_000 });
+    socketRef.current = socket;
+
+    const join = () => {
+      const lastEventId = lastEventIdRef.current ?? undefined;
+      socket.emit("room:join", { taskforceId, lastEventId }, (response) => {
+        if (!response.ok) {
+          joinedRef.current = false;
+          setConnection("offline");
+          setProblem(response.error.code === "NOT_FOUND" ? "You are not a member of this taskforce." : response.error.message);
+          return;
+        }
+        const { data } = response;
+        // A first visit: the backlog is history, not news.
+        if (readProgress(key).seenEventId === undefined) {
+          writeProgress(key, { ...readProgress(key), seenEventId: data.lastEventId });
+          setSeenEventId(data.lastEventId);
+        }
+        addEvents(data.events);
+        lastEventIdRef.current = Math.max(lastEventIdRef.current ?? 0, data.lastEventId);
+        setPresence(data.presence);
+        if (data.hasMore) return join();
+        joinedRef.current = true;
+        setProblem(null);
+        setConnection("connected");
+        flushQueue();
+      });
+    };
+
+    socket.on("connect", join);
+    socket.on("disconnect", (reason) => {
+      joinedRef.current = false;
+      setConnection(navigator.onLine ? "reconnecting" : "offline");
+      // The server dropped us (e.g. a session ended elsewhere): try once more; a dead session fails the handshake.
+      if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1_000);
+    });
+    socket.on("connect_error", (error) => {
+      const code = (error as Error & { data?: { code?: string } }).data?.code;
+      if (code === "UNAUTHENTICATED" || code === "ORIGIN_NOT_ALLOWED") {
+        setConnection("offline");
+        setProblem("Your session has ended. Sign in again to rejoin the room.");
+      }
+    });
+    socket.io.on("reconnect_attempt", (attempt) => setConnection(attempt > ATTEMPTS_BEFORE_OFFLINE || !navigator.onLine ? "offline" : "reconnecting"));
+    for (const name of ROOM_EVENT_NAMES) socket.on(name as "lead:shared", (event) => addEvents([event]));
+    socket.on("presence:update", (update) => {
+      if (update.taskforceId === taskforceId) setPresence(update.presence);
+    });
+    socket.on("room:revoked", (notice) => {
+      if (notice.taskforceId !== taskforceId) return;
+      joinedRef.current = false;
+      setConnection("offline");
+      setProblem("You are no longer a member of this taskforce.");
+    });
+
+    const goneOffline = () => setConnection("offline");
+    const backOnline = () => {
+      if (!socket.connected) socket.connect();
+    };
+    window.addEventListener("offline", goneOffline);
+    window.addEventListener("online", backOnline);
+    return () => {
+      window.removeEventListener("offline", goneOffline);
+      window.removeEventListener("online", backOnline);
+      socket.removeAllListeners();
+      socket.io.removeAllListeners();
+      socket.close();
+      socketRef.current = null;
+      joinedRef.current = false;
+    };
+  }, [taskforceId, key, addEvents, flushQueue]);
+
+  const send = useCallback(
+    <E extends ClientEventName>(event: E, payload: Payload<E>): Promise<Ack<AckData<E>>> =>
+      new Promise((resolve) => {
+        const action: QueuedAction = { event, payload, resolve: resolve as (response: Ack<unknown>) => void };
+        if (joinedRef.current && socketRef.current?.connected) return emitNow(action);
+        queueRef.current.push(action);
+        setQueued(queueRef.current.length);
+      }),
+    [emitNow],
+  );
+
+  const markSeen = useCallback(() => {
+    const latest = lastEventIdRef.current ?? 0;
+    setSeenEventId(latest);
+    writeProgress(key, { ...readProgress(key), seenEventId: latest });
+  }, [key]);
+
+  const newCount = feed.filter((event) => event.seq > seenEventId).length;
+  return { connection, problem, feed, newCount, seenEventId, markSeen, presence, claims, queued, send };
+}

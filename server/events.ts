@@ -1,0 +1,139 @@
+// The realtime protocol as one typed map, shared by the Socket.IO server and the browser hook (browser-safe:
+// type-only imports, no server code). docs/realtime-protocol.md describes the same events for other tools.
+import type { AccessRevocation, RoomEventType, StoredRoomEvent } from "~/models/rooms.server";
+
+/** The room event types, as the log stores them ("lead.shared"); kept equal to rooms.server's list by a type check. */
+export const ROOM_EVENT_TYPES = [
+  "lead.shared",
+  "lead.created",
+  "lead.updated",
+  "lead.claimed",
+  "lead.released",
+  "clue.created",
+  "clue.updated",
+  "task.assigned",
+  "task.updated",
+  "comment.created",
+  "review.decided",
+  "case.created",
+  "case.updated",
+] as const satisfies readonly RoomEventType[];
+type MissingEventTypes = Exclude<RoomEventType, (typeof ROOM_EVENT_TYPES)[number]>;
+// A compile error here means rooms.server gained an event type this list does not have.
+const everyEventTypeListed: MissingEventTypes extends never ? true : false = true;
+void everyEventTypeListed;
+
+type DotToColon<T extends string> = T extends `${infer Head}.${infer Tail}` ? `${Head}:${Tail}` : T;
+/** Socket event name of a room event type: "lead.shared" is sent as "lead:shared". */
+export type RoomEventName = DotToColon<RoomEventType>;
+export const ROOM_EVENT_NAMES = ROOM_EVENT_TYPES.map((type) => type.replace(".", ":") as RoomEventName);
+export function roomEventName(type: RoomEventType): RoomEventName {
+  return type.replace(".", ":") as RoomEventName;
+}
+
+/**
+ * A room event as a client receives it (the stored event without its visibility). `seq` is the event's
+ * position in its room's log: gap-free, increasing, and what a client sends back as `lastEventId`.
+ */
+export type RoomFeedEvent = Omit<StoredRoomEvent, "visibility">;
+
+export interface AckError {
+  code: string;
+  message: string;
+  /** Per-field messages ("clue.value" -> [...]) for VALIDATION_FAILED. */
+  fields?: Record<string, string[]>;
+  [detail: string]: unknown;
+}
+/** Every acknowledgement has this shape. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+export type AckCallback<T> = (response: Ack<T>) => void;
+
+/** One person in a room; `viewingLeadIds` lists only leads the receiving user may see. */
+export interface PresenceEntry {
+  userId: string;
+  displayName: string;
+  role: string;
+  viewingLeadIds: string[];
+}
+
+/** Who is working a lead ("claimed"), until when. `holder` is null when nobody holds an unexpired claim. */
+export interface ClaimView {
+  leadId: string;
+  holder: { id: string; displayName: string } | null;
+  expiresAt: string | null;
+}
+
+export interface JoinResult {
+  taskforceId: string;
+  /** The highest seq the replay covered: send it back as lastEventId after a reconnect. */
+  lastEventId: number;
+  /** Events after the lastEventId you sent (or the recent backlog), oldest first, only those you may see. */
+  events: RoomFeedEvent[];
+  /** More events remain after lastEventId: join again with it to fetch them. */
+  hasMore: boolean;
+  presence: PresenceEntry[];
+}
+
+/** The written item, as the model returned it (dates as ISO strings). */
+export interface ItemResult {
+  item: Record<string, unknown>;
+}
+
+export interface RoomJoinInput {
+  taskforceId: string;
+  lastEventId?: number;
+}
+
+export interface ClientToServerEvents {
+  "room:join": (input: RoomJoinInput, ack: AckCallback<JoinResult>) => void;
+  "room:leave": (input: { taskforceId: string }, ack: AckCallback<{ taskforceId: string }>) => void;
+  "presence:viewing": (input: { taskforceId: string; leadId: string | null }, ack: AckCallback<{ claim: ClaimView | null }>) => void;
+  "lead:share": (input: { leadId: string; note?: string }, ack: AckCallback<RoomFeedEvent>) => void;
+  "lead:claim": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
+  "lead:release": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
+  "lead:reassignClaim": (input: { leadId: string; toUserId: string | null }, ack: AckCallback<ClaimView>) => void;
+  "lead:getClaim": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
+  "lead:create": (input: { caseId: string; lead: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "lead:update": (input: { leadId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "clue:create": (input: { caseId: string; clue: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "clue:update": (input: { clueId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "task:assign": (input: { caseId: string; task: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "task:update": (input: { taskId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "comment:create": (input: { itemType: "CLUE" | "LEAD" | "TASK"; itemId: string; body: string }, ack: AckCallback<ItemResult>) => void;
+  "review:decide": (
+    input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "REJECTED"; note?: string },
+    ack: AckCallback<ItemResult>,
+  ) => void;
+}
+export type ClientEventName = keyof ClientToServerEvents;
+
+type RoomEventListeners = { [Name in RoomEventName]: (event: RoomFeedEvent) => void };
+export interface ServerToClientEvents extends RoomEventListeners {
+  "presence:update": (update: { taskforceId: string; presence: PresenceEntry[] }) => void;
+  /** You were removed from this room (membership removed); its feed stops. */
+  "room:revoked": (notice: { taskforceId: string; reason: AccessRevocation["reason"] }) => void;
+}
+
+/** Between app nodes (through the Redis adapter). Carry the full stored event: each node filters for its own sockets. */
+export interface InterServerEvents {
+  "room:events": (events: StoredRoomEvent[]) => void;
+  "access:revoked": (revocation: AccessRevocation) => void;
+  "presence:changed": (taskforceId: string, presence: PresenceSnapshot[]) => void;
+}
+
+/** Presence before per-recipient filtering (includes every viewed lead id). */
+export interface PresenceSnapshot {
+  userId: string;
+  displayName: string;
+  role: string;
+  viewing: { taskforceId: string; leadId: string } | null;
+}
+
+/** What each socket carries; visible to every node through fetchSockets(), so no credentials here. */
+export interface SocketData {
+  userId: string;
+  displayName: string;
+  role: string;
+  authKind: "session" | "token";
+  viewing: { taskforceId: string; leadId: string } | null;
+}

@@ -1,0 +1,85 @@
+// One wrapper for every client event: refuse binary, rate-limit, refuse media, validate with zod, re-check the
+// user, run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
+import type { z, ZodType } from "zod";
+import type { Actor } from "~/auth/permissions.server";
+import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
+import { parseInput } from "~/utils/forms.server";
+import { findMediaInValue } from "~/validation/text-only";
+import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "../events";
+import { revalidate, stateOf } from "./auth";
+import type { Realtime } from "./realtime";
+import type { RealtimeSocket } from "./types";
+
+export type AckDataOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
+
+export interface HandlerContext {
+  socket: RealtimeSocket;
+  actor: Actor;
+  realtime: Realtime;
+  /** Runs once the acknowledgement has been sent (e.g. deliver events buffered during a replay). */
+  afterAck(run: () => void): void;
+}
+
+const BINARY_MESSAGE = "Cluebridge is text-only: binary attachments are refused. Refer to media by its hash identifier.";
+
+function containsBinary(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== "object" || depth > 32) return false;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return true;
+  if (typeof Blob !== "undefined" && value instanceof Blob) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => containsBinary(child, depth + 1));
+}
+
+function ackErrorOf(error: unknown): AckError {
+  if (error instanceof AppError) return errorBody(error) as AckError;
+  console.error("[realtime] handler failed", error);
+  return { code: "INTERNAL", message: "Something went wrong and nothing was saved. Try again." };
+}
+
+/**
+ * Registers `event` on the socket. The payload is checked against `schema`; `run` gets the parsed input and
+ * the raw payload (model functions parse their part again, exactly as for HTTP).
+ */
+export function handle<E extends ClientEventName, S extends ZodType>(
+  realtime: Realtime,
+  socket: RealtimeSocket,
+  event: E,
+  schema: S,
+  run: (context: HandlerContext, input: z.output<S>, raw: Record<string, unknown>) => Promise<AckDataOf<E>>,
+): void {
+  const listener = async (...args: unknown[]) => {
+    const ack = args[args.length - 1];
+    // Without an acknowledgement callback there is nobody to answer: ignored, and nothing is written.
+    if (typeof ack !== "function") return;
+    let answered = false;
+    const respond = (response: Ack<AckDataOf<E>>) => {
+      if (answered) return;
+      answered = true;
+      (ack as (response: Ack<AckDataOf<E>>) => void)(response);
+    };
+    const afterAck: (() => void)[] = [];
+    try {
+      const payloads = args.slice(0, -1);
+      if (containsBinary(payloads)) {
+        respond({ ok: false, error: { code: "BINARY_REFUSED", message: BINARY_MESSAGE } });
+        return;
+      }
+      const state = stateOf(socket);
+      if (!state) throw new UnauthenticatedError();
+      if (!state.bucket.take()) throw new RateLimitedError("Too many events from this connection. Slow down and try again in a moment.", 1);
+      if (payloads.length !== 1) throw new ValidationError({ _form: ["Send exactly one payload object, then the acknowledgement callback."] });
+      const payload = payloads[0];
+      const media = findMediaInValue(payload);
+      if (media) throw new ValidationError({ [media.path.join(".") || "_form"]: [media.message] });
+      const input = parseInput(schema, payload);
+      const actor = await revalidate(socket);
+      if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+      const data = await run({ socket, actor, realtime, afterAck: (next) => afterAck.push(next) }, input, payload as Record<string, unknown>);
+      respond({ ok: true, data });
+      for (const next of afterAck) next();
+    } catch (error) {
+      respond({ ok: false, error: ackErrorOf(error) });
+    }
+  };
+  (socket.on as (event: string, listener: (...args: unknown[]) => void) => RealtimeSocket)(event, (...args) => void listener(...args));
+}

@@ -1,0 +1,12 @@
+// Comments over the socket (text only, mentions resolved by the model).
+import { createComment } from "~/models/comments.server";
+import { jsonSafe } from "~/models/workspace.server";
+import { commentCreateEventSchema } from "~/validation/realtime";
+import { handle } from "../handler";
+import type { Realtime } from "../realtime";
+import type { RealtimeSocket } from "../types";
+
+export function registerCommentHandlers(realtime: Realtime, socket: RealtimeSocket): void {
+  handle(realtime, socket, "comment:create", commentCreateEventSchema, async ({ actor }, _input, raw) =>
+    ({ item: jsonSafe(await createComment(actor, { itemType: raw.itemType, itemId: raw.itemId, body: raw.body })) }));
+}

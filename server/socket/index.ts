@@ -1,0 +1,77 @@
+// Socket.IO on the app's HTTP server: origin guard, handshake auth, typed handlers per event group, and the
+// Redis adapter when REDIS_URL is set so several app processes share rooms, presence and revocations.
+import type http from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { Redis } from "ioredis";
+import { Server } from "socket.io";
+import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
+import type { ServerConfig } from "../config";
+import { allowOrigin, handshakeMiddleware } from "./auth";
+import { registerClaimHandlers } from "./handlers/claims";
+import { registerClueHandlers } from "./handlers/clues";
+import { registerCommentHandlers } from "./handlers/comments";
+import { registerLeadHandlers } from "./handlers/leads";
+import { registerPresenceHandlers } from "./handlers/presence";
+import { registerReviewHandlers } from "./handlers/reviews";
+import { registerRoomHandlers } from "./handlers/room";
+import { registerTaskHandlers } from "./handlers/tasks";
+import { Realtime } from "./realtime";
+import type { RealtimeServer } from "./types";
+
+/** Text events only: nothing larger than a long clue fits in one message. */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+
+export async function attachRealtime(httpServer: http.Server, config: ServerConfig): Promise<() => Promise<void>> {
+  const io: RealtimeServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    allowRequest: allowOrigin(config.allowedOrigins),
+    serveClient: false,
+    transports: ["websocket", "polling"],
+    // No connectionStateRecovery: a reconnect always passes the handshake again and replays from the room log.
+  });
+
+  let redis: { pub: Redis; sub: Redis } | undefined;
+  if (config.redisUrl) {
+    const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) client.on("error", (error) => console.error("[realtime] redis", error.message));
+    redis = { pub, sub };
+    io.adapter(createAdapter(pub, sub, { key: "cluebridge" }));
+  }
+  const realtime = new Realtime(io, Boolean(redis));
+
+  io.use(handshakeMiddleware(config.allowedOrigins));
+  io.on("connection", (socket) => {
+    registerRoomHandlers(realtime, socket);
+    registerPresenceHandlers(realtime, socket);
+    registerLeadHandlers(realtime, socket);
+    registerClaimHandlers(realtime, socket);
+    registerClueHandlers(realtime, socket);
+    registerTaskHandlers(realtime, socket);
+    registerCommentHandlers(realtime, socket);
+    registerReviewHandlers(realtime, socket);
+    socket.on("disconnect", () => {
+      for (const taskforceId of realtime.forget(socket)) {
+        void realtime.broadcastPresence(taskforceId).catch((error) => console.error("[realtime] presence failed", error));
+      }
+    });
+  });
+
+  // From the other nodes: each delivers to its own sockets, filtered per recipient.
+  io.on("room:events", (events) => realtime.deliverLocally(events));
+  io.on("access:revoked", (revocation) => realtime.revokeLocally(revocation));
+  io.on("presence:changed", (taskforceId, snapshot) => {
+    void realtime.deliverPresenceLocally(taskforceId, snapshot).catch((error) => console.error("[realtime] presence failed", error));
+  });
+
+  const stopAnnouncing = onRoomEvents((events) => realtime.announce(events));
+  const stopRevoking = onAccessRevoked((revocation) => realtime.revoke(revocation));
+
+  return async () => {
+    stopAnnouncing();
+    stopRevoking();
+    // io.close() also closes the HTTP server; startApp closes its connections right after.
+    await io.close();
+    if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+  };
+}

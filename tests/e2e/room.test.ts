@@ -1,0 +1,80 @@
+// Two analysts of one taskforce in two real browser contexts: a lead shared by one appears in the other's live
+// feed without a reload, and the connection indicator says so in words.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpCode } from "~/auth/totp.server";
+import { createLead } from "~/models/leads.server";
+import { launchBrowser } from "../helpers/browser";
+import { createTeam, TEST_PASSWORD, TEST_TOTP_SECRET } from "../helpers/factories";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+const allowedOrigins: string[] = [];
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ allowedOrigins });
+  allowedOrigins.push(server.url);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedInPage(email: string, path: string): Promise<{ page: Page; browserErrors: string[] }> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  const browserErrors: string[] = [];
+  page.on("pageerror", (error) => browserErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") browserErrors.push(message.text());
+  });
+  await page.goto(`${server.url}${path}`);
+  await page.waitForURL(/\/login\?/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/mfa\/verify/);
+  await page.getByLabel("Code").fill(totpCode(TEST_TOTP_SECRET));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL((url) => url.pathname === path);
+  return { page, browserErrors };
+}
+
+describe("taskforce room in the browser", () => {
+  it("shows a lead shared by one analyst to the other without a reload", async () => {
+    const team = await createTeam();
+    const lead = await createLead(team.analyst, team.case.id, { title: "Power sockets type F, Polish shampoo", handlingCode: "GREEN" });
+    const roomPath = `/rooms/${team.taskforce.id}`;
+    const sharer = await signedInPage(team.analyst.email, roomPath);
+    const watcher = await signedInPage(team.analystOtherAgency.email, roomPath);
+
+    for (const { page } of [sharer, watcher]) await page.getByRole("status").filter({ hasText: "Live: connected" }).waitFor();
+    await watcher.page.getByRole("complementary").getByText(team.analyst.displayName).waitFor();
+    // Marks this document: if the page reloaded, the mark would be gone.
+    await watcher.page.evaluate(() => ((window as unknown as { roomMark: number }).roomMark = 42));
+
+    await sharer.page.getByLabel("Lead", { exact: true }).selectOption(lead.id);
+    await sharer.page.getByLabel("Note (optional)").fill("Same sockets as in series 7, please check");
+    await sharer.page.getByRole("button", { name: "Share with the room" }).click();
+    await sharer.page.getByRole("alert").filter({ hasText: "Shared with the room." }).waitFor();
+
+    const feed = watcher.page.locator("ol.feed");
+    await feed.getByText("Same sockets as in series 7, please check").waitFor();
+    // Once, not twice (the live event and the sharer's acknowledgement are the same stored event).
+    expect(await feed.locator("li").filter({ hasText: "Lead shared" }).count()).toBe(1);
+    await watcher.page.getByRole("button", { name: /1 new/ }).waitFor();
+    expect(await watcher.page.evaluate(() => (window as unknown as { roomMark?: number }).roomMark)).toBe(42);
+
+    // A claim shows up live too.
+    await watcher.page.getByRole("row", { name: new RegExp(lead.title) }).getByRole("button", { name: /^Claim/ }).click();
+    await sharer.page.getByRole("row", { name: new RegExp(lead.title) }).getByText(`${team.analystOtherAgency.displayName} is working this lead`, { exact: false }).waitFor();
+
+    expect(sharer.browserErrors).toEqual([]);
+    expect(watcher.browserErrors).toEqual([]);
+  });
+});

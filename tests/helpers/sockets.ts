@@ -1,0 +1,95 @@
+// Real socket.io-client connections to a running test server, signed in as a given user: through a session
+// cookie made with the auth module's startSession (MFA done), or a personal access token in auth.token.
+import { io, type Socket } from "socket.io-client";
+import { startSession } from "~/auth/session.server";
+import { issueAccessToken } from "~/models/tokens.server";
+import type { Ack, ClientEventName, ClientToServerEvents, RoomEventName, RoomFeedEvent, ServerToClientEvents } from "../../server/events";
+import type { AckDataOf } from "../../server/socket/handler";
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** "cb_session=<id>" for a fresh, fully signed-in session of the user. */
+export async function sessionCookieFor(userId: string, options: { mfaVerified?: boolean } = {}): Promise<string> {
+  const setCookie = await startSession(userId, { mfaVerified: options.mfaVerified ?? true });
+  return setCookie.split(";")[0];
+}
+
+export async function accessTokenFor(user: { id: string; email: string }): Promise<string> {
+  const { token } = await issueAccessToken(user, { name: `test ${Date.now()}`, days: 1 }, { actor: null });
+  return token;
+}
+
+export interface ConnectOptions {
+  cookie?: string;
+  token?: string;
+  /** The Origin header; null sends none. Defaults to the server's own URL (a same-origin page). */
+  origin?: string | null;
+  transports?: ("websocket" | "polling")[];
+  /** Leave reconnection on (for restart tests); off by default so a refused handshake fails fast. */
+  reconnection?: boolean;
+}
+
+/** A connected socket, or a rejection with the server's refusal (connect_error). */
+export function connectSocket(url: string, options: ConnectOptions = {}): Promise<TestSocket> {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  const origin = options.origin === undefined ? url : options.origin;
+  if (origin !== null) headers.origin = origin;
+  const socket: TestSocket = io(url, {
+    transports: options.transports ?? ["websocket"],
+    extraHeaders: headers,
+    auth: options.token ? { token: options.token } : {},
+    reconnection: options.reconnection ?? false,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** A socket signed in as the user through a session cookie (like the room page). */
+export async function connectAs(url: string, user: { id: string }, options: Omit<ConnectOptions, "cookie" | "token"> = {}): Promise<TestSocket> {
+  return connectSocket(url, { ...options, cookie: await sessionCookieFor(user.id) });
+}
+
+/** A socket signed in as the user through a personal access token (like a tool), without an Origin. */
+export async function connectWithToken(url: string, user: { id: string; email: string }, options: Omit<ConnectOptions, "cookie" | "token"> = {}): Promise<TestSocket> {
+  return connectSocket(url, { origin: null, ...options, token: await accessTokenFor(user) });
+}
+
+/** Emits a client event and resolves with its acknowledgement. */
+export function request<E extends ClientEventName>(socket: TestSocket, event: E, payload: unknown): Promise<Ack<AckDataOf<E>>> {
+  const withTimeout = socket.timeout(10_000) as unknown as {
+    emit(event: string, payload: unknown, ack: (error: Error | null, response: Ack<AckDataOf<E>>) => void): void;
+  };
+  return new Promise((resolve, reject) => withTimeout.emit(event, payload, (error, response) => (error ? reject(error) : resolve(response))));
+}
+
+/** Like request, for an event whose ack must be ok: returns its data. */
+export async function requestOk<E extends ClientEventName>(socket: TestSocket, event: E, payload: unknown): Promise<AckDataOf<E>> {
+  const response = await request(socket, event, payload);
+  if (!response.ok) throw new Error(`${event} refused: ${JSON.stringify(response.error)}`);
+  return response.data;
+}
+
+/** Every room event the socket receives, in arrival order. */
+export function recordRoomEvents(socket: TestSocket, names: readonly RoomEventName[]): RoomFeedEvent[] {
+  const received: RoomFeedEvent[] = [];
+  for (const name of names) socket.on(name as "lead:shared", (event) => received.push(event));
+  return received;
+}
+
+/** Resolves when `check` passes (polled), or rejects after `timeoutMs` with `what` in the message. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

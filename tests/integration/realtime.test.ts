@@ -1,0 +1,578 @@
+// Taskforce rooms over real Socket.IO connections (loopback, the real app in-process): who may connect and
+// join, every client event for every role, handling-code filtering of broadcasts, revocation, replay.
+import type { HandlingCode } from "@prisma/client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadActor, type Actor } from "~/auth/permissions.server";
+import { signOutEverywhere } from "~/auth/session.server";
+import { prisma } from "~/db.server";
+import { shareLead } from "~/models/lead-room.server";
+import { createLead } from "~/models/leads.server";
+import { requestReview } from "~/models/reviews.server";
+import { removeTaskforceMember } from "~/models/taskforces.server";
+import { suspendUser } from "~/models/users.server";
+import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
+import { createTeam, createUser } from "../helpers/factories";
+import { startTestServer, type TestServer } from "../helpers/server";
+import {
+  accessTokenFor,
+  connectAs,
+  connectSocket,
+  connectWithToken,
+  recordRoomEvents,
+  request,
+  requestOk,
+  sessionCookieFor,
+  waitFor,
+  type TestSocket,
+} from "../helpers/sockets";
+
+let server: TestServer;
+const allowedOrigins: string[] = [];
+const open: TestSocket[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ allowedOrigins });
+  allowedOrigins.push(server.url);
+});
+afterAll(async () => {
+  await server?.close();
+});
+afterEach(() => {
+  for (const socket of open.splice(0)) socket.close();
+});
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+
+async function connect(user: { id: string }) {
+  const socket = await connectAs(server.url, user);
+  open.push(socket);
+  return socket;
+}
+
+/** Connected, in the room, recording every room event it receives. */
+async function member(user: { id: string }, taskforceId: string) {
+  const socket = await connect(user);
+  const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
+  const joined = await requestOk(socket, "room:join", { taskforceId });
+  return { socket, received, joined };
+}
+
+async function lead(team: Team, author: Actor, options: { handlingCode?: HandlingCode; recipientIds?: string[]; title?: string } = {}) {
+  return createLead(author, team.case.id, { title: options.title ?? "Shampoo sold only in Poland 2016-2019", ...options });
+}
+
+/**
+ * A lead everyone in the room sees (GREEN, under review so liaisons too), shared last: events reach a socket
+ * in seq order, so once a socket has it, it has had everything before it.
+ */
+async function sentinel(team: Team): Promise<RoomFeedEvent> {
+  const open = await lead(team, team.coordinator, { handlingCode: "GREEN", title: "Sentinel" });
+  await requestReview(team.coordinator, "LEAD", open.id);
+  const event = await shareLead(team.coordinator, open.id, "sentinel");
+  return { ...event, visibility: undefined } as unknown as RoomFeedEvent;
+}
+
+async function receivedUpTo(received: RoomFeedEvent[], marker: RoomFeedEvent) {
+  await waitFor(() => received.some((event) => event.id === marker.id), `event ${marker.seq}`);
+}
+
+const shared = (received: RoomFeedEvent[], leadId: string) => received.filter((event) => event.type === "lead.shared" && event.itemId === leadId);
+
+describe("handshake", () => {
+  it("accepts a signed-in session (second factor done) from an allowed origin", async () => {
+    const team = await createTeam();
+    const socket = await connect(team.analyst);
+    expect(socket.connected).toBe(true);
+  });
+
+  it("refuses a connection without a session", async () => {
+    await expect(connectSocket(server.url, {})).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("refuses a session whose second factor is not done", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id, { mfaVerified: false });
+    await expect(connectSocket(server.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("refuses a suspended user", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    await prisma.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" } });
+    await expect(connectSocket(server.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+  });
+
+  it("refuses a handshake from a foreign origin (cross-site WebSocket hijacking), over websocket and polling", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    await expect(connectSocket(server.url, { cookie, origin: "https://evil.example" })).rejects.toThrow();
+    await expect(connectSocket(server.url, { cookie, origin: "https://evil.example", transports: ["polling"] })).rejects.toThrow();
+  });
+
+  it("refuses a session cookie sent without an Origin by something that is not a same-origin page", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    await expect(connectSocket(server.url, { cookie, origin: null })).rejects.toMatchObject({ data: { code: "ORIGIN_NOT_ALLOWED" } });
+  });
+
+  it("accepts a tool's personal access token in auth.token without an Origin, with its owner's permissions", async () => {
+    const team = await createTeam();
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: team.analyst.id } });
+    const socket = await connectWithToken(server.url, user);
+    open.push(socket);
+    expect((await request(socket, "room:join", { taskforceId: team.taskforce.id })).ok).toBe(true);
+    const outsider = await prisma.user.findUniqueOrThrow({ where: { id: team.outsider.id } });
+    const outsiderSocket = await connectWithToken(server.url, outsider);
+    open.push(outsiderSocket);
+    expect(await request(outsiderSocket, "room:join", { taskforceId: team.taskforce.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("refuses an invalid token, a token from a foreign origin, and a token in the URL", async () => {
+    const user = await createUser();
+    await expect(connectSocket(server.url, { token: "cbt_not-a-real-token", origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    const token = await accessTokenFor(user);
+    await expect(connectSocket(server.url, { token, origin: "https://evil.example" })).rejects.toThrow();
+    await expect(connectSocket(`${server.url}?token=${token}`, { origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+  });
+});
+
+describe("joining a room", () => {
+  it("lets analysts, coordinators and liaisons of the taskforce join, with presence and the last event id", async () => {
+    const team = await createTeam();
+    for (const user of [team.analyst, team.coordinator, team.liaison]) {
+      const { joined } = await member(user, team.taskforce.id);
+      expect(joined.taskforceId).toBe(team.taskforce.id);
+      expect(joined.presence.map((entry) => entry.userId)).toContain(user.id);
+      expect(typeof joined.lastEventId).toBe("number");
+    }
+  });
+
+  it("answers NOT_FOUND to a user outside the taskforce and FORBIDDEN to an admin", async () => {
+    const team = await createTeam();
+    const outsider = await connect(team.outsider);
+    expect(await request(outsider, "room:join", { taskforceId: team.taskforce.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    const admin = await connect(team.admin);
+    expect(await request(admin, "room:join", { taskforceId: team.taskforce.id })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+  });
+
+  it("checks membership in the database at every join, not from what the socket knew", async () => {
+    const team = await createTeam();
+    const socket = await connect(team.analyst);
+    await prisma.taskforceMember.delete({ where: { taskforceId_userId: { taskforceId: team.taskforce.id, userId: team.analyst.id } } });
+    expect(await request(socket, "room:join", { taskforceId: team.taskforce.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("shows who is in the room and which lead they view, only to those who may see that lead", async () => {
+    const team = await createTeam();
+    const red = await lead(team, team.analyst, { handlingCode: "RED" });
+    const viewer = await member(team.analyst, team.taskforce.id);
+    const other = await member(team.analystOtherAgency, team.taskforce.id);
+    const updates: { presence: { userId: string; viewingLeadIds: string[] }[] }[] = [];
+    other.socket.on("presence:update", (update) => updates.push(update));
+    const selfUpdates: typeof updates = [];
+    viewer.socket.on("presence:update", (update) => selfUpdates.push(update));
+    await requestOk(viewer.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: red.id });
+    await waitFor(() => selfUpdates.some((u) => u.presence.some((p) => p.viewingLeadIds.includes(red.id))), "viewer's own presence");
+    await waitFor(() => updates.length > 0 && updates[updates.length - 1].presence.some((p) => p.userId === team.analyst.id), "presence for the other");
+    for (const update of updates) for (const entry of update.presence) expect(entry.viewingLeadIds).not.toContain(red.id);
+    // The other analyst cannot claim to view a lead they may not see.
+    expect(await request(other.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: red.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("stops sending events after room:leave", async () => {
+    const team = await createTeam();
+    const leaving = await member(team.analyst, team.taskforce.id);
+    const staying = await member(team.coordinator, team.taskforce.id);
+    await requestOk(leaving.socket, "room:leave", { taskforceId: team.taskforce.id });
+    const marker = await sentinel(team);
+    await receivedUpTo(staying.received, marker);
+    expect(leaving.received.find((event) => event.id === marker.id)).toBeUndefined();
+  });
+});
+
+describe("sharing a lead", () => {
+  it("stores the event, acks it with its id and seq, and every member sees it live without its visibility", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const sharer = await member(team.analyst, team.taskforce.id);
+    const coordinator = await member(team.coordinator, team.taskforce.id);
+    const otherAgency = await member(team.analystOtherAgency, team.taskforce.id);
+    const event = await requestOk(sharer.socket, "lead:share", { leadId: target.id, note: "Matches the tiles in series 7" });
+    expect(event).toMatchObject({ type: "lead.shared", itemId: target.id, taskforceId: team.taskforce.id });
+    expect(event.seq).toBeGreaterThan(0);
+    expect(event).not.toHaveProperty("visibility");
+    const stored = await prisma.roomEvent.findUniqueOrThrow({ where: { taskforceId_seq: { taskforceId: team.taskforce.id, seq: event.seq } } });
+    expect(stored.id.toString()).toBe(event.id);
+    for (const recipient of [coordinator, otherAgency, sharer]) {
+      await waitFor(() => shared(recipient.received, target.id).length === 1, "the shared lead");
+      const live = shared(recipient.received, target.id)[0];
+      expect(live.id).toBe(event.id);
+      expect(live).not.toHaveProperty("visibility");
+      expect(live.payload).toMatchObject({ note: "Matches the tiles in series 7", lead: { id: target.id } });
+    }
+    expect(await prisma.auditEvent.count({ where: { action: "lead.share", itemId: target.id } })).toBe(1);
+  });
+
+  it("lets a coordinator share; refuses a liaison (FORBIDDEN on a reviewed lead, NOT_FOUND otherwise) and an outsider", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    const coordinator = await connect(team.coordinator);
+    expect((await request(coordinator, "lead:share", { leadId: target.id })).ok).toBe(true);
+    const liaison = await connect(team.liaison);
+    expect(await request(liaison, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    await requestReview(team.analyst, "LEAD", target.id);
+    expect(await request(liaison, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const outsider = await connect(team.outsider);
+    expect(await request(outsider, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+});
+
+describe("handling codes on broadcasts", () => {
+  it("delivers a TLP:RED lead only to its author and named recipients", async () => {
+    const team = await createTeam();
+    const red = await lead(team, team.analyst, { handlingCode: "RED", recipientIds: [team.analystOtherAgency.id] });
+    const author = await member(team.analyst, team.taskforce.id);
+    const recipient = await member(team.analystOtherAgency, team.taskforce.id);
+    const coordinator = await member(team.coordinator, team.taskforce.id);
+    const liaison = await member(team.liaison, team.taskforce.id);
+    await requestOk(author.socket, "lead:share", { leadId: red.id, note: "red" });
+    const marker = await sentinel(team);
+    for (const socket of [author, recipient, coordinator, liaison]) await receivedUpTo(socket.received, marker);
+    expect(shared(author.received, red.id)).toHaveLength(1);
+    expect(shared(recipient.received, red.id)).toHaveLength(1);
+    expect(shared(coordinator.received, red.id)).toHaveLength(0);
+    expect(liaison.received.some((event) => event.itemId === red.id)).toBe(false);
+  });
+
+  it("delivers a TLP:AMBER+STRICT lead only within the author's agency, and nothing to a liaison before review", async () => {
+    const team = await createTeam();
+    const strict = await lead(team, team.analyst, { handlingCode: "AMBER_STRICT" });
+    const sameAgency = await member(team.coordinator, team.taskforce.id);
+    const otherAgency = await member(team.analystOtherAgency, team.taskforce.id);
+    const liaison = await member(team.liaison, team.taskforce.id);
+    const sharer = await connect(team.analyst);
+    await requestOk(sharer, "lead:share", { leadId: strict.id });
+    const marker = await sentinel(team);
+    for (const socket of [sameAgency, otherAgency, liaison]) await receivedUpTo(socket.received, marker);
+    expect(shared(sameAgency.received, strict.id)).toHaveLength(1);
+    expect(shared(otherAgency.received, strict.id)).toHaveLength(0);
+    expect(liaison.received.some((event) => event.itemId === strict.id)).toBe(false);
+  });
+
+  it("delivers to a liaison once the lead is submitted for review", async () => {
+    const team = await createTeam();
+    const green = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    const liaison = await member(team.liaison, team.taskforce.id);
+    await requestReview(team.analyst, "LEAD", green.id);
+    const event = await shareLead(team.analyst, green.id, "for review");
+    await waitFor(() => liaison.received.some((received) => received.id === event.id), "the reviewed lead");
+  });
+});
+
+describe("writing over the socket", () => {
+  it("creates and updates clues: analysts and coordinators yes, liaisons and outsiders no", async () => {
+    const team = await createTeam();
+    const room = await member(team.coordinator, team.taskforce.id);
+    const analyst = await connect(team.analyst);
+    const created = await requestOk(analyst, "clue:create", { caseId: team.case.id, clue: { category: "architecture_fixture", value: "Power socket type F" } });
+    const clueId = created.item.id as string;
+    await waitFor(() => room.received.some((event) => event.type === "clue.created" && event.itemId === clueId), "clue.created");
+    expect((await request(analyst, "clue:update", { clueId, changes: { version: 1, detail: "Seen behind the bed" } })).ok).toBe(true);
+    await waitFor(() => room.received.some((event) => event.type === "clue.updated" && event.itemId === clueId), "clue.updated");
+    const other = await connect(team.analystOtherAgency);
+    expect(await request(other, "clue:update", { clueId, changes: { version: 2, detail: "x" } })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const liaison = await connect(team.liaison);
+    expect((await request(liaison, "clue:create", { caseId: team.case.id, clue: { category: created.item.categoryKey, value: "x" } })).ok).toBe(false);
+    const outsider = await connect(team.outsider);
+    expect(await request(outsider, "clue:create", { caseId: team.case.id, clue: { category: created.item.categoryKey, value: "x" } })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("creates and updates leads; an analyst may not edit someone else's lead", async () => {
+    const team = await createTeam();
+    const room = await member(team.coordinator, team.taskforce.id);
+    const analyst = await connect(team.analyst);
+    const created = await requestOk(analyst, "lead:create", { caseId: team.case.id, lead: { title: "Tiles from a 2015 catalogue" } });
+    const leadId = created.item.id as string;
+    await waitFor(() => room.received.some((event) => event.type === "lead.created" && event.itemId === leadId), "lead.created");
+    expect((await request(analyst, "lead:update", { leadId, changes: { version: 1, priority: "HIGH" } })).ok).toBe(true);
+    await waitFor(() => room.received.some((event) => event.type === "lead.updated" && event.itemId === leadId), "lead.updated");
+    const other = await connect(team.analystOtherAgency);
+    expect(await request(other, "lead:update", { leadId, changes: { version: 2, priority: "LOW" } })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const liaison = await connect(team.liaison);
+    expect((await request(liaison, "lead:create", { caseId: team.case.id, lead: { title: "x" } })).ok).toBe(false);
+  });
+
+  it("assigns tasks (coordinators only) and lets the assignee update theirs", async () => {
+    const team = await createTeam();
+    const room = await member(team.analyst, team.taskforce.id);
+    const coordinator = await connect(team.coordinator);
+    const created = await requestOk(coordinator, "task:assign", { caseId: team.case.id, task: { title: "Check catalogue", assigneeId: team.analyst.id } });
+    const taskId = created.item.id as string;
+    await waitFor(() => room.received.some((event) => event.type === "task.assigned" && event.itemId === taskId), "task.assigned");
+    const analyst = await connect(team.analyst);
+    expect((await request(analyst, "task:assign", { caseId: team.case.id, task: { title: "x", assigneeId: team.analyst.id } })).ok).toBe(false);
+    expect((await request(analyst, "task:update", { taskId, changes: { version: 1, status: "DOING" } })).ok).toBe(true);
+    await waitFor(() => room.received.some((event) => event.type === "task.updated" && event.itemId === taskId), "task.updated");
+    const other = await connect(team.analystOtherAgency);
+    expect((await request(other, "task:update", { taskId, changes: { version: 2, status: "DONE" } })).ok).toBe(false);
+    const liaison = await connect(team.liaison);
+    expect((await request(liaison, "task:update", { taskId, changes: { version: 2, status: "DONE" } })).ok).toBe(false);
+  });
+
+  it("posts comments; a liaison only on an item under review", async () => {
+    const team = await createTeam();
+    const green = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    const room = await member(team.coordinator, team.taskforce.id);
+    const analyst = await connect(team.analyst);
+    const created = await requestOk(analyst, "comment:create", { itemType: "LEAD", itemId: green.id, body: "Same tiles as VID-12" });
+    await waitFor(() => room.received.some((event) => event.type === "comment.created" && event.itemId === created.item.id), "comment.created");
+    const liaison = await connect(team.liaison);
+    expect(await request(liaison, "comment:create", { itemType: "LEAD", itemId: green.id, body: "?" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    await requestReview(team.analyst, "LEAD", green.id);
+    expect((await request(liaison, "comment:create", { itemType: "LEAD", itemId: green.id, body: "Approved wording?" })).ok).toBe(true);
+  });
+
+  it("takes review decisions from liaisons only", async () => {
+    const team = await createTeam();
+    const green = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    await requestReview(team.analyst, "LEAD", green.id);
+    const room = await member(team.analyst, team.taskforce.id);
+    const coordinator = await connect(team.coordinator);
+    expect(await request(coordinator, "review:decide", { itemType: "LEAD", itemId: green.id, decision: "APPROVED" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const liaison = await connect(team.liaison);
+    expect(await request(liaison, "review:decide", { itemType: "LEAD", itemId: green.id, decision: "REJECTED" })).toMatchObject({
+      ok: false,
+      error: { code: "VALIDATION_FAILED", fields: { note: expect.any(Array) } },
+    });
+    expect((await request(liaison, "review:decide", { itemType: "LEAD", itemId: green.id, decision: "APPROVED", note: "OK to disseminate" })).ok).toBe(true);
+    await waitFor(() => room.received.some((event) => event.type === "review.decided" && event.itemId === green.id), "review.decided");
+  });
+});
+
+describe("claiming a lead", () => {
+  it("shows a claim live, tells a second analyst who holds it, and refuses their claim", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const holder = await member(team.analyst, team.taskforce.id);
+    const second = await member(team.analystOtherAgency, team.taskforce.id);
+    const claim = await requestOk(holder.socket, "lead:claim", { leadId: target.id });
+    expect(claim.holder?.id).toBe(team.analyst.id);
+    await waitFor(() => second.received.some((event) => event.type === "lead.claimed" && event.itemId === target.id), "lead.claimed");
+    const viewing = await requestOk(second.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: target.id });
+    expect(viewing.claim?.holder?.id).toBe(team.analyst.id);
+    const refused = await request(second.socket, "lead:claim", { leadId: target.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: "CLAIMED", claim: { holder: { id: team.analyst.id } } } });
+    expect(await request(second.socket, "lead:release", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await request(second.socket, "lead:reassignClaim", { leadId: target.id, toUserId: team.analystOtherAgency.id })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect((await requestOk(holder.socket, "lead:release", { leadId: target.id })).holder).toBeNull();
+    await waitFor(() => second.received.some((event) => event.type === "lead.released" && event.itemId === target.id), "lead.released");
+    expect((await requestOk(second.socket, "lead:claim", { leadId: target.id })).holder?.id).toBe(team.analystOtherAgency.id);
+  });
+
+  it("lets a coordinator reassign a claim to a member who may work the lead, not to an outsider", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const coordinator = await connect(team.coordinator);
+    const analyst = await connect(team.analyst);
+    await requestOk(analyst, "lead:claim", { leadId: target.id });
+    const reassigned = await requestOk(coordinator, "lead:reassignClaim", { leadId: target.id, toUserId: team.analystOtherAgency.id });
+    expect(reassigned.holder?.id).toBe(team.analystOtherAgency.id);
+    expect(await request(coordinator, "lead:reassignClaim", { leadId: target.id, toUserId: team.outsider.id })).toMatchObject({
+      ok: false,
+      error: { code: "VALIDATION_FAILED", fields: { toUserId: expect.any(Array) } },
+    });
+    expect((await requestOk(analyst, "lead:getClaim", { leadId: target.id })).holder?.id).toBe(team.analystOtherAgency.id);
+    const liaison = await connect(team.liaison);
+    expect(await request(liaison, "lead:claim", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
+  it("lets an expired claim lapse", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    await prisma.lead.update({ where: { id: target.id }, data: { claimedById: team.analyst.id, claimExpiresAt: new Date(Date.now() - 1000) } });
+    const second = await connect(team.analystOtherAgency);
+    expect((await requestOk(second, "lead:getClaim", { leadId: target.id })).holder).toBeNull();
+    expect((await requestOk(second, "lead:claim", { leadId: target.id })).holder?.id).toBe(team.analystOtherAgency.id);
+  });
+});
+
+describe("guards on client events", () => {
+  it("refuses binary attachments with BINARY_REFUSED", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const socket = await connect(team.analyst);
+    expect(await request(socket, "lead:share", { leadId: target.id, note: Buffer.from([0x89, 0x50, 0x4e, 0x47]) })).toMatchObject({
+      ok: false,
+      error: { code: "BINARY_REFUSED" },
+    });
+    expect(await prisma.roomEvent.count({ where: { itemId: target.id } })).toBe(1);
+  });
+
+  it("refuses media smuggled into text with a per-field message", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const socket = await connect(team.analyst);
+    const response = await request(socket, "lead:share", { leadId: target.id, note: '<img src="https://x.example/a.png">' });
+    expect(response).toMatchObject({ ok: false, error: { code: "VALIDATION_FAILED", fields: { note: [expect.stringContaining("text-only")] } } });
+  });
+
+  it("refuses malformed payloads with per-field errors", async () => {
+    const team = await createTeam();
+    const socket = await connect(team.analyst);
+    expect(await request(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId: -3 })).toMatchObject({
+      ok: false,
+      error: { code: "VALIDATION_FAILED", fields: { lastEventId: expect.any(Array) } },
+    });
+    expect(await request(socket, "lead:share", "not an object")).toMatchObject({ ok: false, error: { code: "VALIDATION_FAILED" } });
+  });
+
+  it("ignores an event sent without an acknowledgement callback, and keeps the connection", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const socket = await connect(team.analyst);
+    (socket.emit as (event: string, payload: unknown) => void)("lead:share", { leadId: target.id });
+    expect((await request(socket, "lead:getClaim", { leadId: target.id })).ok).toBe(true);
+    expect(await prisma.roomEvent.count({ where: { itemId: target.id, type: "lead.shared" } })).toBe(0);
+  });
+
+  it("rate-limits a flood of events with RATE_LIMITED", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const socket = await connect(team.analyst);
+    const responses = await Promise.all(Array.from({ length: 80 }, () => request(socket, "lead:getClaim", { leadId: target.id })));
+    expect(responses.filter((response) => !response.ok && response.error.code === "RATE_LIMITED").length).toBeGreaterThan(0);
+    expect(responses.filter((response) => response.ok).length).toBeGreaterThan(0);
+  });
+
+  it("drops a connection that sends a message larger than the limit", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const socket = await connect(team.analyst);
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+    socket.emit("lead:share", { leadId: target.id, note: "x".repeat(100 * 1024) }, () => undefined);
+    expect(await disconnected).toBeTruthy();
+  });
+});
+
+describe("revocation", () => {
+  it("removes a removed member's socket from the room within a second", async () => {
+    const team = await createTeam();
+    const removed = await member(team.analyst, team.taskforce.id);
+    const revoked: string[] = [];
+    removed.socket.on("room:revoked", (notice) => revoked.push(notice.taskforceId));
+    const admin = await loadActor(await prisma.user.findUniqueOrThrow({ where: { id: team.admin.id } }));
+    await removeTaskforceMember(admin, { taskforceId: team.taskforce.id, userId: team.analyst.id });
+    await waitFor(() => revoked.includes(team.taskforce.id), "room:revoked", 1_000);
+    const staying = await member(team.coordinator, team.taskforce.id);
+    const marker = await sentinel(team);
+    await receivedUpTo(staying.received, marker);
+    expect(removed.received.some((event) => event.id === marker.id)).toBe(false);
+  });
+
+  it("disconnects a suspended user within a second", async () => {
+    const team = await createTeam();
+    const { socket } = await member(team.analyst, team.taskforce.id);
+    await suspendUser(team.admin, team.analyst.id);
+    await waitFor(() => socket.disconnected, "disconnect", 1_000);
+  });
+
+  it("disconnects every socket of a user who signs out everywhere", async () => {
+    const team = await createTeam();
+    const first = await connect(team.analyst);
+    const second = await connect(team.analyst);
+    await signOutEverywhere(team.analyst);
+    await waitFor(() => first.disconnected && second.disconnected, "disconnects", 1_000);
+  });
+
+  it("still leaks nothing when a revocation was missed: delivery and client events re-check membership", async () => {
+    const team = await createTeam();
+    const missed = await member(team.analyst, team.taskforce.id);
+    const revoked: string[] = [];
+    missed.socket.on("room:revoked", (notice) => revoked.push(notice.taskforceId));
+    // Removed straight in the database: no revokeRealtimeAccess call.
+    await prisma.taskforceMember.delete({ where: { taskforceId_userId: { taskforceId: team.taskforce.id, userId: team.analyst.id } } });
+    const staying = await member(team.coordinator, team.taskforce.id);
+    const marker = await sentinel(team);
+    await receivedUpTo(staying.received, marker);
+    expect(missed.received.some((event) => event.id === marker.id)).toBe(false);
+    await waitFor(() => revoked.includes(team.taskforce.id), "room:revoked");
+    const target = await lead(team, team.coordinator);
+    expect(await request(missed.socket, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+});
+
+describe("nothing missed", () => {
+  it("replays what came after lastEventId, in order, only what the user may see now", async () => {
+    const team = await createTeam();
+    const first = await member(team.analystOtherAgency, team.taskforce.id);
+    const start = first.joined.lastEventId;
+    const visible = await lead(team, team.analyst, { handlingCode: "GREEN", title: "Visible" });
+    const raisedLater = await lead(team, team.analyst, { handlingCode: "GREEN", title: "Raised later" });
+    const strict = await lead(team, team.analyst, { handlingCode: "AMBER_STRICT", title: "Strict" });
+    await shareLead(team.analyst, visible.id, "one");
+    await shareLead(team.analyst, raisedLater.id, "two");
+    await shareLead(team.analyst, strict.id, "three");
+    // The code is raised after the event was written: replay must not leak it.
+    await prisma.lead.update({ where: { id: raisedLater.id }, data: { handlingCode: "RED" } });
+    first.socket.close();
+
+    const again = await connect(team.analystOtherAgency);
+    const joined = await requestOk(again, "room:join", { taskforceId: team.taskforce.id, lastEventId: start });
+    const seqs = joined.events.map((event) => event.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(joined.events.map((event) => event.id)).size).toBe(joined.events.length);
+    const itemIds = joined.events.map((event) => event.itemId);
+    expect(itemIds).toContain(visible.id);
+    expect(itemIds).not.toContain(raisedLater.id);
+    expect(itemIds).not.toContain(strict.id);
+    expect(joined.events.every((event) => event.seq > start && !("visibility" in event))).toBe(true);
+    expect(joined.lastEventId).toBeGreaterThanOrEqual(Math.max(...seqs));
+  });
+
+  it("loses and repeats nothing for events committed while a join is replaying", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    const socket = await connect(team.coordinator);
+    const live = recordRoomEvents(socket, ROOM_EVENT_NAMES);
+    const writes = Promise.all(Array.from({ length: 15 }, (_, i) => shareLead(team.analyst, target.id, `burst ${i}`)));
+    const joined = await requestOk(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId: 0 });
+    const written = await writes;
+    const last = Math.max(...written.map((event) => event.seq));
+    await waitFor(() => [...joined.events, ...live].some((event) => event.seq === last), "the last write");
+    const seen = [...joined.events, ...live].map((event) => event.seq);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const event of written) expect(seen).toContain(event.seq);
+    expect(live.map((event) => event.seq)).toEqual([...live.map((event) => event.seq)].sort((a, b) => a - b));
+  });
+
+  it("replays what a client missed while the server restarted", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst, { handlingCode: "GREEN" });
+    const port = Number(new URL(server.url).port);
+    const socket = await connectAs(server.url, team.analystOtherAgency, { reconnection: true });
+    open.push(socket);
+    const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
+    let lastEventId = (await requestOk(socket, "room:join", { taskforceId: team.taskforce.id })).lastEventId;
+    const before = await requestOk(socket, "lead:share", { leadId: target.id, note: "before" });
+    await waitFor(() => received.some((event) => event.id === before.id), "the first share");
+    lastEventId = Math.max(lastEventId, ...received.map((event) => event.seq));
+
+    await server.close();
+    await waitFor(() => socket.disconnected, "the client to notice the restart");
+    const missed = [await shareLead(team.analyst, target.id, "while down 1"), await shareLead(team.analyst, target.id, "while down 2")];
+    server = await startTestServer({ allowedOrigins, port });
+
+    const rejoined = await new Promise<Awaited<ReturnType<typeof requestOk<"room:join">>>>((resolve, reject) => {
+      const rejoin = () => requestOk(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId }).then(resolve, reject);
+      socket.once("connect", rejoin);
+    });
+    expect(rejoined.events.map((event) => event.id)).toEqual(missed.map((event) => event.id));
+    const after = await shareLead(team.analyst, target.id, "after");
+    await waitFor(() => received.some((event) => event.id === after.id), "the share after the restart");
+    const all = [...received, ...rejoined.events].map((event) => event.id);
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
