@@ -53,6 +53,9 @@ export function openDatabase(config: DatabaseConfig): Database {
 
 function openServer(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // An idle client whose connection the server ends (restart, admin termination) must not crash the process;
+  // the pool drops it and the next query opens a new one.
+  pool.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

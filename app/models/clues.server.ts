@@ -1,0 +1,312 @@
+// Clues: text-only contextual observations on a case, under TLP handling codes, with version history and
+// optimistic concurrency (a stale edit is refused with the newer version, never silently overwritten).
+import type { Clue, ClueVersion, HandlingCode, MediaHashAlgorithm, Prisma } from "@prisma/client";
+import { can, canSeeItem, isLowering, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { parseInput } from "~/utils/forms.server";
+import { createClueSchema, listCluesQuerySchema, updateClueSchema, type ListCluesQuery } from "~/validation/clue";
+import { raiseLeadsCitingClue } from "./leads.server";
+import {
+  auditRead,
+  checkRecipients,
+  diffFields,
+  itemVisibility,
+  jsonSafe,
+  loadVisibleCase,
+  reviewStateAfterCodeChange,
+  staleMessage,
+  summaryOf,
+  userSummaries,
+  writeChange,
+  type ChangeContext,
+  type UserSummary,
+} from "./workspace.server";
+
+export const clueInclude = {
+  mediaRefs: { select: { id: true, algorithm: true, value: true }, orderBy: { id: "asc" } },
+  recipients: { select: { userId: true } },
+  category: { select: { key: true, label: true } },
+} satisfies Prisma.ClueInclude;
+type ClueRow = Prisma.ClueGetPayload<{ include: typeof clueInclude }>;
+
+/** A clue as clients receive it. */
+export interface ClueView extends Omit<Clue, never> {
+  category: { key: string; label: string };
+  mediaRefs: { id: string; algorithm: string; value: string }[];
+  recipientIds: string[];
+  evaluation: { sourceReliability: string; infoAssessment: number };
+  author: UserSummary | null;
+}
+
+export interface ClueDetail extends ClueView {
+  recipients: UserSummary[];
+  versions: (Omit<ClueVersion, "changes"> & { changes: Record<string, { from: unknown; to: unknown }>; editor: UserSummary | null })[];
+  /** Leads citing this clue that the actor may see. */
+  leads: { id: string; title: string; status: string; handlingCode: HandlingCode; caseId: string }[];
+}
+
+export function clueVisibility(clue: Parameters<typeof itemVisibility>[0]): ItemVisibility {
+  return itemVisibility(clue);
+}
+
+export function infoAssessmentNumber(value: string): number {
+  return Number(value.replace(/^I/, ""));
+}
+
+function toClueView(row: ClueRow, users: Map<string, UserSummary>): ClueView {
+  const { recipients, ...rest } = row;
+  return {
+    ...rest,
+    recipientIds: recipients.map((recipient) => recipient.userId),
+    evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
+    author: summaryOf(users, row.authorId),
+  };
+}
+
+export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = prisma): Promise<ClueView[]> {
+  const users = await userSummaries(rows.map((row) => row.authorId), client);
+  return rows.map((row) => toClueView(row, users));
+}
+
+async function loadVisibleClueRow(actor: Actor, clueId: string, client: Tx | typeof prisma = prisma): Promise<ClueRow> {
+  const row = await client.clue.findUnique({ where: { id: clueId }, include: clueInclude });
+  if (!row || !canSeeItem(actor, clueVisibility(row))) throw new NotFoundError("Clue not found.");
+  return row;
+}
+
+async function requireActiveCategory(key: string) {
+  const category = await prisma.clueCategory.findUnique({ where: { key } });
+  if (!category || !category.active) throw new ValidationError({ category: ["Choose a category from the list."] });
+}
+
+// Cursor: the (createdAt, id) of the last item returned, so pages stay stable while clues are added.
+function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new ValidationError({ cursor: ["That page cursor is not valid; start from the first page."] });
+  return { createdAt, id };
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export async function listClues(
+  actor: Actor,
+  caseId: string,
+  options: { categoryKey?: string; cursor?: string; take?: number | string } = {},
+): Promise<{ items: ClueView[]; nextCursor: string | null }> {
+  const query: ListCluesQuery = parseInput(listCluesQuerySchema, { category: options.categoryKey, cursor: options.cursor, take: options.take });
+  const kase = await loadVisibleCase(actor, caseId);
+  requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
+  const take = Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await prisma.clue.findMany({
+    where: {
+      AND: [
+        visibleCluesWhere(actor),
+        { caseId },
+        query.category ? { categoryKey: query.category } : {},
+        after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+      ],
+    },
+    include: clueInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+  });
+  const page = rows.slice(0, take);
+  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: page.length } });
+  return { items: await toClueViews(page), nextCursor: rows.length > take ? encodeCursor(page[page.length - 1]) : null };
+}
+
+export async function getClue(actor: Actor, clueId: string): Promise<ClueDetail> {
+  const row = await loadVisibleClueRow(actor, clueId);
+  requirePermission(actor, "clue:read", { type: "clue", ...clueVisibility(row) });
+  const [versions, leads] = await Promise.all([
+    prisma.clueVersion.findMany({ where: { clueId }, orderBy: { version: "desc" } }),
+    prisma.lead.findMany({
+      where: { AND: [visibleLeadsWhere(actor), { clues: { some: { clueId } } }] },
+      select: { id: true, title: true, status: true, handlingCode: true, caseId: true },
+      orderBy: { createdAt: "desc" },
+    }),
+  ]);
+  const recipientIds = row.recipients.map((recipient) => recipient.userId);
+  const users = await userSummaries([row.authorId, ...recipientIds, ...versions.map((version) => version.editorId)]);
+  await auditRead(actor, { action: "clue.read", itemType: "CLUE", itemId: clueId, taskforceId: row.taskforceId, caseId: row.caseId });
+  return {
+    ...toClueView(row, users),
+    recipients: recipientIds.map((id) => summaryOf(users, id)!),
+    versions: versions.map((version) => ({
+      ...version,
+      changes: version.changes as Record<string, { from: unknown; to: unknown }>,
+      editor: summaryOf(users, version.editorId),
+    })),
+    leads,
+  };
+}
+
+/** The fields compared for the version history; media refs and recipients as sorted lists. */
+function historyFields(row: ClueRow) {
+  return {
+    category: row.categoryKey,
+    value: row.value,
+    detail: row.detail,
+    confidence: row.confidence,
+    handlingCode: row.handlingCode,
+    sourceReliability: row.sourceReliability,
+    infoAssessment: infoAssessmentNumber(row.infoAssessment),
+    mediaRefs: row.mediaRefs.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
+    recipientIds: row.recipients.map((recipient) => recipient.userId).sort(),
+  };
+}
+
+export async function createClue(actor: Actor, caseId: string, input: unknown): Promise<ClueView> {
+  const data = parseInput(createClueSchema, input);
+  const kase = await loadVisibleCase(actor, caseId);
+  requirePermission(actor, "clue:create", { type: "case", taskforceId: kase.taskforceId });
+  await requireActiveCategory(data.category);
+  const handlingCode = data.handlingCode ?? kase.defaultHandlingCode;
+  const base = { taskforceId: kase.taskforceId, handlingCode, authorId: actor.id, authorAgency: actor.agency, reviewState: "NONE" as const };
+  const recipientIds = await checkRecipients("recipientIds", data.recipientIds ?? [], base);
+  const mediaRefs = dedupeMediaRefs(data.mediaRefs ?? []);
+
+  return writeChange(actor, async (ctx) => {
+    const created = await ctx.tx.clue.create({
+      data: {
+        caseId,
+        taskforceId: kase.taskforceId,
+        authorId: actor.id,
+        authorAgency: actor.agency,
+        categoryKey: data.category,
+        value: data.value,
+        detail: data.detail,
+        confidence: data.confidence,
+        handlingCode,
+        sourceReliability: data.evaluation.sourceReliability,
+        infoAssessment: `I${data.evaluation.infoAssessment}` as Clue["infoAssessment"],
+        mediaRefs: { create: mediaRefs },
+        recipients: { create: recipientIds.map((userId) => ({ userId })) },
+      },
+      include: clueInclude,
+    });
+    await ctx.tx.clueVersion.create({
+      data: { clueId: created.id, version: 1, editorId: actor.id, changes: jsonSafe(diffFields({}, historyFields(created))) as Prisma.InputJsonObject },
+    });
+    const view = (await toClueViews([created], ctx.tx))[0];
+    await ctx.audit({ action: "clue.create", itemType: "CLUE", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode } });
+    await ctx.event({
+      taskforceId: created.taskforceId,
+      type: "clue.created",
+      itemType: "CLUE",
+      itemId: created.id,
+      visibility: clueVisibility(created),
+      payload: jsonSafe(view),
+    });
+    return view;
+  });
+}
+
+function dedupeMediaRefs(refs: readonly { algorithm: MediaHashAlgorithm; value: string }[]) {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const key = `${ref.algorithm}:${ref.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+async function refuseStale(kind: string, editedVersion: number, actor: Actor, current: ClueRow | null, client: Tx | typeof prisma = prisma): Promise<never> {
+  if (!current || !canSeeItem(actor, clueVisibility(current))) throw new NotFoundError("Clue not found.");
+  throw new ConflictError(staleMessage(kind, editedVersion, current.version), jsonSafe((await toClueViews([current], client))[0]));
+}
+
+export async function updateClue(actor: Actor, clueId: string, input: unknown): Promise<ClueView> {
+  const data = parseInput(updateClueSchema, input);
+  const current = await loadVisibleClueRow(actor, clueId);
+  const resource = { type: "clue" as const, ...clueVisibility(current) };
+  if (!can(actor, "clue:update", resource)) {
+    requirePermission(actor, "clue:read", resource);
+    throw new ForbiddenError("Only the clue's author or a coordinator can edit this clue.");
+  }
+  if (data.version !== current.version) await refuseStale("clue", data.version, actor, current);
+
+  const handlingCode = data.handlingCode ?? current.handlingCode;
+  if (isLowering(current.handlingCode, handlingCode) && !can(actor, "clue:lowerCode", resource)) {
+    throw new ForbiddenError("Only the clue's author or a coordinator can lower its handling code.");
+  }
+  if (data.category && data.category !== current.categoryKey) await requireActiveCategory(data.category);
+  const keptRecipients = current.handlingCode === "RED" ? current.recipients.map((recipient) => recipient.userId) : [];
+  const recipientIds = await checkRecipients(
+    "recipientIds",
+    data.recipientIds ?? (handlingCode === "RED" ? keptRecipients : []),
+    { ...clueVisibility(current), handlingCode },
+  );
+  const mediaRefs = data.mediaRefs ? dedupeMediaRefs(data.mediaRefs) : undefined;
+  const before = historyFields(current);
+  const after = {
+    category: data.category,
+    value: data.value,
+    detail: data.detail,
+    confidence: data.confidence,
+    handlingCode,
+    sourceReliability: data.evaluation?.sourceReliability,
+    infoAssessment: data.evaluation?.infoAssessment,
+    mediaRefs: mediaRefs?.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
+    recipientIds: [...recipientIds].sort(),
+  };
+  const changes = diffFields(before, after);
+  if (Object.keys(changes).length === 0) return (await toClueViews([current]))[0];
+
+  return writeChange(actor, async (ctx) => {
+    const { count } = await ctx.tx.clue.updateMany({
+      where: { id: clueId, version: data.version },
+      data: {
+        categoryKey: data.category,
+        value: data.value,
+        detail: data.detail,
+        confidence: data.confidence,
+        handlingCode,
+        reviewState: reviewStateAfterCodeChange(handlingCode, current.reviewState),
+        sourceReliability: data.evaluation?.sourceReliability,
+        infoAssessment: data.evaluation ? (`I${data.evaluation.infoAssessment}` as Clue["infoAssessment"]) : undefined,
+        version: { increment: 1 },
+      },
+    });
+    if (count === 0) await refuseStale("clue", data.version, actor, await ctx.tx.clue.findUnique({ where: { id: clueId }, include: clueInclude }), ctx.tx);
+    if (mediaRefs) {
+      await ctx.tx.clueMediaRef.deleteMany({ where: { clueId } });
+      await ctx.tx.clueMediaRef.createMany({ data: mediaRefs.map((ref) => ({ ...ref, clueId })) });
+    }
+    if (changes.recipientIds) {
+      await ctx.tx.clueRecipient.deleteMany({ where: { clueId } });
+      await ctx.tx.clueRecipient.createMany({ data: recipientIds.map((userId) => ({ clueId, userId })) });
+    }
+    const updated = await ctx.tx.clue.findUniqueOrThrow({ where: { id: clueId }, include: clueInclude });
+    await ctx.tx.clueVersion.create({ data: { clueId, version: updated.version, editorId: actor.id, changes: jsonSafe(changes) as Prisma.InputJsonObject } });
+    const audited = { itemType: "CLUE", itemId: clueId, taskforceId: updated.taskforceId, caseId: updated.caseId };
+    await ctx.audit({ action: "clue.update", ...audited, details: { version: updated.version, fields: Object.keys(changes) } });
+    if (handlingCode !== current.handlingCode) {
+      const lowered = isLowering(current.handlingCode, handlingCode);
+      await ctx.audit({
+        action: lowered ? "clue.lower_code" : "clue.raise_code",
+        ...audited,
+        details: { from: current.handlingCode, to: handlingCode, byAuthor: actor.id === current.authorId },
+      });
+      if (!lowered) await raiseLeadsCitingClue(ctx, clueId, handlingCode);
+    }
+    const view = (await toClueViews([updated], ctx.tx))[0];
+    await ctx.event({ taskforceId: updated.taskforceId, type: "clue.updated", itemType: "CLUE", itemId: clueId, visibility: clueVisibility(updated), payload: jsonSafe(view) });
+    return view;
+  });
+}
+
+/** For reviews: change a clue's review state inside a change (no content edit, so no version bump). */
+export async function setClueReviewState(ctx: ChangeContext, clueId: string, reviewState: Clue["reviewState"]): Promise<ClueView> {
+  const updated = await ctx.tx.clue.update({ where: { id: clueId }, data: { reviewState }, include: clueInclude });
+  return (await toClueViews([updated], ctx.tx))[0];
+}

@@ -1,0 +1,122 @@
+// Comments on clues, leads and tasks: text only, with @mentions ("@" + a member's email) resolved only to
+// members who may see the item commented on.
+import type { Comment, ItemType } from "@prisma/client";
+import { canSeeItem, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
+import { prisma } from "~/db.server";
+import type { EventVisibility } from "~/models/rooms.server";
+import { NotFoundError } from "~/utils/errors.server";
+import { parseInput } from "~/utils/forms.server";
+import { commentBodySchema, commentItemTypeSchema, extractMentionedEmails, type CommentableItemType } from "~/validation/comment";
+import { idSchema } from "~/validation/common";
+import { loadTaskForComments } from "./tasks.server";
+import { auditRead, itemVisibility, jsonSafe, loadMemberActor, summaryOf, userSummaries, writeChange, type UserSummary } from "./workspace.server";
+
+export interface CommentView extends Comment {
+  author: UserSummary | null;
+  mentions: UserSummary[];
+}
+
+interface Parent {
+  itemType: CommentableItemType;
+  itemId: string;
+  caseId: string;
+  taskforceId: string;
+  resource: Resource;
+  eventVisibility: EventVisibility;
+  canBeSeenBy(member: Actor): boolean;
+}
+
+async function loadParent(actor: Actor, itemTypeInput: unknown, itemIdInput: unknown): Promise<Parent> {
+  const itemType = parseInput(commentItemTypeSchema, itemTypeInput);
+  const itemId = parseInput(idSchema, itemIdInput);
+  if (itemType === "TASK") {
+    const task = await loadTaskForComments(actor, itemId);
+    return { itemType, itemId, caseId: task.row.caseId, taskforceId: task.row.taskforceId, resource: task.resource, eventVisibility: task.eventVisibility, canBeSeenBy: task.canBeSeenBy };
+  }
+  const row =
+    itemType === "CLUE"
+      ? await prisma.clue.findUnique({ where: { id: itemId }, include: { recipients: { select: { userId: true } } } })
+      : await prisma.lead.findUnique({ where: { id: itemId }, include: { recipients: { select: { userId: true } } } });
+  const visibility = row ? itemVisibility(row) : null;
+  if (!row || !visibility || !canSeeItem(actor, visibility)) throw new NotFoundError(itemType === "CLUE" ? "Clue not found." : "Lead not found.");
+  return {
+    itemType,
+    itemId,
+    caseId: row.caseId,
+    taskforceId: row.taskforceId,
+    resource: { type: itemType === "CLUE" ? "clue" : "lead", ...visibility },
+    eventVisibility: visibility,
+    canBeSeenBy: (member) => canSeeItem(member, visibility),
+  };
+}
+
+async function toCommentViews(rows: (Comment & { mentions: { userId: string }[] })[], client: Parameters<typeof userSummaries>[1] = prisma): Promise<CommentView[]> {
+  const users = await userSummaries(rows.flatMap((row) => [row.authorId, ...row.mentions.map((mention) => mention.userId)]), client);
+  return rows.map(({ mentions, ...comment }) => ({
+    ...comment,
+    author: summaryOf(users, comment.authorId),
+    mentions: mentions.map((mention) => summaryOf(users, mention.userId)!),
+  }));
+}
+
+export async function listComments(actor: Actor, itemType: ItemType | string, itemId: string): Promise<CommentView[]> {
+  const parent = await loadParent(actor, itemType, itemId);
+  requirePermission(actor, "comment:read", { type: "comment", authorId: "", parent: parent.resource });
+  const rows = await prisma.comment.findMany({
+    where: { itemType: parent.itemType, itemId: parent.itemId },
+    include: { mentions: { select: { userId: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  await auditRead(actor, { action: "comment.list", itemType: parent.itemType, itemId: parent.itemId, taskforceId: parent.taskforceId, caseId: parent.caseId, details: { count: rows.length } });
+  return toCommentViews(rows);
+}
+
+/** Mentioned emails that belong to taskforce members who may see the item; others are silently left as text. */
+async function resolveMentions(parent: Parent, body: string, authorId: string): Promise<string[]> {
+  const emails = extractMentionedEmails(body);
+  if (emails.length === 0) return [];
+  const users = await prisma.user.findMany({
+    where: { email: { in: emails, mode: "insensitive" }, status: "ACTIVE", memberships: { some: { taskforceId: parent.taskforceId } } },
+    select: { id: true },
+  });
+  const mentioned: string[] = [];
+  for (const user of users) {
+    if (user.id === authorId) continue;
+    const member = await loadMemberActor(parent.taskforceId, user.id);
+    if (member && parent.canBeSeenBy(member)) mentioned.push(user.id);
+  }
+  return mentioned;
+}
+
+export async function createComment(actor: Actor, input: { itemType: unknown; itemId: unknown; body?: unknown }): Promise<CommentView> {
+  const parent = await loadParent(actor, input.itemType, input.itemId);
+  const { body } = parseInput(commentBodySchema, { body: input.body });
+  requirePermission(actor, "comment:create", { type: "comment", authorId: actor.id, parent: parent.resource });
+  const mentionIds = await resolveMentions(parent, body, actor.id);
+
+  return writeChange(actor, async (ctx) => {
+    const created = await ctx.tx.comment.create({
+      data: {
+        itemType: parent.itemType,
+        itemId: parent.itemId,
+        caseId: parent.caseId,
+        taskforceId: parent.taskforceId,
+        authorId: actor.id,
+        body,
+        mentions: { create: mentionIds.map((userId) => ({ userId })) },
+      },
+      include: { mentions: { select: { userId: true } } },
+    });
+    const view = (await toCommentViews([created], ctx.tx))[0];
+    await ctx.audit({
+      action: "comment.create",
+      itemType: "COMMENT",
+      itemId: created.id,
+      taskforceId: parent.taskforceId,
+      caseId: parent.caseId,
+      details: { on: { itemType: parent.itemType, itemId: parent.itemId }, mentions: mentionIds },
+    });
+    await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, visibility: parent.eventVisibility, payload: jsonSafe(view) });
+    return view;
+  });
+}

@@ -1,0 +1,117 @@
+// Liaison review: a GREEN or CLEAR item is submitted by its author or a coordinator, and a liaison approves
+// or rejects it before it leaves the taskforce. Liaisons see only items in review.
+import type { HandlingCode, Review } from "@prisma/client";
+import { canSeeItem, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
+import { prisma } from "~/db.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { parseInput } from "~/utils/forms.server";
+import { idSchema } from "~/validation/common";
+import { decideReviewSchema, reviewItemTypeSchema, type ReviewableItemType } from "~/validation/review";
+import { setClueReviewState, type ClueView } from "./clues.server";
+import { setLeadReviewState, type LeadView } from "./leads.server";
+import { auditRead, codeLabel, itemVisibility, jsonSafe, writeChange } from "./workspace.server";
+
+interface ReviewTarget {
+  itemType: ReviewableItemType;
+  itemId: string;
+  caseId: string;
+  taskforceId: string;
+  handlingCode: HandlingCode;
+  visibility: ItemVisibility;
+  ownerId: string | null;
+}
+
+async function loadTarget(actor: Actor, itemTypeInput: unknown, itemIdInput: unknown): Promise<ReviewTarget> {
+  const itemType = parseInput(reviewItemTypeSchema, itemTypeInput);
+  const itemId = parseInput(idSchema, itemIdInput);
+  const include = { recipients: { select: { userId: true } } } as const;
+  const row =
+    itemType === "CLUE"
+      ? await prisma.clue.findUnique({ where: { id: itemId }, include }).then((clue) => clue && { ...clue, ownerId: null })
+      : await prisma.lead.findUnique({ where: { id: itemId }, include });
+  const visibility = row ? itemVisibility(row) : null;
+  if (!row || !visibility || !canSeeItem(actor, visibility)) throw new NotFoundError(itemType === "CLUE" ? "Clue not found." : "Lead not found.");
+  return { itemType, itemId, caseId: row.caseId, taskforceId: row.taskforceId, handlingCode: row.handlingCode, visibility, ownerId: row.ownerId };
+}
+
+function resourceOf(target: ReviewTarget) {
+  return { type: target.itemType === "CLUE" ? ("clue" as const) : ("lead" as const), ...target.visibility, ownerId: target.ownerId };
+}
+
+async function setReviewState(ctx: Parameters<Parameters<typeof writeChange>[1]>[0], target: ReviewTarget, state: "REQUESTED" | "APPROVED" | "REJECTED") {
+  return target.itemType === "CLUE" ? setClueReviewState(ctx, target.itemId, state) : setLeadReviewState(ctx, target.itemId, state);
+}
+
+/** Submits a GREEN or CLEAR item for liaison review (its author, owner for leads, or a coordinator). */
+export async function requestReview(actor: Actor, itemType: unknown, itemId: unknown): Promise<ClueView | LeadView> {
+  const target = await loadTarget(actor, itemType, itemId);
+  requirePermission(actor, "review:request", resourceOf(target));
+  if (target.handlingCode !== "GREEN" && target.handlingCode !== "CLEAR") {
+    throw new ValidationError({
+      handlingCode: [`Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(target.handlingCode)}.`],
+    });
+  }
+  if (target.visibility.reviewState === "REQUESTED") throw new ValidationError({ _form: ["This item is already waiting for liaison review."] });
+  return writeChange(actor, async (ctx) => {
+    const item = await setReviewState(ctx, target, "REQUESTED");
+    await ctx.audit({ action: "review.request", itemType: target.itemType, itemId: target.itemId, taskforceId: target.taskforceId, caseId: target.caseId, details: { handlingCode: target.handlingCode } });
+    const visibility = { ...target.visibility, reviewState: "REQUESTED" as const };
+    await ctx.event({
+      taskforceId: target.taskforceId,
+      type: target.itemType === "CLUE" ? "clue.updated" : "lead.updated",
+      itemType: target.itemType,
+      itemId: target.itemId,
+      visibility,
+      payload: jsonSafe(item),
+    });
+    return item;
+  });
+}
+
+/** A liaison's decision on an item waiting for review. */
+export async function decideReview(actor: Actor, itemType: unknown, itemId: unknown, input: unknown): Promise<{ review: Review; item: ClueView | LeadView }> {
+  const target = await loadTarget(actor, itemType, itemId);
+  requirePermission(actor, "review:decide", resourceOf(target));
+  const { decision, note } = parseInput(decideReviewSchema, input);
+  if (target.visibility.reviewState !== "REQUESTED") throw new ValidationError({ _form: ["This item is not waiting for review."] });
+  return writeChange(actor, async (ctx) => {
+    const review = await ctx.tx.review.create({ data: { itemType: target.itemType, itemId: target.itemId, reviewerId: actor.id, decision, note } });
+    const item = await setReviewState(ctx, target, decision);
+    await ctx.audit({ action: "review.decide", itemType: target.itemType, itemId: target.itemId, taskforceId: target.taskforceId, caseId: target.caseId, details: { decision, reviewId: review.id } });
+    await ctx.event({
+      taskforceId: target.taskforceId,
+      type: "review.decided",
+      itemType: target.itemType,
+      itemId: target.itemId,
+      visibility: { ...target.visibility, reviewState: decision },
+      payload: jsonSafe({ review, item }),
+    });
+    return { review, item };
+  });
+}
+
+export interface ReviewQueueItem {
+  itemType: ReviewableItemType;
+  id: string;
+  caseId: string;
+  caseReference: string;
+  title: string;
+  handlingCode: HandlingCode;
+  authorId: string;
+  updatedAt: Date;
+}
+
+/** Items waiting for review that the actor may see, oldest first. */
+export async function listReviewQueue(actor: Actor): Promise<ReviewQueueItem[]> {
+  const caseSelect = { case: { select: { reference: true } } } as const;
+  const [clues, leads] = await Promise.all([
+    prisma.clue.findMany({ where: { AND: [visibleCluesWhere(actor), { reviewState: "REQUESTED" }] }, include: caseSelect }),
+    prisma.lead.findMany({ where: { AND: [visibleLeadsWhere(actor), { reviewState: "REQUESTED" }] }, include: caseSelect }),
+  ]);
+  const queue: ReviewQueueItem[] = [
+    ...clues.map((clue) => ({ itemType: "CLUE" as const, id: clue.id, caseId: clue.caseId, caseReference: clue.case.reference, title: clue.value, handlingCode: clue.handlingCode, authorId: clue.authorId, updatedAt: clue.updatedAt })),
+    ...leads.map((lead) => ({ itemType: "LEAD" as const, id: lead.id, caseId: lead.caseId, caseReference: lead.case.reference, title: lead.title, handlingCode: lead.handlingCode, authorId: lead.authorId, updatedAt: lead.updatedAt })),
+  ].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
+  await auditRead(actor, { action: "review.queue", details: { count: queue.length } });
+  return queue;
+}

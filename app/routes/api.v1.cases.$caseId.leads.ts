@@ -1,0 +1,8 @@
+// GET/POST /api/v1/cases/{caseId}/leads
+import { createLead, listLeads } from "~/models/leads.server";
+import { apiRoute, param } from "~/utils/api.server";
+
+export const { loader, action } = apiRoute({
+  GET: (ctx) => listLeads(ctx.actor, param(ctx, "caseId"), ctx.query),
+  POST: async (ctx) => createLead(ctx.actor, param(ctx, "caseId"), await ctx.body()),
+});

@@ -1,0 +1,8 @@
+// GET/PATCH /api/v1/clues/{clueId}
+import { getClue, updateClue } from "~/models/clues.server";
+import { apiRoute, param } from "~/utils/api.server";
+
+export const { loader, action } = apiRoute({
+  GET: (ctx) => getClue(ctx.actor, param(ctx, "clueId")),
+  PATCH: async (ctx) => updateClue(ctx.actor, param(ctx, "clueId"), await ctx.body()),
+});

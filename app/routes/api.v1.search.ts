@@ -1,0 +1,5 @@
+// GET /api/v1/search?q=&category=&caseId=&handlingCode=&status=&authorId=&from=&to=
+import { search } from "~/models/search.server";
+import { apiRoute } from "~/utils/api.server";
+
+export const { loader, action } = apiRoute({ GET: (ctx) => search(ctx.actor, ctx.query) });

@@ -1,0 +1,8 @@
+// GET/PATCH /api/v1/tasks/{taskId}
+import { getTask, updateTask } from "~/models/tasks.server";
+import { apiRoute, param } from "~/utils/api.server";
+
+export const { loader, action } = apiRoute({
+  GET: (ctx) => getTask(ctx.actor, param(ctx, "taskId")),
+  PATCH: async (ctx) => updateTask(ctx.actor, param(ctx, "taskId"), await ctx.body()),
+});

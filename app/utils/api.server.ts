@@ -1,0 +1,138 @@
+// Shared plumbing of the JSON API (/api/v1): authentication, a per-token rate limit, body parsing and the one
+// error shape `{ "error": { code, message, fields } }`. Each route file declares its methods with apiRoute.
+import { createHash } from "node:crypto";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { Actor } from "~/auth/permissions.server";
+import { requireActor } from "~/auth/session.server";
+import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
+import { formToObject } from "~/utils/forms.server";
+import { singleton } from "~/utils/singleton.server";
+
+export interface ApiContext {
+  request: Request;
+  params: Record<string, string | undefined>;
+  actor: Actor;
+  url: URL;
+  /** The query string as a plain object (repeated keys become arrays). */
+  query: Record<string, string | string[]>;
+  /** The parsed JSON (or form) body; refuses malformed JSON with 400. */
+  body(): Promise<Record<string, unknown>>;
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+export type ApiHandler = (ctx: ApiContext) => Promise<unknown> | unknown;
+
+class BadRequestError extends AppError {
+  constructor(message: string) {
+    super("BAD_REQUEST", 400, message);
+  }
+}
+
+export function apiError(error: AppError, headers?: HeadersInit): Response {
+  return Response.json({ error: errorBody(error) }, { status: error.status, headers });
+}
+
+/** The loader and action of an API route: GET goes to the loader, everything else to the action. */
+export function apiRoute(handlers: Partial<Record<Method, ApiHandler>>) {
+  const handle = (args: LoaderFunctionArgs | ActionFunctionArgs) => runApi(args.request, args.params, handlers);
+  return { loader: handle, action: handle };
+}
+
+async function runApi(request: Request, params: ApiContext["params"], handlers: Partial<Record<Method, ApiHandler>>): Promise<Response> {
+  const method = request.method.toUpperCase() as Method;
+  const handler = handlers[method];
+  if (!handler) {
+    return Response.json(
+      { error: { code: "METHOD_NOT_ALLOWED", message: `Use ${Object.keys(handlers).join(", ")} on this path.` } },
+      { status: 405, headers: { Allow: Object.keys(handlers).join(", ") } },
+    );
+  }
+  try {
+    checkRateLimit(rateLimitKey(request));
+    const actor = await requireActor(request);
+    const url = new URL(request.url);
+    const result = await handler({ request, params, actor, url, query: queryObject(url), body: () => readBody(request) });
+    if (result instanceof Response) return result;
+    return Response.json(result ?? null, { status: method === "POST" ? 201 : 200, headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof Response) return error;
+  if (error instanceof RateLimitedError) return apiError(error, { "Retry-After": String(error.retryAfterSeconds) });
+  if (error instanceof AppError) return apiError(error);
+  console.error("Unexpected API error", error);
+  return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on the server. Nothing was saved." } }, { status: 500 });
+}
+
+export function queryObject(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length > 1 ? values : values[0];
+  }
+  return query;
+}
+
+/** JSON (or a URL-encoded form) as an object; malformed JSON is a 400 with a clear message, never a 500. */
+export async function readBody(request: Request): Promise<Record<string, unknown>> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "application/x-www-form-urlencoded") return formToObject(await request.formData());
+  const text = await request.text();
+  if (text.trim() === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestError(`The request body is not valid JSON (${(error as Error).message}). Send a JSON object with Content-Type: application/json.`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ValidationError({ _form: ["The request body must be a JSON object."] });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+// A simple fixed-window limiter per token (or session, or address): enough to stop a runaway script.
+interface Window {
+  startedAt: number;
+  count: number;
+}
+const windows = singleton("apiRateLimitWindows", () => new Map<string, Window>());
+const WINDOW_MS = 60_000;
+
+export function rateLimitPerMinute(): number {
+  return Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600);
+}
+
+function rateLimitKey(request: Request): string {
+  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get("x-cluebridge-client-address") ?? "anonymous";
+  return createHash("sha256").update(credential).digest("hex");
+}
+
+export function checkRateLimit(key: string, now = Date.now()): void {
+  const limit = rateLimitPerMinute();
+  let window = windows.get(key);
+  if (!window || now - window.startedAt >= WINDOW_MS) {
+    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.startedAt >= WINDOW_MS) windows.delete(k);
+    window = { startedAt: now, count: 0 };
+    windows.set(key, window);
+  }
+  window.count += 1;
+  if (window.count > limit) {
+    throw new RateLimitedError(`Too many requests: at most ${limit} a minute per token. Wait a moment and try again.`, Math.ceil((window.startedAt + WINDOW_MS - now) / 1000));
+  }
+}
+
+/** Forgets all windows (tests). */
+export function resetRateLimits(): void {
+  windows.clear();
+}
+
+/** A path parameter, or 404 when it is missing. */
+export function param(ctx: ApiContext, name: string): string {
+  const value = ctx.params[name];
+  if (!value) throw new AppError("NOT_FOUND", 404, "Not found.");
+  return value;
+}

@@ -1,0 +1,86 @@
+// Building blocks the input schemas share. Browser-safe: no server imports. Schemas accept JSON bodies and
+// form posts alike (forms send strings: empty means "not given", numbers arrive as text).
+import { z } from "zod";
+import { textOnly } from "./text-only";
+
+/** TLP 2.0 codes, strictest first (the order the database enum and permissions use). */
+export const HANDLING_CODES = ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"] as const;
+export type HandlingCodeInput = (typeof HANDLING_CODES)[number];
+
+export const HANDLING_CODE_LABELS: Record<HandlingCodeInput, string> = {
+  RED: "TLP:RED",
+  AMBER_STRICT: "TLP:AMBER+STRICT",
+  AMBER: "TLP:AMBER",
+  GREEN: "TLP:GREEN",
+  CLEAR: "TLP:CLEAR",
+};
+
+/** "" and null from a form mean "not given". */
+export function emptyToUndefined(value: unknown): unknown {
+  return value === "" || value === null ? undefined : value;
+}
+
+/** Accepts "AMBER_STRICT", "amber+strict", "TLP:AMBER+STRICT" and the like. */
+function normaliseHandlingCode(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const code = value.trim().toUpperCase().replace(/^TLP:/, "").replace(/[+\s-]/g, "_");
+  return code === "" ? undefined : code;
+}
+
+export const handlingCodeSchema = z.preprocess(
+  normaliseHandlingCode,
+  z.enum(HANDLING_CODES, { error: "Choose a handling code: RED, AMBER_STRICT, AMBER, GREEN or CLEAR." }),
+);
+
+/** Upper-cases enum input so "high" and "HIGH" both parse. */
+export function upperEnum<const T extends readonly [string, ...string[]]>(values: T, message: string) {
+  return z.preprocess(
+    (value) => (typeof value === "string" ? (value.trim() === "" ? undefined : value.trim().toUpperCase().replace(/[\s-]/g, "_")) : value),
+    z.enum(values, { error: message }),
+  );
+}
+
+export const idSchema = z.string({ error: "Required." }).trim().min(1, "Required.").max(64, "That id is too long.");
+
+/** The version the caller last saw, for optimistic concurrency. */
+export const versionSchema = z.coerce
+  .number({ error: "The version you are editing is required." })
+  .int("The version must be a whole number.")
+  .positive("The version must be a whole number.");
+
+/** A list of ids: a JSON array, repeated form fields, or one comma/space separated string. */
+export const idListSchema = z.preprocess(
+  (value) => {
+    if (value === undefined || value === null || value === "") return [];
+    if (typeof value === "string") return value.split(/[\s,]+/).filter(Boolean);
+    return value;
+  },
+  z.array(idSchema).max(200, "At most 200 entries."),
+);
+
+/** Required single-line text, checked text-only. */
+export function requiredLine(label: string, max: number) {
+  return textOnly(
+    z
+      .string({ error: `${label} is required.` })
+      .trim()
+      .min(1, `${label} is required.`)
+      .max(max, `${label} must be at most ${max} characters.`),
+  );
+}
+
+/** Optional longer text, checked text-only; "" is a valid value (clears the field). */
+export function optionalText(label: string, max: number) {
+  return textOnly(z.string({ error: `${label} must be text.` }).trim().max(max, `${label} must be at most ${max} characters.`));
+}
+
+/** A calendar date ("2026-12-01") or an ISO date-time; "" clears it (null). */
+export const dateInputSchema = z.preprocess(
+  (value) => (value === "" ? null : value),
+  z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "Enter a date as YYYY-MM-DD." }).nullable(),
+);
+
+/** A field with a default that a form may also send as "" (which means "use the default"). */
+export function withDefault<S extends z.ZodType>(schema: S, value: z.output<S>) {
+  return z.preprocess(emptyToUndefined, z.optional(schema).transform((parsed) => (parsed === undefined ? value : parsed)) as z.ZodType<z.output<S>, unknown>);
+}

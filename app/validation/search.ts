@@ -1,0 +1,31 @@
+// Search input: free text plus filters over everything the user may see.
+import { z } from "zod";
+import { emptyToUndefined, handlingCodeSchema, idSchema, upperEnum } from "./common";
+import { LEAD_STATUSES } from "./lead";
+
+export const SEARCH_KINDS = ["ALL", "CLUES", "LEADS"] as const;
+
+const optionalDate = z.preprocess(
+  emptyToUndefined,
+  z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "Enter a date as YYYY-MM-DD." }).optional(),
+);
+
+export const searchQuerySchema = z
+  .object({
+    q: z.preprocess((value) => (value === null ? undefined : value), z.string().trim().max(200, "Search for at most 200 characters.").default("")),
+    kind: z.preprocess(emptyToUndefined, upperEnum(SEARCH_KINDS, "Choose ALL, CLUES or LEADS.").optional()),
+    category: z.preprocess(emptyToUndefined, z.string().trim().max(64).optional()),
+    caseId: z.preprocess(emptyToUndefined, idSchema.optional()),
+    handlingCode: z.preprocess(emptyToUndefined, handlingCodeSchema.optional()),
+    /** Lead status; clue results are not filtered by it. */
+    status: z.preprocess(emptyToUndefined, upperEnum(LEAD_STATUSES, "Choose a lead status.").optional()),
+    authorId: z.preprocess(emptyToUndefined, idSchema.optional()),
+    from: optionalDate,
+    to: optionalDate,
+    take: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).optional()),
+  })
+  .superRefine((query, ctx) => {
+    const hasFilter = query.category || query.caseId || query.handlingCode || query.status || query.authorId || query.from || query.to;
+    if (query.q === "" && !hasFilter) ctx.addIssue({ code: "custom", path: ["q"], message: "Enter something to search for, or choose a filter." });
+  });
+export type SearchQuery = z.output<typeof searchQuerySchema>;

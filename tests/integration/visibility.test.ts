@@ -1,0 +1,77 @@
+// canSeeItem (in-memory), visibleCluesWhere/visibleLeadsWhere (Prisma) and the search SQL fragment must agree
+// on every combination of handling code, review state, author, agency and named recipient.
+import type { HandlingCode, ReviewState } from "@prisma/client";
+import { Prisma } from "@prisma/client";
+import { describe, expect, it } from "vitest";
+import { canSeeItem, visibleCluesWhere, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
+import { prisma } from "~/db.server";
+import { clueVisibility } from "~/models/clues.server";
+import { leadVisibility } from "~/models/leads.server";
+import { visibleItemsSql } from "~/models/search.server";
+import { createTeam } from "../helpers/factories";
+
+const CODES: HandlingCode[] = ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"];
+const REVIEW_STATES: ReviewState[] = ["NONE", "REQUESTED", "APPROVED", "REJECTED"];
+
+describe("visibility rules agree everywhere", () => {
+  it("canSeeItem, the Prisma where-builders and the search SQL agree on a matrix of codes x review states x actors", async () => {
+    const team = await createTeam();
+    const suspended = { ...team.analyst, id: "suspended-copy", status: "SUSPENDED" as const };
+    const actors: [string, Actor][] = [
+      ["analyst", team.analyst],
+      ["analyst of another agency", team.analystOtherAgency],
+      ["coordinator", team.coordinator],
+      ["liaison", team.liaison],
+      ["outsider", team.outsider],
+      ["admin", team.admin],
+      ["suspended", suspended],
+    ];
+    // Every combination, written directly so the matrix includes states the models would not produce.
+    const authors = [team.analyst, team.analystOtherAgency];
+    const clueIds: string[] = [];
+    const leadIds: string[] = [];
+    for (const code of CODES) {
+      for (const reviewState of REVIEW_STATES) {
+        for (const author of authors) {
+          for (const named of [[], [team.coordinator.id], [team.liaison.id]]) {
+            const common = { caseId: team.case.id, taskforceId: team.taskforce.id, authorId: author.id, authorAgency: author.agency, handlingCode: code, reviewState };
+            const clue = await prisma.clue.create({
+              data: { ...common, categoryKey: "other", value: "matrix", recipients: { create: named.map((userId) => ({ userId })) } },
+            });
+            const lead = await prisma.lead.create({ data: { ...common, title: "matrix", recipients: { create: named.map((userId) => ({ userId })) } } });
+            clueIds.push(clue.id);
+            leadIds.push(lead.id);
+          }
+        }
+      }
+    }
+    const clues = await prisma.clue.findMany({ where: { id: { in: clueIds } }, include: { recipients: true } });
+    const leads = await prisma.lead.findMany({ where: { id: { in: leadIds } }, include: { recipients: true } });
+    expect(clues).toHaveLength(CODES.length * REVIEW_STATES.length * 6);
+
+    for (const [who, actor] of actors) {
+      const expectedClues = clues.filter((clue) => canSeeItem(actor, clueVisibility(clue))).map((c) => c.id).sort();
+      const expectedLeads = leads.filter((lead) => canSeeItem(actor, leadVisibility(lead))).map((l) => l.id).sort();
+      const viaPrisma = (await prisma.clue.findMany({ where: { AND: [visibleCluesWhere(actor), { id: { in: clueIds } }] }, select: { id: true } })).map((c) => c.id).sort();
+      const leadsViaPrisma = (await prisma.lead.findMany({ where: { AND: [visibleLeadsWhere(actor), { id: { in: leadIds } }] }, select: { id: true } })).map((l) => l.id).sort();
+      const viaSql = (
+        await prisma.$queryRaw<{ id: string }[]>`SELECT c."id" FROM "Clue" c WHERE ${visibleItemsSql(actor, "clue", "c")} AND c."id" IN (${Prisma.join(clueIds)})`
+      ).map((row) => row.id).sort();
+      const leadsViaSql = (
+        await prisma.$queryRaw<{ id: string }[]>`SELECT l."id" FROM "Lead" l WHERE ${visibleItemsSql(actor, "lead", "l")} AND l."id" IN (${Prisma.join(leadIds)})`
+      ).map((row) => row.id).sort();
+      expect(viaPrisma, `${who}: clues via Prisma`).toEqual(expectedClues);
+      expect(viaSql, `${who}: clues via SQL`).toEqual(expectedClues);
+      expect(leadsViaPrisma, `${who}: leads via Prisma`).toEqual(expectedLeads);
+      expect(leadsViaSql, `${who}: leads via SQL`).toEqual(expectedLeads);
+    }
+
+    // The matrix is not trivially empty or full for the people it is about.
+    const seenBy = (actor: Actor) => clues.filter((clue) => canSeeItem(actor, clueVisibility(clue))).length;
+    expect(seenBy(team.analyst)).toBeGreaterThan(0);
+    expect(seenBy(team.analyst)).toBeLessThan(clues.length);
+    expect(seenBy(team.liaison)).toBeGreaterThan(0);
+    expect(seenBy(team.admin)).toBe(0);
+    expect(seenBy(team.outsider)).toBe(0);
+  });
+});
