@@ -2,10 +2,9 @@
 // feed without a reload, and the connection indicator says so in words.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { totpCode } from "~/auth/totp.server";
 import { createLead } from "~/models/leads.server";
-import { launchBrowser } from "../helpers/browser";
-import { createTeam, TEST_PASSWORD, TEST_TOTP_SECRET } from "../helpers/factories";
+import { collectBrowserErrors, launchBrowser, signInThroughPages } from "../helpers/browser";
+import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -28,20 +27,9 @@ async function signedInPage(email: string, path: string): Promise<{ page: Page; 
   const context = await browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
-  const browserErrors: string[] = [];
-  page.on("pageerror", (error) => browserErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") browserErrors.push(message.text());
-  });
-  await page.goto(`${server.url}${path}`);
-  await page.waitForURL(/\/login\?/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/mfa\/verify/);
-  await page.getByLabel("Code").fill(totpCode(TEST_TOTP_SECRET));
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL((url) => url.pathname === path);
+  const browserErrors = collectBrowserErrors(page);
+  await signInThroughPages(page, server.url, email, path);
+  expect(new URL(page.url()).pathname).toBe(path);
   return { page, browserErrors };
 }
 
