@@ -1,0 +1,263 @@
+// A case: its header, clues grouped by category (paged by cursor), leads and tasks, each with what to do next.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { hasGrant } from "~/auth/permissions.server";
+import { requireActor } from "~/auth/session.server";
+import { AppShell } from "~/components/AppShell";
+import { ClueList } from "~/components/ClueList";
+import { EmptyState } from "~/components/EmptyState";
+import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { TaskList } from "~/components/TaskList";
+import { getCase } from "~/models/cases.server";
+import { listClues } from "~/models/clues.server";
+import { listLeads } from "~/models/leads.server";
+import { listMyTasks, taskBoard } from "~/models/tasks.server";
+import { formatDateTime } from "~/utils/form-values";
+import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
+import { runLoader } from "~/utils/route-errors.server";
+import { clueLine, leadLine, taskLine } from "~/utils/views.server";
+import { CASE_STATUS_LABELS, ORIGIN_KIND_LABELS } from "~/validation/case";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.kase.reference} · Cluebridge` : "Case · Cluebridge" }];
+
+/** Clues per category on the overview; a category of its own shows a full page. */
+const OVERVIEW_TAKE = 5;
+const CATEGORY_PAGE_TAKE = 50;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  const caseId = params.caseId ?? "";
+  const search = new URL(request.url).searchParams;
+  const onlyCategory = search.get("category") || null;
+  const cursor = search.get("cursor") || undefined;
+  const page = Math.max(1, Number(search.get("page")) || 1);
+
+  return runLoader(async () => {
+    const kase = await getCase(actor, caseId);
+    const shownCategories = onlyCategory ? kase.clueCounts.filter((row) => row.categoryKey === onlyCategory) : kase.clueCounts;
+    const take = onlyCategory ? CATEGORY_PAGE_TAKE : OVERVIEW_TAKE;
+    const groups = await Promise.all(
+      shownCategories.map(async (row) => {
+        const { items, nextCursor } = await listClues(actor, caseId, { categoryKey: row.categoryKey, cursor: onlyCategory ? cursor : undefined, take });
+        return { ...row, clues: items.map(clueLine), nextCursor };
+      }),
+    );
+    const leads = await listLeads(actor, caseId);
+    const tasks = hasGrant(actor, "task:assign")
+      ? (await taskBoard(actor, { caseId })).tasks
+      : (await listMyTasks(actor)).filter((task) => task.caseId === caseId);
+    return {
+      kase: {
+        id: kase.id,
+        reference: kase.reference,
+        title: kase.title,
+        summary: kase.summary,
+        status: kase.status,
+        defaultHandlingCode: kase.defaultHandlingCode,
+        originKind: kase.originKind,
+        originText: kase.originText,
+        taskforceName: kase.taskforceName,
+        updatedAt: kase.updatedAt,
+        clueCount: kase.clueCount,
+        clueCounts: kase.clueCounts,
+      },
+      onlyCategory,
+      page,
+      take,
+      groups,
+      leads: leads.map(leadLine),
+      tasks: tasks.map(taskLine),
+      tasksAreAll: hasGrant(actor, "task:assign"),
+      can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign") },
+      added: search.get("added"),
+    };
+  });
+}
+
+export default function CasePage() {
+  const { kase, onlyCategory, page, take, groups, leads, tasks, tasksAreAll, can, added } = useLoaderData<typeof loader>();
+  const originLabel = ORIGIN_KIND_LABELS[kase.originKind as keyof typeof ORIGIN_KIND_LABELS] ?? kase.originKind;
+  return (
+    <AppShell>
+      <p>
+        <Link to="/cases">All cases</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <h1>
+            {kase.reference}: {kase.title}
+          </h1>
+          <p className="meta-line">
+            <span className="pill">{CASE_STATUS_LABELS[kase.status]}</span>
+            <span>
+              New clues default to <HandlingCodeBadge code={kase.defaultHandlingCode} />
+            </span>
+            <span>Taskforce {kase.taskforceName}</span>
+            <span>Last change {formatDateTime(kase.updatedAt)}</span>
+          </p>
+        </div>
+        <div className="form-actions">
+          {can.addClue ? (
+            <Link className="button" to={`/cases/${kase.id}/clues/new`}>
+              Add clue
+            </Link>
+          ) : null}
+          {can.addLead ? (
+            <Link className="button secondary" to={`/cases/${kase.id}/leads/new`}>
+              Build a lead
+            </Link>
+          ) : null}
+        </div>
+      </div>
+      {kase.summary ? <p className="pre-wrap">{kase.summary}</p> : null}
+      <p className="muted">
+        Origin: {originLabel}
+        {kase.originText ? `: ${kase.originText}` : ""}
+      </p>
+      {added ? (
+        <p className="notice" role="status">
+          Clue added. <Link to={`/clues/${added}`}>Open it</Link> or <Link to={`/cases/${kase.id}/clues/new`}>add another</Link>.
+        </p>
+      ) : null}
+
+      <section aria-labelledby="clues-heading">
+        <h2 id="clues-heading">
+          Clues <span className="count">{kase.clueCount}</span>
+        </h2>
+        {kase.clueCount === 0 ? (
+          <EmptyState title="No clues on this case yet.">
+            <p>
+              {can.addClue ? (
+                <>
+                  Record what you observe in the material as text with <Link to={`/cases/${kase.id}/clues/new`}>Add clue</Link>: e.g. “power socket type F” or “shampoo label in Polish”.
+                </>
+              ) : (
+                "Clues appear here once analysts record them (or, for liaisons, once they are submitted for review)."
+              )}
+            </p>
+          </EmptyState>
+        ) : (
+          <>
+            <nav aria-label="Clue categories">
+              <ul className="category-nav">
+                {onlyCategory ? (
+                  <li>
+                    <Link to={`/cases/${kase.id}`}>All categories</Link>
+                  </li>
+                ) : null}
+                {kase.clueCounts.map((row) => (
+                  <li key={row.categoryKey}>
+                    <Link to={`/cases/${kase.id}?category=${encodeURIComponent(row.categoryKey)}`} aria-current={row.categoryKey === onlyCategory ? "page" : undefined}>
+                      {row.label} <span className="count">{row.count}</span>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            {onlyCategory && groups.length === 0 ? (
+              <EmptyState title="No clues you can see in this category.">
+                <p>
+                  <Link to={`/cases/${kase.id}`}>Show all categories</Link>.
+                </p>
+              </EmptyState>
+            ) : null}
+            {groups.map((group) => (
+              <section key={group.categoryKey} className="category" aria-labelledby={`category-${group.categoryKey}`}>
+                <h3 id={`category-${group.categoryKey}`}>
+                  {group.label} <span className="count">{group.count}</span>
+                </h3>
+                {onlyCategory ? (
+                  <p className="muted">
+                    {`Clues ${(page - 1) * take + 1} to ${(page - 1) * take + group.clues.length} of ${group.count}, newest first.`}
+                  </p>
+                ) : null}
+                <ClueList clues={group.clues} highlightId={added} />
+                {group.nextCursor ? (
+                  <p>
+                    {onlyCategory ? (
+                      <Link to={`/cases/${kase.id}?category=${encodeURIComponent(group.categoryKey)}&cursor=${encodeURIComponent(group.nextCursor)}&page=${page + 1}`}>
+                        {`Show more: the next ${Math.min(take, group.count - page * take)} of ${group.count}`}
+                      </Link>
+                    ) : (
+                      <Link to={`/cases/${kase.id}?category=${encodeURIComponent(group.categoryKey)}`}>
+                        {`Show all ${group.count} clues in ${group.label}`}
+                      </Link>
+                    )}
+                  </p>
+                ) : null}
+                {onlyCategory && page > 1 ? (
+                  <p>
+                    <Link to={`/cases/${kase.id}?category=${encodeURIComponent(group.categoryKey)}`}>Back to the newest</Link>
+                  </p>
+                ) : null}
+              </section>
+            ))}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="leads-heading">
+        <h2 id="leads-heading">
+          Leads <span className="count">{leads.length}</span>
+        </h2>
+        {leads.length === 0 ? (
+          <EmptyState title="No leads yet.">
+            <p>
+              {can.addLead ? (
+                <>
+                  When clues point somewhere (a country, a product, a place), <Link to={`/cases/${kase.id}/leads/new`}>build a lead</Link> that cites them.
+                </>
+              ) : (
+                "Leads appear here once analysts build them from the clues."
+              )}
+            </p>
+          </EmptyState>
+        ) : (
+          <ul className="item-list">
+            {leads.map((lead) => (
+              <li key={lead.id}>
+                <Link className="item-title" to={`/leads/${lead.id}`}>
+                  {lead.title}
+                </Link>
+                <div className="meta-line">
+                  <HandlingCodeBadge code={lead.handlingCode} />
+                  <span className="pill">{LEAD_STATUS_LABELS[lead.status]}</span>
+                  <span>Priority {PRIORITY_LABELS[lead.priority].toLowerCase()}</span>
+                  <span>{lead.citedClueCount === 1 ? "1 cited clue" : `${lead.citedClueCount} cited clues`}</span>
+                  {lead.ownerName ? <span>Owner {lead.ownerName}</span> : null}
+                  {lead.reviewState !== "NONE" ? <span>{REVIEW_STATE_LABELS[lead.reviewState]}</span> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="tasks-heading">
+        <h2 id="tasks-heading">
+          {tasksAreAll ? "Tasks" : "Your tasks on this case"} <span className="count">{tasks.length}</span>
+        </h2>
+        {tasks.length === 0 ? (
+          <EmptyState title={tasksAreAll ? "No tasks on this case." : "You have no tasks on this case."}>
+            <p>
+              {can.assignTask ? (
+                <>
+                  Assign work from the <Link to={`/board?caseId=${kase.id}`}>task board</Link>.
+                </>
+              ) : (
+                "Your coordinator assigns tasks; they appear here and under My tasks."
+              )}
+            </p>
+          </EmptyState>
+        ) : (
+          <TaskList tasks={tasks} showAssignee={tasksAreAll} />
+        )}
+        {can.assignTask && tasks.length > 0 ? (
+          <p>
+            <Link to={`/board?caseId=${kase.id}`}>Assign a task on this case</Link>
+          </p>
+        ) : null}
+      </section>
+    </AppShell>
+  );
+}

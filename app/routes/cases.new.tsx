@@ -1,0 +1,90 @@
+// Open a new case (coordinators): reference, title, origin, default handling code for its clues.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { hasGrant } from "~/auth/permissions.server";
+import { requireActor } from "~/auth/session.server";
+import { AppShell } from "~/components/AppShell";
+import { SelectField, TextAreaField, TextField } from "~/components/Field";
+import { FormErrors } from "~/components/FormErrors";
+import { createCase, listCases } from "~/models/cases.server";
+import { formToObject, parseInput } from "~/utils/forms.server";
+import { failureOf, keptText } from "~/utils/form-values";
+import { HANDLING_CODE_OPTIONS } from "~/utils/labels";
+import { runAction, runLoader } from "~/utils/route-errors.server";
+import { CASE_STATUSES, CASE_STATUS_LABELS, ORIGIN_KINDS, ORIGIN_KIND_LABELS, createCaseSchema } from "~/validation/case";
+
+export const meta: MetaFunction = () => [{ title: "New case · Cluebridge" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  // Taskforce names come with the cases; a taskforce without cases yet is shown by a short id.
+  const cases = await runLoader(() => listCases(actor));
+  const names = new Map(cases.map((kase) => [kase.taskforceId, kase.taskforceName]));
+  const taskforces = [...actor.taskforceIds].map((id) => ({ value: id, label: names.get(id) ?? `Taskforce …${id.slice(-6)}` }));
+  return { canCreate: hasGrant(actor, "case:create"), taskforces };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const values = formToObject(await request.formData());
+  return runAction(values, async () => {
+    const created = await createCase(actor, parseInput(createCaseSchema, values));
+    return redirect(`/cases/${created.id}`);
+  });
+}
+
+export default function NewCasePage() {
+  const { canCreate, taskforces } = useLoaderData<typeof loader>();
+  const failure = failureOf(useActionData<typeof action>());
+  const errors = failure?.fields;
+  return (
+    <AppShell>
+      <p>
+        <Link to="/cases">Back to cases</Link>
+      </p>
+      <h1>New case</h1>
+      {!canCreate ? (
+        <p className="notice">Only a coordinator can open a case. Ask your taskforce coordinator.</p>
+      ) : (
+        <Form method="post" className="stack narrow-form" noValidate>
+          <FormErrors failure={failure} />
+          {taskforces.length === 1 ? (
+            <input type="hidden" name="taskforceId" value={taskforces[0].value} />
+          ) : (
+            <SelectField name="taskforceId" label="Taskforce" options={taskforces} errors={errors} defaultValue={keptText(failure, "taskforceId")} placeholder="Choose a taskforce" required />
+          )}
+          <TextField name="reference" label="Reference" hint="Letters, digits and dashes, e.g. VID-2026-0042." errors={errors} defaultValue={keptText(failure, "reference")} required maxLength={40} autoComplete="off" />
+          <TextField name="title" label="Title" errors={errors} defaultValue={keptText(failure, "title")} required maxLength={200} />
+          <TextAreaField name="summary" label="Summary" hint="Text only. Describe, never attach." errors={errors} defaultValue={keptText(failure, "summary")} maxLength={10_000} />
+          <SelectField
+            name="originKind"
+            label="Origin"
+            options={ORIGIN_KINDS.map((kind) => ({ value: kind, label: ORIGIN_KIND_LABELS[kind] }))}
+            errors={errors}
+            defaultValue={keptText(failure, "originKind", "OTHER")}
+          />
+          <TextField name="originText" label="Origin details" hint="Report number and platform, ICSE series id, or seizure reference." errors={errors} defaultValue={keptText(failure, "originText")} maxLength={2_000} />
+          <SelectField
+            name="status"
+            label="Status"
+            options={CASE_STATUSES.map((status) => ({ value: status, label: CASE_STATUS_LABELS[status] }))}
+            errors={errors}
+            defaultValue={keptText(failure, "status", "OPEN")}
+          />
+          <SelectField
+            name="defaultHandlingCode"
+            label="Default handling code for new clues"
+            options={HANDLING_CODE_OPTIONS}
+            errors={errors}
+            defaultValue={keptText(failure, "defaultHandlingCode", "AMBER")}
+          />
+          <div className="form-actions">
+            <button type="submit">Open case</button>
+            <Link to="/cases">Cancel</Link>
+          </div>
+        </Form>
+      )}
+    </AppShell>
+  );
+}
