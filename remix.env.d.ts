@@ -5,3 +5,4 @@ declare module "*.css?url" {
   const href: string;
   export default href;
 }
+

@@ -47,6 +47,8 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
   }
   return [
     { to: ROLE_HOME[role], label: "Home" },
+    // A coordinator's home is the board; their own assigned tasks are one click away.
+    ...(role === "COORDINATOR" ? [{ to: "/home", label: "My tasks" }] : []),
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },

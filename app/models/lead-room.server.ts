@@ -5,6 +5,7 @@ import { can, hasGrant, requirePermission, visibleLeadsWhere, type Actor, type A
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit } from "~/models/audit.server";
 import { announceRoomEvents, appendRoomEvent, type StoredRoomEvent } from "~/models/rooms.server";
+import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { auditRead, itemVisibility, jsonSafe, loadMemberActor, userSummaries, writeChange } from "./workspace.server";
 
@@ -218,11 +219,6 @@ export async function listRoomLeads(actor: Actor, taskforceId: string): Promise<
 }
 
 /** The taskforces whose rooms this actor may join. */
-export async function listMyRooms(actor: Actor): Promise<{ id: string; name: string; description: string; lastEventSeq: number }[]> {
-  if (!hasGrant(actor, "room:join") || actor.role === "ADMIN") return [];
-  return prisma.taskforce.findMany({
-    where: { id: { in: [...actor.taskforceIds] } },
-    select: { id: true, name: true, description: true, lastEventSeq: true },
-    orderBy: { name: "asc" },
-  });
+export async function listMyRooms(actor: Actor) {
+  return hasGrant(actor, "room:join") ? listMyTaskforces(actor) : [];
 }

@@ -123,3 +123,13 @@ export async function removeTaskforceMember(actor: Actor, input: { taskforceId: 
   if (removed) revokeRealtimeAccess({ userId, taskforceId, reason: "removed_from_taskforce" });
   return { removed };
 }
+
+/** The taskforces this actor works in (never an admin's: they manage taskforces, they do not work cases). */
+export async function listMyTaskforces(actor: Actor): Promise<{ id: string; name: string; description: string; lastEventSeq: number }[]> {
+  if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || actor.taskforceIds.size === 0) return [];
+  return prisma.taskforce.findMany({
+    where: { id: { in: [...actor.taskforceIds] } },
+    select: { id: true, name: true, description: true, lastEventSeq: true },
+    orderBy: { name: "asc" },
+  });
+}

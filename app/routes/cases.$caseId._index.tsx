@@ -11,7 +11,7 @@ import { TaskList } from "~/components/TaskList";
 import { getCase } from "~/models/cases.server";
 import { listClues } from "~/models/clues.server";
 import { listLeads } from "~/models/leads.server";
-import { listMyTasks, taskBoard } from "~/models/tasks.server";
+import { listTasks } from "~/models/tasks.server";
 import { formatDateTime } from "~/utils/form-values";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runLoader } from "~/utils/route-errors.server";
@@ -43,9 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }),
     );
     const leads = await listLeads(actor, caseId);
-    const tasks = hasGrant(actor, "task:assign")
-      ? (await taskBoard(actor, { caseId })).tasks
-      : (await listMyTasks(actor)).filter((task) => task.caseId === caseId);
+    const tasks = await listTasks(actor, caseId);
     return {
       kase: {
         id: kase.id,
@@ -67,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       groups,
       leads: leads.map(leadLine),
       tasks: tasks.map(taskLine),
-      tasksAreAll: hasGrant(actor, "task:assign"),
+      tasksAreAll: hasGrant(actor, "task:read"),
       can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign") },
       added: search.get("added"),
     };

@@ -7,21 +7,19 @@ import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { SelectField, TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
-import { createCase, listCases } from "~/models/cases.server";
+import { createCase } from "~/models/cases.server";
+import { listMyTaskforces } from "~/models/taskforces.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { HANDLING_CODE_OPTIONS } from "~/utils/labels";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { runAction } from "~/utils/route-errors.server";
 import { CASE_STATUSES, CASE_STATUS_LABELS, ORIGIN_KINDS, ORIGIN_KIND_LABELS, createCaseSchema } from "~/validation/case";
 
 export const meta: MetaFunction = () => [{ title: "New case · Cluebridge" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
-  // Taskforce names come with the cases; a taskforce without cases yet is shown by a short id.
-  const cases = await runLoader(() => listCases(actor));
-  const names = new Map(cases.map((kase) => [kase.taskforceId, kase.taskforceName]));
-  const taskforces = [...actor.taskforceIds].map((id) => ({ value: id, label: names.get(id) ?? `Taskforce …${id.slice(-6)}` }));
+  const taskforces = (await listMyTaskforces(actor)).map((taskforce) => ({ value: taskforce.id, label: taskforce.name }));
   return { canCreate: hasGrant(actor, "case:create"), taskforces };
 }
 
