@@ -136,3 +136,12 @@ export function param(ctx: ApiContext, name: string): string {
   if (!value) throw new AppError("NOT_FOUND", 404, "Not found.");
   return value;
 }
+
+const REVIEWABLE_COLLECTIONS = { clues: "CLUE", leads: "LEAD" } as const;
+
+/** `clues` or `leads` from the path; any other collection is simply not there. */
+export function reviewableItemType(ctx: ApiContext): "CLUE" | "LEAD" {
+  const collection = param(ctx, "collection");
+  if (!Object.hasOwn(REVIEWABLE_COLLECTIONS, collection)) throw new AppError("NOT_FOUND", 404, "Not found.");
+  return REVIEWABLE_COLLECTIONS[collection as keyof typeof REVIEWABLE_COLLECTIONS];
+}

@@ -150,6 +150,21 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       ...commentPaths("clues", "clueId"),
       ...commentPaths("leads", "leadId"),
       ...commentPaths("tasks", "taskId"),
+      "/cases/{caseId}/export": {
+        parameters: [pathParameter("caseId")],
+        get: { operationId: "exportCase", summary: "Every clue and lead of the case the caller may see, as one document marked with its strictest handling code", responses: okResponse("{ exportedAt, exportedBy, handlingCode, case, clues, leads }") },
+      },
+      "/{collection}/{itemId}/review": {
+        parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
+        post: { operationId: "requestReview", summary: "Submit a GREEN or CLEAR item for liaison review (author or coordinator)", responses: writeResponses("The item") },
+      },
+      "/{collection}/{itemId}/review/decision": {
+        parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
+        post: { operationId: "decideReview", summary: "A liaison approves or rejects an item under review", requestBody: bodyOf("DecideReview"), responses: writeResponses("{ review, item }") },
+      },
+      "/reviews": {
+        get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: okResponse("Review queue") },
+      },
       "/search": {
         get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: { ...okResponse("{ clues, leads }"), "422": errorResponse("Invalid query.") } },
       },

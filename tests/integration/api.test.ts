@@ -227,3 +227,48 @@ describe("API v1", () => {
     }
   });
 });
+
+describe("API v1: export and liaison review", () => {
+  it("exports only what the caller may see, marks the document with its strictest code, and audits it", async () => {
+    const team = await createTeam();
+    const api = await callers(team);
+    const amber = await api.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Socket type F" }));
+    const strict = await api.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Agency-only shampoo", handlingCode: "AMBER_STRICT" }));
+    expect([amber.status, strict.status]).toEqual([201, 201]);
+
+    const mine = await api.analyst("GET", `/cases/${team.case.id}/export`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.clues.map((clue: Json) => clue.value).sort()).toEqual(["Agency-only shampoo", "Socket type F"]);
+    expect(mine.body.handlingCode).toBe("AMBER_STRICT");
+
+    const otherAgency = await api.analystOtherAgency("GET", `/cases/${team.case.id}/export`);
+    expect(otherAgency.body.clues.map((clue: Json) => clue.value)).toEqual(["Socket type F"]);
+    expect(otherAgency.body.handlingCode).toBe("AMBER");
+
+    for (const caller of [api.outsider, api.admin]) expect((await caller("GET", `/cases/${team.case.id}/export`)).status).toBe(404);
+    const audits = await prisma.auditEvent.count({ where: { action: "case.export", caseId: team.case.id } });
+    expect(audits).toBe(2);
+  });
+
+  it("lets an author submit a GREEN clue for review and a liaison decide it; other collections are not there", async () => {
+    const team = await createTeam();
+    const api = await callers(team);
+    const clue = (await api.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Tram line 4 sign", handlingCode: "GREEN" }))).body;
+    expect((await api.liaison("GET", `/clues/${clue.id}`)).status).toBe(404);
+    expect((await api.analyst("POST", `/clues/${clue.id}/review`)).status).toBe(201);
+    const queue = await api.liaison("GET", "/reviews");
+    expect(queue.status).toBe(200);
+    expect(JSON.stringify(queue.body)).toContain(clue.id);
+
+    const refused = await api.liaison("POST", `/clues/${clue.id}/review/decision`, { decision: "REJECTED" });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields.note).toBeTruthy();
+    expect((await api.analyst("POST", `/clues/${clue.id}/review/decision`, { decision: "APPROVED" })).status).toBe(403);
+    const approved = await api.liaison("POST", `/clues/${clue.id}/review/decision`, { decision: "APPROVED", note: "Fine for dissemination" });
+    expect(approved.status).toBe(201);
+    expect(approved.body.item.reviewState).toBe("APPROVED");
+
+    expect((await api.analyst("POST", `/cases/${team.case.id}/review`)).status).toBe(404);
+    expect((await api.outsider("POST", `/clues/${clue.id}/review`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,7 @@
+// POST /api/v1/{clues|leads}/{id}/review/decision — a liaison's decision { decision, note } on an item under review.
+import { decideReview } from "~/models/reviews.server";
+import { apiRoute, param, reviewableItemType } from "~/utils/api.server";
+
+export const { loader, action } = apiRoute({
+  POST: async (ctx) => decideReview(ctx.actor, reviewableItemType(ctx), param(ctx, "itemId"), await ctx.body()),
+});
