@@ -19,6 +19,10 @@ export const refuseUploads: RequestHandler = (req, res, next) => {
     return refuse(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Cluebridge is text-only: file uploads and binary bodies are refused. Refer to media by its hash identifier.");
   }
   if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "PAYLOAD_TOO_LARGE", "The request is too large for a text record.");
+  // A body without a declared length (chunked) would be read in full, past the limit above.
+  if (req.headers["transfer-encoding"] !== undefined) {
+    return refuse(req, res, 411, "LENGTH_REQUIRED", "Send the request body with a Content-Length header (chunked bodies are refused).");
+  }
   next();
 };
 

@@ -14,7 +14,7 @@ import {
   itemVisibility,
   jsonSafe,
   loadVisibleCase,
-  reviewStateAfterCodeChange,
+  reviewStateAfterEdit,
   staleMessage,
   summaryOf,
   userSummaries,
@@ -137,16 +137,49 @@ export async function getClue(actor: Actor, clueId: string): Promise<ClueDetail>
   const recipientIds = row.recipients.map((recipient) => recipient.userId);
   const users = await userSummaries([row.authorId, ...recipientIds, ...versions.map((version) => version.editorId)]);
   await auditRead(actor, { action: "clue.read", itemType: "CLUE", itemId: clueId, taskforceId: row.taskforceId, caseId: row.caseId });
+  const changesSeen = historyAsSeenBy(actor, row, versions);
   return {
     ...toClueView(row, users),
     recipients: recipientIds.map((id) => summaryOf(users, id)!),
     versions: versions.map((version) => ({
       ...version,
-      changes: version.changes as Record<string, { from: unknown; to: unknown }>,
+      changes: changesSeen.get(version.version) ?? {},
       editor: summaryOf(users, version.editorId),
     })),
     leads,
   };
+}
+
+/** Stands in for a value written while the reader could not see the clue. */
+export const WITHHELD_VALUE = "(withheld: written under a stricter handling code)";
+
+/**
+ * Each version's changes as this reader may see them. Who could see the clue is replayed from the history
+ * (handling code and named members); a value from a time the reader could not see the clue is withheld, so
+ * "redact, then lower the code" does not hand out what was redacted.
+ */
+function historyAsSeenBy(actor: Actor, row: ClueRow, versions: ClueVersion[]): Map<number, Record<string, { from: unknown; to: unknown }>> {
+  const seen = new Map<number, Record<string, { from: unknown; to: unknown }>>();
+  let before: ItemVisibility | null = null;
+  for (const version of [...versions].sort((a, b) => a.version - b.version)) {
+    const changes = version.changes as Record<string, { from: unknown; to: unknown }>;
+    const base: ItemVisibility = before ?? clueVisibility(row);
+    const after: ItemVisibility = {
+      ...base,
+      handlingCode: (changes.handlingCode?.to as HandlingCode | undefined) ?? base.handlingCode,
+      recipientIds: Array.isArray(changes.recipientIds?.to) ? (changes.recipientIds.to as string[]) : base.recipientIds,
+    };
+    const sawBefore = before === null || canSeeItem(actor, before);
+    const sawAfter = canSeeItem(actor, after);
+    seen.set(
+      version.version,
+      Object.fromEntries(
+        Object.entries(changes).map(([field, change]) => [field, { from: sawBefore ? change.from : WITHHELD_VALUE, to: sawAfter ? change.to : WITHHELD_VALUE }]),
+      ),
+    );
+    before = after;
+  }
+  return seen;
 }
 
 /** The fields compared for the version history; media refs and recipients as sorted lists. */
@@ -271,7 +304,7 @@ export async function updateClue(actor: Actor, clueId: string, input: unknown): 
         detail: data.detail,
         confidence: data.confidence,
         handlingCode,
-        reviewState: reviewStateAfterCodeChange(handlingCode, current.reviewState),
+        reviewState: reviewStateAfterEdit(handlingCode, current.reviewState),
         sourceReliability: data.evaluation?.sourceReliability,
         infoAssessment: data.evaluation ? (`I${data.evaluation.infoAssessment}` as Clue["infoAssessment"]) : undefined,
         version: { increment: 1 },

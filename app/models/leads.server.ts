@@ -15,7 +15,9 @@ import {
   jsonSafe,
   loadMemberActor,
   loadVisibleCase,
+  namesNewReaders,
   reviewStateAfterCodeChange,
+  reviewStateAfterEdit,
   staleMessage,
   summaryOf,
   userSummaries,
@@ -223,6 +225,10 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
   const keptRecipients = current.handlingCode === "RED" ? current.recipients.map((recipient) => recipient.userId) : [];
   const visibilityAfter = { ...leadVisibility(current), handlingCode };
   const recipientIds = await checkRecipients("recipientIds", data.recipientIds ?? (handlingCode === "RED" ? keptRecipients : []), visibilityAfter);
+  // Naming members who could not see the lead widens its audience: the same decision as lowering its code.
+  if (!can(actor, "lead:lowerCode", { ...resource, ownerId: null }) && (await namesNewReaders(leadVisibility(current), recipientIds))) {
+    throw new ForbiddenError("Only the lead's author or a coordinator can name more members on this lead.");
+  }
   if (data.ownerId && data.ownerId !== current.ownerId) await checkOwner(data.ownerId, { ...visibilityAfter, recipientIds });
 
   return writeChange(actor, async (ctx) => {
@@ -236,7 +242,7 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
         priority: data.priority,
         ownerId: data.ownerId,
         handlingCode,
-        reviewState: reviewStateAfterCodeChange(handlingCode, current.reviewState),
+        reviewState: reviewStateAfterEdit(handlingCode, current.reviewState),
         version: { increment: 1 },
       },
     });

@@ -69,6 +69,16 @@ export async function checkRecipients(
   return ids;
 }
 
+/** Does naming these members let anyone see the item who could not see it before (like lowering its code)? */
+export async function namesNewReaders(before: ItemVisibility, recipientIds: readonly string[]): Promise<boolean> {
+  for (const id of recipientIds) {
+    if (id === before.authorId || before.recipientIds.includes(id)) continue;
+    const member = await loadMemberActor(before.taskforceId, id);
+    if (!member || !canSeeItem(member, before)) return true;
+  }
+  return false;
+}
+
 export function codeLabel(code: HandlingCode): string {
   return HANDLING_CODE_LABELS[code];
 }
@@ -163,4 +173,10 @@ export function itemVisibility(item: {
 /** Review only applies to items that may leave the taskforce: a stricter code takes an item out of review. */
 export function reviewStateAfterCodeChange<S extends ItemVisibility["reviewState"]>(code: HandlingCode, reviewState: S): S | "NONE" {
   return code === "GREEN" || code === "CLEAR" ? reviewState : "NONE";
+}
+
+/** An edit voids a liaison's approval: what was approved for dissemination is no longer what the item says. */
+export function reviewStateAfterEdit<S extends ItemVisibility["reviewState"]>(code: HandlingCode, reviewState: S): S | "NONE" {
+  const kept = reviewStateAfterCodeChange(code, reviewState);
+  return kept === "APPROVED" ? "NONE" : kept;
 }

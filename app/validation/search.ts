@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { emptyToUndefined, handlingCodeSchema, idSchema, upperEnum } from "./common";
 import { LEAD_STATUSES } from "./lead";
+import { textOnly } from "./text-only";
 
 export const SEARCH_KINDS = ["ALL", "CLUES", "LEADS"] as const;
 
@@ -12,7 +13,8 @@ const optionalDate = z.preprocess(
 
 export const searchQuerySchema = z
   .object({
-    q: z.preprocess((value) => (value === null ? undefined : value), z.string().trim().max(200, "Search for at most 200 characters.").default("")),
+    // Text-only like every other input: the query is kept in the audit trail.
+    q: z.preprocess((value) => (value === null ? undefined : value), textOnly(z.string().trim().max(200, "Search for at most 200 characters.")).default("")),
     kind: z.preprocess(emptyToUndefined, upperEnum(SEARCH_KINDS, "Choose ALL, CLUES or LEADS.").optional()),
     category: z.preprocess(emptyToUndefined, z.string().trim().max(64).optional()),
     caseId: z.preprocess(emptyToUndefined, idSchema.optional()),
