@@ -14,7 +14,8 @@ import {
   type ServerToClientEvents,
 } from "../../server/events";
 
-export type ConnectionState = "connected" | "reconnecting" | "offline";
+/** "connecting" until the first join; "reconnecting" after a drop; "offline" when the network is down or retries keep failing. */
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckData<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (response: Ack<infer T>) => void ? T : never;
 type Payload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
@@ -80,7 +81,7 @@ function claimFrom(event: RoomFeedEvent): ClaimView | null {
 
 export function useRoom(taskforceId: string, options: { userId: string; initialClaims?: Record<string, ClaimView> }): RoomState {
   const { userId } = options;
-  const [connection, setConnection] = useState<ConnectionState>("reconnecting");
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [problem, setProblem] = useState<string | null>(null);
   const [feed, setFeed] = useState<RoomFeedEvent[]>([]);
   const [presence, setPresence] = useState<PresenceEntry[]>([]);
@@ -165,12 +166,13 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
       });
     };
 
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     socket.on("connect", join);
     socket.on("disconnect", (reason) => {
       joinedRef.current = false;
       setConnection(navigator.onLine ? "reconnecting" : "offline");
       // The server dropped us (e.g. a session ended elsewhere): try once more; a dead session fails the handshake.
-      if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1_000);
+      if (reason === "io server disconnect") retryTimer = setTimeout(() => socket.connect(), 1_000);
     });
     socket.on("connect_error", (error) => {
       const code = (error as Error & { data?: { code?: string } }).data?.code;
@@ -193,13 +195,16 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
 
     const goneOffline = () => setConnection("offline");
     const backOnline = () => {
-      if (!socket.connected) socket.connect();
+      // The connection may have survived a short network loss: then the room is live again as it is.
+      if (socket.connected && joinedRef.current) setConnection("connected");
+      else if (!socket.connected) socket.connect();
     };
     window.addEventListener("offline", goneOffline);
     window.addEventListener("online", backOnline);
     return () => {
       window.removeEventListener("offline", goneOffline);
       window.removeEventListener("online", backOnline);
+      clearTimeout(retryTimer);
       socket.removeAllListeners();
       socket.io.removeAllListeners();
       socket.close();

@@ -78,6 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  connecting: "Connecting…",
   connected: "Live: connected",
   reconnecting: "Reconnecting…",
   offline: "Offline",
@@ -144,7 +145,7 @@ export default function RoomPage() {
       const form = event.currentTarget;
       const values = Object.fromEntries(new FormData(form)) as Record<string, string>;
       const pending = room.connection !== "connected";
-      if (pending) setNotice({ kind: "ok", text: "Offline: your action is queued and will be sent when the connection is back." });
+      if (pending) setNotice({ kind: "ok", text: "Not connected: your action is queued and will be sent when the connection is back." });
       const response =
         intent === "share"
           ? await room.send("lead:share", { leadId: values.leadId, note: values.note || undefined })
@@ -168,9 +169,10 @@ export default function RoomPage() {
     setViewing(response.ok ? { leadId, claim: response.data.claim } : null);
   }
 
+  // Queued actions are named in every state but "connected" (where the queue has just been sent).
   const connectionText =
-    room.connection === "offline" && room.queued > 0
-      ? `Offline: ${room.queued} action${room.queued === 1 ? "" : "s"} queued, sent when the connection is back`
+    room.connection !== "connected" && room.queued > 0
+      ? `${CONNECTION_TEXT[room.connection]} — ${room.queued} action${room.queued === 1 ? "" : "s"} queued, sent when the connection is back`
       : CONNECTION_TEXT[room.connection];
   const viewingClaim = viewing ? room.claims[viewing.leadId] ?? viewing.claim : null;
 
