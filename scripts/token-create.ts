@@ -1,24 +1,12 @@
 // `npm run token:create -- --email <user> [--name N] [--days 90]`: a personal access token for a tool, printed once.
 // The tool then acts as that user, with exactly their permissions.
-import { parseArgs } from "node:util";
-import { getDatabase, prisma } from "~/db.server";
-import { migrate } from "~/db/migrate.server";
+import { prisma } from "~/db.server";
 import { issueAccessToken } from "~/models/tokens.server";
-import { ValidationError } from "~/utils/errors.server";
+import { parseOptions, withMigratedDatabase } from "./cli";
 
-const { values } = parseArgs({
-  options: { email: { type: "string" }, name: { type: "string" }, days: { type: "string" } },
-  strict: true,
-});
+const values = parseOptions(["email", "name", "days"], ["email"], "Usage: npm run token:create -- --email <user> [--name <name>] [--days 90]");
 
-if (!values.email) {
-  console.error("Usage: npm run token:create -- --email <user> [--name <name>] [--days 90]");
-  process.exit(2);
-}
-
-const db = getDatabase();
-try {
-  await migrate(db.sql);
+await withMigratedDatabase(async () => {
   const owner = await prisma.user.findUnique({ where: { email: values.email.trim().toLowerCase() } });
   if (!owner) {
     console.error(`There is no account with the email ${values.email}.`);
@@ -29,10 +17,4 @@ try {
     console.log(token);
     if (owner.status !== "ACTIVE") console.log(`Note: the account is ${owner.status.toLowerCase()}; the token works only while it is active.`);
   }
-} catch (error) {
-  if (!(error instanceof ValidationError)) throw error;
-  for (const [field, messages] of Object.entries(error.fields ?? {})) console.error(`${field}: ${messages.join(" ")}`);
-  process.exitCode = 1;
-} finally {
-  await db.close();
-}
+});

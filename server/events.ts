@@ -1,27 +1,9 @@
 // The realtime protocol as one typed map, shared by the Socket.IO server and the browser hook (browser-safe:
 // type-only imports, no server code). docs/realtime-protocol.md describes the same events for other tools.
-import type { AccessRevocation, RoomEventType, StoredRoomEvent } from "~/models/rooms.server";
+import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
+import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 
-/** The room event types, as the log stores them ("lead.shared"); kept equal to rooms.server's list by a type check. */
-export const ROOM_EVENT_TYPES = [
-  "lead.shared",
-  "lead.created",
-  "lead.updated",
-  "lead.claimed",
-  "lead.released",
-  "clue.created",
-  "clue.updated",
-  "task.assigned",
-  "task.updated",
-  "comment.created",
-  "review.decided",
-  "case.created",
-  "case.updated",
-] as const satisfies readonly RoomEventType[];
-type MissingEventTypes = Exclude<RoomEventType, (typeof ROOM_EVENT_TYPES)[number]>;
-// A compile error here means rooms.server gained an event type this list does not have.
-const everyEventTypeListed: MissingEventTypes extends never ? true : false = true;
-void everyEventTypeListed;
+export { ROOM_EVENT_TYPES, type RoomEventType };
 
 type DotToColon<T extends string> = T extends `${infer Head}.${infer Tail}` ? `${Head}:${Tail}` : T;
 /** Socket event name of a room event type: "lead.shared" is sent as "lead:shared". */

@@ -72,14 +72,18 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
   ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any"],
 };
 
-/** A signed-in user with what access decisions need, loaded once per request or socket event. */
-export interface Actor {
+/** Who a signed-in user is, as sessions and access tokens resolve them. */
+export interface UserIdentity {
   id: string;
   email: string;
   displayName: string;
   role: Role;
   agency: string;
   status: UserStatus;
+}
+
+/** A signed-in user with what access decisions need, loaded once per request or socket event. */
+export interface Actor extends UserIdentity {
   taskforceIds: ReadonlySet<string>;
   /** Where the request or socket came from, for the audit trail. */
   origin?: RequestOrigin;
@@ -103,10 +107,7 @@ export type Resource =
   | { type: "task"; taskforceId: string; assigneeId: string; createdById: string; lead?: ItemVisibility | null }
   | { type: "comment"; authorId: string; parent: Resource };
 
-export async function loadActor(
-  user: { id: string; email: string; displayName: string; role: Role; agency: string; status: UserStatus },
-  origin?: RequestOrigin,
-): Promise<Actor> {
+export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
   const memberships = await prisma.taskforceMember.findMany({ where: { userId: user.id }, select: { taskforceId: true } });
   const { id, email, displayName, role, agency, status } = user;
   return { id, email, displayName, role, agency, status, origin, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };

@@ -1,10 +1,9 @@
 // Who is making this request: browser sessions (lucia v3 over our own Prisma adapter, which stores only the
 // SHA-256 of each session id) and, for /api/ routes, personal access tokens. All session code lives here.
 import { createHash } from "node:crypto";
-import type { Role, UserStatus } from "@prisma/client";
 import { redirect } from "@remix-run/node";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
-import { loadActor, type Actor } from "~/auth/permissions.server";
+import { loadActor, type Actor, type UserIdentity } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
@@ -20,14 +19,7 @@ export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 // lastSeenAt is written at most once a minute, so a busy page does not write on every request.
 const LAST_SEEN_RESOLUTION_MS = 60 * 1000;
 
-export interface AuthUser {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  agency: string;
-  status: UserStatus;
-}
+export type AuthUser = UserIdentity;
 
 interface SessionAttributes {
   mfaVerified: boolean;

@@ -1,6 +1,5 @@
 // One line per clue: the observation, its handling code, evaluation and confidence, who recorded it and when.
-import { Link } from "@remix-run/react";
-import { HandlingCodeBadge } from "./HandlingCodeBadge";
+import { ItemSummary } from "./ItemSummary";
 import type { HandlingCode } from "@prisma/client";
 import { formatDateTime } from "~/utils/form-values";
 
@@ -25,18 +24,14 @@ export function ClueList({ clues, highlightId }: { clues: readonly ClueLine[]; h
     <ul className="item-list">
       {clues.map((clue) => (
         <li key={clue.id} id={`clue-${clue.id}`} className={clue.id === highlightId ? "is-new" : undefined}>
-          <Link className="item-title" to={`/clues/${clue.id}`}>
-            {clue.value}
-          </Link>
-          <div className="meta-line">
-            <HandlingCodeBadge code={clue.handlingCode} />
+          <ItemSummary to={`/clues/${clue.id}`} title={clue.value} handlingCode={clue.handlingCode}>
             <span title="Evaluation: source reliability and information assessment">Evaluation {evaluationOf(clue)}</span>
             <span>Confidence {clue.confidence.toLowerCase()}</span>
             {clue.mediaRefCount > 0 ? <span>{clue.mediaRefCount === 1 ? "1 media reference" : `${clue.mediaRefCount} media references`}</span> : null}
             <span>
               {clue.authorName}, {formatDateTime(clue.createdAt)}
             </span>
-          </div>
+          </ItemSummary>
         </li>
       ))}
     </ul>

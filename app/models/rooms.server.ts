@@ -7,23 +7,9 @@ import { canSee, canSeeItem, requirePermission } from "~/auth/permissions.server
 import { prisma, type Tx } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
+import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
 
-export const ROOM_EVENT_TYPES = [
-  "lead.shared",
-  "lead.created",
-  "lead.updated",
-  "lead.claimed",
-  "lead.released",
-  "clue.created",
-  "clue.updated",
-  "task.assigned",
-  "task.updated",
-  "comment.created",
-  "review.decided",
-  "case.created",
-  "case.updated",
-] as const;
-export type RoomEventType = (typeof ROOM_EVENT_TYPES)[number];
+export { ROOM_EVENT_TYPES, type RoomEventType };
 
 /** Who may see an event. Item events carry the item's visibility; taskforce-wide events only the taskforce. */
 export type EventVisibility = ItemVisibility | { taskforceId: string; taskforceWide: true; excludeLiaisons?: boolean };

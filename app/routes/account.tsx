@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/DataTable";
 import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
@@ -106,43 +107,28 @@ export default function AccountPage() {
       {tokens.length === 0 ? (
         <p className="empty">You have no access tokens.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Your access tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
+        <DataTable caption="Your access tokens" columns={["Name", "Created", "Expires", "Last used", "State", { hidden: "Actions" }]}>
+          {tokens.map((token) => (
+            <tr key={token.id}>
+              <td>{token.name}</td>
+              <td>{formatDate(token.createdAt)}</td>
+              <td>{formatDate(token.expiresAt)}</td>
+              <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
+              <td>{token.state}</td>
+              <td>
+                {token.state === "Active" ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="revokeToken" />
+                    <input type="hidden" name="tokenId" value={token.id} />
+                    <button type="submit" className="secondary small" aria-label={`Revoke token ${token.name}`}>
+                      Revoke
+                    </button>
+                  </Form>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>{formatDate(token.createdAt)}</td>
-                <td>{formatDate(token.expiresAt)}</td>
-                <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "Never"}</td>
-                <td>{token.state}</td>
-                <td>
-                  {token.state === "Active" ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="revokeToken" />
-                      <input type="hidden" name="tokenId" value={token.id} />
-                      <button type="submit" className="secondary small" aria-label={`Revoke token ${token.name}`}>
-                        Revoke
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </main>
   );

@@ -1,6 +1,7 @@
 // Administration: people. Accounts are created here only (no self sign-up); vetting, suspension, roles.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/DataTable";
 import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
@@ -86,58 +87,43 @@ export default function AdminUsersPage() {
 
       <h2>Users</h2>
       <FormErrors failure={otherFailure} />
-      <table>
-        <caption className="sr-only">All user accounts</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Agency</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Authenticator</th>
-            <th scope="col">Taskforces</th>
-            <th scope="col">Actions</th>
+      <DataTable caption="All user accounts" columns={["Name", "Email", "Agency", "Role", "Status", "Authenticator", "Taskforces", "Actions"]}>
+        {users.map((user) => (
+          <tr key={user.id}>
+            <td>{user.displayName}</td>
+            <td>{user.email}</td>
+            <td>{user.agency}</td>
+            <td>{ROLE_LABELS[user.role]}</td>
+            <td>
+              {STATUS_LABELS[user.status]}
+              {user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? (
+                <span className="muted"> (locked until {formatDateTime(user.lockedUntil)})</span>
+              ) : null}
+            </td>
+            <td>{user.mfaEnrolled ? "Set up" : "Not yet"}</td>
+            <td>{user.taskforces.map((taskforce) => taskforce.name).join(", ") || <span className="muted">None</span>}</td>
+            <td>
+              {user.id === me ? (
+                <span className="muted">You</span>
+              ) : (
+                <div className="status-buttons">
+                  {user.status === "PENDING" ? <StatusButton userId={user.id} intent="activate" label={`Activate (vetting done)`} /> : null}
+                  {user.status === "SUSPENDED" ? <StatusButton userId={user.id} intent="reinstate" label="Reinstate" /> : null}
+                  {user.status !== "SUSPENDED" ? <StatusButton userId={user.id} intent="suspend" label="Suspend" danger /> : null}
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="changeRole" />
+                    <input type="hidden" name="userId" value={user.id} />
+                    <SelectField id={`role-${user.id}`} name="role" label={<span className="sr-only">Role of {user.email}</span>} options={ROLE_OPTIONS} defaultValue={user.role} />
+                    <button type="submit" className="secondary small">
+                      Change role
+                    </button>
+                  </Form>
+                </div>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => (
-            <tr key={user.id}>
-              <td>{user.displayName}</td>
-              <td>{user.email}</td>
-              <td>{user.agency}</td>
-              <td>{ROLE_LABELS[user.role]}</td>
-              <td>
-                {STATUS_LABELS[user.status]}
-                {user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? (
-                  <span className="muted"> (locked until {formatDateTime(user.lockedUntil)})</span>
-                ) : null}
-              </td>
-              <td>{user.mfaEnrolled ? "Set up" : "Not yet"}</td>
-              <td>{user.taskforces.map((taskforce) => taskforce.name).join(", ") || <span className="muted">None</span>}</td>
-              <td>
-                {user.id === me ? (
-                  <span className="muted">You</span>
-                ) : (
-                  <div className="status-buttons">
-                    {user.status === "PENDING" ? <StatusButton userId={user.id} intent="activate" label={`Activate (vetting done)`} /> : null}
-                    {user.status === "SUSPENDED" ? <StatusButton userId={user.id} intent="reinstate" label="Reinstate" /> : null}
-                    {user.status !== "SUSPENDED" ? <StatusButton userId={user.id} intent="suspend" label="Suspend" danger /> : null}
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="changeRole" />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <SelectField id={`role-${user.id}`} name="role" label={<span className="sr-only">Role of {user.email}</span>} options={ROLE_OPTIONS} defaultValue={user.role} />
-                      <button type="submit" className="secondary small">
-                        Change role
-                      </button>
-                    </Form>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
 
       <h2>Create a user</h2>
       {created ? (

@@ -1,6 +1,7 @@
 // Administration: taskforces and who is in them (need-to-know). Removing someone ends their room access at once.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DataTable } from "~/components/DataTable";
 import { TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
@@ -60,40 +61,26 @@ export default function AdminTaskforcesPage() {
             {taskforce.caseCount === 1 ? "1 case" : `${taskforce.caseCount} cases`}, {taskforce.members.length === 1 ? "1 member" : `${taskforce.members.length} members`}
           </p>
           {taskforce.members.length ? (
-            <table>
-              <caption className="sr-only">Members of {taskforce.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Agency</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
+            <DataTable caption={`Members of ${taskforce.name}`} columns={["Name", "Email", "Agency", "Role", { hidden: "Actions" }]}>
+              {taskforce.members.map((member) => (
+                <tr key={member.id}>
+                  <td>{member.displayName}</td>
+                  <td>{member.email}</td>
+                  <td>{member.agency}</td>
+                  <td>{ROLE_LABELS[member.role as keyof typeof ROLE_LABELS]}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="removeMember" />
+                      <input type="hidden" name="taskforceId" value={taskforce.id} />
+                      <input type="hidden" name="userId" value={member.id} />
+                      <button type="submit" className="secondary small" aria-label={`Remove ${member.email} from ${taskforce.name}`}>
+                        Remove
+                      </button>
+                    </Form>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {taskforce.members.map((member) => (
-                  <tr key={member.id}>
-                    <td>{member.displayName}</td>
-                    <td>{member.email}</td>
-                    <td>{member.agency}</td>
-                    <td>{ROLE_LABELS[member.role as keyof typeof ROLE_LABELS]}</td>
-                    <td>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="removeMember" />
-                        <input type="hidden" name="taskforceId" value={taskforce.id} />
-                        <input type="hidden" name="userId" value={member.id} />
-                        <button type="submit" className="secondary small" aria-label={`Remove ${member.email} from ${taskforce.name}`}>
-                          Remove
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           ) : null}
           <Form method="post" className="inline-form" noValidate>
             {failedTaskforce === taskforce.id ? <FormErrors failure={addFailure} /> : null}

@@ -7,6 +7,7 @@ import { AppShell } from "~/components/AppShell";
 import { ClueList } from "~/components/ClueList";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { ItemSummary } from "~/components/ItemSummary";
 import { TaskList } from "~/components/TaskList";
 import { getCase } from "~/models/cases.server";
 import { listClues } from "~/models/clues.server";
@@ -214,17 +215,13 @@ export default function CasePage() {
           <ul className="item-list">
             {leads.map((lead) => (
               <li key={lead.id}>
-                <Link className="item-title" to={`/leads/${lead.id}`}>
-                  {lead.title}
-                </Link>
-                <div className="meta-line">
-                  <HandlingCodeBadge code={lead.handlingCode} />
+                <ItemSummary to={`/leads/${lead.id}`} title={lead.title} handlingCode={lead.handlingCode}>
                   <span className="pill">{LEAD_STATUS_LABELS[lead.status]}</span>
                   <span>Priority {PRIORITY_LABELS[lead.priority].toLowerCase()}</span>
                   <span>{lead.citedClueCount === 1 ? "1 cited clue" : `${lead.citedClueCount} cited clues`}</span>
                   {lead.ownerName ? <span>Owner {lead.ownerName}</span> : null}
                   {lead.reviewState !== "NONE" ? <span>{REVIEW_STATE_LABELS[lead.reviewState]}</span> : null}
-                </div>
+                </ItemSummary>
               </li>
             ))}
           </ul>

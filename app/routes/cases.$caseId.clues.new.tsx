@@ -4,6 +4,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
+import { CaseBackLink } from "~/components/CaseBackLink";
 import { ClueFields, type ClueFieldValues } from "~/components/ClueFields";
 import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
@@ -60,11 +61,7 @@ export default function NewCluePage() {
   };
   return (
     <AppShell>
-      <p>
-        <Link to={`/cases/${kase.id}`}>
-          Back to case {kase.reference}: {kase.title}
-        </Link>
-      </p>
+      <CaseBackLink kase={kase} />
       <h1>Add clue</h1>
       <p className="meta-line">
         Case {kase.reference}. New clues default to <HandlingCodeBadge code={kase.defaultHandlingCode} />.

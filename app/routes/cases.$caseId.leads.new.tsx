@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
+import { CaseBackLink } from "~/components/CaseBackLink";
 import { evaluationOf } from "~/components/ClueList";
 import { EmptyState } from "~/components/EmptyState";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "~/components/Field";
@@ -72,11 +73,7 @@ export default function NewLeadPage() {
   const [handlingCode, setHandlingCode] = useState(keptText(failure, "handlingCode"));
   return (
     <AppShell>
-      <p>
-        <Link to={`/cases/${kase.id}`}>
-          Back to case {kase.reference}: {kase.title}
-        </Link>
-      </p>
+      <CaseBackLink kase={kase} />
       <h1>Build a lead</h1>
       <p>A lead is a hypothesis (a place, a product, a person to ask) and the clues that support it. It is at least as strict as the strictest clue it cites.</p>
 

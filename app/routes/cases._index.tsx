@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
+import { DataTable } from "~/components/DataTable";
 import { EmptyState } from "~/components/EmptyState";
 import { SelectField } from "~/components/Field";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
@@ -68,35 +69,22 @@ export default function CasesPage() {
           </EmptyState>
         )
       ) : (
-        <table>
-          <caption className="sr-only">Cases</caption>
-          <thead>
-            <tr>
-              <th scope="col">Reference</th>
-              <th scope="col">Title</th>
-              <th scope="col">Status</th>
-              <th scope="col">Default code</th>
-              <th scope="col">Taskforce</th>
-              <th scope="col">Last change</th>
+        <DataTable caption="Cases" columns={["Reference", "Title", "Status", "Default code", "Taskforce", "Last change"]}>
+          {cases.map((kase) => (
+            <tr key={kase.id}>
+              <td>
+                <Link to={`/cases/${kase.id}`}>{kase.reference}</Link>
+              </td>
+              <td>{kase.title}</td>
+              <td>{CASE_STATUS_LABELS[kase.status]}</td>
+              <td>
+                <HandlingCodeBadge code={kase.defaultHandlingCode} />
+              </td>
+              <td>{kase.taskforceName}</td>
+              <td>{formatDateTime(kase.updatedAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {cases.map((kase) => (
-              <tr key={kase.id}>
-                <td>
-                  <Link to={`/cases/${kase.id}`}>{kase.reference}</Link>
-                </td>
-                <td>{kase.title}</td>
-                <td>{CASE_STATUS_LABELS[kase.status]}</td>
-                <td>
-                  <HandlingCodeBadge code={kase.defaultHandlingCode} />
-                </td>
-                <td>{kase.taskforceName}</td>
-                <td>{formatDateTime(kase.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </AppShell>
   );

@@ -12,13 +12,14 @@ import { ConflictPanel } from "~/components/ConflictPanel";
 import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, updateClue } from "~/models/clues.server";
 import { listComments } from "~/models/comments.server";
-import { requestReview } from "~/models/reviews.server";
-import { commentLine, postComment } from "~/utils/comments.server";
+import { commentLine } from "~/utils/comments.server";
 import { failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
+import { canRequestReviewOf, handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { formatMediaRefLines, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITY_LABELS, updateClueSchema } from "~/validation/clue";
@@ -37,7 +38,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       listClueCategories(),
       canEdit ? listTaskforceMembers(actor, clue.taskforceId) : Promise.resolve([]),
     ]);
-    const reviewable = (clue.handlingCode === "GREEN" || clue.handlingCode === "CLEAR") && clue.reviewState !== "REQUESTED";
     return {
       clue: {
         id: clue.id,
@@ -69,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       comments: comments.map(commentLine),
       canEdit,
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
-      canRequestReview: reviewable && can(actor, "review:request", resource),
+      canRequestReview: canRequestReviewOf(actor, resource),
       canBuildLead: hasGrant(actor, "lead:create"),
       categories: categories.map(({ key, label }) => ({ key, label })),
       members: members.filter((member) => member.id !== actor.id).map(({ id, displayName, agency }) => ({ id, displayName, agency })),
@@ -83,17 +83,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const clueId = params.clueId ?? "";
   const values = formToObject(await request.formData());
   return runAction(values, async () => {
-    switch (values.intent) {
-      case "comment":
-        return postComment(actor, "CLUE", clueId, values, `/clues/${clueId}`);
-      case "requestReview":
-        await requestReview(actor, "CLUE", clueId);
-        return redirect(`/clues/${clueId}?saved=review`);
-      default: {
-        await updateClue(actor, clueId, parseInput(updateClueSchema, values));
-        return redirect(`/clues/${clueId}?saved=edit`);
-      }
-    }
+    const handled = await handleItemIntent(actor, "CLUE", clueId, values, `/clues/${clueId}`);
+    if (handled) return handled;
+    await updateClue(actor, clueId, parseInput(updateClueSchema, values));
+    return redirect(`/clues/${clueId}?saved=edit`);
   });
 }
 
@@ -146,7 +139,6 @@ export default function CluePage() {
   const { clue, comments, canEdit, canComment, canRequestReview, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const editFailure = failureOf(actionData, "edit");
-  const reviewFailure = failureOf(actionData, "requestReview");
   const conflict = editFailure?.conflict;
   const current = conflict?.current && typeof conflict.current === "object" ? (conflict.current as Record<string, unknown>) : null;
 
@@ -183,11 +175,7 @@ export default function CluePage() {
           Your changes were saved.
         </p>
       ) : null}
-      {saved === "review" ? (
-        <p className="notice" role="status">
-          Submitted for liaison review.
-        </p>
-      ) : null}
+      {saved === "review" ? <ReviewRequestedNotice /> : null}
 
       <div className="two-col">
         <div>
@@ -251,20 +239,7 @@ export default function CluePage() {
             )}
           </section>
 
-          {canRequestReview ? (
-            <section aria-labelledby="review-heading">
-              <h2 id="review-heading">Liaison review</h2>
-              <Form method="post" className="stack">
-                <input type="hidden" name="intent" value="requestReview" />
-                <FormErrors failure={reviewFailure} />
-                {reviewFailure?.fields.handlingCode ? <p className="field-error">{reviewFailure.fields.handlingCode.join(" ")}</p> : null}
-                <p>A liaison approves {HANDLING_CODE_LABELS[clue.handlingCode]} items before they are shared beyond the taskforce.</p>
-                <button type="submit" className="secondary">
-                  Request review
-                </button>
-              </Form>
-            </section>
-          ) : null}
+          {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={clue.handlingCode} what="items" /> : null}
 
           {canEdit ? (
             <section aria-labelledby="edit-heading">

@@ -13,12 +13,14 @@ import { EmptyState } from "~/components/EmptyState";
 import { SelectField, TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { ItemSummary } from "~/components/ItemSummary";
+import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listComments } from "~/models/comments.server";
 import { getLead, updateLead } from "~/models/leads.server";
-import { requestReview } from "~/models/reviews.server";
-import { commentLine, postComment } from "~/utils/comments.server";
+import { commentLine } from "~/utils/comments.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
+import { canRequestReviewOf, handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, LEAD_STATUSES_NEEDING_REASON, updateLeadSchema } from "~/validation/lead";
@@ -41,7 +43,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ownerId: lead.ownerId,
     };
     const comments = await listComments(actor, "LEAD", leadId);
-    const reviewable = (lead.handlingCode === "GREEN" || lead.handlingCode === "CLEAR") && lead.reviewState !== "REQUESTED";
     return {
       lead: {
         id: lead.id,
@@ -77,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       comments: comments.map(commentLine),
       canUpdate: can(actor, "lead:update", resource),
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
-      canRequestReview: reviewable && can(actor, "review:request", resource),
+      canRequestReview: canRequestReviewOf(actor, resource),
       saved: new URL(request.url).searchParams.get("saved"),
     };
   });
@@ -88,20 +89,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const leadId = params.leadId ?? "";
   const values = formToObject(await request.formData());
   return runAction(values, async () => {
-    switch (values.intent) {
-      case "comment":
-        return postComment(actor, "LEAD", leadId, values, `/leads/${leadId}`);
-      case "requestReview":
-        await requestReview(actor, "LEAD", leadId);
-        return redirect(`/leads/${leadId}?saved=review`);
-      case "status": {
-        const { version, status, statusReason } = parseInput(updateLeadSchema, values);
-        await updateLead(actor, leadId, { version, status, statusReason });
-        return redirect(`/leads/${leadId}?saved=status`);
-      }
-      default:
-        throw new Response("Unknown form", { status: 400 });
-    }
+    const handled = await handleItemIntent(actor, "LEAD", leadId, values, `/leads/${leadId}`);
+    if (handled) return handled;
+    if (values.intent !== "status") throw new Response("Unknown form", { status: 400 });
+    const { version, status, statusReason } = parseInput(updateLeadSchema, values);
+    await updateLead(actor, leadId, { version, status, statusReason });
+    return redirect(`/leads/${leadId}?saved=status`);
   });
 }
 
@@ -109,7 +102,6 @@ export default function LeadPage() {
   const { lead, comments, canUpdate, canComment, canRequestReview, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
-  const reviewFailure = failureOf(actionData, "requestReview");
   const conflict = statusFailure?.conflict;
   const current = conflict?.current && typeof conflict.current === "object" ? (conflict.current as Record<string, unknown>) : null;
   const nextStatuses = LEAD_STATUS_TRANSITIONS[lead.status];
@@ -134,11 +126,7 @@ export default function LeadPage() {
           Status changed.
         </p>
       ) : null}
-      {saved === "review" ? (
-        <p className="notice" role="status">
-          Submitted for liaison review.
-        </p>
-      ) : null}
+      {saved === "review" ? <ReviewRequestedNotice /> : null}
       {lead.hypothesis ? <p className="pre-wrap">{lead.hypothesis}</p> : <p className="muted">No hypothesis written yet.</p>}
       <dl className="facts">
         <dt>Built by</dt>
@@ -178,18 +166,14 @@ export default function LeadPage() {
           <ol className="evidence-chain">
             {lead.clues.map((clue) => (
               <li key={clue.id}>
-                <Link className="item-title" to={`/clues/${clue.id}`}>
-                  {clue.value}
-                </Link>
-                <div className="meta-line">
-                  <HandlingCodeBadge code={clue.handlingCode} />
+                <ItemSummary to={`/clues/${clue.id}`} title={clue.value} handlingCode={clue.handlingCode}>
                   <span className="pill">{clue.categoryLabel}</span>
                   <span>Evaluation {evaluationOf(clue)}</span>
                   <span>Confidence {CONFIDENCE_LABELS[clue.confidence].toLowerCase()}</span>
                   <span>
                     {clue.authorName}, {formatDateTime(clue.createdAt)}
                   </span>
-                </div>
+                </ItemSummary>
                 {clue.detail ? <p className="pre-wrap">{clue.detail}</p> : null}
               </li>
             ))}
@@ -237,20 +221,7 @@ export default function LeadPage() {
         </section>
       ) : null}
 
-      {canRequestReview ? (
-        <section aria-labelledby="review-heading">
-          <h2 id="review-heading">Liaison review</h2>
-          <Form method="post" className="stack">
-            <input type="hidden" name="intent" value="requestReview" />
-            <FormErrors failure={reviewFailure} />
-            {reviewFailure?.fields.handlingCode ? <p className="field-error">{reviewFailure.fields.handlingCode.join(" ")}</p> : null}
-            <p>A liaison approves {HANDLING_CODE_LABELS[lead.handlingCode]} leads before they are shared beyond the taskforce.</p>
-            <button type="submit" className="secondary">
-              Request review
-            </button>
-          </Form>
-        </section>
-      ) : null}
+      {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
     </AppShell>

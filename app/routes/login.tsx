@@ -9,7 +9,7 @@ import { signInWithPassword } from "~/auth/sign-in.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
-import type { ActionFailure } from "~/utils/route-errors.server";
+import { actionFailure } from "~/utils/route-errors.server";
 import { safeRedirectPath, signInSchema } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cluebridge" }];
@@ -22,21 +22,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { redirectTo, signedOut: url.searchParams.has("signedOut") };
 }
 
-function signInFailure(values: { email: string; redirectTo: string }, patch: Partial<ActionFailure>): ActionFailure {
-  // The password is never sent back to the page.
-  return { ok: false, intent: null, fields: {}, values, formError: null, conflict: null, ...patch };
-}
-
 export async function action({ request }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const redirectTo = safeRedirectPath(form.redirectTo);
+  // The password is never sent back to the page.
   const values = { email: typeof form.email === "string" ? form.email.slice(0, 254) : "", redirectTo };
   const parsed = signInSchema.safeParse(form);
   if (!parsed.success) {
-    return data(signInFailure(values, { fields: fieldErrorsOf(parsed.error), formError: "Some fields need attention." }), { status: 422 });
+    return data(actionFailure(values, { fields: fieldErrorsOf(parsed.error), formError: "Some fields need attention." }), { status: 422 });
   }
   const result = await signInWithPassword({ email: parsed.data.email, password: parsed.data.password, origin: requestOrigin(request) });
-  if (!result.ok) return data(signInFailure(values, { formError: result.message }), { status: result.status });
+  if (!result.ok) return data(actionFailure(values, { formError: result.message }), { status: result.status });
   throw redirect(`${result.next}?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { "Set-Cookie": result.cookie } });
 }
 

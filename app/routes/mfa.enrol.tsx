@@ -2,15 +2,15 @@
 // and the otpauth:// URI for tools that take it. Confirming with a code issues ten recovery codes, shown once.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CodeForm } from "~/components/CodeForm";
 import { TextField } from "~/components/Field";
-import { FormErrors } from "~/components/FormErrors";
 import { getCurrentSession } from "~/auth/session.server";
 import { confirmEnrolment, pendingEnrolment } from "~/auth/sign-in.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
-import type { ActionFailure } from "~/utils/route-errors.server";
+import { actionFailure } from "~/utils/route-errors.server";
 import { enrolmentSchema, safeRedirectPath } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your authenticator · Cluebridge" }];
@@ -27,10 +27,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { state: "enrol" as const, redirectTo, enrolment, email: current.user.email };
 }
 
-function enrolFailure(redirectTo: string, patch: Partial<ActionFailure>): ActionFailure {
-  return { ok: false, intent: null, fields: {}, values: { redirectTo }, formError: null, conflict: null, ...patch };
-}
-
 export async function action({ request }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const redirectTo = safeRedirectPath(form.redirectTo);
@@ -39,10 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (current.mfaVerified) throw redirect(redirectTo);
   const parsed = enrolmentSchema.safeParse(form);
   if (!parsed.success) {
-    return data(enrolFailure(redirectTo, { fields: fieldErrorsOf(parsed.error), formError: "Enter the code." }), { status: 422 });
+    return data(actionFailure({ redirectTo }, { fields: fieldErrorsOf(parsed.error), formError: "Enter the code." }), { status: 422 });
   }
   const result = await confirmEnrolment(current, parsed.data.code, requestOrigin(request));
-  if (!result.ok) return data(enrolFailure(redirectTo, { formError: result.message }), { status: result.status });
+  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), { status: result.status });
   return { ok: true as const, recoveryCodes: result.recoveryCodes, redirectTo };
 }
 
@@ -77,7 +73,6 @@ export default function MfaEnrolPage() {
   const loaded = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = failureOf(actionData);
-  const busy = useNavigation().state === "submitting";
   if (actionData && "recoveryCodes" in actionData) return <RecoveryCodes codes={actionData.recoveryCodes} continueTo={actionData.redirectTo} />;
   if (loaded.state === "done" || !loaded.enrolment) {
     return (
@@ -117,9 +112,7 @@ export default function MfaEnrolPage() {
         </li>
         <li>Enter the 6-digit code the app now shows, to confirm it works.</li>
       </ol>
-      <Form method="post" className="stack" noValidate>
-        <FormErrors failure={failure} />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
+      <CodeForm failure={failure} redirectTo={redirectTo} submitLabel="Confirm and show recovery codes">
         <TextField
           name="code"
           label="6-digit code"
@@ -130,17 +123,7 @@ export default function MfaEnrolPage() {
           maxLength={12}
           errors={failure?.fields}
         />
-        <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? "Checking…" : "Confirm and show recovery codes"}
-          </button>
-        </div>
-      </Form>
-      <Form method="post" action="/logout" className="form-actions">
-        <button type="submit" className="secondary">
-          Cancel and sign out
-        </button>
-      </Form>
+      </CodeForm>
     </main>
   );
 }

@@ -1,15 +1,15 @@
 // Sign in, step two: a code from the authenticator app, or one of the recovery codes issued at enrolment.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CodeForm } from "~/components/CodeForm";
 import { TextField } from "~/components/Field";
-import { FormErrors } from "~/components/FormErrors";
 import { requirePendingSession } from "~/auth/session.server";
 import { verifySecondFactor } from "~/auth/sign-in.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
-import type { ActionFailure } from "~/utils/route-errors.server";
+import { actionFailure } from "~/utils/route-errors.server";
 import { safeRedirectPath, secondFactorSchema } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · Cluebridge" }];
@@ -21,37 +21,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { redirectTo, email: pending.user.email };
 }
 
-function codeFailure(redirectTo: string, patch: Partial<ActionFailure>): ActionFailure {
-  // Codes are not kept: a wrong one is no use again, and a recovery code should not linger on the page.
-  return { ok: false, intent: null, fields: {}, values: { redirectTo }, formError: null, conflict: null, ...patch };
-}
-
+// Failures keep only redirectTo, never the code: a wrong one is no use again, and a recovery code should not
+// linger on the page.
 export async function action({ request }: ActionFunctionArgs) {
   const form = formToObject(await request.formData());
   const redirectTo = safeRedirectPath(form.redirectTo);
   const pending = await requirePendingSession(request, redirectTo);
   const parsed = secondFactorSchema.safeParse(form);
   if (!parsed.success) {
-    return data(codeFailure(redirectTo, { fields: fieldErrorsOf(parsed.error), formError: "Enter a code." }), { status: 422 });
+    return data(actionFailure({ redirectTo }, { fields: fieldErrorsOf(parsed.error), formError: "Enter a code." }), { status: 422 });
   }
   const result = await verifySecondFactor(pending, parsed.data.code, requestOrigin(request));
-  if (!result.ok) return data(codeFailure(redirectTo, { formError: result.message }), { status: result.status });
+  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), { status: result.status });
   throw redirect(redirectTo, { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function MfaVerifyPage() {
   const { redirectTo, email } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>());
-  const busy = useNavigation().state === "submitting";
   return (
     <main id="main" className="page narrow">
       <h1>Enter your code</h1>
       <p>
         Signing in as <strong>{email}</strong>. Open your authenticator app and enter the 6-digit code it shows for Cluebridge.
       </p>
-      <Form method="post" className="stack" noValidate>
-        <FormErrors failure={failure} />
-        <input type="hidden" name="redirectTo" value={redirectTo} />
+      <CodeForm failure={failure} redirectTo={redirectTo} submitLabel="Continue">
         <TextField
           name="code"
           label="Code"
@@ -63,17 +57,7 @@ export default function MfaVerifyPage() {
           errors={failure?.fields}
           autoFocus={!failure}
         />
-        <div className="form-actions">
-          <button type="submit" disabled={busy}>
-            {busy ? "Checking…" : "Continue"}
-          </button>
-        </div>
-      </Form>
-      <Form method="post" action="/logout" className="form-actions">
-        <button type="submit" className="secondary">
-          Cancel and sign out
-        </button>
-      </Form>
+      </CodeForm>
     </main>
   );
 }

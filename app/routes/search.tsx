@@ -8,14 +8,14 @@ import { evaluationOf } from "~/components/ClueList";
 import { EmptyState } from "~/components/EmptyState";
 import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
-import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { ItemSummary } from "~/components/ItemSummary";
 import type { HandlingCode } from "@prisma/client";
 import { listCases, listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { search } from "~/models/search.server";
 import { formatDate, formatDateTime } from "~/utils/form-values";
 import { fieldErrorsOf } from "~/utils/forms.server";
 import { HANDLING_CODE_OPTIONS } from "~/utils/labels";
-import { runLoader, type ActionFailure } from "~/utils/route-errors.server";
+import { actionFailure, runLoader } from "~/utils/route-errors.server";
 import { LEAD_STATUSES, LEAD_STATUS_LABELS } from "~/validation/lead";
 import { searchQuerySchema } from "~/validation/search";
 
@@ -46,7 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!searched) return { ...page, failure: null, results: null };
     const parsed = searchQuerySchema.safeParse(values);
     if (!parsed.success) {
-      const failure: ActionFailure = { ok: false, intent: null, fields: fieldErrorsOf(parsed.error), values, formError: null, conflict: null };
+      const failure = actionFailure(values, { fields: fieldErrorsOf(parsed.error) });
       return { ...page, failure, results: null };
     }
     const found = await search(actor, parsed.data);
@@ -124,11 +124,7 @@ export default function SearchPage() {
               <ul className="item-list">
                 {results.clues.map((clue) => (
                   <li key={clue.id}>
-                    <Link className="item-title" to={`/clues/${clue.id}`}>
-                      {clue.value}
-                    </Link>
-                    <div className="meta-line">
-                      <HandlingCodeBadge code={clue.handlingCode} />
+                    <ItemSummary to={`/clues/${clue.id}`} title={clue.value} handlingCode={clue.handlingCode}>
                       <span className="pill">{clue.categoryLabel}</span>
                       <span>Evaluation {evaluationOf(clue)}</span>
                       <span>
@@ -137,7 +133,7 @@ export default function SearchPage() {
                       <span>
                         {clue.authorName}, {formatDateTime(clue.createdAt)}
                       </span>
-                    </div>
+                    </ItemSummary>
                   </li>
                 ))}
               </ul>
@@ -155,11 +151,7 @@ export default function SearchPage() {
               <ul className="item-list">
                 {results.leads.map((lead) => (
                   <li key={lead.id}>
-                    <Link className="item-title" to={`/leads/${lead.id}`}>
-                      {lead.title}
-                    </Link>
-                    <div className="meta-line">
-                      <HandlingCodeBadge code={lead.handlingCode} />
+                    <ItemSummary to={`/leads/${lead.id}`} title={lead.title} handlingCode={lead.handlingCode}>
                       <span className="pill">{LEAD_STATUS_LABELS[lead.status as keyof typeof LEAD_STATUS_LABELS] ?? lead.status}</span>
                       <span>
                         Case <Link to={`/cases/${lead.caseId}`}>{lead.caseReference}</Link>
@@ -167,7 +159,7 @@ export default function SearchPage() {
                       <span>
                         {lead.authorName}, {formatDate(lead.createdAt)}
                       </span>
-                    </div>
+                    </ItemSummary>
                   </li>
                 ))}
               </ul>

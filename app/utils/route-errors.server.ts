@@ -14,7 +14,8 @@ export interface ActionFailure {
   conflict: { message: string; current: unknown } | null;
 }
 
-function failure(values: Record<string, unknown>, patch: Partial<ActionFailure>): ActionFailure {
+/** A failure carrying the submitted `values` (its intent read from them) and what went wrong. */
+export function actionFailure(values: Record<string, unknown>, patch: Partial<ActionFailure>): ActionFailure {
   const intent = typeof values.intent === "string" ? values.intent : null;
   return { ok: false, intent, fields: {}, values, formError: null, conflict: null, ...patch };
 }
@@ -33,13 +34,13 @@ export async function runAction<T>(values: Record<string, unknown>, run: () => P
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     if (error instanceof ValidationError) {
-      return data(failure(values, { fields: error.fields ?? {}, formError: error.message }), { status: 422 });
+      return data(actionFailure(values, { fields: error.fields ?? {}, formError: error.message }), { status: 422 });
     }
     if (error instanceof ConflictError) {
-      return data(failure(values, { conflict: { message: error.message, current: error.current ?? null } }), { status: 409 });
+      return data(actionFailure(values, { conflict: { message: error.message, current: error.current ?? null } }), { status: 409 });
     }
     if (error instanceof AppError && error.status < 500 && error.status !== 401) {
-      return data(failure(values, { formError: error.message }), { status: error.status });
+      return data(actionFailure(values, { formError: error.message }), { status: error.status });
     }
     throw error;
   }

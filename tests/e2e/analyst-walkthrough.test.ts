@@ -1,50 +1,26 @@
 // An analyst's first hour, in a real browser against the real server: sign in with password and TOTP, open the
 // case, record clues (one refused for embedding an image, with everything else they typed kept), build a lead
 // citing the clues, and comment on it. And a page they may not see is simply "Not found".
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { totpCode } from "~/auth/totp.server";
-import { launchBrowser } from "../helpers/browser";
-import { createTeam, TEST_PASSWORD, TEST_TOTP_SECRET } from "../helpers/factories";
-import { startTestServer, type TestServer } from "../helpers/server";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserTestSuite, collectBrowserErrors, signInThroughPages } from "../helpers/browser";
+import { createTeam } from "../helpers/factories";
 import { clueAs } from "../helpers/workspace";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserTestSuite();
 
 /** A page that records browser errors (hydration mismatches, CSP violations, uncaught exceptions). */
 async function openPage(): Promise<{ page: Page; browserErrors: string[] }> {
-  const page = await browser.newPage();
-  const browserErrors: string[] = [];
-  page.on("pageerror", (error) => browserErrors.push(error.message));
-  page.on("console", (message) => {
-    // A 422 or 404 answer is logged as a "failed resource load": expected, since refusing is what is tested.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource: the server responded with a status of 4")) {
-      browserErrors.push(message.text());
-    }
-  });
+  const page = await suite.browser.newPage();
+  // A 422 or 404 answer is logged as a "failed resource load": expected, since refusing is what is tested.
+  const browserErrors = collectBrowserErrors(page, (text) => text.startsWith("Failed to load resource: the server responded with a status of 4"));
   return { page, browserErrors };
 }
 
+/** Signs in through the pages from `path` and checks the sign-in came back to `path`. */
 async function signIn(page: Page, email: string, path: string) {
-  await page.goto(`${server.url}${path}`);
-  await page.waitForURL(/\/login\?/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/mfa\/verify/);
-  await page.getByLabel("Code").fill(totpCode(TEST_TOTP_SECRET));
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL((url) => url.pathname === path);
+  await signInThroughPages(page, suite.server.url, email, path);
+  expect(new URL(page.url()).pathname).toBe(path);
 }
 
 async function addClue(page: Page, clue: { category: string; value: string; detail?: string }) {
@@ -142,7 +118,7 @@ describe("analyst walkthrough", () => {
     try {
       await signIn(page, team.analyst.email, "/home");
       await page.getByRole("heading", { name: "My tasks" }).waitFor();
-      const response = await page.goto(`${server.url}/clues/${hidden.id}`);
+      const response = await page.goto(`${suite.server.url}/clues/${hidden.id}`);
       expect(response?.status()).toBe(404);
       await page.getByRole("heading", { name: /Not found/ }).waitFor();
       expect(await page.content()).not.toContain("Radiator type K");

@@ -1,22 +1,10 @@
 // Every role signs in through the real pages, second factor included, and lands on its own home page.
 import type { Role } from "@prisma/client";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectBrowserErrors, launchBrowser, signInThroughPages } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { browserTestSuite, collectBrowserErrors, signInThroughPages, submitLogin } from "../helpers/browser";
 import { createTaskforce, createUser, TEST_PASSWORD } from "../helpers/factories";
-import { startTestServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserTestSuite();
 
 const HOMES: [Role, string, string][] = [
   ["ANALYST", "/home", "My tasks"],
@@ -29,10 +17,10 @@ describe("signing in", () => {
   it.each(HOMES)("takes a %s through password and TOTP to %s", async (role, home, heading) => {
     const taskforce = await createTaskforce();
     const user = await createUser({ role, taskforceIds: role === "ADMIN" ? [] : [taskforce.id] });
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const errors = collectBrowserErrors(page);
-    await signInThroughPages(page, server.url, user.email, "/");
+    await signInThroughPages(page, suite.server.url, user.email, "/");
     expect(new URL(page.url()).pathname).toBe(home);
     await page.getByRole("heading", { level: 1, name: heading }).waitFor();
     // The session cookie is HttpOnly: page scripts cannot read it.
@@ -43,29 +31,25 @@ describe("signing in", () => {
 
   it("sends a user without a second factor to enrol before anything else", async () => {
     const user = await createUser({ role: "ANALYST", mfa: false });
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel("Email").fill(user.email);
-    await page.getByLabel("Password").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.goto(`${suite.server.url}/login`);
+    await submitLogin(page, user.email, TEST_PASSWORD);
     await page.waitForURL(/\/mfa\/enrol/);
     // The secret is shown as text for manual entry: the product shows no images at all.
     expect(await page.locator("img, svg, canvas").count()).toBe(0);
-    await page.goto(`${server.url}/home`);
+    await page.goto(`${suite.server.url}/home`);
     await page.waitForURL(/\/mfa\/enrol/);
     await context.close();
   });
 
   it("refuses a wrong password with a message that does not say whether the account exists", async () => {
     const user = await createUser({ role: "ANALYST" });
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     for (const email of [user.email, "nobody-here@test.local"]) {
-      await page.goto(`${server.url}/login`);
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill("not the right password at all");
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.goto(`${suite.server.url}/login`);
+      await submitLogin(page, email, "not the right password at all");
       await page.getByText("Email or password is incorrect.").waitFor();
     }
     await context.close();

@@ -1,8 +1,10 @@
 // Debian's Chromium driven by playwright-core (no browser download is possible or needed), and the real
 // sign-in a person goes through: /login, then the TOTP code at /mfa/verify.
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { totpCode } from "~/auth/totp.server";
 import { TEST_PASSWORD, TEST_TOTP_SECRET } from "./factories";
+import { startTestServer, type TestServer } from "./server";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -13,23 +15,55 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Collects uncaught page errors and console errors, which a browser test should assert are empty. */
-export function collectBrowserErrors(page: Page): string[] {
+/** The real server and Chromium for a browser test file: started before its tests, closed after them. */
+export function browserTestSuite(): { readonly server: TestServer; readonly browser: Browser } {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error("The test server starts in beforeAll; use it inside a test.");
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error("The browser starts in beforeAll; use it inside a test.");
+      return browser;
+    },
+  };
+}
+
+/**
+ * Collects uncaught page errors and console errors, which a browser test should assert are empty. A test that
+ * expects some console errors (e.g. the browser logging a refused request) passes `ignoreConsole` for those.
+ */
+export function collectBrowserErrors(page: Page, ignoreConsole: (text: string) => boolean = () => false): string[] {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() === "error" && !ignoreConsole(message.text())) errors.push(message.text());
   });
   return errors;
+}
+
+/** Fills in the login page and submits it. */
+export async function submitLogin(page: Page, email: string, password: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 /** Opens `path` signed out, signs in through the login and TOTP pages, and waits to be sent where it leads. */
 export async function signInThroughPages(page: Page, baseUrl: string, email: string, path = "/", password = TEST_PASSWORD) {
   await page.goto(`${baseUrl}${path}`);
   await page.waitForURL(/\/login/);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitLogin(page, email, password);
   await page.waitForURL(/\/mfa\/verify/);
   await page.getByLabel("Code").fill(totpCode(TEST_TOTP_SECRET));
   await page.getByRole("button", { name: "Continue" }).click();

@@ -1,0 +1,36 @@
+// What the command-line scripts share: `--name value` options with a usage line, and one job against the
+// migrated database (closed afterwards; refused input printed per field).
+import { parseArgs } from "node:util";
+import { getDatabase } from "~/db.server";
+import { migrate } from "~/db/migrate.server";
+import { ValidationError } from "~/utils/errors.server";
+
+/** Parses string options; prints `usage` and exits with code 2 when one of `required` is missing. */
+export function parseOptions<const Name extends string, const Required extends Name>(
+  names: readonly Name[],
+  required: readonly Required[],
+  usage: string,
+): Partial<Record<Name, string>> & Record<Required, string> {
+  const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: "string" as const }])), strict: true });
+  const options = values as Partial<Record<Name, string>>;
+  if (required.some((name) => !options[name])) {
+    console.error(usage);
+    process.exit(2);
+  }
+  return options as Partial<Record<Name, string>> & Record<Required, string>;
+}
+
+/** Runs `job` against the migrated database, then closes it. Refused input is printed per field, exit code 1. */
+export async function withMigratedDatabase(job: () => Promise<void>): Promise<void> {
+  const db = getDatabase();
+  try {
+    await migrate(db.sql);
+    await job();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const [field, messages] of Object.entries(error.fields ?? {})) console.error(`${field}: ${messages.join(" ")}`);
+    process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
