@@ -3,7 +3,7 @@
 import type { HandlingCode, Review } from "@prisma/client";
 import { canSeeItem, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { idSchema } from "~/validation/common";
 import { decideReviewSchema, reviewItemTypeSchema, type ReviewableItemType } from "~/validation/review";
@@ -19,6 +19,7 @@ interface ReviewTarget {
   handlingCode: HandlingCode;
   visibility: ItemVisibility;
   ownerId: string | null;
+  version: number;
 }
 
 async function loadTarget(actor: Actor, itemTypeInput: unknown, itemIdInput: unknown): Promise<ReviewTarget> {
@@ -31,7 +32,7 @@ async function loadTarget(actor: Actor, itemTypeInput: unknown, itemIdInput: unk
       : await prisma.lead.findUnique({ where: { id: itemId }, include });
   const visibility = row ? itemVisibility(row) : null;
   if (!row || !visibility || !canSeeItem(actor, visibility)) throw new NotFoundError(itemType === "CLUE" ? "Clue not found." : "Lead not found.");
-  return { itemType, itemId, caseId: row.caseId, taskforceId: row.taskforceId, handlingCode: row.handlingCode, visibility, ownerId: row.ownerId };
+  return { itemType, itemId, caseId: row.caseId, taskforceId: row.taskforceId, handlingCode: row.handlingCode, visibility, ownerId: row.ownerId, version: row.version };
 }
 
 function resourceOf(target: ReviewTarget) {
@@ -72,8 +73,11 @@ export async function requestReview(actor: Actor, itemType: unknown, itemId: unk
 export async function decideReview(actor: Actor, itemType: unknown, itemId: unknown, input: unknown): Promise<{ review: Review; item: ClueView | LeadView }> {
   const target = await loadTarget(actor, itemType, itemId);
   requirePermission(actor, "review:decide", resourceOf(target));
-  const { decision, note } = parseInput(decideReviewSchema, input);
+  const { decision, note, version } = parseInput(decideReviewSchema, input);
   if (target.visibility.reviewState !== "REQUESTED") throw new ValidationError({ _form: ["This item is not waiting for review."] });
+  if (version !== undefined && version !== target.version) {
+    throw new ConflictError("This item changed after you opened it: review the current version before deciding.", { version: target.version });
+  }
   return writeChange(actor, async (ctx) => {
     const review = await ctx.tx.review.create({ data: { itemType: target.itemType, itemId: target.itemId, reviewerId: actor.id, decision, note } });
     const item = await setReviewState(ctx, target, decision);
@@ -99,6 +103,7 @@ export interface ReviewQueueItem {
   handlingCode: HandlingCode;
   authorId: string;
   updatedAt: Date;
+  version: number;
 }
 
 /** Items waiting for review that the actor may see, oldest first. */
@@ -109,8 +114,8 @@ export async function listReviewQueue(actor: Actor): Promise<ReviewQueueItem[]> 
     prisma.lead.findMany({ where: { AND: [visibleLeadsWhere(actor), { reviewState: "REQUESTED" }] }, include: caseSelect }),
   ]);
   const queue: ReviewQueueItem[] = [
-    ...clues.map((clue) => ({ itemType: "CLUE" as const, id: clue.id, caseId: clue.caseId, caseReference: clue.case.reference, title: clue.value, handlingCode: clue.handlingCode, authorId: clue.authorId, updatedAt: clue.updatedAt })),
-    ...leads.map((lead) => ({ itemType: "LEAD" as const, id: lead.id, caseId: lead.caseId, caseReference: lead.case.reference, title: lead.title, handlingCode: lead.handlingCode, authorId: lead.authorId, updatedAt: lead.updatedAt })),
+    ...clues.map((clue) => ({ itemType: "CLUE" as const, id: clue.id, caseId: clue.caseId, caseReference: clue.case.reference, title: clue.value, handlingCode: clue.handlingCode, authorId: clue.authorId, updatedAt: clue.updatedAt, version: clue.version })),
+    ...leads.map((lead) => ({ itemType: "LEAD" as const, id: lead.id, caseId: lead.caseId, caseReference: lead.case.reference, title: lead.title, handlingCode: lead.handlingCode, authorId: lead.authorId, updatedAt: lead.updatedAt, version: lead.version })),
   ].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   await auditRead(actor, { action: "review.queue", details: { count: queue.length } });
   return queue;

@@ -112,10 +112,8 @@ function show(value: unknown): string {
 /** A value from the version history in words: category labels, code labels, counts of named members. */
 function describeValue(field: string, value: unknown, categoryLabel: (key: string) => string): string {
   if (field === "category" && typeof value === "string") return categoryLabel(value);
-  if (field === "recipientIds") {
-    const count = Array.isArray(value) ? value.length : 0;
-    return count === 1 ? "1 member named" : `${count} members named`;
-  }
+  // A withheld value (written under a code stricter than the reader's access) arrives as a sentence: show it.
+  if (field === "recipientIds" && Array.isArray(value)) return value.length === 1 ? "1 member named" : `${value.length} members named`;
   return show(value);
 }
 

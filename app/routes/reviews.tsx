@@ -68,6 +68,7 @@ export default function ReviewsPage() {
                 <Form method="post" className="stack" noValidate>
                   <input type="hidden" name="itemType" value={item.itemType} />
                   <input type="hidden" name="itemId" value={item.id} />
+                  <input type="hidden" name="version" value={item.version} />
                   <FormErrors failure={mine} />
                   <TextAreaField name="note" id={noteId} label="Note" hint="Required when rejecting: say what must change." errors={mine?.fields} defaultValue={keptText(mine, "note")} maxLength={5_000} />
                   <div className="form-actions">

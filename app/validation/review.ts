@@ -18,6 +18,8 @@ export const decideReviewSchema = z
   .object({
     decision: upperEnum(REVIEW_DECISIONS, "Choose APPROVED or REJECTED."),
     note: optionalText("Note", 5_000).default(""),
+    /** The item version the liaison reviewed: a decision on content changed since is refused as stale. */
+    version: z.coerce.number().int().positive().optional(),
   })
   .superRefine((input, ctx) => {
     if (input.decision === "REJECTED" && !input.note) ctx.addIssue({ code: "custom", path: ["note"], message: "Say why the item is rejected." });

@@ -4,7 +4,7 @@ import { getClue, updateClue } from "~/models/clues.server";
 import { getLead } from "~/models/leads.server";
 import { decideReview, listReviewQueue, requestReview } from "~/models/reviews.server";
 import { search } from "~/models/search.server";
-import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { clueWithCode, leadAs } from "../helpers/workspace";
 
@@ -57,5 +57,19 @@ describe("liaison review", () => {
     await requestReview(team.analyst, "CLUE", clue.id);
     await updateClue(team.analyst, clue.id, { version: 1, handlingCode: "AMBER" });
     await expect(getClue(team.liaison, clue.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("refuses a decision on a version the liaison did not see", async () => {
+    const team = await createTeam();
+    const clue = await clueWithCode(team.analyst, team.case.id, "GREEN", { value: "Bus stop sign, line 12" });
+    await requestReview(team.analyst, "CLUE", clue.id);
+    const [queued] = await listReviewQueue(team.liaison);
+    // The author edits while the liaison reads the queue: the item stays in review, with new content.
+    await updateClue(team.analyst, clue.id, { version: queued.version, value: "Bus stop sign, line 12 and 14" });
+    const stale = await decideReview(team.liaison, "CLUE", clue.id, { decision: "APPROVED", version: queued.version }).catch((e) => e);
+    expect(stale).toBeInstanceOf(ConflictError);
+    const [current] = await listReviewQueue(team.liaison);
+    const { item } = await decideReview(team.liaison, "CLUE", clue.id, { decision: "APPROVED", version: current.version });
+    expect(item.reviewState).toBe("APPROVED");
   });
 });
