@@ -15,7 +15,8 @@ export const refuseUploads: RequestHandler = (req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   const length = Number(req.headers["content-length"] ?? 0);
-  if (type && !TEXT_BODY_TYPES.includes(type)) {
+  // An undeclared body could be anything: only a declared text type (or no body at all) goes on.
+  if ((type && !TEXT_BODY_TYPES.includes(type)) || (!type && length > 0)) {
     return refuse(req, res, 415, "UNSUPPORTED_MEDIA_TYPE", "Cluebridge is text-only: file uploads and binary bodies are refused. Refer to media by its hash identifier.");
   }
   if (length > MAX_BODY_BYTES) return refuse(req, res, 413, "PAYLOAD_TOO_LARGE", "The request is too large for a text record.");

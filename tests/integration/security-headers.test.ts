@@ -74,3 +74,14 @@ describe("text only at the door", () => {
     expect((await response.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
 });
+
+describe("bodies without a declared type", () => {
+  it("refuses a body sent without a Content-Type with 415, not an error page", async () => {
+    const response = await fetch(`${production.url}/login`, {
+      method: "POST",
+      body: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]),
+      headers: { origin: production.url },
+    });
+    expect(response.status).toBe(415);
+  });
+});
