@@ -1,22 +1,31 @@
-// Once per test run: migrate a base database that every test file copies.
+// Once per test run: migrate a base database that every test file copies. The run's id names its databases
+// (and the PGlite dump), so concurrent runs on one PostgreSQL server or one checkout leave each other alone.
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import type { TestProject } from "vitest/node";
 import { openDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
-import { PGLITE_BASE_DUMP, PG_BASE_DB, TEST_DB, ensureCacheDir, pgUrlFor, withPgAdmin } from "./test-db";
+import { TEST_DB, ensureCacheDir, pgBaseDb, pgliteBaseDump, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
 
-export default async function globalSetup() {
+declare module "vitest" {
+  export interface ProvidedContext {
+    testRunId: string;
+  }
+}
+
+export default async function globalSetup(project: TestProject) {
+  const runId = `${process.pid}${randomBytes(3).toString("hex")}`;
+  project.provide("testRunId", runId);
   ensureCacheDir();
   if (TEST_DB === "postgres") {
-    await withPgAdmin(async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${PG_BASE_DB} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${PG_BASE_DB}`);
-    });
-    const db = openDatabase({ url: pgUrlFor(PG_BASE_DB) });
+    const base = pgBaseDb(runId);
+    await withPgAdmin((client) => client.query(`CREATE DATABASE ${base}`));
+    const db = openDatabase({ url: pgUrlFor(base) });
     await migrate(db.sql);
     await db.close();
     return async () => {
       await withPgAdmin(async (client) => {
-        const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'cluebridge_test_%'`);
+        const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${runPrefix(runId)}_%`]);
         for (const row of rows) await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
       });
     };
@@ -24,6 +33,7 @@ export default async function globalSetup() {
   const db = openDatabase({ dataDir: "memory://" });
   await migrate(db.sql);
   const dump = await db.dump!();
-  fs.writeFileSync(PGLITE_BASE_DUMP, Buffer.from(await dump.arrayBuffer()));
+  fs.writeFileSync(pgliteBaseDump(runId), Buffer.from(await dump.arrayBuffer()));
   await db.close();
+  return () => fs.rmSync(pgliteBaseDump(runId), { force: true });
 }

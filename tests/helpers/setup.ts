@@ -1,18 +1,19 @@
 // Per test file: a database of its own (copied from the migrated base), and console.error fails the test.
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeEach, expect, vi } from "vitest";
-import { PGLITE_BASE_DUMP, PG_BASE_DB, TEST_DB, pgUrlFor, withPgAdmin } from "./test-db";
+import { afterAll, afterEach, beforeEach, expect, inject, vi } from "vitest";
+import { TEST_DB, pgBaseDb, pgliteBaseDump, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
 
-const dbName = `cluebridge_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+const runId = inject("testRunId");
+const dbName = `${runPrefix(runId)}_${process.pid}_${randomBytes(4).toString("hex")}`;
 
 if (TEST_DB === "postgres") {
-  await withPgAdmin((client) => client.query(`CREATE DATABASE ${dbName} TEMPLATE ${PG_BASE_DB}`));
+  await withPgAdmin((client) => client.query(`CREATE DATABASE ${dbName} TEMPLATE ${pgBaseDb(runId)}`));
   process.env.DATABASE_URL = pgUrlFor(dbName);
   delete process.env.PGLITE_LOAD_DUMP;
 } else {
   delete process.env.DATABASE_URL;
   process.env.PGLITE_DATA_DIR = "memory://";
-  process.env.PGLITE_LOAD_DUMP = PGLITE_BASE_DUMP;
+  process.env.PGLITE_LOAD_DUMP = pgliteBaseDump(runId);
 }
 
 let consoleErrors: unknown[][] = [];

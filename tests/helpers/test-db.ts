@@ -7,9 +7,17 @@ import pg from "pg";
 
 export const TEST_DB = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
 export const CACHE_DIR = path.join(process.cwd(), ".cache", "test");
-export const PGLITE_BASE_DUMP = path.join(CACHE_DIR, "base.tar");
+/** Names this run's databases and dump, so two runs against one server (or one checkout) never collide. */
+export function runPrefix(runId: string) {
+  return `cluebridge_test_${runId}`;
+}
+export function pgliteBaseDump(runId: string) {
+  return path.join(CACHE_DIR, `base-${runId}.tar`);
+}
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-export const PG_BASE_DB = "cluebridge_test_base";
+export function pgBaseDb(runId: string) {
+  return `${runPrefix(runId)}_base`;
+}
 
 export function pgUrlFor(database: string) {
   const url = new URL(PG_ADMIN_URL);

@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { openDatabase, type Database } from "~/db.server";
 import { migrate, readMigrations } from "~/db/migrate.server";
-import { TEST_DB, pgUrlFor, withPgAdmin } from "../helpers/test-db";
+import { TEST_DB, pgUrlFor, runPrefix, withPgAdmin } from "../helpers/test-db";
 
 const opened: Database[] = [];
 const extraDatabases: string[] = [];
 
 async function freshDatabase(): Promise<Database> {
   if (TEST_DB === "postgres") {
-    const name = `cluebridge_test_migrate_${process.pid}_${opened.length}`;
+    const name = `${runPrefix(inject("testRunId"))}_migrate_${process.pid}_${opened.length}`;
     await withPgAdmin(async (client) => {
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.query(`CREATE DATABASE ${name}`);
