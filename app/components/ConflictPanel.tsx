@@ -13,25 +13,27 @@ export function ConflictPanel({ kind, message, rows }: { kind: string; message: 
     <section className="conflict" role="alert" aria-labelledby="conflict-heading">
       <h2 id="conflict-heading">{`Someone else changed this ${kind} since you opened it`}</h2>
       <p>{message}</p>
-      <table>
-        <caption className="sr-only">Your edit compared with the newer version</caption>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Your edit (kept in the form below)</th>
-            <th scope="col">Newer version now stored</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(differing.length ? differing : rows).map((row) => (
-            <tr key={row.label}>
-              <th scope="row">{row.label}</th>
-              <td className="pre-wrap">{row.yours}</td>
-              <td className="pre-wrap">{row.theirs}</td>
+      <div className="table-scroll">
+        <table>
+          <caption className="sr-only">Your edit compared with the newer version</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Your edit (kept in the form below)</th>
+              <th scope="col">Newer version now stored</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(differing.length ? differing : rows).map((row) => (
+              <tr key={row.label}>
+                <th scope="row">{row.label}</th>
+                <td className="pre-wrap">{row.yours}</td>
+                <td className="pre-wrap">{row.theirs}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p>To keep your edit, check it against the newer version and save again: it will then apply over the newer version.</p>
     </section>
   );

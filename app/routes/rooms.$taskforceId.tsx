@@ -257,7 +257,12 @@ export default function RoomPage() {
               <h2>Share a lead</h2>
               <input type="hidden" name="intent" value="share" />
               <label htmlFor="share-lead">Lead</label>
-              <select id="share-lead" name="leadId" required>
+              {leads.length === 0 ? (
+                <p id="share-lead-hint" className="hint">
+                  No lead to share yet: build one on a case first.
+                </p>
+              ) : null}
+              <select id="share-lead" name="leadId" required aria-describedby={leads.length === 0 ? "share-lead-hint" : undefined}>
                 {leads.map((lead) => (
                   <option key={lead.id} value={lead.id}>
                     {lead.title} ({lead.caseReference})
@@ -286,69 +291,71 @@ export default function RoomPage() {
         {leads.length === 0 ? (
           <EmptyState title="No leads you can see">Leads appear here once someone in the taskforce writes one.</EmptyState>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Lead</th>
-                <th scope="col">Code</th>
-                <th scope="col">Claim</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {leads.map((lead) => {
-                const claim = room.claims[lead.id];
-                const held = claimText(claim, me.id);
-                const mine = claim?.holder?.id === me.id && held !== "Not claimed";
-                return (
-                  <tr key={lead.id}>
-                    <td>
-                      <Link to={`/leads/${lead.id}`}>{lead.title}</Link> <span className="muted">{lead.caseReference}</span>
-                    </td>
-                    <td>
-                      <HandlingCodeBadge code={lead.handlingCode} />
-                    </td>
-                    <td>{held}</td>
-                    <td className="room-actions">
-                      <button type="button" className="secondary small" onClick={() => void view(lead.id)}>
-                        Open<span className="sr-only"> {lead.title}</span>
-                      </button>
-                      {canClaim ? (
-                        <Form method="post" onSubmit={live(mine ? "release" : "claim")}>
-                          <input type="hidden" name="intent" value={mine ? "release" : "claim"} />
-                          <input type="hidden" name="leadId" value={lead.id} />
-                          <button type="submit" className="small">
-                            {mine ? "Release" : "Claim"}
-                            <span className="sr-only"> {lead.title}</span>
-                          </button>
-                        </Form>
-                      ) : null}
-                      {canReassign ? (
-                        <Form method="post" onSubmit={live("reassign")} className="inline-form">
-                          <input type="hidden" name="intent" value="reassign" />
-                          <input type="hidden" name="leadId" value={lead.id} />
-                          <label className="sr-only" htmlFor={`reassign-${lead.id}`}>
-                            Reassign the claim on {lead.title}
-                          </label>
-                          <select id={`reassign-${lead.id}`} name="toUserId" defaultValue="">
-                            <option value="">Nobody (clear)</option>
-                            {members.map((member) => (
-                              <option key={member.id} value={member.id}>
-                                {member.displayName}
-                              </option>
-                            ))}
-                          </select>
-                          <button type="submit" className="secondary small">
-                            Reassign
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Lead</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Claim</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {leads.map((lead) => {
+                  const claim = room.claims[lead.id];
+                  const held = claimText(claim, me.id);
+                  const mine = claim?.holder?.id === me.id && held !== "Not claimed";
+                  return (
+                    <tr key={lead.id}>
+                      <td>
+                        <Link to={`/leads/${lead.id}`}>{lead.title}</Link> <span className="muted">{lead.caseReference}</span>
+                      </td>
+                      <td>
+                        <HandlingCodeBadge code={lead.handlingCode} />
+                      </td>
+                      <td>{held}</td>
+                      <td className="room-actions">
+                        <button type="button" className="secondary small" onClick={() => void view(lead.id)}>
+                          Open<span className="sr-only"> {lead.title}</span>
+                        </button>
+                        {canClaim ? (
+                          <Form method="post" onSubmit={live(mine ? "release" : "claim")}>
+                            <input type="hidden" name="intent" value={mine ? "release" : "claim"} />
+                            <input type="hidden" name="leadId" value={lead.id} />
+                            <button type="submit" className="small">
+                              {mine ? "Release" : "Claim"}
+                              <span className="sr-only"> {lead.title}</span>
+                            </button>
+                          </Form>
+                        ) : null}
+                        {canReassign ? (
+                          <Form method="post" onSubmit={live("reassign")} className="inline-form">
+                            <input type="hidden" name="intent" value="reassign" />
+                            <input type="hidden" name="leadId" value={lead.id} />
+                            <label className="sr-only" htmlFor={`reassign-${lead.id}`}>
+                              Reassign the claim on {lead.title}
+                            </label>
+                            <select id={`reassign-${lead.id}`} name="toUserId" defaultValue="">
+                              <option value="">Nobody (clear)</option>
+                              {members.map((member) => (
+                                <option key={member.id} value={member.id}>
+                                  {member.displayName}
+                                </option>
+                              ))}
+                            </select>
+                            <button type="submit" className="secondary small">
+                              Reassign
+                            </button>
+                          </Form>
+                        ) : null}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </AppShell>
