@@ -1,0 +1,148 @@
+// The operator's commands as they are run: separate processes on an embedded database directory.
+// (They touch only the embedded database, so they run in the PGlite pass alone.)
+import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "~/db.server";
+import { TEST_DB } from "../helpers/test-db";
+
+const run = promisify(execFile);
+let workDir: string;
+
+beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cluebridge-cli-"));
+});
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir, ...extra };
+  delete env.DATABASE_URL;
+  delete env.PGLITE_LOAD_DUMP;
+  return env;
+}
+
+async function npmScript(script: string, args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run("npx", ["tsx", script, ...args], { env: envFor(dataDir), cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function withDatabase<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = openDatabase({ dataDir });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `server/index.ts` and resolves with everything it printed once it is listening. */
+async function startServer(dataDir: string, port: number): Promise<{ output: string; stop(): Promise<void> }> {
+  // node itself (not npx → tsx → node) so that SIGTERM reaches the server, which then releases the database.
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env: envFor(dataDir, { PORT: String(port), NODE_ENV: "production" }), cwd: process.cwd() });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    child.stdout.on("data", () => {
+      if (output.includes("Cluebridge listening on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit");
+        child.on("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+describe.runIf(TEST_DB === "pglite")("operator commands", () => {
+  it("creates the first admin with a generated password, ready to enrol a second factor", async () => {
+    const dataDir = path.join(workDir, "admin");
+    const created = await npmScript("scripts/user-create.ts", ["--role", "admin", "--email", "chief@agency.example", "--name", "Chief Admin", "--agency", "Agency A"], dataDir);
+    expect(created.code).toBe(0);
+    const password = /Initial password \(shown only now\): (\S+)/.exec(created.stdout)?.[1];
+    expect(password?.length).toBeGreaterThanOrEqual(12);
+    const user = await withDatabase(dataDir, (db) => db.prisma.user.findUniqueOrThrow({ where: { email: "chief@agency.example" } }));
+    expect(user).toMatchObject({ role: "ADMIN", status: "ACTIVE", totpEnabledAt: null });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(user.passwordHash).not.toContain(password);
+  });
+
+  it("refuses a bad role or a missing option with a usage message and a non-zero exit", async () => {
+    const dataDir = path.join(workDir, "refusals");
+    const badRole = await npmScript("scripts/user-create.ts", ["--role", "superuser", "--email", "x@agency.example", "--name", "X", "--agency", "A"], dataDir);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stdout + badRole.stderr).toMatch(/role/i);
+    const missing = await npmScript("scripts/user-create.ts", ["--role", "admin"], dataDir);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout + missing.stderr).toContain("Usage: npm run user:create");
+  });
+
+  it("prints a personal access token once and keeps only its hash", async () => {
+    const dataDir = path.join(workDir, "token");
+    await npmScript("scripts/user-create.ts", ["--role", "analyst", "--email", "tool@agency.example", "--name", "Tool Owner", "--agency", "Agency A"], dataDir);
+    const created = await npmScript("scripts/token-create.ts", ["--email", "tool@agency.example", "--name", "ingest", "--days", "30"], dataDir);
+    expect(created.code).toBe(0);
+    const token = /(cbt_[A-Za-z0-9_-]+)/.exec(created.stdout)?.[1];
+    expect(token).toBeTruthy();
+    const stored = await withDatabase(dataDir, (db) => db.prisma.accessToken.findMany());
+    expect(stored).toHaveLength(1);
+    expect(stored[0].tokenHash).toBe(createHash("sha256").update(token!).digest("hex"));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    const unknown = await npmScript("scripts/token-create.ts", ["--email", "nobody@agency.example"], dataDir);
+    expect(unknown.code).not.toBe(0);
+  });
+
+  it("starts on a bare directory: migrates, seeds the demo once with printed passwords, listens on PORT at 127.0.0.1", async () => {
+    const dataDir = path.join(workDir, "start");
+    const port = await freePort();
+    const first = await startServer(dataDir, port);
+    try {
+      for (const email of ["analyst@demo.local", "coordinator@demo.local", "liaison@demo.local", "admin@demo.local"]) expect(first.output).toContain(email);
+      expect(first.output).toContain("VID-DEMO-0001");
+      expect(first.output).toContain(`Cluebridge listening on http://127.0.0.1:${port}`);
+      expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    const second = await startServer(dataDir, port);
+    try {
+      // The demo is seeded into an empty database only: a restart does not print passwords again.
+      expect(second.output).not.toContain("analyst@demo.local");
+    } finally {
+      await second.stop();
+    }
+    const counts = await withDatabase(dataDir, async (db) => ({
+      taskforces: await db.prisma.taskforce.count({ where: { name: "Demo Taskforce" } }),
+      cases: await db.prisma.case.count({ where: { reference: "VID-DEMO-0001" } }),
+    }));
+    expect(counts).toEqual({ taskforces: 1, cases: 1 });
+  });
+});
