@@ -61,6 +61,17 @@ export interface ItemResult {
   item: Record<string, unknown>;
 }
 
+/**
+ * The write events that take an optional `clientEventId` (8-64 of [A-Za-z0-9_-], e.g. a UUID): the same
+ * actor sending the same id again gets the first result back and nothing is written or broadcast twice.
+ */
+export const IDEMPOTENT_EVENTS = ["lead:share", "lead:create", "clue:create", "task:assign", "comment:create"] as const;
+export type IdempotentEventName = (typeof IDEMPOTENT_EVENTS)[number];
+/** The idempotency key of a write that creates something; see IDEMPOTENT_EVENTS. */
+export interface ClientEventKey {
+  clientEventId?: string;
+}
+
 export interface RoomJoinInput {
   taskforceId: string;
   lastEventId?: number;
@@ -70,18 +81,18 @@ export interface ClientToServerEvents {
   "room:join": (input: RoomJoinInput, ack: AckCallback<JoinResult>) => void;
   "room:leave": (input: { taskforceId: string }, ack: AckCallback<{ taskforceId: string }>) => void;
   "presence:viewing": (input: { taskforceId: string; leadId: string | null }, ack: AckCallback<{ claim: ClaimView | null }>) => void;
-  "lead:share": (input: { leadId: string; note?: string }, ack: AckCallback<RoomFeedEvent>) => void;
+  "lead:share": (input: { leadId: string; note?: string } & ClientEventKey, ack: AckCallback<RoomFeedEvent>) => void;
   "lead:claim": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
   "lead:release": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
   "lead:reassignClaim": (input: { leadId: string; toUserId: string | null }, ack: AckCallback<ClaimView>) => void;
   "lead:getClaim": (input: { leadId: string }, ack: AckCallback<ClaimView>) => void;
-  "lead:create": (input: { caseId: string; lead: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "lead:create": (input: { caseId: string; lead: Record<string, unknown> } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "lead:update": (input: { leadId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
-  "clue:create": (input: { caseId: string; clue: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "clue:create": (input: { caseId: string; clue: Record<string, unknown> } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "clue:update": (input: { clueId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
-  "task:assign": (input: { caseId: string; task: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
+  "task:assign": (input: { caseId: string; task: Record<string, unknown> } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "task:update": (input: { taskId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
-  "comment:create": (input: { itemType: "CLUE" | "LEAD" | "TASK"; itemId: string; body: string }, ack: AckCallback<ItemResult>) => void;
+  "comment:create": (input: { itemType: "CLUE" | "LEAD" | "TASK"; itemId: string; body: string } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "review:decide": (
     input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "REJECTED"; note?: string },
     ack: AckCallback<ItemResult>,

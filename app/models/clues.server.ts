@@ -3,6 +3,7 @@
 import type { Clue, ClueVersion, HandlingCode, MediaHashAlgorithm, Prisma } from "@prisma/client";
 import { can, canSeeItem, isLowering, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
+import type { ClientEventOptions } from "~/models/client-events.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { createClueSchema, listCluesQuerySchema, updateClueSchema, type ListCluesQuery } from "~/validation/clue";
@@ -197,7 +198,7 @@ function historyFields(row: ClueRow) {
   };
 }
 
-export async function createClue(actor: Actor, caseId: string, input: unknown): Promise<ClueView> {
+export async function createClue(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<ClueView> {
   const data = parseInput(createClueSchema, input);
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "clue:create", { type: "case", taskforceId: kase.taskforceId });
@@ -236,6 +237,7 @@ export async function createClue(actor: Actor, caseId: string, input: unknown): 
       type: "clue.created",
       itemType: "CLUE",
       itemId: created.id,
+      clientEventId: options.clientEventId,
       visibility: clueVisibility(created),
       payload: jsonSafe(view),
     });

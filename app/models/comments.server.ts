@@ -3,6 +3,7 @@
 import type { Comment, ItemType } from "@prisma/client";
 import { canSeeItem, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import type { ClientEventOptions } from "~/models/client-events.server";
 import type { EventVisibility } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
@@ -88,7 +89,11 @@ async function resolveMentions(parent: Parent, body: string, authorId: string): 
   return mentioned;
 }
 
-export async function createComment(actor: Actor, input: { itemType: unknown; itemId: unknown; body?: unknown }): Promise<CommentView> {
+export async function createComment(
+  actor: Actor,
+  input: { itemType: unknown; itemId: unknown; body?: unknown },
+  options: ClientEventOptions = {},
+): Promise<CommentView> {
   const parent = await loadParent(actor, input.itemType, input.itemId);
   const { body } = parseInput(commentBodySchema, { body: input.body });
   requirePermission(actor, "comment:create", { type: "comment", authorId: actor.id, parent: parent.resource });
@@ -116,7 +121,7 @@ export async function createComment(actor: Actor, input: { itemType: unknown; it
       caseId: parent.caseId,
       details: { on: { itemType: parent.itemType, itemId: parent.itemId }, mentions: mentionIds },
     });
-    await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, visibility: parent.eventVisibility, payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, clientEventId: options.clientEventId, visibility: parent.eventVisibility, payload: jsonSafe(view) });
     return view;
   });
 }

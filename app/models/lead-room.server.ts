@@ -4,6 +4,7 @@ import type { Lead } from "@prisma/client";
 import { can, hasGrant, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemVisibility, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit } from "~/models/audit.server";
+import { oncePerClientEvent, type ClientEventOptions } from "~/models/client-events.server";
 import { announceRoomEvents, appendRoomEvent, type StoredRoomEvent } from "~/models/rooms.server";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
@@ -59,8 +60,16 @@ function leadSummary(lead: Lead) {
   return { id, caseId, title, hypothesis, status, priority, handlingCode, reviewState, version };
 }
 
-/** Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. */
-export async function shareLead(actor: Actor, leadId: string, note = ""): Promise<StoredRoomEvent> {
+/**
+ * Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. With a
+ * `clientEventId` the share happens once per actor and key: a retry gets the first stored event back.
+ */
+export async function shareLead(actor: Actor, leadId: string, note = "", options: ClientEventOptions = {}): Promise<StoredRoomEvent> {
+  const { clientEventId } = options;
+  return oncePerClientEvent(actor, clientEventId, { type: "lead.shared", itemId: leadId }, () => writeShare(actor, leadId, note, clientEventId), (stored) => stored);
+}
+
+async function writeShare(actor: Actor, leadId: string, note: string, clientEventId: string | undefined): Promise<StoredRoomEvent> {
   // Not writeChange: the caller (the socket ack) needs the stored event itself.
   const shared = await prisma.$transaction(async (tx) => {
     const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
@@ -82,6 +91,7 @@ export async function shareLead(actor: Actor, leadId: string, note = ""): Promis
       itemType: "LEAD",
       itemId: lead.id,
       actorId: actor.id,
+      clientEventId,
       visibility: visibilityOf(lead),
       payload: jsonSafe({ lead: { ...leadSummary(lead), caseReference: kase.reference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim }),
     });

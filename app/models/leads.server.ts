@@ -3,6 +3,7 @@
 import type { HandlingCode, Lead, Prisma } from "@prisma/client";
 import { can, canSeeItem, HANDLING_CODE_ORDER, isLowering, requirePermission, strictest, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
+import type { ClientEventOptions } from "~/models/client-events.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { createLeadSchema, LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, leadFiltersSchema, updateLeadSchema, type LeadFilters } from "~/validation/lead";
@@ -142,7 +143,7 @@ export async function getLead(actor: Actor, leadId: string): Promise<LeadDetail>
   };
 }
 
-export async function createLead(actor: Actor, caseId: string, input: unknown): Promise<LeadView> {
+export async function createLead(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<LeadView> {
   const data = parseInput(createLeadSchema, input);
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "lead:create", { type: "case", taskforceId: kase.taskforceId });
@@ -176,7 +177,7 @@ export async function createLead(actor: Actor, caseId: string, input: unknown): 
     });
     const view = (await toLeadViews([created], ctx.tx))[0];
     await ctx.audit({ action: "lead.create", itemType: "LEAD", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode, clueCount: clues.length } });
-    await ctx.event({ taskforceId: created.taskforceId, type: "lead.created", itemType: "LEAD", itemId: created.id, visibility: leadVisibility(created), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: created.taskforceId, type: "lead.created", itemType: "LEAD", itemId: created.id, clientEventId: options.clientEventId, visibility: leadVisibility(created), payload: jsonSafe(view) });
     return view;
   });
 }

@@ -34,6 +34,8 @@ export interface NewRoomEvent {
   itemType?: ItemType;
   itemId?: string;
   actorId?: string;
+  /** The actor's idempotency key for this write (unique per actor): see app/models/client-events.server.ts. */
+  clientEventId?: string;
   visibility: EventVisibility;
   payload: Record<string, unknown>;
 }
@@ -49,6 +51,7 @@ export async function appendRoomEvent(tx: Tx, event: NewRoomEvent): Promise<Stor
       itemType: event.itemType ?? null,
       itemId: event.itemId ?? null,
       actorId: event.actorId ?? null,
+      clientEventId: event.clientEventId ?? null,
       visibility: toJson(event.visibility),
       payload: toJson(event.payload),
     },

@@ -3,6 +3,7 @@
 import type { Task } from "@prisma/client";
 import { can, canSee, canSeeItem, hasGrant, requirePermission, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
+import type { ClientEventOptions } from "~/models/client-events.server";
 import type { EventVisibility } from "~/models/rooms.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
@@ -110,7 +111,7 @@ function toDate(value: string | null | undefined): Date | null | undefined {
   return value === undefined ? undefined : value === null ? null : new Date(value);
 }
 
-export async function createTask(actor: Actor, caseId: string, input: unknown): Promise<TaskView> {
+export async function createTask(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<TaskView> {
   const data = parseInput(createTaskSchema, input);
   const kase = await loadVisibleCase(actor, caseId);
   let lead: (ItemVisibility & { title: string }) | null = null;
@@ -138,7 +139,7 @@ export async function createTask(actor: Actor, caseId: string, input: unknown): 
     });
     const view = (await toTaskViews([created], ctx.tx))[0];
     await ctx.audit({ action: "task.assign", itemType: "TASK", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { assigneeId: created.assigneeId } });
-    await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, visibility: taskEventVisibility(created.taskforceId, lead), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, clientEventId: options.clientEventId, visibility: taskEventVisibility(created.taskforceId, lead), payload: jsonSafe(view) });
     return view;
   });
 }

@@ -1,9 +1,13 @@
 // One taskforce room in the browser: a Socket.IO connection (same origin, the page's session cookie) that joins
 // the room, replays what it missed after any reconnect (lastEventId), de-duplicates by event id, reports a
 // truthful connection state, and queues actions while offline to send them once the room is joined again.
+// Writes that create something carry a clientEventId made once per user action: when the connection drops
+// before the answer arrives, the same action is sent again with the same id once the room is joined again,
+// and the server answers with the first result instead of storing it twice.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import {
+  IDEMPOTENT_EVENTS,
   ROOM_EVENT_NAMES,
   type Ack,
   type ClaimView,
@@ -23,6 +27,12 @@ type Payload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0]
 interface QueuedAction {
   event: ClientEventName;
   payload: unknown;
+  /** The idempotency key sent with the payload (IDEMPOTENT_EVENTS only): the same on every retry of this action. */
+  clientEventId: string | null;
+  /** Send order, kept when an action goes back into the queue. */
+  order: number;
+  /** Times the server did not answer in time while connected (retries stop after MAX_TIMEOUT_RETRIES). */
+  timeouts: number;
   resolve: (response: Ack<unknown>) => void;
 }
 
@@ -47,6 +57,19 @@ const FEED_LIMIT = 500;
 /** After this many failed reconnection attempts the room says "offline" (it keeps trying). */
 const ATTEMPTS_BEFORE_OFFLINE = 3;
 const ACK_TIMEOUT_MS = 15_000;
+/** A server that is connected but does not answer gets this many more tries of an idempotent write. */
+const MAX_TIMEOUT_RETRIES = 3;
+
+function isIdempotent(event: ClientEventName): boolean {
+  return (IDEMPOTENT_EVENTS as readonly string[]).includes(event);
+}
+
+/** A fresh idempotency key: a UUID where the browser offers one (secure contexts), else 128 random bits in hex. */
+function newClientEventId(): string {
+  const cryptoApi = globalThis.crypto;
+  if (typeof cryptoApi.randomUUID === "function") return cryptoApi.randomUUID();
+  return Array.from(cryptoApi.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
 
 interface StoredProgress {
   lastEventId?: number;
@@ -94,6 +117,7 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
   const lastEventIdRef = useRef<number | null>(null);
   const seenIdsRef = useRef(new Set<string>());
   const queueRef = useRef<QueuedAction[]>([]);
+  const sendOrderRef = useRef(0);
   const key = storageKey(userId, taskforceId);
 
   const addEvents = useCallback(
@@ -123,9 +147,22 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
     const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
       emit(event: string, payload: unknown, ack: (error: Error | null, response: Ack<unknown>) => void): void;
     };
-    timed.emit(action.event, action.payload, (error, response) =>
-      action.resolve(error ? { ok: false, error: { code: "TIMEOUT", message: "No answer from the server; check the feed before trying again." } } : response),
-    );
+    timed.emit(action.event, action.payload, (error, response) => {
+      if (!error) return action.resolve(response);
+      // No answer: the connection dropped (or the server took too long) after the action was sent, so it may
+      // or may not be stored. An action with a clientEventId is safe to send again as it is: back into the
+      // queue, sent once the room is joined again (at once if it still is); the server answers with the first
+      // result if it was stored.
+      const stillConnected = socket.connected;
+      if (action.clientEventId && (!stillConnected || action.timeouts < MAX_TIMEOUT_RETRIES)) {
+        if (stillConnected) action.timeouts += 1;
+        if (joinedRef.current && stillConnected) return emitNow(action);
+        queueRef.current = [...queueRef.current, action].sort((a, b) => a.order - b.order);
+        setQueued(queueRef.current.length);
+        return;
+      }
+      action.resolve({ ok: false, error: { code: "TIMEOUT", message: "No answer from the server; check the feed before trying again." } });
+    });
   }, []);
 
   const flushQueue = useCallback(() => {
@@ -216,7 +253,17 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
   const send = useCallback(
     <E extends ClientEventName>(event: E, payload: Payload<E>): Promise<Ack<AckData<E>>> =>
       new Promise((resolve) => {
-        const action: QueuedAction = { event, payload, resolve: resolve as (response: Ack<unknown>) => void };
+        // One key per user action, made here once: every retry of this action sends the same one.
+        const given = (payload as { clientEventId?: string }).clientEventId;
+        const clientEventId = isIdempotent(event) ? (given ?? newClientEventId()) : null;
+        const action: QueuedAction = {
+          event,
+          payload: clientEventId ? { ...payload, clientEventId } : payload,
+          clientEventId,
+          order: (sendOrderRef.current += 1),
+          timeouts: 0,
+          resolve: resolve as (response: Ack<unknown>) => void,
+        };
         if (joinedRef.current && socketRef.current?.connected) return emitNow(action);
         queueRef.current.push(action);
         setQueued(queueRef.current.length);

@@ -23,15 +23,23 @@ export const roomLeaveSchema = object({ taskforceId: idSchema });
 
 export const presenceViewingSchema = object({ taskforceId: idSchema, leadId: idSchema.nullable() });
 
-export const leadShareSchema = object({ leadId: idSchema, note: optionalText("Note", 2_000).optional() });
+/**
+ * The idempotency key of a write that creates something (docs/realtime-protocol.md, "Retrying safely"): made
+ * once per user action (a UUID fits) and sent again unchanged with every retry of that action.
+ */
+export const clientEventIdSchema = z
+  .string({ error: "clientEventId is a string of 8 to 64 letters, digits, - or _ (a UUID fits)." })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientEventId is a string of 8 to 64 letters, digits, - or _ (a UUID fits).");
+
+export const leadShareSchema = object({ leadId: idSchema, note: optionalText("Note", 2_000).optional(), clientEventId: clientEventIdSchema.optional() });
 export const leadClaimSchema = object({ leadId: idSchema });
 export const leadReassignClaimSchema = object({ leadId: idSchema, toUserId: idSchema.nullable() });
 
-export const clueCreateEventSchema = object({ caseId: idSchema, clue: createClueSchema });
+export const clueCreateEventSchema = object({ caseId: idSchema, clue: createClueSchema, clientEventId: clientEventIdSchema.optional() });
 export const clueUpdateEventSchema = object({ clueId: idSchema, changes: updateClueSchema });
-export const leadCreateEventSchema = object({ caseId: idSchema, lead: createLeadSchema });
+export const leadCreateEventSchema = object({ caseId: idSchema, lead: createLeadSchema, clientEventId: clientEventIdSchema.optional() });
 export const leadUpdateEventSchema = object({ leadId: idSchema, changes: updateLeadSchema });
-export const taskAssignEventSchema = object({ caseId: idSchema, task: createTaskSchema });
+export const taskAssignEventSchema = object({ caseId: idSchema, task: createTaskSchema, clientEventId: clientEventIdSchema.optional() });
 export const taskUpdateEventSchema = object({ taskId: idSchema, changes: updateTaskSchema });
-export const commentCreateEventSchema = createCommentSchema;
+export const commentCreateEventSchema = createCommentSchema.extend({ clientEventId: clientEventIdSchema.optional() });
 export const reviewDecideEventSchema = z.intersection(object({ itemType: reviewItemTypeSchema, itemId: idSchema }), decideReviewSchema);
