@@ -1,34 +1,23 @@
 // Two analysts of one taskforce in two real browser contexts: a lead shared by one appears in the other's live
 // feed without a reload, and the connection indicator says so in words.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { createLead } from "~/models/leads.server";
-import { collectBrowserErrors, launchBrowser, signInThroughPages } from "../helpers/browser";
+import { browserTestSuite, collectBrowserErrors, signInThroughPages } from "../helpers/browser";
 import { createTeam } from "../helpers/factories";
-import { startTestServer, type TestServer } from "../helpers/server";
 
-let server: TestServer;
-let browser: Browser;
-const allowedOrigins: string[] = [];
+const suite = browserTestSuite();
 const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins });
-  allowedOrigins.push(server.url);
-  browser = await launchBrowser();
-});
 afterAll(async () => {
   for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
 });
 
 async function signedInPage(email: string, path: string): Promise<{ page: Page; browserErrors: string[] }> {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   contexts.push(context);
   const page = await context.newPage();
   const browserErrors = collectBrowserErrors(page);
-  await signInThroughPages(page, server.url, email, path);
+  await signInThroughPages(page, suite.server.url, email, path);
   expect(new URL(page.url()).pathname).toBe(path);
   return { page, browserErrors };
 }
