@@ -73,6 +73,15 @@ export async function createCase(actor: Actor, input: unknown): Promise<Case> {
   }
 }
 
+/** The case as its edit form needs it: only for those who may change it (others: not found or forbidden). */
+export async function getCaseForEdit(actor: Actor, caseId: string) {
+  const kase = await loadVisibleCase(actor, caseId);
+  requirePermission(actor, "case:update", { type: "case", taskforceId: kase.taskforceId });
+  await auditRead(actor, { action: "case.read", itemType: "CASE", itemId: kase.id, taskforceId: kase.taskforceId, caseId: kase.id, details: { for: "edit" } });
+  const { id, reference, version, title, summary, originKind, originText, status, defaultHandlingCode } = kase;
+  return { id, reference, version, title, summary, originKind, originText, status, defaultHandlingCode };
+}
+
 export async function updateCase(actor: Actor, caseId: string, input: unknown): Promise<Case> {
   const { version, ...changes }: UpdateCaseInput = parseInput(updateCaseSchema, input);
   const kase = await loadVisibleCase(actor, caseId);

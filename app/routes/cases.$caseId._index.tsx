@@ -67,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       leads: leads.map(leadLine),
       tasks: tasks.map(taskLine),
       tasksAreAll: hasGrant(actor, "task:read"),
-      can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign") },
+      can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign"), editCase: hasGrant(actor, "case:update") },
       added: search.get("added"),
     };
   });
@@ -104,6 +104,11 @@ export default function CasePage() {
           {can.addLead ? (
             <Link className="button secondary" to={`/cases/${kase.id}/leads/new`}>
               Build a lead
+            </Link>
+          ) : null}
+          {can.editCase ? (
+            <Link className="button secondary" to={`/cases/${kase.id}/edit`}>
+              Edit case
             </Link>
           ) : null}
         </div>

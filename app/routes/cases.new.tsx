@@ -5,15 +5,15 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
-import { SelectField, TextAreaField, TextField } from "~/components/Field";
+import { CaseFields } from "~/components/CaseFields";
+import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { createCase } from "~/models/cases.server";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
-import { HANDLING_CODE_OPTIONS } from "~/utils/labels";
 import { runAction } from "~/utils/route-errors.server";
-import { CASE_STATUSES, CASE_STATUS_LABELS, ORIGIN_KINDS, ORIGIN_KIND_LABELS, createCaseSchema } from "~/validation/case";
+import { createCaseSchema } from "~/validation/case";
 
 export const meta: MetaFunction = () => [{ title: "New case · Cluebridge" }];
 
@@ -53,30 +53,7 @@ export default function NewCasePage() {
             <SelectField name="taskforceId" label="Taskforce" options={taskforces} errors={errors} defaultValue={keptText(failure, "taskforceId")} placeholder="Choose a taskforce" required />
           )}
           <TextField name="reference" label="Reference" hint="Letters, digits and dashes, e.g. VID-2026-0042." errors={errors} defaultValue={keptText(failure, "reference")} required maxLength={40} autoComplete="off" />
-          <TextField name="title" label="Title" errors={errors} defaultValue={keptText(failure, "title")} required maxLength={200} />
-          <TextAreaField name="summary" label="Summary" hint="Text only. Describe, never attach." errors={errors} defaultValue={keptText(failure, "summary")} maxLength={10_000} />
-          <SelectField
-            name="originKind"
-            label="Origin"
-            options={ORIGIN_KINDS.map((kind) => ({ value: kind, label: ORIGIN_KIND_LABELS[kind] }))}
-            errors={errors}
-            defaultValue={keptText(failure, "originKind", "OTHER")}
-          />
-          <TextField name="originText" label="Origin details" hint="Report number and platform, ICSE series id, or seizure reference." errors={errors} defaultValue={keptText(failure, "originText")} maxLength={2_000} />
-          <SelectField
-            name="status"
-            label="Status"
-            options={CASE_STATUSES.map((status) => ({ value: status, label: CASE_STATUS_LABELS[status] }))}
-            errors={errors}
-            defaultValue={keptText(failure, "status", "OPEN")}
-          />
-          <SelectField
-            name="defaultHandlingCode"
-            label="Default handling code for new clues"
-            options={HANDLING_CODE_OPTIONS}
-            errors={errors}
-            defaultValue={keptText(failure, "defaultHandlingCode", "AMBER")}
-          />
+          <CaseFields failure={failure} initial={{ title: "", summary: "", originKind: "OTHER", originText: "", status: "OPEN", defaultHandlingCode: "AMBER" }} />
           <div className="form-actions">
             <button type="submit">Open case</button>
             <Link to="/cases">Cancel</Link>

@@ -63,6 +63,7 @@ describe("pages for another taskforce's items", () => {
     ["build-a-lead form", () => `/cases/${theirs.case.id}/leads/new`],
     ["clue", () => `/clues/${theirClueId}`],
     ["lead", () => `/leads/${theirLeadId}`],
+    ["edit-case form", () => `/cases/${theirs.case.id}/edit`],
   ])("answers 404 Not found (not 403) for their %s page", async (_name, path) => {
     const { status, html } = await get(path(), cookie);
     expect(status).toBe(404);
@@ -304,4 +305,41 @@ describe("case pages", () => {
     expect(second.html).toContain("Product 00");
     expect(second.html).not.toContain("Product 54");
   }, 90_000);
+});
+
+describe("editing a case", () => {
+  it("lets a coordinator move a case through its statuses, carrying the version it edits", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookie(team.coordinator.id);
+    const form = await get(`/cases/${team.case.id}/edit`, cookie);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('name="version" value="1"');
+    const fields = { version: "1", title: "Test series", summary: "Bathroom series", originKind: "OTHER", originText: "", status: "VICTIM_IDENTIFIED", defaultHandlingCode: "AMBER" };
+    const saved = await post(`/cases/${team.case.id}/edit`, cookie, fields);
+    expect(saved.status).toBe(302);
+    expect(saved.location).toBe(`/cases/${team.case.id}`);
+    expect((await get(`/cases/${team.case.id}`, cookie)).html).toContain("Victim identified");
+
+    // The same form sent again edits version 1, which is no longer current: refused, nothing overwritten.
+    const stale = await post(`/cases/${team.case.id}/edit`, cookie, { ...fields, status: "CLOSED" });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain("Load the newer version");
+    expect((await get(`/cases/${team.case.id}`, cookie)).html).toContain("Victim identified");
+  });
+
+  it("refuses an embedded image in the title and keeps every typed value", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookie(team.coordinator.id);
+    const refused = await post(`/cases/${team.case.id}/edit`, cookie, { version: "1", title: "Series <img src=x>", summary: "Seen: shampoo, Polish label", originKind: "OTHER", originText: "CyberTipline 12345", status: "DORMANT", defaultHandlingCode: "AMBER" });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain("Seen: shampoo, Polish label");
+    expect(refused.html).toContain("CyberTipline 12345");
+    expect(refused.html).toContain("text-only");
+  });
+
+  it("shows no edit form to an analyst of the taskforce", async () => {
+    const team = await createTeam();
+    const { status } = await get(`/cases/${team.case.id}/edit`, await sessionCookie(team.analyst.id));
+    expect(status).toBe(403);
+  });
 });
