@@ -1,7 +1,7 @@
 // Comments on clues, leads and tasks: text only, with @mentions ("@" + a member's email) resolved only to
 // members who may see the item commented on.
 import type { Comment, ItemType } from "@prisma/client";
-import { canSeeItem, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
+import { canSee, canSeeItem, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import type { ClientEventOptions } from "~/models/client-events.server";
 import type { EventVisibility } from "~/models/rooms.server";
@@ -124,4 +124,46 @@ export async function createComment(
     await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, clientEventId: options.clientEventId, visibility: parent.eventVisibility, payload: jsonSafe(view) });
     return view;
   });
+}
+
+export interface MentionView {
+  commentId: string;
+  itemType: CommentableItemType;
+  itemId: string;
+  excerpt: string;
+  author: UserSummary | null;
+  createdAt: Date;
+}
+
+const MENTION_EXCERPT_LENGTH = 200;
+
+/** Where the actor was @mentioned, newest first: only in comments on items they may still see. */
+export async function listMyMentions(actor: Actor, take = 20): Promise<MentionView[]> {
+  if (actor.taskforceIds.size === 0) return [];
+  const rows = await prisma.commentMention.findMany({
+    where: { userId: actor.id, comment: { taskforceId: { in: [...actor.taskforceIds] } } },
+    include: { comment: true },
+    orderBy: { comment: { createdAt: "desc" } },
+    take: take * 3,
+  });
+  const visible: Comment[] = [];
+  for (const { comment } of rows) {
+    if (visible.length === take) break;
+    // The item may have moved out of the actor's sight since (code raised, review ended): check it now.
+    const parent = await loadParent(actor, comment.itemType, comment.itemId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (parent && canSee(actor, { type: "comment", authorId: comment.authorId, parent: parent.resource })) visible.push(comment);
+  }
+  await auditRead(actor, { action: "comment.mentions", details: { count: visible.length } });
+  const users = await userSummaries(visible.map((comment) => comment.authorId));
+  return visible.map((comment) => ({
+    commentId: comment.id,
+    itemType: comment.itemType as CommentableItemType,
+    itemId: comment.itemId,
+    excerpt: comment.body.length > MENTION_EXCERPT_LENGTH ? `${comment.body.slice(0, MENTION_EXCERPT_LENGTH)}…` : comment.body,
+    author: summaryOf(users, comment.authorId),
+    createdAt: comment.createdAt,
+  }));
 }

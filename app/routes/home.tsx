@@ -6,8 +6,9 @@ import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
 import { TaskList } from "~/components/TaskList";
+import { listMyMentions } from "~/models/comments.server";
 import { listMyTasks } from "~/models/tasks.server";
-import { failureOf } from "~/utils/form-values";
+import { failureOf, formatDateTime } from "~/utils/form-values";
 import { formToObject } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { changeTaskStatus } from "~/utils/tasks.server";
@@ -17,10 +18,12 @@ export const meta: MetaFunction = () => [{ title: "My tasks · Cluebridge" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
-  const tasks = (await runLoader(() => listMyTasks(actor))).map(taskLine);
+  const [tasks, mentions] = await runLoader(() => Promise.all([listMyTasks(actor), listMyMentions(actor)]));
+  const lines = tasks.map(taskLine);
   return {
-    open: tasks.filter((task) => task.status !== "DONE"),
-    done: tasks.filter((task) => task.status === "DONE"),
+    open: lines.filter((task) => task.status !== "DONE"),
+    done: lines.filter((task) => task.status === "DONE"),
+    mentions: mentions.map((mention) => ({ ...mention, href: `/${mention.itemType.toLowerCase()}s/${mention.itemId}`, when: formatDateTime(mention.createdAt) })),
   };
 }
 
@@ -34,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function HomePage() {
-  const { open, done } = useLoaderData<typeof loader>();
+  const { open, done, mentions } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>(), "status");
   const overdue = open.filter((task) => task.overdue).length;
   return (
@@ -61,6 +64,24 @@ export default function HomePage() {
           <TaskList tasks={done} statusButtons failure={failure} />
         </details>
       ) : null}
+      <section aria-labelledby="mentions-heading">
+        <h2 id="mentions-heading">Mentions</h2>
+        {mentions.length === 0 ? (
+          <p className="muted">No one has mentioned you yet. Colleagues mention you in a comment with @ and your email.</p>
+        ) : (
+          <ul className="plain-list">
+            {mentions.map((mention) => (
+              <li key={mention.commentId}>
+                <Link to={mention.href}>{mention.itemType === "CLUE" ? "Clue" : mention.itemType === "LEAD" ? "Lead" : "Task"}</Link>{" "}
+                <span className="muted">
+                  {mention.author?.displayName ?? "Someone"}, {mention.when}:
+                </span>{" "}
+                {mention.excerpt}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </AppShell>
   );
 }

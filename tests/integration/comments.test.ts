@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { createComment, listComments } from "~/models/comments.server";
+import { createComment, listComments, listMyMentions } from "~/models/comments.server";
+import { updateClue } from "~/models/clues.server";
 import { createTask } from "~/models/tasks.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
@@ -51,5 +52,20 @@ describe("comments", () => {
     }
     const task = await createTask(team.coordinator, team.case.id, { title: "x", assigneeId: team.analyst.id });
     await expect(listComments(team.liaison, "TASK", task.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("lists where a member was mentioned, and stops listing it once the item is out of their sight", async () => {
+    const team = await createTeam();
+    const clue = await clueWithCode(team.analyst, team.case.id, "AMBER", { value: "Radiator under the window" });
+    await createComment(team.analyst, { itemType: "CLUE", itemId: clue.id, body: `@${team.coordinator.email} is this the same radiator as in series 3?` });
+    const mentions = await listMyMentions(team.coordinator);
+    expect(mentions).toHaveLength(1);
+    expect(mentions[0]).toMatchObject({ itemType: "CLUE", itemId: clue.id, author: { id: team.analyst.id } });
+    expect(mentions[0].excerpt).toContain("same radiator");
+    expect(await listMyMentions(team.analystOtherAgency)).toEqual([]);
+
+    // The author makes the clue RED without naming the coordinator: the mention goes with it.
+    await updateClue(team.analyst, clue.id, { version: clue.version, handlingCode: "RED" });
+    expect(await listMyMentions(team.coordinator)).toEqual([]);
   });
 });
