@@ -72,6 +72,7 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
     stopRevoking();
     // io.close() also closes the HTTP server; startApp closes its connections right after.
     await io.close();
+    await realtime.deliveries.flush();
     if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
   };
 }

@@ -6,6 +6,7 @@ import { canSee, type Actor } from "~/auth/permissions.server";
 import { canReceiveEvent, currentResources, eventsSince, itemResourceKey, type AccessRevocation, type StoredRoomEvent } from "~/models/rooms.server";
 import { roomEventName, type PresenceEntry, type PresenceSnapshot, type RoomFeedEvent } from "../events";
 import { refreshActor, stateOf } from "./auth";
+import { DeliveryAudit } from "./delivery-audit";
 import { taskforceRoom, userRoom, type RealtimeServer, type RealtimeSocket, type RoomSubscription } from "./types";
 
 const GAP_FILL_PAGE = 500;
@@ -18,6 +19,9 @@ export function feedEvent(event: StoredRoomEvent): RoomFeedEvent {
 export class Realtime {
   /** This node's sockets per taskforce room (the adapter's rooms may span nodes; this never does). */
   private readonly roomSockets = new Map<string, Set<RealtimeSocket>>();
+
+  /** Who was sent which event, written to the audit trail in batches. */
+  readonly deliveries = new DeliveryAudit();
 
   constructor(
     readonly io: RealtimeServer,
@@ -93,6 +97,7 @@ export class Realtime {
   private emitEvent(socket: RealtimeSocket, event: StoredRoomEvent): void {
     const emit = socket.emit.bind(socket) as (name: string, payload: RoomFeedEvent) => boolean;
     emit(roomEventName(event.type), feedEvent(event));
+    this.deliveries.delivered(event, socket.data.userId);
   }
 
   // ---- subscriptions -----------------------------------------------------------------------------------

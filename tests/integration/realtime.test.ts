@@ -244,6 +244,21 @@ describe("handling codes on broadcasts", () => {
     expect(liaison.received.some((event) => event.itemId === red.id)).toBe(false);
   });
 
+  it("audits each live delivery: one record per event naming exactly who received it", async () => {
+    const team = await createTeam();
+    const red = await lead(team, team.analyst, { handlingCode: "RED", recipientIds: [team.analystOtherAgency.id] });
+    const author = await member(team.analyst, team.taskforce.id);
+    const recipient = await member(team.analystOtherAgency, team.taskforce.id);
+    const coordinator = await member(team.coordinator, team.taskforce.id);
+    const stored = await requestOk(author.socket, "lead:share", { leadId: red.id, note: "who saw this?" });
+    const marker = await sentinel(team);
+    for (const socket of [author, recipient, coordinator]) await receivedUpTo(socket.received, marker);
+    const deliveryOf = () => prisma.auditEvent.findMany({ where: { action: "room.deliver", itemId: red.id } });
+    await waitFor(async () => (await deliveryOf()).some((row) => (row.details as { eventId?: string }).eventId === stored.id), "the delivery audit");
+    const row = (await deliveryOf()).find((candidate) => (candidate.details as { eventId?: string }).eventId === stored.id)!;
+    expect((row.details as { recipients: string[] }).recipients).toEqual([team.analyst.id, team.analystOtherAgency.id].sort());
+  });
+
   it("delivers a TLP:AMBER+STRICT lead only within the author's agency, and nothing to a liaison before review", async () => {
     const team = await createTeam();
     const strict = await lead(team, team.analyst, { handlingCode: "AMBER_STRICT" });

@@ -1,0 +1,46 @@
+// Live pushes are reads of case data too. Auditing each push to each member would write a row per member per
+// event (a 1,000-member room: 1,000 rows); instead each node records, per event, who it was delivered to, in
+// batches: one audit row per event per node, flushed every second and on shutdown.
+import { recordAudit } from "~/models/audit.server";
+import type { StoredRoomEvent } from "~/models/rooms.server";
+
+const FLUSH_INTERVAL_MS = 1_000;
+
+interface PendingDelivery {
+  event: Pick<StoredRoomEvent, "id" | "seq" | "type" | "itemType" | "itemId" | "taskforceId">;
+  recipientIds: Set<string>;
+}
+
+export class DeliveryAudit {
+  private pending = new Map<string, PendingDelivery>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /** Notes that `userId` was sent `event` (gap fills included); written at the next flush. */
+  delivered(event: StoredRoomEvent, userId: string): void {
+    const entry = this.pending.get(event.id) ?? { event, recipientIds: new Set<string>() };
+    entry.recipientIds.add(userId);
+    this.pending.set(event.id, entry);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  /** Writes what is pending; flushes run one after another so no batch is lost or written twice. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.flushing.then(async () => {
+      for (const { event, recipientIds } of batch) {
+        await recordAudit({
+          action: "room.deliver",
+          itemType: event.itemType,
+          itemId: event.itemId,
+          taskforceId: event.taskforceId,
+          details: { eventId: event.id, seq: event.seq, type: event.type, recipients: [...recipientIds].sort() },
+        }).catch((error) => console.error("[realtime] could not audit a delivery", error));
+      }
+    });
+    return this.flushing;
+  }
+}
