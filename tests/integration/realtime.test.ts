@@ -578,12 +578,11 @@ describe("nothing missed", () => {
     await server.close();
     await waitFor(() => socket.disconnected, "the client to notice the restart");
     const missed = [await shareLead(team.analyst, target.id, "while down 1"), await shareLead(team.analyst, target.id, "while down 2")];
+    // Listen before the server is back: the client may reconnect before startTestServer returns.
+    const reconnected = new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     server = await startTestServer({ allowedOrigins, port });
-
-    const rejoined = await new Promise<Awaited<ReturnType<typeof requestOk<"room:join">>>>((resolve, reject) => {
-      const rejoin = () => requestOk(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId }).then(resolve, reject);
-      socket.once("connect", rejoin);
-    });
+    await reconnected;
+    const rejoined = await requestOk(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId });
     expect(rejoined.events.map((event) => event.id)).toEqual(missed.map((event) => event.id));
     const after = await shareLead(team.analyst, target.id, "after");
     await waitFor(() => received.some((event) => event.id === after.id), "the share after the restart");
