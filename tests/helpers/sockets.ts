@@ -45,11 +45,19 @@ export function connectSocket(url: string, options: ConnectOptions = {}): Promis
     forceNew: true,
   });
   return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (error) => {
+    // Each listener removes the other: a refusal listener left behind would close the socket on a later
+    // reconnect attempt that fails (a restart test), and stop it reconnecting for good.
+    const refused = (error: Error) => {
+      socket.off("connect", connected);
       socket.close();
       reject(error);
-    });
+    };
+    const connected = () => {
+      socket.off("connect_error", refused);
+      resolve(socket);
+    };
+    socket.once("connect", connected);
+    socket.once("connect_error", refused);
   });
 }
 

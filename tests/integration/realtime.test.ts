@@ -578,6 +578,8 @@ describe("nothing missed", () => {
     await server.close();
     await waitFor(() => socket.disconnected, "the client to notice the restart");
     const missed = [await shareLead(team.analyst, target.id, "while down 1"), await shareLead(team.analyst, target.id, "while down 2")];
+    // At least one reconnect attempt fails while the server is away, as in a real restart.
+    await new Promise((resolve) => socket.io.once("reconnect_error", resolve));
     // Listen before the server is back: the client may reconnect before startTestServer returns.
     const reconnected = new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     server = await startTestServer({ allowedOrigins, port });
