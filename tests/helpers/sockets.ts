@@ -1,10 +1,12 @@
 // Real socket.io-client connections to a running test server, signed in as a given user: through a session
 // cookie made with the auth module's startSession (MFA done), or a personal access token in auth.token.
 import { io, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { startSession } from "~/auth/session.server";
 import { issueAccessToken } from "~/models/tokens.server";
-import type { Ack, ClientEventName, ClientToServerEvents, RoomEventName, RoomFeedEvent, ServerToClientEvents } from "../../server/events";
+import { ROOM_EVENT_NAMES, type Ack, type ClientEventName, type ClientToServerEvents, type RoomEventName, type RoomFeedEvent, type ServerToClientEvents } from "../../server/events";
 import type { AckDataOf } from "../../server/socket/handler";
+import { startTestServer, type TestServer } from "./server";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -100,4 +102,62 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * The real app for one socket test file: started before its tests, closed after them. Sockets opened through
+ * the suite are closed after each test. stop() and start() restart the app on the same port (the database
+ * stays open), as a server restart does.
+ */
+export function socketTestSuite() {
+  let server: TestServer | undefined;
+  let port = 0;
+  const allowedOrigins: string[] = [];
+  const open: TestSocket[] = [];
+
+  async function start() {
+    server = await startTestServer({ allowedOrigins, port });
+    port = Number(new URL(server.url).port);
+    if (!allowedOrigins.includes(server.url)) allowedOrigins.push(server.url);
+  }
+  beforeAll(start);
+  afterAll(async () => {
+    await server?.close();
+  });
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
+
+  const suite = {
+    get url(): string {
+      if (!server) throw new Error("The test server starts in beforeAll; use it inside a test.");
+      return server.url;
+    },
+    /** Closes the socket after the test. */
+    track(socket: TestSocket): TestSocket {
+      open.push(socket);
+      return socket;
+    },
+    async connect(user: { id: string }, options: Omit<ConnectOptions, "cookie" | "token"> = {}): Promise<TestSocket> {
+      return suite.track(await connectAs(suite.url, user, options));
+    },
+    /** Connected, in the room, recording every room event it receives. */
+    async member(user: { id: string }, taskforceId: string) {
+      const socket = await suite.connect(user);
+      const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
+      const joined = await requestOk(socket, "room:join", { taskforceId });
+      return { socket, received, joined };
+    },
+    async stop(): Promise<void> {
+      await server?.close();
+      server = undefined;
+    },
+    /** Starts the app again on the port it had. */
+    start,
+    /** Closes every socket opened so far in this test. */
+    closeSockets(): void {
+      for (const socket of open.splice(0)) socket.close();
+    },
+  };
+  return suite;
 }

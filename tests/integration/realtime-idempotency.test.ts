@@ -1,7 +1,7 @@
 // Retrying a realtime write safely (docs/realtime-protocol.md, "Retrying safely"): the same actor sending the
 // same clientEventId again gets the first result, and nothing is written, audited or broadcast twice, across
 // connections, racing sends and a server restart. Real Socket.IO clients against the real app in-process.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { itemOf, oncePerClientEvent } from "~/models/client-events.server";
@@ -10,40 +10,14 @@ import { shareLead } from "~/models/lead-room.server";
 import { createLead } from "~/models/leads.server";
 import { requestReview } from "~/models/reviews.server";
 import { jsonSafe } from "~/models/workspace.server";
-import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
+import type { RoomFeedEvent } from "../../server/events";
 import { createTeam } from "../helpers/factories";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { connectAs, recordRoomEvents, request, requestOk, waitFor, type TestSocket } from "../helpers/sockets";
+import { request, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
 
-let server: TestServer;
-const allowedOrigins: string[] = [];
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins });
-  allowedOrigins.push(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+const suite = socketTestSuite();
+const { connect, member } = suite;
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
-
-async function connect(user: { id: string }) {
-  const socket = await connectAs(server.url, user);
-  open.push(socket);
-  return socket;
-}
-
-async function member(user: { id: string }, taskforceId: string) {
-  const socket = await connect(user);
-  const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
-  await requestOk(socket, "room:join", { taskforceId });
-  return { socket, received };
-}
 
 async function greenLead(team: Team, author: Actor, title = "Shampoo sold only in Poland 2016-2019") {
   return createLead(author, team.case.id, { title, handlingCode: "GREEN" });
@@ -233,10 +207,9 @@ describe("across a server restart", () => {
     const clientEventId = crypto.randomUUID();
     const before = await requestOk(await connect(team.analyst), "lead:share", { leadId: target.id, note: "before the restart", clientEventId });
 
-    const port = Number(new URL(server.url).port);
-    await server.close();
-    for (const socket of open.splice(0)) socket.close();
-    server = await startTestServer({ allowedOrigins, port });
+    await suite.stop();
+    suite.closeSockets();
+    await suite.start();
 
     const watcher = await member(team.analystOtherAgency, team.taskforce.id);
     const after = await requestOk(await connect(team.analyst), "lead:share", { leadId: target.id, note: "before the restart", clientEventId });

@@ -1,7 +1,7 @@
 // Taskforce rooms over real Socket.IO connections (loopback, the real app in-process): who may connect and
 // join, every client event for every role, handling-code filtering of broadcasts, revocation, replay.
 import type { HandlingCode } from "@prisma/client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadActor, type Actor } from "~/auth/permissions.server";
 import { signOutEverywhere } from "~/auth/session.server";
 import { prisma } from "~/db.server";
@@ -12,50 +12,23 @@ import { removeTaskforceMember } from "~/models/taskforces.server";
 import { suspendUser } from "~/models/users.server";
 import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
 import { createTeam, createUser } from "../helpers/factories";
-import { startTestServer, type TestServer } from "../helpers/server";
 import {
   accessTokenFor,
   connectAs,
   connectSocket,
   connectWithToken,
   recordRoomEvents,
+  socketTestSuite,
   request,
   requestOk,
   sessionCookieFor,
   waitFor,
-  type TestSocket,
 } from "../helpers/sockets";
 
-let server: TestServer;
-const allowedOrigins: string[] = [];
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer({ allowedOrigins });
-  allowedOrigins.push(server.url);
-});
-afterAll(async () => {
-  await server?.close();
-});
-afterEach(() => {
-  for (const socket of open.splice(0)) socket.close();
-});
+const suite = socketTestSuite();
+const { connect, member } = suite;
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
-
-async function connect(user: { id: string }) {
-  const socket = await connectAs(server.url, user);
-  open.push(socket);
-  return socket;
-}
-
-/** Connected, in the room, recording every room event it receives. */
-async function member(user: { id: string }, taskforceId: string) {
-  const socket = await connect(user);
-  const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
-  const joined = await requestOk(socket, "room:join", { taskforceId });
-  return { socket, received, joined };
-}
 
 async function lead(team: Team, author: Actor, options: { handlingCode?: HandlingCode; recipientIds?: string[]; title?: string } = {}) {
   return createLead(author, team.case.id, { title: options.title ?? "Shampoo sold only in Poland 2016-2019", ...options });
@@ -86,53 +59,53 @@ describe("handshake", () => {
   });
 
   it("refuses a connection without a session", async () => {
-    await expect(connectSocket(server.url, {})).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    await expect(connectSocket(suite.url, {})).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 
   it("refuses a session whose second factor is not done", async () => {
     const user = await createUser();
     const cookie = await sessionCookieFor(user.id, { mfaVerified: false });
-    await expect(connectSocket(server.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    await expect(connectSocket(suite.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 
   it("refuses a suspended user", async () => {
     const user = await createUser();
     const cookie = await sessionCookieFor(user.id);
     await prisma.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" } });
-    await expect(connectSocket(server.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    await expect(connectSocket(suite.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 
   it("refuses a handshake from a foreign origin (cross-site WebSocket hijacking), over websocket and polling", async () => {
     const user = await createUser();
     const cookie = await sessionCookieFor(user.id);
-    await expect(connectSocket(server.url, { cookie, origin: "https://evil.example" })).rejects.toThrow();
-    await expect(connectSocket(server.url, { cookie, origin: "https://evil.example", transports: ["polling"] })).rejects.toThrow();
+    await expect(connectSocket(suite.url, { cookie, origin: "https://evil.example" })).rejects.toThrow();
+    await expect(connectSocket(suite.url, { cookie, origin: "https://evil.example", transports: ["polling"] })).rejects.toThrow();
   });
 
   it("refuses a session cookie sent without an Origin by something that is not a same-origin page", async () => {
     const user = await createUser();
     const cookie = await sessionCookieFor(user.id);
-    await expect(connectSocket(server.url, { cookie, origin: null })).rejects.toMatchObject({ data: { code: "ORIGIN_NOT_ALLOWED" } });
+    await expect(connectSocket(suite.url, { cookie, origin: null })).rejects.toMatchObject({ data: { code: "ORIGIN_NOT_ALLOWED" } });
   });
 
   it("accepts a tool's personal access token in auth.token without an Origin, with its owner's permissions", async () => {
     const team = await createTeam();
     const user = await prisma.user.findUniqueOrThrow({ where: { id: team.analyst.id } });
-    const socket = await connectWithToken(server.url, user);
-    open.push(socket);
+    const socket = await connectWithToken(suite.url, user);
+    suite.track(socket);
     expect((await request(socket, "room:join", { taskforceId: team.taskforce.id })).ok).toBe(true);
     const outsider = await prisma.user.findUniqueOrThrow({ where: { id: team.outsider.id } });
-    const outsiderSocket = await connectWithToken(server.url, outsider);
-    open.push(outsiderSocket);
+    const outsiderSocket = await connectWithToken(suite.url, outsider);
+    suite.track(outsiderSocket);
     expect(await request(outsiderSocket, "room:join", { taskforceId: team.taskforce.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
 
   it("refuses an invalid token, a token from a foreign origin, and a token in the URL", async () => {
     const user = await createUser();
-    await expect(connectSocket(server.url, { token: "cbt_not-a-real-token", origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    await expect(connectSocket(suite.url, { token: "cbt_not-a-real-token", origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
     const token = await accessTokenFor(user);
-    await expect(connectSocket(server.url, { token, origin: "https://evil.example" })).rejects.toThrow();
-    await expect(connectSocket(`${server.url}?token=${token}`, { origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    await expect(connectSocket(suite.url, { token, origin: "https://evil.example" })).rejects.toThrow();
+    await expect(connectSocket(`${suite.url}?token=${token}`, { origin: null })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 });
 
@@ -566,23 +539,22 @@ describe("nothing missed", () => {
   it("replays what a client missed while the server restarted", async () => {
     const team = await createTeam();
     const target = await lead(team, team.analyst, { handlingCode: "GREEN" });
-    const port = Number(new URL(server.url).port);
-    const socket = await connectAs(server.url, team.analystOtherAgency, { reconnection: true });
-    open.push(socket);
+    const socket = await connectAs(suite.url, team.analystOtherAgency, { reconnection: true });
+    suite.track(socket);
     const received = recordRoomEvents(socket, ROOM_EVENT_NAMES);
     let lastEventId = (await requestOk(socket, "room:join", { taskforceId: team.taskforce.id })).lastEventId;
     const before = await requestOk(socket, "lead:share", { leadId: target.id, note: "before" });
     await waitFor(() => received.some((event) => event.id === before.id), "the first share");
     lastEventId = Math.max(lastEventId, ...received.map((event) => event.seq));
 
-    await server.close();
+    await suite.stop();
     await waitFor(() => socket.disconnected, "the client to notice the restart");
     const missed = [await shareLead(team.analyst, target.id, "while down 1"), await shareLead(team.analyst, target.id, "while down 2")];
     // At least one reconnect attempt fails while the server is away, as in a real restart.
     await new Promise((resolve) => socket.io.once("reconnect_error", resolve));
     // Listen before the server is back: the client may reconnect before startTestServer returns.
     const reconnected = new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    server = await startTestServer({ allowedOrigins, port });
+    await suite.start();
     await reconnected;
     const rejoined = await requestOk(socket, "room:join", { taskforceId: team.taskforce.id, lastEventId });
     expect(rejoined.events.map((event) => event.id)).toEqual(missed.map((event) => event.id));
