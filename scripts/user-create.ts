@@ -2,6 +2,8 @@
 // Creates an ACTIVE account (vetting is done by whoever runs this with database rights); the user enrols an
 // authenticator at first sign-in. Without --password a strong one is generated and printed once.
 import { createUserAccount } from "~/models/users.server";
+import { parseInput } from "~/utils/forms.server";
+import { newUserSchema } from "~/validation/accounts";
 import { parseOptions, withMigratedDatabase } from "./cli";
 
 const USAGE = 'Usage: npm run user:create -- --role <analyst|coordinator|liaison|admin> --email <email> --name "<name>" --agency "<agency>" [--password <password>]';
@@ -9,17 +11,15 @@ const USAGE = 'Usage: npm run user:create -- --role <analyst|coordinator|liaison
 const values = parseOptions(["role", "email", "name", "agency", "password"], ["role", "email", "name", "agency"], USAGE);
 
 await withMigratedDatabase(async () => {
-  const { user, generatedPassword } = await createUserAccount(
-    {
-      email: values.email,
-      displayName: values.name,
-      agency: values.agency,
-      role: values.role.toUpperCase() as "ANALYST",
-      vettingComplete: true,
-      password: values.password,
-    },
-    { actor: null },
-  );
+  const input = parseInput(newUserSchema, {
+    email: values.email,
+    displayName: values.name,
+    agency: values.agency,
+    role: values.role.toUpperCase(),
+    vettingComplete: true,
+    password: values.password,
+  });
+  const { user, generatedPassword } = await createUserAccount(input, { actor: null });
   console.log(`Created ${user.role.toLowerCase()} ${user.email} (${user.agency}), status ${user.status}.`);
   if (generatedPassword) console.log(`Initial password (shown only now): ${generatedPassword}`);
   console.log("At first sign-in they set up an authenticator app (TOTP) and receive recovery codes.");

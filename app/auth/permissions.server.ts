@@ -1,10 +1,15 @@
 // The one place that decides who may do what. Permissions are data (ROLE_PERMISSIONS: role -> actions with a
-// scope), combined with taskforce membership (need-to-know) and TLP 2.0 handling codes. Deny by default.
-// Loaders, actions, API routes and socket handlers all call requirePermission / canSee / the where-builders.
-import type { HandlingCode, Prisma, ReviewState, Role, UserStatus } from "@prisma/client";
-import { prisma } from "~/db.server";
+// scope), combined with taskforce membership (need-to-know), TLP 2.0 handling codes and review state. Deny by
+// default. Pages, API routes, socket handlers and models call requirePermission / canSee / the where-builders
+// here; the same rules as Prisma filters (lists, exports), SQL fragments (search) and room-event filters
+// (delivery) live beside them so they cannot drift apart (tests/unit/permissions.test.ts checks they agree).
+import { Prisma, type HandlingCode, type ReviewState, type Role, type UserStatus } from "@prisma/client";
+import { prisma, type Tx } from "~/db.server";
 import type { RequestOrigin } from "~/models/audit.server";
-import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
+import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { codeLabel, isReviewableCode } from "./handling-codes";
+
+export * from "./handling-codes";
 
 export type Action =
   | "user:manage"
@@ -99,11 +104,14 @@ export interface ItemVisibility {
   reviewState: ReviewState;
 }
 
+/** A clue or a lead as a permission resource (a lead's owner may edit it). */
+export type ItemResource = { type: "clue" | "lead"; ownerId?: string | null } & ItemVisibility;
+
 export type Resource =
   | { type: "global" }
   | { type: "taskforce"; taskforceId: string }
   | { type: "case"; taskforceId: string }
-  | ({ type: "clue" | "lead"; ownerId?: string | null } & ItemVisibility)
+  | ItemResource
   | { type: "task"; taskforceId: string; assigneeId: string; createdById: string; lead?: ItemVisibility | null }
   | { type: "comment"; authorId: string; parent: Resource };
 
@@ -125,8 +133,7 @@ export function hasGrant(actor: Actor, action: Action): boolean {
 
 /** TLP 2.0 plus need-to-know: may this actor see this item at all? */
 export function canSeeItem(actor: Actor, item: ItemVisibility): boolean {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN") return false;
-  if (!actor.taskforceIds.has(item.taskforceId)) return false;
+  if (!isWorkingMember(actor, item.taskforceId)) return false;
   if (actor.role === "LIAISON" && item.reviewState === "NONE") return false;
   switch (item.handlingCode) {
     case "RED":
@@ -149,12 +156,12 @@ export function canSee(actor: Actor, resource: Resource): boolean {
     case "taskforce":
       return actor.role === "ADMIN" || actor.taskforceIds.has(resource.taskforceId);
     case "case":
-      return actor.role !== "ADMIN" && actor.taskforceIds.has(resource.taskforceId);
+      return isWorkingMember(actor, resource.taskforceId);
     case "clue":
     case "lead":
       return canSeeItem(actor, resource);
     case "task":
-      if (actor.role === "ADMIN" || actor.role === "LIAISON" || !actor.taskforceIds.has(resource.taskforceId)) return false;
+      if (!isWorkingMember(actor, resource.taskforceId) || actor.role === "LIAISON") return false;
       return resource.lead ? canSeeItem(actor, resource.lead) : true;
     case "comment":
       return canSee(actor, resource.parent);
@@ -205,9 +212,10 @@ export function visibleLeadsWhere(actor: Actor): Prisma.LeadWhereInput {
 }
 
 function visibleItemsWhere(actor: Actor, namedOnItem: Record<string, unknown>) {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || actor.taskforceIds.size === 0) return { id: { in: [] as string[] } };
+  const taskforceIds = workingTaskforceIds(actor);
+  if (taskforceIds.length === 0) return { id: { in: [] as string[] } };
   return {
-    taskforceId: { in: [...actor.taskforceIds] },
+    taskforceId: { in: taskforceIds },
     ...(actor.role === "LIAISON" ? { reviewState: { not: "NONE" as const } } : {}),
     OR: [
       { handlingCode: { in: ["AMBER", "GREEN", "CLEAR"] as HandlingCode[] } },
@@ -219,18 +227,226 @@ function visibleItemsWhere(actor: Actor, namedOnItem: Record<string, unknown>) {
 
 /** Cases this actor may open: those of their taskforces (never for an admin). */
 export function visibleCasesWhere(actor: Actor): Prisma.CaseWhereInput {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN") return { id: { in: [] } };
-  return { taskforceId: { in: [...actor.taskforceIds] } };
+  return { taskforceId: { in: workingTaskforceIds(actor) } };
 }
 
-/** Order of strictness, strictest first: a lead is at least as strict as the strictest clue it cites. */
-export const HANDLING_CODE_ORDER: readonly HandlingCode[] = ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"];
+// ---- membership -------------------------------------------------------------------------------------------
 
-export function strictest(codes: readonly HandlingCode[]): HandlingCode | undefined {
-  return [...codes].sort((a, b) => HANDLING_CODE_ORDER.indexOf(a) - HANDLING_CODE_ORDER.indexOf(b))[0];
+/** A working member of the taskforce: active and in it, and not an admin (admins manage taskforces, not cases). */
+export function isWorkingMember(actor: Pick<Actor, "status" | "role" | "taskforceIds">, taskforceId: string): boolean {
+  return actor.status === "ACTIVE" && actor.role !== "ADMIN" && actor.taskforceIds.has(taskforceId);
 }
 
-/** True when `to` is a less strict code than `from` (lowering needs the author or a coordinator). */
-export function isLowering(from: HandlingCode, to: HandlingCode): boolean {
-  return HANDLING_CODE_ORDER.indexOf(to) > HANDLING_CODE_ORDER.indexOf(from);
+/** The taskforces whose cases this actor works (none for an admin or an inactive account). */
+export function workingTaskforceIds(actor: Pick<Actor, "status" | "role" | "taskforceIds">): string[] {
+  return actor.status === "ACTIVE" && actor.role !== "ADMIN" ? [...actor.taskforceIds] : [];
+}
+
+/** May this member own a lead or be assigned work? Liaisons review; they never hold leads or tasks. */
+export function mayHoldWork(member: { role: Role | string }): boolean {
+  return member.role === "ANALYST" || member.role === "COORDINATOR";
+}
+
+/** The actor a member of the taskforce would be (for "may this member see it?"), or null when not a working member. */
+export async function loadMemberActor(taskforceId: string, userId: string, client: Tx | typeof prisma = prisma): Promise<Actor | null> {
+  const user = await client.user.findUnique({ where: { id: userId }, include: { memberships: { select: { taskforceId: true } } } });
+  if (!user) return null;
+  const { memberships, id, email, displayName, role, agency, status } = user;
+  const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
+  return isWorkingMember(member, taskforceId) ? member : null;
+}
+
+/**
+ * Checks the members named on a RED item: each must be a working member who could see it. Returns the
+ * de-duplicated ids without the author. Named recipients only make sense for RED.
+ */
+export async function checkRecipients(field: string, recipientIds: readonly string[], visibility: Omit<ItemVisibility, "recipientIds">): Promise<string[]> {
+  const ids = [...new Set(recipientIds)].filter((id) => id !== visibility.authorId);
+  if (ids.length === 0) return [];
+  if (visibility.handlingCode !== "RED") {
+    throw new ValidationError({ [field]: ["Named recipients apply only to TLP:RED items; clear them or choose TLP:RED."] });
+  }
+  const problems: string[] = [];
+  for (const id of ids) {
+    const member = await loadMemberActor(visibility.taskforceId, id);
+    if (!member || !canSeeItem(member, { ...visibility, recipientIds: ids })) problems.push(`${id} is not an active member of this taskforce who can be named.`);
+  }
+  if (problems.length) throw new ValidationError({ [field]: problems });
+  return ids;
+}
+
+/** Does naming these members let anyone see the item who could not see it before (like lowering its code)? */
+export async function namesNewReaders(before: ItemVisibility, recipientIds: readonly string[]): Promise<boolean> {
+  for (const id of recipientIds) {
+    if (id === before.authorId || before.recipientIds.includes(id)) continue;
+    const member = await loadMemberActor(before.taskforceId, id);
+    if (!member || !canSeeItem(member, before)) return true;
+  }
+  return false;
+}
+
+/** A lead's owner must be a member who may hold work and see the lead. */
+export async function checkLeadOwner(ownerId: string, visibility: ItemVisibility): Promise<void> {
+  const member = await loadMemberActor(visibility.taskforceId, ownerId);
+  if (!member || !mayHoldWork(member) || !canSeeItem(member, visibility)) {
+    throw new ValidationError({ ownerId: ["The owner must be a taskforce member who can see this lead."] });
+  }
+}
+
+/** A lead's claim can only be handed to a working member who may see and claim the lead. */
+export async function checkClaimHolder(userId: string, lead: ItemResource): Promise<void> {
+  const member = await loadMemberActor(lead.taskforceId, userId);
+  if (!member || !can(member, "lead:claim", lead)) {
+    throw new ValidationError({ toUserId: ["Choose an active member of this taskforce who can see and work this lead."] });
+  }
+}
+
+/** A task's assignee must be a working member who may see the task (and so its lead). */
+export async function checkAssignee(assigneeId: string, taskforceId: string, lead: ItemVisibility | null): Promise<void> {
+  const member = await loadMemberActor(taskforceId, assigneeId);
+  if (!member || !canSee(member, { type: "task", taskforceId, assigneeId, createdById: "", lead })) {
+    throw new ValidationError({
+      assigneeId: [lead ? "The assignee must be a taskforce member who can see this lead." : "The assignee must be an active member of this taskforce (not a liaison)."],
+    });
+  }
+}
+
+// ---- item visibility and review state ---------------------------------------------------------------------
+
+/** The visibility fields of a clue or lead row (recipients loaded as rows or given as ids). */
+export function itemVisibility(item: {
+  taskforceId: string;
+  handlingCode: HandlingCode;
+  authorId: string;
+  authorAgency: string;
+  reviewState: ReviewState;
+  recipients?: readonly { userId: string }[];
+  recipientIds?: readonly string[];
+}): ItemVisibility {
+  return {
+    taskforceId: item.taskforceId,
+    handlingCode: item.handlingCode,
+    authorId: item.authorId,
+    authorAgency: item.authorAgency,
+    recipientIds: item.recipientIds ? [...item.recipientIds] : (item.recipients ?? []).map((recipient) => recipient.userId),
+    reviewState: item.reviewState,
+  };
+}
+
+/** Review only applies to items that may leave the taskforce: a stricter code takes an item out of review. */
+export function reviewStateAfterCodeChange<S extends ReviewState>(code: HandlingCode, reviewState: S): S | "NONE" {
+  return isReviewableCode(code) ? reviewState : "NONE";
+}
+
+/** An edit voids a liaison's approval: what was approved for dissemination is no longer what the item says. */
+export function reviewStateAfterEdit<S extends ReviewState>(code: HandlingCode, reviewState: S): S | "NONE" {
+  const kept = reviewStateAfterCodeChange(code, reviewState);
+  return kept === "APPROVED" ? "NONE" : kept;
+}
+
+/** Why an item cannot go to review now, or null when it can (its code, or it is already waiting). */
+export function reviewRequestProblem(item: Pick<ItemVisibility, "handlingCode" | "reviewState">): { field: string; message: string } | null {
+  if (!isReviewableCode(item.handlingCode)) {
+    return { field: "handlingCode", message: `Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(item.handlingCode)}.` };
+  }
+  if (item.reviewState === "REQUESTED") return { field: "_form", message: "This item is already waiting for liaison review." };
+  return null;
+}
+
+/** Whether to offer "Request review" on an item page: the item can go to review and the actor may send it. */
+export function canRequestReview(actor: Actor, resource: ItemResource): boolean {
+  return reviewRequestProblem(resource) === null && can(actor, "review:request", resource);
+}
+
+// ---- room events --------------------------------------------------------------------------------------------
+
+/** Who may receive a room event. Item events carry the item's visibility; case-level events only the taskforce. */
+export type EventVisibility = ItemVisibility | { taskforceId: string; taskforceWide: true; excludeLiaisons?: boolean };
+
+/** Events about case-level things (cases, tasks not on a lead): the taskforce's working members, not liaisons. */
+export function taskforceWide(taskforceId: string): EventVisibility {
+  return { taskforceId, taskforceWide: true, excludeLiaisons: true };
+}
+
+/**
+ * Who hears about a task: the taskforce without liaisons; for a task on a lead, those who may see the lead
+ * (its visibility with review state NONE, which also keeps liaisons out).
+ */
+export function taskEventVisibility(taskforceId: string, lead: ItemVisibility | null): EventVisibility {
+  if (!lead) return taskforceWide(taskforceId);
+  const { handlingCode, authorId, authorAgency, recipientIds } = lead;
+  return { taskforceId: lead.taskforceId, handlingCode, authorId, authorAgency, recipientIds: [...recipientIds], reviewState: "NONE" };
+}
+
+/** May this actor receive this event? The same rules as for the item itself. */
+export function canReceiveEvent(actor: Actor, event: { taskforceId: string; visibility: EventVisibility }): boolean {
+  const visibility = event.visibility;
+  if ("taskforceWide" in visibility) {
+    if (!isWorkingMember(actor, event.taskforceId)) return false;
+    return !(visibility.excludeLiaisons && actor.role === "LIAISON");
+  }
+  return canSeeItem(actor, visibility);
+}
+
+// ---- SQL ------------------------------------------------------------------------------------------------------
+
+/**
+ * SQL equivalent of visibleCluesWhere / visibleLeadsWhere for the row alias given (search ranks in SQL and needs
+ * LIMIT to count only visible rows). Table and column names are constants; the actor's ids and agency are bound.
+ */
+export function visibleItemsSql(actor: Actor, kind: "clue" | "lead", alias: string): Prisma.Sql {
+  const taskforceIds = workingTaskforceIds(actor);
+  if (taskforceIds.length === 0) return Prisma.sql`FALSE`;
+  const a = Prisma.raw(`"${alias}"`);
+  const recipients = Prisma.raw(kind === "clue" ? `"ClueRecipient"` : `"LeadRecipient"`);
+  const fk = Prisma.raw(kind === "clue" ? `"clueId"` : `"leadId"`);
+  const liaison = actor.role === "LIAISON" ? Prisma.sql`AND ${a}."reviewState" <> 'NONE'` : Prisma.empty;
+  return Prisma.sql`(${a}."taskforceId" IN (${Prisma.join(taskforceIds)}) ${liaison} AND (
+    ${a}."handlingCode" IN ('AMBER', 'GREEN', 'CLEAR')
+    OR (${a}."handlingCode" = 'AMBER_STRICT' AND ${a}."authorAgency" = ${actor.agency})
+    OR (${a}."handlingCode" = 'RED' AND (${a}."authorId" = ${actor.id}
+      OR EXISTS (SELECT 1 FROM ${recipients} r WHERE r.${fk} = ${a}."id" AND r."userId" = ${actor.id})))
+  ))`;
+}
+
+// ---- edits ----------------------------------------------------------------------------------------------------
+
+const EDIT_REFUSALS = {
+  clue: {
+    update: "Only the clue's author or a coordinator can edit this clue.",
+    lowerCode: "Only the clue's author or a coordinator can lower its handling code.",
+    widen: "Only the clue's author or a coordinator can name more members on this clue.",
+  },
+  lead: {
+    update: "Only the lead's author, its owner or a coordinator can edit this lead.",
+    lowerCode: "Only the lead's author or a coordinator can lower its handling code.",
+    widen: "Only the lead's author or a coordinator can name more members on this lead.",
+  },
+} as const;
+
+/**
+ * The one entry check of a clue or lead edit: the actor may see it (else not found), may edit it, and may
+ * widen its audience when the edit does so, by lowering its code or by naming members who could not see it
+ * (both need the author or a coordinator; a lead's owner may edit but not widen).
+ */
+export async function requireEdit(
+  actor: Actor,
+  resource: ItemResource,
+  change: { lowersCode: boolean; namedIds?: readonly string[] },
+): Promise<void> {
+  const refusals = EDIT_REFUSALS[resource.type];
+  requirePermission(actor, `${resource.type}:read`, resource);
+  if (!can(actor, `${resource.type}:update`, resource)) throw new ForbiddenError(refusals.update);
+  const mayWiden = can(actor, `${resource.type}:lowerCode`, { ...resource, ownerId: null });
+  if (change.lowersCode && !mayWiden) throw new ForbiddenError(refusals.lowerCode);
+  if (change.namedIds && !mayWiden && (await namesNewReaders(resource, change.namedIds))) throw new ForbiddenError(refusals.widen);
+}
+
+/** The entry check of a task change: details need a coordinator, status the assignee or a coordinator. */
+export function requireTaskChange(actor: Actor, resource: Extract<Resource, { type: "task" }>, change: { details: boolean; status: boolean }): void {
+  requirePermission(actor, "task:read", resource);
+  if (change.details && !can(actor, "task:update", resource)) {
+    throw new ForbiddenError("Only a coordinator can change a task's title, description, assignee or due date.");
+  }
+  if (change.status && !can(actor, "task:updateStatus", resource)) throw new ForbiddenError("Only the assignee or a coordinator can change a task's status.");
 }

@@ -1,6 +1,6 @@
 // TLP 2.0 handling codes as their standard labels, in the TLP colours on black (styles.css .tlp-*).
 import type { HandlingCode } from "@prisma/client";
-import { HANDLING_CODE_LABELS } from "~/validation/common";
+import { HANDLING_CODE_LABELS } from "~/auth/handling-codes";
 
 export { HANDLING_CODE_LABELS };
 

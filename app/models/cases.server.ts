@@ -1,22 +1,13 @@
 // Cases: a taskforce's investigations. Members read them; coordinators open and edit them.
 import type { Case } from "@prisma/client";
-import { canSee, hasGrant, requirePermission, visibleCasesWhere, visibleCluesWhere, type Actor } from "~/auth/permissions.server";
-import { prisma } from "~/db.server";
+import { canSee, hasGrant, isWorkingMember, mayHoldWork, requirePermission, taskforceWide, visibleCasesWhere, visibleCluesWhere, type Actor } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { isUniqueViolation } from "~/db/errors.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { caseFiltersSchema, createCaseSchema, updateCaseSchema, type CaseFilters, type CreateCaseInput, type UpdateCaseInput } from "~/validation/case";
-import {
-  auditRead,
-  diffFields,
-  isUniqueViolation,
-  jsonSafe,
-  loadVisibleCase,
-  staleMessage,
-  taskforceWide,
-  userSummaries,
-  writeChange,
-  type UserSummary,
-} from "./workspace.server";
+import { jsonSafe, type Jsonified } from "~/utils/json";
+import type { CaseFilters, CreateCaseInput, UpdateCaseInput } from "~/validation/case";
+import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type CreateOptions } from "./changes.server";
+import { userRefs, type UserRef } from "./users.server";
 
 export type CaseRow = Case & { taskforceName: string };
 
@@ -26,8 +17,19 @@ export interface CaseDetail extends CaseRow {
   clueCount: number;
 }
 
-export async function listCases(actor: Actor, filters: Partial<CaseFilters> = {}): Promise<CaseRow[]> {
-  const { taskforceId, status } = parseInput(caseFiltersSchema, filters);
+declare const entryChecked: unique symbol;
+/** A case that passed the entry check (a type-only mark): what the readers of a case's contents take. */
+export type VisibleCase = Case & { readonly [entryChecked]: true };
+
+/** A case the actor may open, or NotFoundError: the one entry check of everything inside a case. */
+export async function loadVisibleCase(actor: Actor, caseId: string, client: Tx | typeof prisma = prisma): Promise<VisibleCase> {
+  const kase = await client.case.findUnique({ where: { id: caseId } });
+  if (!kase || !canSee(actor, { type: "case", taskforceId: kase.taskforceId })) throw new NotFoundError("Case not found.");
+  return kase as VisibleCase;
+}
+
+export async function listCases(actor: Actor, filters: CaseFilters = {}): Promise<CaseRow[]> {
+  const { taskforceId, status } = filters;
   if (!hasGrant(actor, "case:read")) return [];
   const cases = await prisma.case.findMany({
     where: { AND: [visibleCasesWhere(actor), taskforceId ? { taskforceId } : {}, status ? { status } : {}] },
@@ -38,11 +40,17 @@ export async function listCases(actor: Actor, filters: Partial<CaseFilters> = {}
   return cases.map(({ taskforce, ...kase }) => ({ ...kase, taskforceName: taskforce.name }));
 }
 
+/** The case with its taskforce's name. For callers that made the case's entry check. */
+export async function getCaseHeader(kase: VisibleCase): Promise<CaseRow> {
+  const taskforce = await prisma.taskforce.findUniqueOrThrow({ where: { id: kase.taskforceId }, select: { name: true } });
+  return { ...kase, taskforceName: taskforce.name };
+}
+
 export async function getCase(actor: Actor, caseId: string): Promise<CaseDetail> {
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
-  const [taskforce, counts, categories] = await Promise.all([
-    prisma.taskforce.findUniqueOrThrow({ where: { id: kase.taskforceId }, select: { name: true } }),
+  const [header, counts, categories] = await Promise.all([
+    getCaseHeader(kase),
     prisma.clue.groupBy({ by: ["categoryKey"], where: { AND: [visibleCluesWhere(actor), { caseId }] }, _count: { _all: true } }),
     prisma.clueCategory.findMany({ orderBy: [{ sortOrder: "asc" }, { key: "asc" }] }),
   ]);
@@ -51,22 +59,25 @@ export async function getCase(actor: Actor, caseId: string): Promise<CaseDetail>
     .filter((category) => countByKey.has(category.key))
     .map((category) => ({ categoryKey: category.key, label: category.label, count: countByKey.get(category.key) ?? 0 }));
   await auditRead(actor, { action: "case.read", itemType: "CASE", itemId: kase.id, taskforceId: kase.taskforceId, caseId: kase.id });
-  return { ...kase, taskforceName: taskforce.name, clueCounts, clueCount: clueCounts.reduce((sum, row) => sum + row.count, 0) };
+  return { ...header, clueCounts, clueCount: clueCounts.reduce((sum, row) => sum + row.count, 0) };
 }
 
-export async function createCase(actor: Actor, input: unknown): Promise<Case> {
-  const data: CreateCaseInput = parseInput(createCaseSchema, input);
-  if (!canSee(actor, { type: "taskforce", taskforceId: data.taskforceId }) || actor.role === "ADMIN") {
-    throw new ValidationError({ taskforceId: ["Choose a taskforce you are a member of."] });
-  }
+export async function createCase(actor: Actor, data: CreateCaseInput, options: CreateOptions = {}): Promise<Jsonified<Case>> {
+  if (!isWorkingMember(actor, data.taskforceId)) throw new ValidationError({ taskforceId: ["Choose a taskforce you are a member of."] });
   requirePermission(actor, "case:create", { type: "case", taskforceId: data.taskforceId });
   try {
-    return await writeChange(actor, async ({ tx, audit, event }) => {
-      const kase = await tx.case.create({ data: { ...data, createdById: actor.id } });
-      await audit({ action: "case.create", itemType: "CASE", itemId: kase.id, taskforceId: kase.taskforceId, caseId: kase.id, details: { reference: kase.reference } });
-      await event({ taskforceId: kase.taskforceId, type: "case.created", itemType: "CASE", itemId: kase.id, visibility: taskforceWide(kase.taskforceId), payload: jsonSafe(kase) });
-      return kase;
-    });
+    return await writeCreate(
+      actor,
+      options,
+      { type: "case.created" },
+      async ({ tx, audit, event }) => {
+        const kase = jsonSafe(await tx.case.create({ data: { ...data, createdById: actor.id } }));
+        await audit({ action: "case.create", itemType: "CASE", itemId: kase.id, taskforceId: kase.taskforceId, caseId: kase.id, details: { reference: kase.reference } });
+        await event({ taskforceId: kase.taskforceId, type: "case.created", itemType: "CASE", itemId: kase.id, visibility: taskforceWide(kase.taskforceId), payload: kase });
+        return kase;
+      },
+      createdItemOf<Jsonified<Case>>,
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw new ValidationError({ reference: ["A case with this reference already exists."] });
     throw error;
@@ -82,8 +93,8 @@ export async function getCaseForEdit(actor: Actor, caseId: string) {
   return { id, reference, version, title, summary, originKind, originText, status, defaultHandlingCode };
 }
 
-export async function updateCase(actor: Actor, caseId: string, input: unknown): Promise<Case> {
-  const { version, ...changes }: UpdateCaseInput = parseInput(updateCaseSchema, input);
+export async function updateCase(actor: Actor, caseId: string, input: UpdateCaseInput): Promise<Case> {
+  const { version, ...changes } = input;
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "case:update", { type: "case", taskforceId: kase.taskforceId });
   return writeChange(actor, async ({ tx, audit, event }) => {
@@ -112,12 +123,17 @@ export async function listClueCategories() {
 }
 
 /** Active members of a taskforce, for assignee and recipient pickers; only members may list them. */
-export async function listTaskforceMembers(actor: Actor, taskforceId: string): Promise<UserSummary[]> {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || !actor.taskforceIds.has(taskforceId)) throw new NotFoundError("Taskforce not found.");
+export async function listTaskforceMembers(actor: Actor, taskforceId: string): Promise<UserRef[]> {
+  if (!isWorkingMember(actor, taskforceId)) throw new NotFoundError("Taskforce not found.");
   const members = await prisma.taskforceMember.findMany({
     where: { taskforceId, user: { status: "ACTIVE" } },
     select: { userId: true },
   });
-  const users = await userSummaries(members.map((member) => member.userId));
+  const users = await userRefs(members.map((member) => member.userId));
   return [...users.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** The members who may own leads and be assigned tasks (not liaisons), for owner, assignee and author pickers. */
+export async function listAssignableMembers(actor: Actor, taskforceId: string): Promise<UserRef[]> {
+  return (await listTaskforceMembers(actor, taskforceId)).filter(mayHoldWork);
 }

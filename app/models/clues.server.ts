@@ -1,78 +1,42 @@
 // Clues: text-only contextual observations on a case, under TLP handling codes, with version history and
 // optimistic concurrency (a stale edit is refused with the newer version, never silently overwritten).
 import type { Clue, ClueVersion, HandlingCode, MediaHashAlgorithm, Prisma } from "@prisma/client";
-import { can, canSeeItem, isLowering, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
-import type { ClientEventOptions } from "~/models/client-events.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { createClueSchema, listCluesQuerySchema, updateClueSchema, type ListCluesQuery } from "~/validation/clue";
-import { raiseLeadsCitingClue } from "./leads.server";
 import {
-  auditRead,
+  canSeeItem,
   checkRecipients,
-  diffFields,
+  isLowering,
   itemVisibility,
-  jsonSafe,
-  loadVisibleCase,
+  requireEdit,
+  requirePermission,
   reviewStateAfterEdit,
-  staleMessage,
-  summaryOf,
-  userSummaries,
-  writeChange,
-  type ChangeContext,
-  type UserSummary,
-} from "./workspace.server";
+  visibleCluesWhere,
+  visibleItemsSql,
+  visibleLeadsWhere,
+  type Actor,
+  type ItemVisibility,
+} from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { jsonSafe, type Jsonified } from "~/utils/json";
+import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validation/clue";
+import { loadVisibleCase, type VisibleCase } from "./cases.server";
+import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { clueInclude, infoAssessmentNumber, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
+import { raiseLeadsCitingClue } from "./leads.server";
+import { userRefOf, userRefs, type UserRef } from "./users.server";
 
-export const clueInclude = {
-  mediaRefs: { select: { id: true, algorithm: true, value: true }, orderBy: { id: "asc" } },
-  recipients: { select: { userId: true } },
-  category: { select: { key: true, label: true } },
-} satisfies Prisma.ClueInclude;
-type ClueRow = Prisma.ClueGetPayload<{ include: typeof clueInclude }>;
-
-/** A clue as clients receive it. */
-export interface ClueView extends Omit<Clue, never> {
-  category: { key: string; label: string };
-  mediaRefs: { id: string; algorithm: string; value: string }[];
-  recipientIds: string[];
-  evaluation: { sourceReliability: string; infoAssessment: number };
-  author: UserSummary | null;
-}
+export { clueInclude, toClueViews, type ClueView };
 
 export interface ClueDetail extends ClueView {
-  recipients: UserSummary[];
-  versions: (Omit<ClueVersion, "changes"> & { changes: Record<string, { from: unknown; to: unknown }>; editor: UserSummary | null })[];
+  recipients: UserRef[];
+  versions: (Omit<ClueVersion, "changes"> & { changes: Record<string, { from: unknown; to: unknown }>; editor: UserRef | null })[];
   /** Leads citing this clue that the actor may see. */
   leads: { id: string; title: string; status: string; handlingCode: HandlingCode; caseId: string }[];
 }
 
-export function clueVisibility(clue: Parameters<typeof itemVisibility>[0]): ItemVisibility {
-  return itemVisibility(clue);
-}
-
-export function infoAssessmentNumber(value: string): number {
-  return Number(value.replace(/^I/, ""));
-}
-
-function toClueView(row: ClueRow, users: Map<string, UserSummary>): ClueView {
-  const { recipients, ...rest } = row;
-  return {
-    ...rest,
-    recipientIds: recipients.map((recipient) => recipient.userId),
-    evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
-    author: summaryOf(users, row.authorId),
-  };
-}
-
-export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = prisma): Promise<ClueView[]> {
-  const users = await userSummaries(rows.map((row) => row.authorId), client);
-  return rows.map((row) => toClueView(row, users));
-}
-
 async function loadVisibleClueRow(actor: Actor, clueId: string, client: Tx | typeof prisma = prisma): Promise<ClueRow> {
   const row = await client.clue.findUnique({ where: { id: clueId }, include: clueInclude });
-  if (!row || !canSeeItem(actor, clueVisibility(row))) throw new NotFoundError("Clue not found.");
+  if (!row || !canSeeItem(actor, itemVisibility(row))) throw new NotFoundError("Clue not found.");
   return row;
 }
 
@@ -96,21 +60,28 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-export async function listClues(
-  actor: Actor,
-  caseId: string,
-  options: { categoryKey?: string; cursor?: string; take?: number | string } = {},
-): Promise<{ items: ClueView[]; nextCursor: string | null }> {
-  const query: ListCluesQuery = parseInput(listCluesQuerySchema, { category: options.categoryKey, cursor: options.cursor, take: options.take });
+export async function listClues(actor: Actor, caseId: string, query: ListCluesQuery = {}): Promise<ClueList> {
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
+  const page = await pageOfClues(actor, kase, query);
+  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: page.items.length } });
+  return page;
+}
+
+export interface ClueList {
+  items: ClueView[];
+  nextCursor: string | null;
+}
+
+/** A page of the case's clues the actor may see, newest first. For callers that made the case's entry check. */
+export async function pageOfClues(actor: Actor, kase: VisibleCase, query: ListCluesQuery): Promise<ClueList> {
   const take = Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await prisma.clue.findMany({
     where: {
       AND: [
         visibleCluesWhere(actor),
-        { caseId },
+        { caseId: kase.id },
         query.category ? { categoryKey: query.category } : {},
         after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
       ],
@@ -119,14 +90,63 @@ export async function listClues(
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: take + 1,
   });
-  const page = rows.slice(0, take);
-  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: page.length } });
-  return { items: await toClueViews(page), nextCursor: rows.length > take ? encodeCursor(page[page.length - 1]) : null };
+  const items = rows.slice(0, take);
+  return { items: await toClueViews(items), nextCursor: rows.length > take ? encodeCursor(items[items.length - 1]) : null };
+}
+
+export interface ClueCategoryGroup {
+  categoryKey: string;
+  label: string;
+  /** Clues in this category the actor may see (hidden clues are not counted). */
+  count: number;
+  /** The newest of them. */
+  clues: ClueView[];
+  /** Where the next page of this category starts, when there are more. */
+  nextCursor: string | null;
+}
+
+/**
+ * The case's clues the actor may see, grouped by category in display order: each category's count and its
+ * `newest` clues, from one ranked query (not one per category). For callers that made the case's entry check.
+ */
+export async function cluesByCategory(actor: Actor, kase: VisibleCase, newest: number): Promise<ClueCategoryGroup[]> {
+  const ranked = await prisma.$queryRaw<{ id: string; categoryKey: string; label: string; total: number; n: number }[]>`
+    SELECT t."id", t."categoryKey", cat."label", t."total"::int AS "total", t."n"::int AS "n"
+    FROM (
+      SELECT c."id", c."categoryKey",
+        ROW_NUMBER() OVER (PARTITION BY c."categoryKey" ORDER BY c."createdAt" DESC, c."id" DESC) AS "n",
+        COUNT(*) OVER (PARTITION BY c."categoryKey") AS "total"
+      FROM "Clue" c
+      WHERE c."caseId" = ${kase.id} AND ${visibleItemsSql(actor, "clue", "c")}
+    ) t
+    JOIN "ClueCategory" cat ON cat."key" = t."categoryKey"
+    WHERE t."n" = 1 OR t."n" <= ${newest}
+    ORDER BY cat."sortOrder" ASC, cat."key" ASC, t."n" ASC`;
+  const shownIds = ranked.filter((row) => row.n <= newest).map((row) => row.id);
+  const rows = shownIds.length ? await prisma.clue.findMany({ where: { AND: [visibleCluesWhere(actor), { id: { in: shownIds } }] }, include: clueInclude }) : [];
+  const views = new Map((await toClueViews(rows)).map((view) => [view.id, view]));
+  const rowsById = new Map(rows.map((row) => [row.id, row]));
+  const groups = new Map<string, ClueCategoryGroup>();
+  for (const row of ranked) {
+    let group = groups.get(row.categoryKey);
+    if (!group) {
+      group = { categoryKey: row.categoryKey, label: row.label, count: row.total, clues: [], nextCursor: null };
+      groups.set(row.categoryKey, group);
+    }
+    const view = views.get(row.id);
+    if (view && row.n <= newest) group.clues.push(view);
+  }
+  for (const group of groups.values()) {
+    const last = group.clues.at(-1);
+    const lastRow = last && rowsById.get(last.id);
+    if (lastRow && group.count > group.clues.length) group.nextCursor = encodeCursor(lastRow);
+  }
+  return [...groups.values()];
 }
 
 export async function getClue(actor: Actor, clueId: string): Promise<ClueDetail> {
   const row = await loadVisibleClueRow(actor, clueId);
-  requirePermission(actor, "clue:read", { type: "clue", ...clueVisibility(row) });
+  requirePermission(actor, "clue:read", { type: "clue", ...itemVisibility(row) });
   const [versions, leads] = await Promise.all([
     prisma.clueVersion.findMany({ where: { clueId }, orderBy: { version: "desc" } }),
     prisma.lead.findMany({
@@ -136,16 +156,16 @@ export async function getClue(actor: Actor, clueId: string): Promise<ClueDetail>
     }),
   ]);
   const recipientIds = row.recipients.map((recipient) => recipient.userId);
-  const users = await userSummaries([row.authorId, ...recipientIds, ...versions.map((version) => version.editorId)]);
+  const users = await userRefs([row.authorId, ...recipientIds, ...versions.map((version) => version.editorId)]);
   await auditRead(actor, { action: "clue.read", itemType: "CLUE", itemId: clueId, taskforceId: row.taskforceId, caseId: row.caseId });
   const changesSeen = historyAsSeenBy(actor, row, versions);
   return {
     ...toClueView(row, users),
-    recipients: recipientIds.map((id) => summaryOf(users, id)!),
+    recipients: recipientIds.map((id) => userRefOf(users, id)!),
     versions: versions.map((version) => ({
       ...version,
       changes: changesSeen.get(version.version) ?? {},
-      editor: summaryOf(users, version.editorId),
+      editor: userRefOf(users, version.editorId),
     })),
     leads,
   };
@@ -164,7 +184,7 @@ function historyAsSeenBy(actor: Actor, row: ClueRow, versions: ClueVersion[]): M
   let before: ItemVisibility | null = null;
   for (const version of [...versions].sort((a, b) => a.version - b.version)) {
     const changes = version.changes as Record<string, { from: unknown; to: unknown }>;
-    const base: ItemVisibility = before ?? clueVisibility(row);
+    const base: ItemVisibility = before ?? itemVisibility(row);
     const after: ItemVisibility = {
       ...base,
       handlingCode: (changes.handlingCode?.to as HandlingCode | undefined) ?? base.handlingCode,
@@ -198,8 +218,7 @@ function historyFields(row: ClueRow) {
   };
 }
 
-export async function createClue(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<ClueView> {
-  const data = parseInput(createClueSchema, input);
+export async function createClue(actor: Actor, caseId: string, data: CreateClueInput, options: CreateOptions = {}): Promise<Jsonified<ClueView>> {
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "clue:create", { type: "case", taskforceId: kase.taskforceId });
   await requireActiveCategory(data.category);
@@ -208,7 +227,7 @@ export async function createClue(actor: Actor, caseId: string, input: unknown, o
   const recipientIds = await checkRecipients("recipientIds", data.recipientIds ?? [], base);
   const mediaRefs = dedupeMediaRefs(data.mediaRefs ?? []);
 
-  return writeChange(actor, async (ctx) => {
+  const write = async (ctx: ChangeContext) => {
     const created = await ctx.tx.clue.create({
       data: {
         caseId,
@@ -230,19 +249,12 @@ export async function createClue(actor: Actor, caseId: string, input: unknown, o
     await ctx.tx.clueVersion.create({
       data: { clueId: created.id, version: 1, editorId: actor.id, changes: jsonSafe(diffFields({}, historyFields(created))) as Prisma.InputJsonObject },
     });
-    const view = (await toClueViews([created], ctx.tx))[0];
+    const view = jsonSafe((await toClueViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "clue.create", itemType: "CLUE", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode } });
-    await ctx.event({
-      taskforceId: created.taskforceId,
-      type: "clue.created",
-      itemType: "CLUE",
-      itemId: created.id,
-      clientEventId: options.clientEventId,
-      visibility: clueVisibility(created),
-      payload: jsonSafe(view),
-    });
+    await ctx.event({ taskforceId: created.taskforceId, type: "clue.created", itemType: "CLUE", itemId: created.id, visibility: itemVisibility(created), payload: view });
     return view;
-  });
+  };
+  return writeCreate(actor, options, { type: "clue.created" }, write, createdItemOf<Jsonified<ClueView>>);
 }
 
 function dedupeMediaRefs(refs: readonly { algorithm: MediaHashAlgorithm; value: string }[]) {
@@ -256,30 +268,22 @@ function dedupeMediaRefs(refs: readonly { algorithm: MediaHashAlgorithm; value: 
 }
 
 async function refuseStale(kind: string, editedVersion: number, actor: Actor, current: ClueRow | null, client: Tx | typeof prisma = prisma): Promise<never> {
-  if (!current || !canSeeItem(actor, clueVisibility(current))) throw new NotFoundError("Clue not found.");
+  if (!current || !canSeeItem(actor, itemVisibility(current))) throw new NotFoundError("Clue not found.");
   throw new ConflictError(staleMessage(kind, editedVersion, current.version), jsonSafe((await toClueViews([current], client))[0]));
 }
 
-export async function updateClue(actor: Actor, clueId: string, input: unknown): Promise<ClueView> {
-  const data = parseInput(updateClueSchema, input);
+export async function updateClue(actor: Actor, clueId: string, data: UpdateClueInput): Promise<ClueView> {
   const current = await loadVisibleClueRow(actor, clueId);
-  const resource = { type: "clue" as const, ...clueVisibility(current) };
-  if (!can(actor, "clue:update", resource)) {
-    requirePermission(actor, "clue:read", resource);
-    throw new ForbiddenError("Only the clue's author or a coordinator can edit this clue.");
-  }
+  const handlingCode = data.handlingCode ?? current.handlingCode;
+  await requireEdit(actor, { type: "clue", ...itemVisibility(current) }, { lowersCode: isLowering(current.handlingCode, handlingCode), namedIds: data.recipientIds });
   if (data.version !== current.version) await refuseStale("clue", data.version, actor, current);
 
-  const handlingCode = data.handlingCode ?? current.handlingCode;
-  if (isLowering(current.handlingCode, handlingCode) && !can(actor, "clue:lowerCode", resource)) {
-    throw new ForbiddenError("Only the clue's author or a coordinator can lower its handling code.");
-  }
   if (data.category && data.category !== current.categoryKey) await requireActiveCategory(data.category);
   const keptRecipients = current.handlingCode === "RED" ? current.recipients.map((recipient) => recipient.userId) : [];
   const recipientIds = await checkRecipients(
     "recipientIds",
     data.recipientIds ?? (handlingCode === "RED" ? keptRecipients : []),
-    { ...clueVisibility(current), handlingCode },
+    { ...itemVisibility(current), handlingCode },
   );
   const mediaRefs = data.mediaRefs ? dedupeMediaRefs(data.mediaRefs) : undefined;
   const before = historyFields(current);
@@ -335,7 +339,7 @@ export async function updateClue(actor: Actor, clueId: string, input: unknown): 
       if (!lowered) await raiseLeadsCitingClue(ctx, clueId, handlingCode);
     }
     const view = (await toClueViews([updated], ctx.tx))[0];
-    await ctx.event({ taskforceId: updated.taskforceId, type: "clue.updated", itemType: "CLUE", itemId: clueId, visibility: clueVisibility(updated), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: updated.taskforceId, type: "clue.updated", itemType: "CLUE", itemId: clueId, visibility: itemVisibility(updated), payload: view });
     return view;
   });
 }

@@ -1,20 +1,18 @@
 // Comments on clues, leads and tasks: text only, with @mentions ("@" + a member's email) resolved only to
 // members who may see the item commented on.
-import type { Comment, ItemType } from "@prisma/client";
-import { canSee, canSeeItem, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
+import type { Comment } from "@prisma/client";
+import { canSee, canSeeItem, itemVisibility, loadMemberActor, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import type { ClientEventOptions } from "~/models/client-events.server";
-import type { EventVisibility } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { commentBodySchema, commentItemTypeSchema, extractMentionedEmails, type CommentableItemType } from "~/validation/comment";
-import { idSchema } from "~/validation/common";
+import { jsonSafe, type Jsonified } from "~/utils/json";
+import { extractMentionedEmails, type CommentableItemType, type CreateCommentInput } from "~/validation/comment";
+import { auditRead, createdItemOf, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { loadTaskForComments } from "./tasks.server";
-import { auditRead, itemVisibility, jsonSafe, loadMemberActor, summaryOf, userSummaries, writeChange, type UserSummary } from "./workspace.server";
+import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface CommentView extends Comment {
-  author: UserSummary | null;
-  mentions: UserSummary[];
+  author: UserRef | null;
+  mentions: UserRef[];
 }
 
 interface Parent {
@@ -27,9 +25,7 @@ interface Parent {
   canBeSeenBy(member: Actor): boolean;
 }
 
-async function loadParent(actor: Actor, itemTypeInput: unknown, itemIdInput: unknown): Promise<Parent> {
-  const itemType = parseInput(commentItemTypeSchema, itemTypeInput);
-  const itemId = parseInput(idSchema, itemIdInput);
+async function loadParent(actor: Actor, itemType: CommentableItemType, itemId: string): Promise<Parent> {
   if (itemType === "TASK") {
     const task = await loadTaskForComments(actor, itemId);
     return { itemType, itemId, caseId: task.row.caseId, taskforceId: task.row.taskforceId, resource: task.resource, eventVisibility: task.eventVisibility, canBeSeenBy: task.canBeSeenBy };
@@ -51,16 +47,16 @@ async function loadParent(actor: Actor, itemTypeInput: unknown, itemIdInput: unk
   };
 }
 
-async function toCommentViews(rows: (Comment & { mentions: { userId: string }[] })[], client: Parameters<typeof userSummaries>[1] = prisma): Promise<CommentView[]> {
-  const users = await userSummaries(rows.flatMap((row) => [row.authorId, ...row.mentions.map((mention) => mention.userId)]), client);
+async function toCommentViews(rows: (Comment & { mentions: { userId: string }[] })[], client: Parameters<typeof userRefs>[1] = prisma): Promise<CommentView[]> {
+  const users = await userRefs(rows.flatMap((row) => [row.authorId, ...row.mentions.map((mention) => mention.userId)]), client);
   return rows.map(({ mentions, ...comment }) => ({
     ...comment,
-    author: summaryOf(users, comment.authorId),
-    mentions: mentions.map((mention) => summaryOf(users, mention.userId)!),
+    author: userRefOf(users, comment.authorId),
+    mentions: mentions.map((mention) => userRefOf(users, mention.userId)!),
   }));
 }
 
-export async function listComments(actor: Actor, itemType: ItemType | string, itemId: string): Promise<CommentView[]> {
+export async function listComments(actor: Actor, itemType: CommentableItemType, itemId: string): Promise<CommentView[]> {
   const parent = await loadParent(actor, itemType, itemId);
   requirePermission(actor, "comment:read", { type: "comment", authorId: "", parent: parent.resource });
   const rows = await prisma.comment.findMany({
@@ -89,17 +85,11 @@ async function resolveMentions(parent: Parent, body: string, authorId: string): 
   return mentioned;
 }
 
-export async function createComment(
-  actor: Actor,
-  input: { itemType: unknown; itemId: unknown; body?: unknown },
-  options: ClientEventOptions = {},
-): Promise<CommentView> {
+export async function createComment(actor: Actor, input: CreateCommentInput, options: CreateOptions = {}): Promise<Jsonified<CommentView>> {
   const parent = await loadParent(actor, input.itemType, input.itemId);
-  const { body } = parseInput(commentBodySchema, { body: input.body });
   requirePermission(actor, "comment:create", { type: "comment", authorId: actor.id, parent: parent.resource });
-  const mentionIds = await resolveMentions(parent, body, actor.id);
-
-  return writeChange(actor, async (ctx) => {
+  const mentionIds = await resolveMentions(parent, input.body, actor.id);
+  const write = async (ctx: ChangeContext) => {
     const created = await ctx.tx.comment.create({
       data: {
         itemType: parent.itemType,
@@ -107,12 +97,12 @@ export async function createComment(
         caseId: parent.caseId,
         taskforceId: parent.taskforceId,
         authorId: actor.id,
-        body,
+        body: input.body,
         mentions: { create: mentionIds.map((userId) => ({ userId })) },
       },
       include: { mentions: { select: { userId: true } } },
     });
-    const view = (await toCommentViews([created], ctx.tx))[0];
+    const view = jsonSafe((await toCommentViews([created], ctx.tx))[0]);
     await ctx.audit({
       action: "comment.create",
       itemType: "COMMENT",
@@ -121,9 +111,10 @@ export async function createComment(
       caseId: parent.caseId,
       details: { on: { itemType: parent.itemType, itemId: parent.itemId }, mentions: mentionIds },
     });
-    await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, clientEventId: options.clientEventId, visibility: parent.eventVisibility, payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, visibility: parent.eventVisibility, payload: view });
     return view;
-  });
+  };
+  return writeCreate(actor, options, { type: "comment.created" }, write, createdItemOf<Jsonified<CommentView>>);
 }
 
 export interface MentionView {
@@ -131,7 +122,7 @@ export interface MentionView {
   itemType: CommentableItemType;
   itemId: string;
   excerpt: string;
-  author: UserSummary | null;
+  author: UserRef | null;
   createdAt: Date;
 }
 
@@ -150,20 +141,20 @@ export async function listMyMentions(actor: Actor, take = 20): Promise<MentionVi
   for (const { comment } of rows) {
     if (visible.length === take) break;
     // The item may have moved out of the actor's sight since (code raised, review ended): check it now.
-    const parent = await loadParent(actor, comment.itemType, comment.itemId).catch((error: unknown) => {
+    const parent = await loadParent(actor, comment.itemType as CommentableItemType, comment.itemId).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
       throw error;
     });
     if (parent && canSee(actor, { type: "comment", authorId: comment.authorId, parent: parent.resource })) visible.push(comment);
   }
   await auditRead(actor, { action: "comment.mentions", details: { count: visible.length } });
-  const users = await userSummaries(visible.map((comment) => comment.authorId));
+  const users = await userRefs(visible.map((comment) => comment.authorId));
   return visible.map((comment) => ({
     commentId: comment.id,
     itemType: comment.itemType as CommentableItemType,
     itemId: comment.itemId,
     excerpt: comment.body.length > MENTION_EXCERPT_LENGTH ? `${comment.body.slice(0, MENTION_EXCERPT_LENGTH)}…` : comment.body,
-    author: summaryOf(users, comment.authorId),
+    author: userRefOf(users, comment.authorId),
     createdAt: comment.createdAt,
   }));
 }

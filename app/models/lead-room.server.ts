@@ -1,14 +1,13 @@
 // Leads in the taskforce room: sharing a lead with the room, and claiming one ("I am working this one").
 // Claims live on Lead.claimedById/claimExpiresAt and lapse on their own after the claim time (2 h by default).
 import type { Lead } from "@prisma/client";
-import { can, hasGrant, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemVisibility, type Resource } from "~/auth/permissions.server";
+import { checkClaimHolder, hasGrant, itemVisibility, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemResource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
-import { appendAudit } from "~/models/audit.server";
-import { oncePerClientEvent, type ClientEventOptions } from "~/models/client-events.server";
-import { announceRoomEvents, appendRoomEvent, type StoredRoomEvent } from "~/models/rooms.server";
+import type { StoredRoomEvent } from "~/models/rooms.server";
 import { listMyTaskforces } from "~/models/taskforces.server";
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { auditRead, itemVisibility, jsonSafe, loadMemberActor, userSummaries, writeChange } from "./workspace.server";
+import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
+import { auditRead, writeChange, writeCreate, type CreateOptions } from "./changes.server";
+import { userRefs } from "./users.server";
 
 export interface ClaimView {
   leadId: string;
@@ -29,8 +28,8 @@ export function activeClaimant(lead: Pick<Lead, "claimedById" | "claimExpiresAt"
 
 type LeadWithRecipients = Lead & { recipients: { userId: string }[] };
 
-function leadResource(lead: LeadWithRecipients): Resource {
-  return { type: "lead", ownerId: lead.ownerId, ...visibilityOf(lead) };
+function leadResource(lead: LeadWithRecipients): ItemResource {
+  return { type: "lead", ownerId: lead.ownerId, ...itemVisibility(lead) };
 }
 
 /** The lead, if the actor may do `action` on it; NotFoundError when they may not see it. Locks the row inside a transaction. */
@@ -46,13 +45,9 @@ async function loadLeadFor(actor: Actor, leadId: string, action: Action, tx?: Tx
 async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, client: Tx | typeof prisma = prisma): Promise<ClaimView> {
   const holderId = activeClaimant(lead);
   if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
-  const users = await userSummaries([holderId], client);
+  const users = await userRefs([holderId], client);
   const holder = users.get(holderId);
   return { leadId: lead.id, holder: { id: holderId, displayName: holder?.displayName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null };
-}
-
-function visibilityOf(lead: LeadWithRecipients): ItemVisibility {
-  return itemVisibility(lead);
 }
 
 function leadSummary(lead: Lead) {
@@ -61,43 +56,30 @@ function leadSummary(lead: Lead) {
 }
 
 /**
- * Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. With a
- * `clientEventId` the share happens once per actor and key: a retry gets the first stored event back.
+ * Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. With an
+ * idempotency key the share happens once per actor and key: a retry gets the first stored event back.
  */
-export async function shareLead(actor: Actor, leadId: string, note = "", options: ClientEventOptions = {}): Promise<StoredRoomEvent> {
-  const { clientEventId } = options;
-  return oncePerClientEvent(actor, clientEventId, { type: "lead.shared", itemId: leadId }, () => writeShare(actor, leadId, note, clientEventId), (stored) => stored);
-}
-
-async function writeShare(actor: Actor, leadId: string, note: string, clientEventId: string | undefined): Promise<StoredRoomEvent> {
-  // Not writeChange: the caller (the socket ack) needs the stored event itself.
-  const shared = await prisma.$transaction(async (tx) => {
-    const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
-    const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
-    const claim = await claimViewOf(lead, tx);
-    await appendAudit(tx, {
-      actor,
-      origin: actor.origin,
-      action: "lead.share",
-      itemType: "LEAD",
-      itemId: lead.id,
-      taskforceId: lead.taskforceId,
-      caseId: lead.caseId,
-      details: { note },
-    });
-    return appendRoomEvent(tx, {
-      taskforceId: lead.taskforceId,
-      type: "lead.shared",
-      itemType: "LEAD",
-      itemId: lead.id,
-      actorId: actor.id,
-      clientEventId,
-      visibility: visibilityOf(lead),
-      payload: jsonSafe({ lead: { ...leadSummary(lead), caseReference: kase.reference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim }),
-    });
-  });
-  announceRoomEvents([shared]);
-  return shared;
+export async function shareLead(actor: Actor, leadId: string, note = "", options: CreateOptions = {}): Promise<StoredRoomEvent> {
+  return writeCreate(
+    actor,
+    options,
+    { type: "lead.shared", itemId: leadId },
+    async ({ tx, audit, event }) => {
+      const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
+      const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
+      const claim = await claimViewOf(lead, tx);
+      await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
+      return event({
+        taskforceId: lead.taskforceId,
+        type: "lead.shared",
+        itemType: "LEAD",
+        itemId: lead.id,
+        visibility: itemVisibility(lead),
+        payload: { lead: { ...leadSummary(lead), caseReference: kase.reference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim },
+      });
+    },
+    (stored) => stored,
+  );
 }
 
 /** Claims a lead for the actor (or renews their own claim). Refused with CLAIMED while someone else holds it. */
@@ -120,7 +102,7 @@ export async function claimLead(actor: Actor, leadId: string): Promise<ClaimView
       type: "lead.claimed",
       itemType: "LEAD",
       itemId: lead.id,
-      visibility: visibilityOf(lead),
+      visibility: itemVisibility(lead),
       payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName } },
     });
     return claim;
@@ -142,7 +124,7 @@ export async function releaseLead(actor: Actor, leadId: string): Promise<ClaimVi
       type: "lead.released",
       itemType: "LEAD",
       itemId: lead.id,
-      visibility: visibilityOf(lead),
+      visibility: itemVisibility(lead),
       payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName } },
     });
     return claim;
@@ -153,12 +135,7 @@ export async function releaseLead(actor: Actor, leadId: string): Promise<ClaimVi
 export async function reassignClaim(actor: Actor, leadId: string, toUserId: string | null): Promise<ClaimView> {
   // The new holder is checked before the transaction (the embedded database has a single connection).
   const before = await loadLeadFor(actor, leadId, "lead:reassignClaim");
-  if (toUserId) {
-    const member = await loadMemberActor(before.taskforceId, toUserId);
-    if (!member || !can(member, "lead:claim", leadResource(before))) {
-      throw new ValidationError({ toUserId: ["Choose an active member of this taskforce who can see and work this lead."] });
-    }
-  }
+  if (toUserId) await checkClaimHolder(toUserId, leadResource(before));
   return writeChange(actor, async ({ tx, audit, event }) => {
     const lead = await loadLeadFor(actor, leadId, "lead:reassignClaim", tx);
     const previousHolderId = activeClaimant(lead);
@@ -180,7 +157,7 @@ export async function reassignClaim(actor: Actor, leadId: string, toUserId: stri
       type: toUserId ? "lead.claimed" : "lead.released",
       itemType: "LEAD",
       itemId: lead.id,
-      visibility: visibilityOf(lead),
+      visibility: itemVisibility(lead),
       payload: { lead: leadSummary(lead), claim, by: { id: actor.id, displayName: actor.displayName }, reassigned: true },
     });
     return claim;
@@ -214,7 +191,7 @@ export async function listRoomLeads(actor: Actor, taskforceId: string): Promise<
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
     take: 200,
   });
-  const holders = await userSummaries(leads.map((lead) => activeClaimant(lead) ?? ""));
+  const holders = await userRefs(leads.map((lead) => activeClaimant(lead)));
   await auditRead(actor, { action: "room.view", itemType: "TASKFORCE", itemId: taskforceId, taskforceId, details: { leadCount: leads.length } });
   return {
     taskforce,

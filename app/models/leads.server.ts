@@ -1,31 +1,31 @@
 // Leads: hypotheses citing the clues that support them. A lead is at least as strict as the strictest clue it
 // cites: an explicitly looser code is refused; when a cited clue's code is raised, the lead's is raised too.
 import type { HandlingCode, Lead, Prisma } from "@prisma/client";
-import { can, canSeeItem, HANDLING_CODE_ORDER, isLowering, requirePermission, strictest, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
-import type { ClientEventOptions } from "~/models/client-events.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { createLeadSchema, LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, leadFiltersSchema, updateLeadSchema, type LeadFilters } from "~/validation/lead";
-import { clueInclude, toClueViews, type ClueView } from "./clues.server";
 import {
-  auditRead,
+  canSeeItem,
+  checkLeadOwner,
   checkRecipients,
   codeLabel,
+  isLowering,
   itemVisibility,
-  jsonSafe,
-  loadMemberActor,
-  loadVisibleCase,
-  namesNewReaders,
+  looserThan,
+  requireEdit,
+  requirePermission,
   reviewStateAfterCodeChange,
   reviewStateAfterEdit,
-  staleMessage,
-  summaryOf,
-  userSummaries,
-  writeChange,
-  type ChangeContext,
-  type UserSummary,
-} from "./workspace.server";
+  strictest,
+  visibleCluesWhere,
+  visibleLeadsWhere,
+  type Actor,
+} from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { jsonSafe, type Jsonified } from "~/utils/json";
+import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, type CreateLeadInput, type LeadFilters, type UpdateLeadInput } from "~/validation/lead";
+import { loadVisibleCase, type VisibleCase } from "./cases.server";
+import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { clueInclude, toClueViews, type ClueView } from "./clue-views.server";
+import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 const leadInclude = {
   recipients: { select: { userId: true } },
@@ -37,12 +37,12 @@ type LeadRow = Prisma.LeadGetPayload<{ include: typeof leadInclude }>;
 export interface LeadView extends Lead {
   recipientIds: string[];
   citedClueCount: number;
-  author: UserSummary | null;
-  owner: UserSummary | null;
+  author: UserRef | null;
+  owner: UserRef | null;
 }
 
 export interface LeadDetail extends LeadView {
-  recipients: UserSummary[];
+  recipients: UserRef[];
   /** The evidence chain: cited clues the actor may see. */
   clues: ClueView[];
   /** Cited clues the actor may not see: only how many, never what. */
@@ -50,29 +50,25 @@ export interface LeadDetail extends LeadView {
   caseReference: string;
 }
 
-export function leadVisibility(lead: Parameters<typeof itemVisibility>[0]): ItemVisibility {
-  return itemVisibility(lead);
-}
-
-function toLeadView(row: LeadRow, users: Map<string, UserSummary>): LeadView {
+function toLeadView(row: LeadRow, users: Map<string, UserRef>): LeadView {
   const { recipients, _count, ...rest } = row;
   return {
     ...rest,
     recipientIds: recipients.map((recipient) => recipient.userId),
     citedClueCount: _count.clues,
-    author: summaryOf(users, row.authorId),
-    owner: summaryOf(users, row.ownerId),
+    author: userRefOf(users, row.authorId),
+    owner: userRefOf(users, row.ownerId),
   };
 }
 
 async function toLeadViews(rows: LeadRow[], client: Tx | typeof prisma = prisma): Promise<LeadView[]> {
-  const users = await userSummaries(rows.flatMap((row) => [row.authorId, row.ownerId ?? ""]), client);
+  const users = await userRefs(rows.flatMap((row) => [row.authorId, row.ownerId]), client);
   return rows.map((row) => toLeadView(row, users));
 }
 
 async function loadVisibleLeadRow(actor: Actor, leadId: string, client: Tx | typeof prisma = prisma): Promise<LeadRow> {
   const row = await client.lead.findUnique({ where: { id: leadId }, include: leadInclude });
-  if (!row || !canSeeItem(actor, leadVisibility(row))) throw new NotFoundError("Lead not found.");
+  if (!row || !canSeeItem(actor, itemVisibility(row))) throw new NotFoundError("Lead not found.");
   return row;
 }
 
@@ -100,29 +96,27 @@ function refuseLooserThanClues(floor: HandlingCode | undefined, code: HandlingCo
   }
 }
 
-async function checkOwner(ownerId: string, visibility: ItemVisibility) {
-  const member = await loadMemberActor(visibility.taskforceId, ownerId);
-  if (!member || member.role === "LIAISON" || !canSeeItem(member, visibility)) {
-    throw new ValidationError({ ownerId: ["The owner must be a taskforce member who can see this lead."] });
-  }
-}
-
-export async function listLeads(actor: Actor, caseId: string, filters: Partial<LeadFilters> = {}): Promise<LeadView[]> {
-  const { status, ownerId } = parseInput(leadFiltersSchema, filters);
+export async function listLeads(actor: Actor, caseId: string, filters: LeadFilters = {}): Promise<LeadView[]> {
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
+  const leads = await leadsOfCase(actor, kase, filters);
+  await auditRead(actor, { action: "lead.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: leads.length } });
+  return leads;
+}
+
+/** The case's leads the actor may see, most recently changed first. For callers that made the case's entry check. */
+export async function leadsOfCase(actor: Actor, kase: VisibleCase, { status, ownerId }: LeadFilters = {}): Promise<LeadView[]> {
   const rows = await prisma.lead.findMany({
-    where: { AND: [visibleLeadsWhere(actor), { caseId }, status ? { status } : {}, ownerId ? { ownerId } : {}] },
+    where: { AND: [visibleLeadsWhere(actor), { caseId: kase.id }, status ? { status } : {}, ownerId ? { ownerId } : {}] },
     include: leadInclude,
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
   });
-  await auditRead(actor, { action: "lead.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: rows.length } });
   return toLeadViews(rows);
 }
 
 export async function getLead(actor: Actor, leadId: string): Promise<LeadDetail> {
   const row = await loadVisibleLeadRow(actor, leadId);
-  requirePermission(actor, "lead:read", { type: "lead", ...leadVisibility(row), ownerId: row.ownerId });
+  requirePermission(actor, "lead:read", { type: "lead", ...itemVisibility(row), ownerId: row.ownerId });
   const [clueRows, kase] = await Promise.all([
     prisma.clue.findMany({
       where: { AND: [visibleCluesWhere(actor), { leads: { some: { leadId } } }] },
@@ -132,19 +126,18 @@ export async function getLead(actor: Actor, leadId: string): Promise<LeadDetail>
     prisma.case.findUniqueOrThrow({ where: { id: row.caseId }, select: { reference: true } }),
   ]);
   const recipientIds = row.recipients.map((recipient) => recipient.userId);
-  const users = await userSummaries([row.authorId, row.ownerId ?? "", ...recipientIds]);
+  const users = await userRefs([row.authorId, row.ownerId, ...recipientIds]);
   await auditRead(actor, { action: "lead.read", itemType: "LEAD", itemId: leadId, taskforceId: row.taskforceId, caseId: row.caseId });
   return {
     ...toLeadView(row, users),
-    recipients: recipientIds.map((id) => summaryOf(users, id)!),
+    recipients: recipientIds.map((id) => userRefOf(users, id)!),
     clues: await toClueViews(clueRows),
     hiddenClueCount: row._count.clues - clueRows.length,
     caseReference: kase.reference,
   };
 }
 
-export async function createLead(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<LeadView> {
-  const data = parseInput(createLeadSchema, input);
+export async function createLead(actor: Actor, caseId: string, data: CreateLeadInput, options: CreateOptions = {}): Promise<Jsonified<LeadView>> {
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "lead:create", { type: "case", taskforceId: kase.taskforceId });
   const clues = await loadCitedClues(actor, caseId, data.clueIds ?? []);
@@ -154,9 +147,9 @@ export async function createLead(actor: Actor, caseId: string, input: unknown, o
   const base = { taskforceId: kase.taskforceId, handlingCode, authorId: actor.id, authorAgency: actor.agency, reviewState: "NONE" as const };
   const recipientIds = await checkRecipients("recipientIds", data.recipientIds ?? [], base);
   const ownerId = data.ownerId ?? actor.id;
-  if (ownerId !== actor.id) await checkOwner(ownerId, { ...base, recipientIds });
+  if (ownerId !== actor.id) await checkLeadOwner(ownerId, { ...base, recipientIds });
 
-  return writeChange(actor, async (ctx) => {
+  const write = async (ctx: ChangeContext) => {
     const created = await ctx.tx.lead.create({
       data: {
         caseId,
@@ -175,26 +168,24 @@ export async function createLead(actor: Actor, caseId: string, input: unknown, o
       },
       include: leadInclude,
     });
-    const view = (await toLeadViews([created], ctx.tx))[0];
+    const view = jsonSafe((await toLeadViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "lead.create", itemType: "LEAD", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode, clueCount: clues.length } });
-    await ctx.event({ taskforceId: created.taskforceId, type: "lead.created", itemType: "LEAD", itemId: created.id, clientEventId: options.clientEventId, visibility: leadVisibility(created), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: created.taskforceId, type: "lead.created", itemType: "LEAD", itemId: created.id, visibility: itemVisibility(created), payload: view });
     return view;
-  });
+  };
+  return writeCreate(actor, options, { type: "lead.created" }, write, createdItemOf<Jsonified<LeadView>>);
 }
 
 async function refuseStale(editedVersion: number, actor: Actor, current: LeadRow | null, client: Tx | typeof prisma = prisma): Promise<never> {
-  if (!current || !canSeeItem(actor, leadVisibility(current))) throw new NotFoundError("Lead not found.");
+  if (!current || !canSeeItem(actor, itemVisibility(current))) throw new NotFoundError("Lead not found.");
   throw new ConflictError(staleMessage("lead", editedVersion, current.version), jsonSafe((await toLeadViews([current], client))[0]));
 }
 
-export async function updateLead(actor: Actor, leadId: string, input: unknown): Promise<LeadView> {
-  const data = parseInput(updateLeadSchema, input);
+export async function updateLead(actor: Actor, leadId: string, data: UpdateLeadInput): Promise<LeadView> {
   const current = await loadVisibleLeadRow(actor, leadId);
-  const resource = { type: "lead" as const, ...leadVisibility(current), ownerId: current.ownerId };
-  if (!can(actor, "lead:update", resource)) {
-    requirePermission(actor, "lead:read", resource);
-    throw new ForbiddenError("Only the lead's author, its owner or a coordinator can edit this lead.");
-  }
+  // A lead's code is only lowered explicitly (cited clues can only raise it), so the entry check knows it now.
+  const lowersCode = data.handlingCode !== undefined && isLowering(current.handlingCode, data.handlingCode);
+  await requireEdit(actor, { type: "lead", ...itemVisibility(current), ownerId: current.ownerId }, { lowersCode, namedIds: data.recipientIds });
   if (data.version !== current.version) await refuseStale(data.version, actor, current);
 
   // Cited clues the actor cannot see stay cited: an editor cannot drop evidence they were never shown.
@@ -212,9 +203,6 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
   let handlingCode = data.handlingCode ?? current.handlingCode;
   if (data.handlingCode) refuseLooserThanClues(floor, handlingCode);
   else if (floor && isLowering(floor, handlingCode)) handlingCode = floor; // newly cited stricter clue: raise with it
-  if (isLowering(current.handlingCode, handlingCode) && !can(actor, "lead:lowerCode", { ...resource, ownerId: null })) {
-    throw new ForbiddenError("Only the lead's author or a coordinator can lower its handling code.");
-  }
   if (data.status && data.status !== current.status && !LEAD_STATUS_TRANSITIONS[current.status].includes(data.status)) {
     throw new ValidationError({ status: [`A lead cannot go from ${LEAD_STATUS_LABELS[current.status]} to ${LEAD_STATUS_LABELS[data.status]}.`] });
   }
@@ -224,13 +212,9 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
     throw new ValidationError({ statusReason: ["Give a reason when confirming or dismissing a lead."] });
   }
   const keptRecipients = current.handlingCode === "RED" ? current.recipients.map((recipient) => recipient.userId) : [];
-  const visibilityAfter = { ...leadVisibility(current), handlingCode };
+  const visibilityAfter = { ...itemVisibility(current), handlingCode };
   const recipientIds = await checkRecipients("recipientIds", data.recipientIds ?? (handlingCode === "RED" ? keptRecipients : []), visibilityAfter);
-  // Naming members who could not see the lead widens its audience: the same decision as lowering its code.
-  if (!can(actor, "lead:lowerCode", { ...resource, ownerId: null }) && (await namesNewReaders(leadVisibility(current), recipientIds))) {
-    throw new ForbiddenError("Only the lead's author or a coordinator can name more members on this lead.");
-  }
-  if (data.ownerId && data.ownerId !== current.ownerId) await checkOwner(data.ownerId, { ...visibilityAfter, recipientIds });
+  if (data.ownerId && data.ownerId !== current.ownerId) await checkLeadOwner(data.ownerId, { ...visibilityAfter, recipientIds });
 
   return writeChange(actor, async (ctx) => {
     const { count } = await ctx.tx.lead.updateMany({
@@ -266,7 +250,7 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
       await ctx.audit({ action: lowered ? "lead.lower_code" : "lead.raise_code", ...audited, details: { from: current.handlingCode, to: handlingCode, byAuthor: actor.id === current.authorId } });
     }
     const view = (await toLeadViews([updated], ctx.tx))[0];
-    await ctx.event({ taskforceId: updated.taskforceId, type: "lead.updated", itemType: "LEAD", itemId: leadId, visibility: leadVisibility(updated), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: updated.taskforceId, type: "lead.updated", itemType: "LEAD", itemId: leadId, visibility: itemVisibility(updated), payload: view });
     return view;
   });
 }
@@ -276,7 +260,7 @@ export async function updateLead(actor: Actor, leadId: string, input: unknown): 
  * transaction (audited as "lead.raise_code" and announced), and its version bumped so stale edits conflict.
  */
 export async function raiseLeadsCitingClue(ctx: ChangeContext, clueId: string, code: HandlingCode): Promise<void> {
-  const looser = HANDLING_CODE_ORDER.slice(HANDLING_CODE_ORDER.indexOf(code) + 1);
+  const looser = looserThan(code);
   if (looser.length === 0) return;
   const leads = await ctx.tx.lead.findMany({ where: { clues: { some: { clueId } }, handlingCode: { in: [...looser] } }, include: leadInclude });
   for (const lead of leads) {
@@ -294,7 +278,7 @@ export async function raiseLeadsCitingClue(ctx: ChangeContext, clueId: string, c
       details: { from: lead.handlingCode, to: code, becauseClueId: clueId },
     });
     const view = (await toLeadViews([updated], ctx.tx))[0];
-    await ctx.event({ taskforceId: lead.taskforceId, type: "lead.updated", itemType: "LEAD", itemId: lead.id, visibility: leadVisibility(updated), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: lead.taskforceId, type: "lead.updated", itemType: "LEAD", itemId: lead.id, visibility: itemVisibility(updated), payload: view });
   }
 }
 

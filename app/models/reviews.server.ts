@@ -1,15 +1,13 @@
 // Liaison review: a GREEN or CLEAR item is submitted by its author or a coordinator, and a liaison approves
 // or rejects it before it leaves the taskforce. Liaisons see only items in review.
 import type { HandlingCode, Review } from "@prisma/client";
-import { canSeeItem, requirePermission, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
+import { canSeeItem, itemVisibility, requirePermission, reviewRequestProblem, visibleCluesWhere, visibleLeadsWhere, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { idSchema } from "~/validation/common";
-import { decideReviewSchema, reviewItemTypeSchema, type ReviewableItemType } from "~/validation/review";
+import type { DecideReviewInput, ReviewableItemType } from "~/validation/review";
+import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { setClueReviewState, type ClueView } from "./clues.server";
 import { setLeadReviewState, type LeadView } from "./leads.server";
-import { auditRead, codeLabel, itemVisibility, jsonSafe, writeChange } from "./workspace.server";
 
 interface ReviewTarget {
   itemType: ReviewableItemType;
@@ -22,9 +20,7 @@ interface ReviewTarget {
   version: number;
 }
 
-async function loadTarget(actor: Actor, itemTypeInput: unknown, itemIdInput: unknown): Promise<ReviewTarget> {
-  const itemType = parseInput(reviewItemTypeSchema, itemTypeInput);
-  const itemId = parseInput(idSchema, itemIdInput);
+async function loadTarget(actor: Actor, itemType: ReviewableItemType, itemId: string): Promise<ReviewTarget> {
   const include = { recipients: { select: { userId: true } } } as const;
   const row =
     itemType === "CLUE"
@@ -39,20 +35,16 @@ function resourceOf(target: ReviewTarget) {
   return { type: target.itemType === "CLUE" ? ("clue" as const) : ("lead" as const), ...target.visibility, ownerId: target.ownerId };
 }
 
-async function setReviewState(ctx: Parameters<Parameters<typeof writeChange>[1]>[0], target: ReviewTarget, state: "REQUESTED" | "APPROVED" | "REJECTED") {
+async function setReviewState(ctx: ChangeContext, target: ReviewTarget, state: "REQUESTED" | "APPROVED" | "REJECTED") {
   return target.itemType === "CLUE" ? setClueReviewState(ctx, target.itemId, state) : setLeadReviewState(ctx, target.itemId, state);
 }
 
 /** Submits a GREEN or CLEAR item for liaison review (its author, owner for leads, or a coordinator). */
-export async function requestReview(actor: Actor, itemType: unknown, itemId: unknown): Promise<ClueView | LeadView> {
+export async function requestReview(actor: Actor, itemType: ReviewableItemType, itemId: string): Promise<ClueView | LeadView> {
   const target = await loadTarget(actor, itemType, itemId);
   requirePermission(actor, "review:request", resourceOf(target));
-  if (target.handlingCode !== "GREEN" && target.handlingCode !== "CLEAR") {
-    throw new ValidationError({
-      handlingCode: [`Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(target.handlingCode)}.`],
-    });
-  }
-  if (target.visibility.reviewState === "REQUESTED") throw new ValidationError({ _form: ["This item is already waiting for liaison review."] });
+  const problem = reviewRequestProblem(target.visibility);
+  if (problem) throw new ValidationError({ [problem.field]: [problem.message] });
   return writeChange(actor, async (ctx) => {
     const item = await setReviewState(ctx, target, "REQUESTED");
     await ctx.audit({ action: "review.request", itemType: target.itemType, itemId: target.itemId, taskforceId: target.taskforceId, caseId: target.caseId, details: { handlingCode: target.handlingCode } });
@@ -63,17 +55,21 @@ export async function requestReview(actor: Actor, itemType: unknown, itemId: unk
       itemType: target.itemType,
       itemId: target.itemId,
       visibility,
-      payload: jsonSafe(item),
+      payload: item,
     });
     return item;
   });
 }
 
 /** A liaison's decision on an item waiting for review. */
-export async function decideReview(actor: Actor, itemType: unknown, itemId: unknown, input: unknown): Promise<{ review: Review; item: ClueView | LeadView }> {
+export async function decideReview(
+  actor: Actor,
+  itemType: ReviewableItemType,
+  itemId: string,
+  { decision, note, version }: DecideReviewInput,
+): Promise<{ review: Review; item: ClueView | LeadView }> {
   const target = await loadTarget(actor, itemType, itemId);
   requirePermission(actor, "review:decide", resourceOf(target));
-  const { decision, note, version } = parseInput(decideReviewSchema, input);
   if (target.visibility.reviewState !== "REQUESTED") throw new ValidationError({ _form: ["This item is not waiting for review."] });
   if (version !== undefined && version !== target.version) {
     throw new ConflictError("This item changed after you opened it: review the current version before deciding.", { version: target.version });
@@ -88,7 +84,7 @@ export async function decideReview(actor: Actor, itemType: unknown, itemId: unkn
       itemType: target.itemType,
       itemId: target.itemId,
       visibility: { ...target.visibility, reviewState: decision },
-      payload: jsonSafe({ review, item }),
+      payload: { review, item },
     });
     return { review, item };
   });

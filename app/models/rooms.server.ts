@@ -2,17 +2,13 @@
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
 import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
-import type { Actor, ItemVisibility, Resource } from "~/auth/permissions.server";
-import { canSee, canSeeItem, requirePermission } from "~/auth/permissions.server";
+import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
 
 export { ROOM_EVENT_TYPES, type RoomEventType };
-
-/** Who may see an event. Item events carry the item's visibility; taskforce-wide events only the taskforce. */
-export type EventVisibility = ItemVisibility | { taskforceId: string; taskforceWide: true; excludeLiaisons?: boolean };
 
 /** The stored event as clients receive it. */
 export interface StoredRoomEvent {
@@ -34,7 +30,7 @@ export interface NewRoomEvent {
   itemType?: ItemType;
   itemId?: string;
   actorId?: string;
-  /** The actor's idempotency key for this write (unique per actor): see app/models/client-events.server.ts. */
+  /** The actor's idempotency key for the create that wrote this event (unique per actor): app/models/changes.server.ts. */
   clientEventId?: string;
   visibility: EventVisibility;
   payload: Record<string, unknown>;
@@ -72,16 +68,6 @@ export function toStoredEvent(row: RoomEvent): StoredRoomEvent {
     createdAt: row.createdAt.toISOString(),
     visibility: row.visibility as unknown as EventVisibility,
   };
-}
-
-/** May this actor receive this event? The same TLP rules as for the item itself. */
-export function canReceiveEvent(actor: Actor, event: Pick<StoredRoomEvent, "visibility" | "taskforceId">): boolean {
-  const visibility = event.visibility;
-  if ("taskforceWide" in visibility) {
-    if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || !actor.taskforceIds.has(event.taskforceId)) return false;
-    return !(visibility.excludeLiaisons && actor.role === "LIAISON");
-  }
-  return canSeeItem(actor, visibility);
 }
 
 /** Called after commit with the stored events; the realtime layer registers itself here. */
@@ -207,17 +193,9 @@ export async function currentResources(events: Pick<StoredRoomEvent, "itemType" 
   ]);
 
   const resources = new Map<string, Resource | null>();
-  const visibilityOf = (row: (typeof clues)[number]): ItemVisibility => ({
-    taskforceId: row.taskforceId,
-    handlingCode: row.handlingCode,
-    authorId: row.authorId,
-    authorAgency: row.authorAgency,
-    reviewState: row.reviewState,
-    recipientIds: row.recipients.map((recipient) => recipient.userId),
-  });
   for (const row of cases) resources.set(itemKey("CASE", row.id), { type: "case", taskforceId: row.taskforceId });
-  for (const row of clues) resources.set(itemKey("CLUE", row.id), { type: "clue", ...visibilityOf(row) });
-  for (const row of leads) resources.set(itemKey("LEAD", row.id), { type: "lead", ownerId: row.ownerId, ...visibilityOf(row) });
+  for (const row of clues) resources.set(itemKey("CLUE", row.id), { type: "clue", ...itemVisibility(row) });
+  for (const row of leads) resources.set(itemKey("LEAD", row.id), { type: "lead", ownerId: row.ownerId, ...itemVisibility(row) });
   for (const task of tasks) {
     const lead = task.leadId ? resources.get(itemKey("LEAD", task.leadId)) : null;
     if (task.leadId && !lead) {

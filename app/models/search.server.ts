@@ -1,14 +1,14 @@
 // Search across the clues and leads a user may see: PostgreSQL full text ('simple' config, matching the GIN
 // expression indexes) plus pg_trgm similarity / ILIKE on clue values. Visibility is applied twice: an SQL
 // fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible rows; a test proves
-// they agree) and then the Prisma where-builders themselves on the ids found.
+// they agree; it lives in app/auth/permissions.server.ts beside them) and then the where-builders on the ids found.
 import { Prisma } from "@prisma/client";
-import { visibleCluesWhere, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
+import { visibleCluesWhere, visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { parseInput } from "~/utils/forms.server";
-import { searchQuerySchema, type SearchQuery } from "~/validation/search";
-import { clueInclude, toClueViews, type ClueView } from "./clues.server";
-import { auditRead, userSummaries, summaryOf, type UserSummary } from "./workspace.server";
+import type { SearchQuery } from "~/validation/search";
+import { auditRead } from "./changes.server";
+import { clueInclude, toClueViews, type ClueView } from "./clue-views.server";
+import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface ClueHit extends ClueView {
   caseReference: string;
@@ -28,7 +28,7 @@ export interface LeadHit {
   handlingCode: string;
   reviewState: string;
   authorId: string;
-  author: UserSummary | null;
+  author: UserRef | null;
   createdAt: Date;
   updatedAt: Date;
   rank: number;
@@ -40,24 +40,6 @@ export interface SearchResults {
 }
 
 const DEFAULT_TAKE = 50;
-
-/**
- * SQL equivalent of visibleCluesWhere / visibleLeadsWhere for the row alias given. Table and column names are
- * constants; the actor's ids and agency are bound parameters.
- */
-export function visibleItemsSql(actor: Actor, kind: "clue" | "lead", alias: string): Prisma.Sql {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || actor.taskforceIds.size === 0) return Prisma.sql`FALSE`;
-  const a = Prisma.raw(`"${alias}"`);
-  const recipients = Prisma.raw(kind === "clue" ? `"ClueRecipient"` : `"LeadRecipient"`);
-  const fk = Prisma.raw(kind === "clue" ? `"clueId"` : `"leadId"`);
-  const liaison = actor.role === "LIAISON" ? Prisma.sql`AND ${a}."reviewState" <> 'NONE'` : Prisma.empty;
-  return Prisma.sql`(${a}."taskforceId" IN (${Prisma.join([...actor.taskforceIds])}) ${liaison} AND (
-    ${a}."handlingCode" IN ('AMBER', 'GREEN', 'CLEAR')
-    OR (${a}."handlingCode" = 'AMBER_STRICT' AND ${a}."authorAgency" = ${actor.agency})
-    OR (${a}."handlingCode" = 'RED' AND (${a}."authorId" = ${actor.id}
-      OR EXISTS (SELECT 1 FROM ${recipients} r WHERE r.${fk} = ${a}."id" AND r."userId" = ${actor.id})))
-  ))`;
-}
 
 /** Prefix query over the words of q ("sock typ" finds "socket type"); only letters and digits reach to_tsquery. */
 function prefixTsQuery(q: string): string | null {
@@ -132,8 +114,7 @@ async function searchLeadIds(actor: Actor, query: SearchQuery, take: number): Pr
     LIMIT ${take}`;
 }
 
-export async function search(actor: Actor, input: unknown): Promise<SearchResults> {
-  const query = parseInput(searchQuerySchema, typeof input === "string" ? { q: input } : input);
+export async function search(actor: Actor, query: SearchQuery): Promise<SearchResults> {
   const take = query.take ?? DEFAULT_TAKE;
   const kind = query.kind ?? "ALL";
   const [clueIds, leadIds] = await Promise.all([
@@ -166,7 +147,7 @@ export async function search(actor: Actor, input: unknown): Promise<SearchResult
     const { case: _case, ...rest } = view as ClueView & { case?: unknown };
     return [{ ...rest, caseReference: kase.reference, caseTitle: kase.title, rank: Number(hit.rank) }];
   });
-  const users = await userSummaries(leadRows.map((row) => row.authorId));
+  const users = await userRefs(leadRows.map((row) => row.authorId));
   const leadById = new Map(leadRows.map((row) => [row.id, row]));
   const leads = leadIds.flatMap((hit): LeadHit[] => {
     const row = leadById.get(hit.id);
@@ -184,7 +165,7 @@ export async function search(actor: Actor, input: unknown): Promise<SearchResult
         handlingCode: row.handlingCode,
         reviewState: row.reviewState,
         authorId: row.authorId,
-        author: summaryOf(users, row.authorId),
+        author: userRefOf(users, row.authorId),
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
         rank: Number(hit.rank),

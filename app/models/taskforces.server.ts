@@ -1,13 +1,12 @@
 // Taskforces and their members (need-to-know): an administrator creates them and decides who is in them.
 // Removing a member ends their live access to the room at once.
-import { Prisma } from "@prisma/client";
-import { requirePermission, type Actor } from "~/auth/permissions.server";
+import { requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { membershipSchema, newTaskforceSchema, type NewTaskforceInput } from "~/validation/accounts";
+import type { MembershipInput, NewTaskforceInput } from "~/validation/accounts";
 
 export interface TaskforceSummary {
   id: string;
@@ -20,13 +19,6 @@ export interface TaskforceSummary {
 
 function requireTaskforceManager(actor: Actor) {
   requirePermission(actor, "taskforce:manage", { type: "global" });
-}
-
-// Inside an interactive transaction the driver adapter's error is not mapped to P2002.
-function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  const cause = (error as { cause?: { kind?: string } } | null)?.cause;
-  return cause?.kind === "UniqueConstraintViolation";
 }
 
 export async function listTaskforces(actor: Actor): Promise<TaskforceSummary[]> {
@@ -51,9 +43,8 @@ export async function listTaskforces(actor: Actor): Promise<TaskforceSummary[]> 
   }));
 }
 
-export async function createTaskforce(actor: Actor, input: NewTaskforceInput) {
+export async function createTaskforce(actor: Actor, { name, description }: NewTaskforceInput) {
   requireTaskforceManager(actor);
-  const { name, description } = parseInput(newTaskforceSchema, input);
   const duplicate = () => new ValidationError({ name: ["There is already a taskforce with this name."] });
   if (await prisma.taskforce.findUnique({ where: { name }, select: { id: true } })) throw duplicate();
   try {
@@ -77,9 +68,8 @@ export async function createTaskforce(actor: Actor, input: NewTaskforceInput) {
 }
 
 /** Adds the user with this email to the taskforce; adding someone already in it changes nothing. */
-export async function addTaskforceMember(actor: Actor, input: { taskforceId: string; email: string }) {
+export async function addTaskforceMember(actor: Actor, { taskforceId, email }: MembershipInput) {
   requireTaskforceManager(actor);
-  const { taskforceId, email } = parseInput(membershipSchema, input);
   return prisma.$transaction(async (tx) => {
     const taskforce = await tx.taskforce.findUnique({ where: { id: taskforceId }, select: { id: true } });
     if (!taskforce) throw new NotFoundError("There is no such taskforce.");
@@ -126,9 +116,10 @@ export async function removeTaskforceMember(actor: Actor, input: { taskforceId: 
 
 /** The taskforces this actor works in (never an admin's: they manage taskforces, they do not work cases). */
 export async function listMyTaskforces(actor: Actor): Promise<{ id: string; name: string; description: string; lastEventSeq: number }[]> {
-  if (actor.status !== "ACTIVE" || actor.role === "ADMIN" || actor.taskforceIds.size === 0) return [];
+  const taskforceIds = workingTaskforceIds(actor);
+  if (taskforceIds.length === 0) return [];
   return prisma.taskforce.findMany({
-    where: { id: { in: [...actor.taskforceIds] } },
+    where: { id: { in: taskforceIds } },
     select: { id: true, name: true, description: true, lastEventSeq: true },
     orderBy: { name: "asc" },
   });

@@ -1,31 +1,30 @@
 // Tasks: a coordinator assigns work on a case or a lead to a member; the assignee moves it through
 // to do / doing / blocked / done. A task on a lead is seen only by those who may see the lead.
 import type { Task } from "@prisma/client";
-import { can, canSee, canSeeItem, hasGrant, requirePermission, type Actor, type ItemVisibility } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
-import type { ClientEventOptions } from "~/models/client-events.server";
-import type { EventVisibility } from "~/models/rooms.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { createTaskSchema, TASK_STATUSES, taskBoardQuerySchema, updateTaskSchema, type TaskBoardQuery, type TaskStatusInput } from "~/validation/task";
 import {
-  auditRead,
-  isOverdue,
+  canSee,
+  canSeeItem,
+  checkAssignee,
+  hasGrant,
+  isWorkingMember,
   itemVisibility,
-  jsonSafe,
-  loadMemberActor,
-  loadVisibleCase,
-  staleMessage,
-  summaryOf,
-  taskforceWide,
-  userSummaries,
-  writeChange,
-  type UserSummary,
-} from "./workspace.server";
+  requirePermission,
+  requireTaskChange,
+  taskEventVisibility,
+  type Actor,
+  type ItemVisibility,
+} from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { jsonSafe, type Jsonified } from "~/utils/json";
+import { TASK_STATUSES, type CreateTaskInput, type TaskBoardQuery, type TaskStatusInput, type UpdateTaskInput } from "~/validation/task";
+import { loadVisibleCase, type VisibleCase } from "./cases.server";
+import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface TaskView extends Task {
-  assignee: UserSummary | null;
-  createdBy: UserSummary | null;
+  assignee: UserRef | null;
+  createdBy: UserRef | null;
   caseReference: string;
   caseTitle: string;
   leadTitle: string | null;
@@ -35,7 +34,7 @@ export interface TaskView extends Task {
 export interface TaskBoard {
   statuses: readonly TaskStatusInput[];
   /** One lane per assignee, those with overdue work first; within each status, overdue tasks first. */
-  lanes: { assignee: UserSummary; overdueCount: number; byStatus: Record<TaskStatusInput, TaskView[]> }[];
+  lanes: { assignee: UserRef; overdueCount: number; byStatus: Record<TaskStatusInput, TaskView[]> }[];
   /** Every task on the board in board order (overdue first, then by due date). */
   tasks: TaskView[];
 }
@@ -53,25 +52,15 @@ function taskResource(task: Pick<Task, "taskforceId" | "assigneeId" | "createdBy
   return { type: "task" as const, taskforceId: task.taskforceId, assigneeId: task.assigneeId, createdById: task.createdById, lead };
 }
 
-/**
- * Who hears about a task: the taskforce without liaisons; for a task on a lead, those who may see the lead
- * (its visibility with review state NONE, which also keeps liaisons out).
- */
-function taskEventVisibility(taskforceId: string, lead: ItemVisibility | null): EventVisibility {
-  if (!lead) return taskforceWide(taskforceId);
-  const { taskforceId: leadTaskforceId, handlingCode, authorId, authorAgency, recipientIds } = lead;
-  return { taskforceId: leadTaskforceId, handlingCode, authorId, authorAgency, recipientIds, reviewState: "NONE" };
-}
-
 async function toTaskViews(rows: TaskRow[], client: Tx | typeof prisma = prisma, now = new Date()): Promise<TaskView[]> {
-  const users = await userSummaries(rows.flatMap((row) => [row.assigneeId, row.createdById]), client);
+  const users = await userRefs(rows.flatMap((row) => [row.assigneeId, row.createdById]), client);
   const leadIds = [...new Set(rows.map((row) => row.leadId).filter((id): id is string => Boolean(id)))];
   const leads = leadIds.length ? await client.lead.findMany({ where: { id: { in: leadIds } }, select: { id: true, title: true } }) : [];
   const leadTitles = new Map(leads.map((lead) => [lead.id, lead.title]));
   return rows.map(({ case: kase, ...task }) => ({
     ...task,
-    assignee: summaryOf(users, task.assigneeId),
-    createdBy: summaryOf(users, task.createdById),
+    assignee: userRefOf(users, task.assigneeId),
+    createdBy: userRefOf(users, task.createdById),
     caseReference: kase.reference,
     caseTitle: kase.title,
     leadTitle: task.leadId ? (leadTitles.get(task.leadId) ?? null) : null,
@@ -81,12 +70,13 @@ async function toTaskViews(rows: TaskRow[], client: Tx | typeof prisma = prisma,
 
 /** Keeps only the tasks whose lead (if any) the actor may still see. */
 async function filterVisibleTasks(actor: Actor, rows: TaskRow[]): Promise<TaskRow[]> {
-  const visible: TaskRow[] = [];
-  for (const row of rows) {
-    const lead = await leadVisibilityOf(row.leadId);
-    if (canSee(actor, taskResource(row, lead))) visible.push(row);
-  }
-  return visible;
+  const leadIds = [...new Set(rows.flatMap((row) => (row.leadId ? [row.leadId] : [])))];
+  const leads = leadIds.length ? await prisma.lead.findMany({ where: { id: { in: leadIds } }, include: { recipients: { select: { userId: true } } } }) : [];
+  const leadById = new Map(leads.map((lead) => [lead.id, itemVisibility(lead)]));
+  return rows.filter((row) => {
+    const lead = row.leadId ? leadById.get(row.leadId) : null;
+    return (!row.leadId || lead) && canSee(actor, taskResource(row, lead ?? null));
+  });
 }
 
 /** Overdue first, then by due date (undated last), then oldest first. */
@@ -98,21 +88,15 @@ function boardOrder(a: TaskView, b: TaskView): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
 }
 
-async function checkAssignee(assigneeId: string, taskforceId: string, lead: ItemVisibility | null) {
-  const member = await loadMemberActor(taskforceId, assigneeId);
-  if (!member || !canSee(member, { type: "task", taskforceId, assigneeId, createdById: "", lead })) {
-    throw new ValidationError({
-      assigneeId: [lead ? "The assignee must be a taskforce member who can see this lead." : "The assignee must be an active member of this taskforce (not a liaison)."],
-    });
-  }
+export function isOverdue(task: { dueDate: Date | null; status: string }, now = new Date()): boolean {
+  return task.status !== "DONE" && task.dueDate !== null && task.dueDate.getTime() < now.getTime();
 }
 
 function toDate(value: string | null | undefined): Date | null | undefined {
   return value === undefined ? undefined : value === null ? null : new Date(value);
 }
 
-export async function createTask(actor: Actor, caseId: string, input: unknown, options: ClientEventOptions = {}): Promise<TaskView> {
-  const data = parseInput(createTaskSchema, input);
+export async function createTask(actor: Actor, caseId: string, data: CreateTaskInput, options: CreateOptions = {}): Promise<Jsonified<TaskView>> {
   const kase = await loadVisibleCase(actor, caseId);
   let lead: (ItemVisibility & { title: string }) | null = null;
   if (data.leadId) {
@@ -122,8 +106,7 @@ export async function createTask(actor: Actor, caseId: string, input: unknown, o
   }
   requirePermission(actor, "task:assign", taskResource({ taskforceId: kase.taskforceId, assigneeId: data.assigneeId, createdById: actor.id }, lead));
   await checkAssignee(data.assigneeId, kase.taskforceId, lead);
-
-  return writeChange(actor, async (ctx) => {
+  const write = async (ctx: ChangeContext) => {
     const created = await ctx.tx.task.create({
       data: {
         caseId,
@@ -137,11 +120,12 @@ export async function createTask(actor: Actor, caseId: string, input: unknown, o
       },
       include: taskInclude,
     });
-    const view = (await toTaskViews([created], ctx.tx))[0];
+    const view = jsonSafe((await toTaskViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "task.assign", itemType: "TASK", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { assigneeId: created.assigneeId } });
-    await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, clientEventId: options.clientEventId, visibility: taskEventVisibility(created.taskforceId, lead), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, visibility: taskEventVisibility(created.taskforceId, lead), payload: view });
     return view;
-  });
+  };
+  return writeCreate(actor, options, { type: "task.assigned" }, write, createdItemOf<Jsonified<TaskView>>);
 }
 
 async function loadVisibleTask(actor: Actor, taskId: string) {
@@ -158,20 +142,12 @@ export async function getTask(actor: Actor, taskId: string): Promise<TaskView> {
   return (await toTaskViews([row]))[0];
 }
 
-export async function updateTask(actor: Actor, taskId: string, input: unknown): Promise<TaskView> {
-  const data = parseInput(updateTaskSchema, input);
+export async function updateTask(actor: Actor, taskId: string, data: UpdateTaskInput): Promise<TaskView> {
   const { row: current, lead } = await loadVisibleTask(actor, taskId);
-  const resource = taskResource(current, lead);
-  const editsDetails = data.title !== undefined || data.description !== undefined || data.assigneeId !== undefined || data.dueDate !== undefined;
-  const changesStatus = data.status !== undefined || data.blockedReason !== undefined;
-  if (editsDetails && !can(actor, "task:update", resource)) {
-    requirePermission(actor, "task:read", resource);
-    throw new ForbiddenError("Only a coordinator can change a task's title, description, assignee or due date.");
-  }
-  if (changesStatus && !can(actor, "task:updateStatus", resource)) {
-    requirePermission(actor, "task:read", resource);
-    throw new ForbiddenError("Only the assignee or a coordinator can change a task's status.");
-  }
+  requireTaskChange(actor, taskResource(current, lead), {
+    details: data.title !== undefined || data.description !== undefined || data.assigneeId !== undefined || data.dueDate !== undefined,
+    status: data.status !== undefined || data.blockedReason !== undefined,
+  });
   if (data.version !== current.version) {
     throw new ConflictError(staleMessage("task", data.version, current.version), jsonSafe((await toTaskViews([current]))[0]));
   }
@@ -207,7 +183,7 @@ export async function updateTask(actor: Actor, taskId: string, input: unknown): 
       caseId: updated.caseId,
       details: { version: updated.version, from: current.status, status, assigneeId: updated.assigneeId },
     });
-    await ctx.event({ taskforceId: updated.taskforceId, type: "task.updated", itemType: "TASK", itemId: taskId, visibility: taskEventVisibility(updated.taskforceId, lead), payload: jsonSafe(view) });
+    await ctx.event({ taskforceId: updated.taskforceId, type: "task.updated", itemType: "TASK", itemId: taskId, visibility: taskEventVisibility(updated.taskforceId, lead), payload: view });
     return view;
   });
 }
@@ -228,15 +204,15 @@ export async function listMyTasks(actor: Actor): Promise<TaskView[]> {
 }
 
 /** The coordinator's board: tasks by assignee and status, overdue first. */
-export async function taskBoard(actor: Actor, query: Partial<TaskBoardQuery> = {}): Promise<TaskBoard> {
-  const { taskforceId, caseId } = parseInput(taskBoardQuerySchema, query);
+export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promise<TaskBoard> {
+  const { taskforceId, caseId } = query;
   let taskforceIds = [...actor.taskforceIds];
   if (caseId) {
     const kase = await loadVisibleCase(actor, caseId);
     taskforceIds = [kase.taskforceId];
   }
   if (taskforceId) {
-    if (!actor.taskforceIds.has(taskforceId) || actor.role === "ADMIN") throw new NotFoundError("Taskforce not found.");
+    if (!isWorkingMember(actor, taskforceId)) throw new NotFoundError("Taskforce not found.");
     taskforceIds = taskforceIds.filter((id) => id === taskforceId);
   }
   for (const id of taskforceIds) requirePermission(actor, "task:assign", { type: "case", taskforceId: id });
@@ -266,12 +242,16 @@ export async function taskBoard(actor: Actor, query: Partial<TaskBoardQuery> = {
 /** The tasks of one case the actor may see, in board order. */
 export async function listTasks(actor: Actor, caseId: string): Promise<TaskView[]> {
   const kase = await loadVisibleCase(actor, caseId);
-  // Liaisons see the case but never its tasks.
-  if (!hasGrant(actor, "task:read")) return [];
-  const rows = await prisma.task.findMany({ where: { caseId }, include: taskInclude });
-  const tasks = (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
+  const tasks = await tasksOfCase(actor, kase);
   await auditRead(actor, { action: "task.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: tasks.length } });
   return tasks;
+}
+
+/** The case's tasks the actor may see, in board order (none for liaisons). For callers that made the case's entry check. */
+export async function tasksOfCase(actor: Actor, kase: VisibleCase): Promise<TaskView[]> {
+  if (!hasGrant(actor, "task:read")) return [];
+  const rows = await prisma.task.findMany({ where: { caseId: kase.id }, include: taskInclude });
+  return (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
 }
 
 /** For comments: the task as a permission resource plus who hears about it, or NotFoundError. */

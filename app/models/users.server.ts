@@ -8,8 +8,7 @@ import { prisma, type Tx } from "~/db.server";
 import { appendAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
-import { parseInput } from "~/utils/forms.server";
-import { newUserSchema, roleChangeSchema, type NewUserInput } from "~/validation/accounts";
+import type { NewUserInput, RoleChangeInput } from "~/validation/accounts";
 
 export interface UserSummary {
   id: string;
@@ -42,6 +41,31 @@ function summaryOf(user: Prisma.UserGetPayload<{ select: typeof summarySelect }>
   return { ...rest, mfaEnrolled: totpEnabledAt !== null, taskforces: memberships.map((m) => m.taskforce) };
 }
 
+/** A person as case data names them (author, editor, assignee, owner): who, from which agency, in which role. */
+export interface UserRef {
+  id: string;
+  displayName: string;
+  email: string;
+  agency: string;
+  role: string;
+}
+
+const userRefSelect = { id: true, displayName: true, email: true, agency: true, role: true } as const;
+
+/** The people behind these ids, one query; unknown ids are left out. */
+export async function userRefs(ids: Iterable<string | null | undefined>, client: Tx | typeof prisma = prisma): Promise<Map<string, UserRef>> {
+  const unique = [...new Set(ids)].filter((id): id is string => Boolean(id));
+  if (unique.length === 0) return new Map();
+  const users = await client.user.findMany({ where: { id: { in: unique } }, select: userRefSelect });
+  return new Map(users.map((user) => [user.id, user]));
+}
+
+/** The person for an id from userRefs (an id that no longer resolves reads "Unknown user"). */
+export function userRefOf(users: Map<string, UserRef>, id: string | null | undefined): UserRef | null {
+  if (!id) return null;
+  return users.get(id) ?? { id, displayName: "Unknown user", email: "", agency: "", role: "" };
+}
+
 function requireUserManager(actor: Actor) {
   requirePermission(actor, "user:manage", { type: "global" });
 }
@@ -66,10 +90,9 @@ export async function createUser(actor: Actor, input: NewUserInput): Promise<{ u
  * `user:create` command line, which runs with database rights (`by.actor` null: audited as the command line).
  */
 export async function createUserAccount(
-  input: NewUserInput,
+  data: NewUserInput,
   by: { actor: { id: string; email: string } | null; origin?: RequestOrigin },
 ): Promise<{ user: UserSummary; generatedPassword: string | null }> {
-  const data = parseInput(newUserSchema, input);
   const generatedPassword = data.password ? null : generatePassword();
   const password = data.password ?? (generatedPassword as string);
   const problems = passwordProblems(password, data.email);
@@ -157,9 +180,8 @@ export function reinstateUser(actor: Actor, userId: string) {
   return changeStatus(actor, userId, { from: ["SUSPENDED"], to: "ACTIVE", action: "user.reinstate", verb: "reinstate" });
 }
 
-export async function changeUserRole(actor: Actor, input: { userId: string; role: string }): Promise<UserSummary> {
+export async function changeUserRole(actor: Actor, { userId, role }: RoleChangeInput): Promise<UserSummary> {
   requireUserManager(actor);
-  const { userId, role } = parseInput(roleChangeSchema, input);
   refuseSelf(actor, userId, "change the role of");
   const { summary, changed } = await prisma.$transaction(async (tx) => {
     const user = await findUserForUpdate(tx, userId);

@@ -7,7 +7,8 @@ import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
-import { formToObject } from "~/utils/forms.server";
+import { formToObject, parseInput } from "~/utils/forms.server";
+import { newTokenSchema } from "~/validation/accounts";
 import { failureOf, formatDate, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction } from "~/utils/route-errors.server";
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
       case "signOutEverywhere":
         throw redirect("/login?signedOut=1", { headers: { "Set-Cookie": await signOutEverywhere(actor) } });
       case "createToken": {
-        const { token, summary } = await createAccessToken(actor, { name: String(values.name ?? ""), days: values.days === "" ? undefined : values.days });
+        const { token, summary } = await createAccessToken(actor, parseInput(newTokenSchema, { name: values.name, days: values.days === "" ? undefined : values.days }));
         return { ok: true as const, intent: "createToken", newToken: { token, name: summary.name, expiresAt: summary.expiresAt } };
       }
       case "revokeToken":

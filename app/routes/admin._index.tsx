@@ -6,11 +6,11 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { activateUser, changeUserRole, createUser, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
-import { formToObject } from "~/utils/forms.server";
+import { formToObject, parseInput } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
-import { ROLES } from "~/validation/accounts";
+import { newUserSchema, roleChangeSchema, ROLES } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Cluebridge" }];
 // A new account's initial password is in the page once: no cache may keep it.
@@ -32,13 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   return runAction(values, async () => {
     switch (values.intent) {
       case "createUser": {
-        const { user, generatedPassword } = await createUser(actor, {
-          email: String(values.email ?? ""),
-          displayName: String(values.displayName ?? ""),
-          agency: String(values.agency ?? ""),
-          role: String(values.role ?? "") as (typeof ROLES)[number],
-          vettingComplete: values.vettingComplete === "on",
-        });
+        const { user, generatedPassword } = await createUser(actor, parseInput(newUserSchema, { ...values, password: undefined }));
         return { ok: true as const, intent: "createUser", created: { email: user.email, status: user.status, password: generatedPassword } };
       }
       case "activate":
@@ -51,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
         await reinstateUser(actor, userId);
         break;
       case "changeRole":
-        await changeUserRole(actor, { userId, role: String(values.role ?? "") });
+        await changeUserRole(actor, parseInput(roleChangeSchema, { userId, role: values.role }));
         break;
       default:
         throw new Response("Unknown action", { status: 400 });

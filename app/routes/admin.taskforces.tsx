@@ -6,7 +6,8 @@ import { TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { addTaskforceMember, createTaskforce, listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
-import { formToObject } from "~/utils/forms.server";
+import { formToObject, parseInput } from "~/utils/forms.server";
+import { membershipSchema, newTaskforceSchema } from "~/validation/accounts";
 import { failureOf, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
@@ -25,10 +26,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const taskforceId = String(values.taskforceId ?? "");
     switch (values.intent) {
       case "createTaskforce":
-        await createTaskforce(actor, { name: String(values.name ?? ""), description: String(values.description ?? "") });
+        await createTaskforce(actor, parseInput(newTaskforceSchema, values));
         break;
       case "addMember":
-        await addTaskforceMember(actor, { taskforceId, email: String(values.email ?? "") });
+        await addTaskforceMember(actor, parseInput(membershipSchema, values));
         break;
       case "removeMember":
         await removeTaskforceMember(actor, { taskforceId, userId: String(values.userId ?? "") });

@@ -8,7 +8,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { SelectField, TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { TaskMeta } from "~/components/TaskList";
-import { listCases, listTaskforceMembers } from "~/models/cases.server";
+import { listAssignableMembers, listCases } from "~/models/cases.server";
 import { listLeads } from "~/models/leads.server";
 import { createTask, taskBoard } from "~/models/tasks.server";
 import { failureOf, keptText } from "~/utils/form-values";
@@ -29,8 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const [board, cases] = await Promise.all([taskBoard(actor, { caseId }), listCases(actor)]);
     const chosenCase = caseId ? cases.find((kase) => kase.id === caseId) : undefined;
     const taskforceIds = chosenCase ? [chosenCase.taskforceId] : [...actor.taskforceIds];
-    const memberLists = await Promise.all(taskforceIds.map((id) => listTaskforceMembers(actor, id)));
-    const assignees = new Map(memberLists.flat().filter((member) => member.role !== "LIAISON").map((member) => [member.id, member]));
+    const memberLists = await Promise.all(taskforceIds.map((id) => listAssignableMembers(actor, id)));
+    const assignees = new Map(memberLists.flat().map((member) => [member.id, member]));
     const leads = caseId ? await listLeads(actor, caseId) : [];
     return {
       caseId: caseId ?? "",

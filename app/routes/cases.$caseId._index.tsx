@@ -9,10 +9,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
 import { TaskList } from "~/components/TaskList";
-import { getCase } from "~/models/cases.server";
-import { listClues } from "~/models/clues.server";
-import { listLeads } from "~/models/leads.server";
-import { listTasks } from "~/models/tasks.server";
+import { getCaseOverview } from "~/models/case-overview.server";
 import { formatDateTime } from "~/utils/form-values";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runLoader } from "~/utils/route-errors.server";
@@ -34,17 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = Math.max(1, Number(search.get("page")) || 1);
 
   return runLoader(async () => {
-    const kase = await getCase(actor, caseId);
-    const shownCategories = onlyCategory ? kase.clueCounts.filter((row) => row.categoryKey === onlyCategory) : kase.clueCounts;
     const take = onlyCategory ? CATEGORY_PAGE_TAKE : OVERVIEW_TAKE;
-    const groups = await Promise.all(
-      shownCategories.map(async (row) => {
-        const { items, nextCursor } = await listClues(actor, caseId, { categoryKey: row.categoryKey, cursor: onlyCategory ? cursor : undefined, take });
-        return { ...row, clues: items.map(clueLine), nextCursor };
-      }),
-    );
-    const leads = await listLeads(actor, caseId);
-    const tasks = await listTasks(actor, caseId);
+    const { kase, groups: categoryGroups, leads, tasks } = await getCaseOverview(actor, caseId, { category: onlyCategory ?? undefined, cursor, take });
+    const groups = categoryGroups.map((group) => ({ ...group, clues: group.clues.map(clueLine) }));
     return {
       kase: {
         id: kase.id,

@@ -14,7 +14,7 @@ import { formToObject, parseInput } from "~/utils/forms.server";
 import { failureOf, keptList, keptText } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { createClueSchema } from "~/validation/clue";
-import { HANDLING_CODE_LABELS } from "~/validation/common";
+import { HANDLING_CODE_LABELS } from "~/auth/handling-codes";
 
 export const meta: MetaFunction = () => [{ title: "Add clue · Cluebridge" }];
 

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
+import { mayHoldWork } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { CaseBackLink } from "~/components/CaseBackLink";
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return runLoader(async () => {
     const kase = await getCase(actor, caseId);
     const [page, members, extra] = await Promise.all([
-      listClues(actor, caseId, { categoryKey: category, take: CLUE_CHOICES }),
+      listClues(actor, caseId, { category, take: CLUE_CHOICES }),
       listTaskforceMembers(actor, kase.taskforceId),
       // A clue chosen elsewhere (e.g. "Build a lead" on a clue page) is offered even when it is older.
       Promise.all(preselected.map((id) => getClue(actor, id).catch(() => null))),
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       clues,
       moreClues: page.nextCursor !== null,
       preselected: preselected.filter((id) => clues.some((clue) => clue.id === id)),
-      owners: members.filter((member) => member.role !== "LIAISON").map(({ id, displayName, agency }) => ({ value: id, label: `${displayName} (${agency})` })),
+      owners: members.filter(mayHoldWork).map(({ id, displayName, agency }) => ({ value: id, label: `${displayName} (${agency})` })),
       recipients: members.filter((member) => member.id !== actor.id).map(({ id, displayName, agency }) => ({ value: id, label: displayName, detail: `(${agency})` })),
     };
   });

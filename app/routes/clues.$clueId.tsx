@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can, hasGrant, type Resource } from "~/auth/permissions.server";
+import { can, canRequestReview, hasGrant, type Resource } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { ClueFields, type ClueFieldValues } from "~/components/ClueFields";
@@ -19,7 +19,7 @@ import { listComments } from "~/models/comments.server";
 import { commentLine } from "~/utils/comments.server";
 import { failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { canRequestReviewOf, handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { formatMediaRefLines, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITY_LABELS, updateClueSchema } from "~/validation/clue";
@@ -69,7 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       comments: comments.map(commentLine),
       canEdit,
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
-      canRequestReview: canRequestReviewOf(actor, resource),
+      canRequestReview: canRequestReview(actor, resource),
       canBuildLead: hasGrant(actor, "lead:create"),
       categories: categories.map(({ key, label }) => ({ key, label })),
       members: members.filter((member) => member.id !== actor.id).map(({ id, displayName, agency }) => ({ id, displayName, agency })),

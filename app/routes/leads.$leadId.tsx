@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can, type Resource } from "~/auth/permissions.server";
+import { can, canRequestReview, type Resource } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { evaluationOf } from "~/components/ClueList";
@@ -20,7 +20,7 @@ import { getLead, updateLead } from "~/models/leads.server";
 import { commentLine } from "~/utils/comments.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { canRequestReviewOf, handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, LEAD_STATUSES_NEEDING_REASON, updateLeadSchema } from "~/validation/lead";
@@ -78,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       comments: comments.map(commentLine),
       canUpdate: can(actor, "lead:update", resource),
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
-      canRequestReview: canRequestReviewOf(actor, resource),
+      canRequestReview: canRequestReview(actor, resource),
       saved: new URL(request.url).searchParams.get("saved"),
     };
   });

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
-import { hasGrant, type Actor } from "~/auth/permissions.server";
+import { hasGrant, requirePermission, type Actor } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
@@ -52,7 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const values = formToObject(await request.formData());
-  await roomOr404(() => listRoomLeads(actor, params.taskforceId ?? ""));
+  const taskforceId = params.taskforceId ?? "";
+  await roomOr404(async () => requirePermission(actor, "room:join", { type: "taskforce", taskforceId }));
   return runAction(values, async () => {
     switch (values.intent) {
       case "share": {

@@ -10,7 +10,7 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { ItemSummary } from "~/components/ItemSummary";
 import type { HandlingCode } from "@prisma/client";
-import { listCases, listClueCategories, listTaskforceMembers } from "~/models/cases.server";
+import { listAssignableMembers, listCases, listClueCategories } from "~/models/cases.server";
 import { search } from "~/models/search.server";
 import { formatDate, formatDateTime } from "~/utils/form-values";
 import { fieldErrorsOf } from "~/utils/forms.server";
@@ -33,9 +33,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const [categories, cases, memberLists] = await Promise.all([
       listClueCategories(),
       listCases(actor),
-      Promise.all([...actor.taskforceIds].map((id) => listTaskforceMembers(actor, id))),
+      Promise.all([...actor.taskforceIds].map((id) => listAssignableMembers(actor, id))),
     ]);
-    const authors = new Map(memberLists.flat().filter((member) => member.role !== "LIAISON").map((member) => [member.id, member]));
+    const authors = new Map(memberLists.flat().map((member) => [member.id, member]));
     const page = {
       values,
       searched,

@@ -2,21 +2,26 @@
 // error shape `{ "error": { code, message, fields } }`. Each route file declares its methods with apiRoute.
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { z, ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
+import type { CreateOptions } from "~/models/changes.server";
 import { requireActor } from "~/auth/session.server";
 import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
-import { formToObject } from "~/utils/forms.server";
+import { formToObject, parseInput } from "~/utils/forms.server";
 import { singleton } from "~/utils/singleton.server";
+import { idempotencyKeySchema } from "~/validation/common";
 
 export interface ApiContext {
   request: Request;
   params: Record<string, string | undefined>;
   actor: Actor;
   url: URL;
-  /** The query string as a plain object (repeated keys become arrays). */
-  query: Record<string, string | string[]>;
-  /** The parsed JSON (or form) body; refuses malformed JSON with 400. */
-  body(): Promise<Record<string, unknown>>;
+  /** The query string parsed with the input's schema (invalid: 422 with per-field messages). */
+  query<S extends ZodType>(schema: S): z.output<S>;
+  /** The JSON (or form) body parsed with the input's schema: malformed JSON is a 400, invalid input a 422. */
+  body<S extends ZodType>(schema: S): Promise<z.output<S>>;
+  /** For creates: the `Idempotency-Key` header, so a retried POST returns the first result instead of a second item. */
+  createOptions: CreateOptions;
 }
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -51,12 +56,30 @@ async function runApi(request: Request, params: ApiContext["params"], handlers: 
     checkRateLimit(rateLimitKey(request));
     const actor = await requireActor(request);
     const url = new URL(request.url);
-    const result = await handler({ request, params, actor, url, query: queryObject(url), body: () => readBody(request) });
+    const createOptions = method === "POST" ? idempotencyOf(request) : {};
+    const result = await handler({
+      request,
+      params,
+      actor,
+      url,
+      query: (schema) => parseInput(schema, queryObject(url)),
+      body: async (schema) => parseInput(schema, await readBody(request)),
+      createOptions,
+    });
     if (result instanceof Response) return result;
     return Response.json(result ?? null, { status: method === "POST" ? 201 : 200, headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+const IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+/** The POST's idempotency key (optional); a malformed one is refused before anything is written. */
+function idempotencyOf(request: Request): CreateOptions {
+  const header = request.headers.get(IDEMPOTENCY_HEADER);
+  if (header === null) return {};
+  return { idempotencyKey: parseInput(idempotencyKeySchema(IDEMPOTENCY_HEADER), header), keyField: IDEMPOTENCY_HEADER };
 }
 
 export function errorResponse(error: unknown): Response {
@@ -123,11 +146,6 @@ export function checkRateLimit(key: string, now = Date.now()): void {
   if (window.count > limit) {
     throw new RateLimitedError(`Too many requests: at most ${limit} a minute per token. Wait a moment and try again.`, Math.ceil((window.startedAt + WINDOW_MS - now) / 1000));
   }
-}
-
-/** Forgets all windows (tests). */
-export function resetRateLimits(): void {
-  windows.clear();
 }
 
 /** A path parameter, or 404 when it is missing. */

@@ -1,6 +1,6 @@
 // What the clue and lead pages share: the comment and liaison-review forms, handled one way for both.
 import { redirect } from "@remix-run/node";
-import { can, type Actor, type Resource } from "~/auth/permissions.server";
+import type { Actor } from "~/auth/permissions.server";
 import { requestReview } from "~/models/reviews.server";
 import type { ReviewableItemType } from "~/validation/review";
 import { postComment } from "./comments.server";
@@ -16,10 +16,4 @@ export async function handleItemIntent(actor: Actor, itemType: ReviewableItemTyp
     default:
       return null;
   }
-}
-
-/** Whether to offer "Request review": a GREEN or CLEAR item not already waiting, and the actor may request it. */
-export function canRequestReviewOf(actor: Actor, resource: Extract<Resource, { type: "clue" | "lead" }>): boolean {
-  const reviewable = (resource.handlingCode === "GREEN" || resource.handlingCode === "CLEAR") && resource.reviewState !== "REQUESTED";
-  return reviewable && can(actor, "review:request", resource);
 }

@@ -79,6 +79,8 @@ export const membershipSchema = z.object({
   email,
 });
 
-export type NewUserInput = z.input<typeof newUserSchema>;
-export type NewTaskforceInput = z.input<typeof newTaskforceSchema>;
-export type NewTokenInput = z.input<typeof newTokenSchema>;
+export type NewUserInput = z.output<typeof newUserSchema>;
+export type RoleChangeInput = z.output<typeof roleChangeSchema>;
+export type NewTaskforceInput = z.output<typeof newTaskforceSchema>;
+export type MembershipInput = z.output<typeof membershipSchema>;
+export type NewTokenInput = z.output<typeof newTokenSchema>;

@@ -1,19 +1,8 @@
 // Building blocks the input schemas share. Browser-safe: no server imports. Schemas accept JSON bodies and
 // form posts alike (forms send strings: empty means "not given", numbers arrive as text).
 import { z } from "zod";
+import { HANDLING_CODES } from "~/auth/handling-codes";
 import { textOnly } from "./text-only";
-
-/** TLP 2.0 codes, strictest first (the order the database enum and permissions use). */
-export const HANDLING_CODES = ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"] as const;
-export type HandlingCodeInput = (typeof HANDLING_CODES)[number];
-
-export const HANDLING_CODE_LABELS: Record<HandlingCodeInput, string> = {
-  RED: "TLP:RED",
-  AMBER_STRICT: "TLP:AMBER+STRICT",
-  AMBER: "TLP:AMBER",
-  GREEN: "TLP:GREEN",
-  CLEAR: "TLP:CLEAR",
-};
 
 /** "" and null from a form mean "not given". */
 export function emptyToUndefined(value: unknown): unknown {
@@ -83,4 +72,13 @@ export const dateInputSchema = z.preprocess(
 /** A field with a default that a form may also send as "" (which means "use the default"). */
 export function withDefault<S extends z.ZodType>(schema: S, value: z.output<S>) {
   return z.preprocess(emptyToUndefined, z.optional(schema).transform((parsed) => (parsed === undefined ? value : parsed)) as z.ZodType<z.output<S>, unknown>);
+}
+
+/**
+ * An idempotency key (a socket write's `clientEventId`, the API's `Idempotency-Key` header): made once per user
+ * action (a UUID fits) and sent again unchanged with every retry of that action. `name` is what the caller sent.
+ */
+export function idempotencyKeySchema(name: string) {
+  const message = `${name} is a string of 8 to 64 letters, digits, - or _ (a UUID fits).`;
+  return z.string({ error: message }).regex(/^[A-Za-z0-9_-]{8,64}$/, message);
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { createClueSchema, updateClueSchema } from "./clue";
 import { createCommentSchema } from "./comment";
-import { idSchema, optionalText } from "./common";
+import { idempotencyKeySchema, idSchema, optionalText } from "./common";
 import { createLeadSchema, updateLeadSchema } from "./lead";
 import { decideReviewSchema, reviewItemTypeSchema } from "./review";
 import { createTaskSchema, updateTaskSchema } from "./task";
@@ -27,9 +27,7 @@ export const presenceViewingSchema = object({ taskforceId: idSchema, leadId: idS
  * The idempotency key of a write that creates something (docs/realtime-protocol.md, "Retrying safely"): made
  * once per user action (a UUID fits) and sent again unchanged with every retry of that action.
  */
-export const clientEventIdSchema = z
-  .string({ error: "clientEventId is a string of 8 to 64 letters, digits, - or _ (a UUID fits)." })
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientEventId is a string of 8 to 64 letters, digits, - or _ (a UUID fits).");
+export const clientEventIdSchema = idempotencyKeySchema("clientEventId");
 
 export const leadShareSchema = object({ leadId: idSchema, note: optionalText("Note", 2_000).optional(), clientEventId: clientEventIdSchema.optional() });
 export const leadClaimSchema = object({ leadId: idSchema });

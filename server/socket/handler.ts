@@ -2,6 +2,7 @@
 // user, run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
 import type { z, ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
+import type { CreateOptions } from "~/models/changes.server";
 import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { findMediaInValue } from "~/validation/text-only";
@@ -36,16 +37,18 @@ function ackErrorOf(error: unknown): AckError {
   return { code: "INTERNAL", message: "Something went wrong and nothing was saved. Try again." };
 }
 
-/**
- * Registers `event` on the socket. The payload is checked against `schema`; `run` gets the parsed input and
- * the raw payload (model functions parse their part again, exactly as for HTTP).
- */
+/** A socket create's idempotency key (`clientEventId`), as the models take it. */
+export function socketCreate(clientEventId: string | undefined): CreateOptions {
+  return { idempotencyKey: clientEventId, keyField: "clientEventId" };
+}
+
+/** Registers `event` on the socket. The payload is parsed once with `schema`; `run` gets the typed input. */
 export function handle<E extends ClientEventName, S extends ZodType>(
   realtime: Realtime,
   socket: RealtimeSocket,
   event: E,
   schema: S,
-  run: (context: HandlerContext, input: z.output<S>, raw: Record<string, unknown>) => Promise<AckDataOf<E>>,
+  run: (context: HandlerContext, input: z.output<S>) => Promise<AckDataOf<E>>,
 ): void {
   const listener = async (...args: unknown[]) => {
     const ack = args[args.length - 1];
@@ -74,7 +77,7 @@ export function handle<E extends ClientEventName, S extends ZodType>(
       const input = parseInput(schema, payload);
       const actor = await revalidate(socket);
       if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
-      const data = await run({ socket, actor, realtime, afterAck: (next) => afterAck.push(next) }, input, payload as Record<string, unknown>);
+      const data = await run({ socket, actor, realtime, afterAck: (next) => afterAck.push(next) }, input);
       respond({ ok: true, data });
       for (const next of afterAck) next();
     } catch (error) {

@@ -2,8 +2,8 @@
 // recipient; other nodes get the same events through the adapter (serverSideEmit) and do the same. Events
 // reach a socket in seq order exactly once: a per-socket watermark drops repeats and a gap (an announcement
 // that arrived late or was lost) is filled from the log, which is gap-free in commit order.
-import { canSee, type Actor } from "~/auth/permissions.server";
-import { canReceiveEvent, currentResources, eventsSince, itemResourceKey, type AccessRevocation, type StoredRoomEvent } from "~/models/rooms.server";
+import { canReceiveEvent, canSee, isWorkingMember, type Actor } from "~/auth/permissions.server";
+import { currentResources, eventsSince, itemResourceKey, type AccessRevocation, type StoredRoomEvent } from "~/models/rooms.server";
 import { roomEventName, type PresenceEntry, type PresenceSnapshot, type RoomFeedEvent } from "../events";
 import { refreshActor, stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
@@ -151,7 +151,7 @@ export class Realtime {
     const state = stateOf(socket);
     if (!state) return;
     for (const taskforceId of [...state.rooms.keys()]) {
-      if (actor.taskforceIds.has(taskforceId) && actor.role !== "ADMIN") continue;
+      if (isWorkingMember(actor, taskforceId)) continue;
       void this.removeFromRoom(socket, taskforceId, "removed_from_taskforce");
     }
   }

@@ -6,10 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { shareLead } from "~/models/lead-room.server";
-import { createLead } from "~/models/leads.server";
 import { launchBrowser, signInThroughPages } from "../helpers/browser";
 import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { createLead } from "../helpers/edge";
 
 const RECONNECT_TIMEOUT_MS = 20_000;
 const UI_TIMEOUT_MS = 10_000;

@@ -2,9 +2,9 @@
 // feed without a reload, and the connection indicator says so in words.
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLead } from "~/models/leads.server";
 import { browserTestSuite, collectBrowserErrors, signInThroughPages } from "../helpers/browser";
 import { createTeam } from "../helpers/factories";
+import { createLead } from "../helpers/edge";
 
 const suite = browserTestSuite();
 const contexts: BrowserContext[] = [];

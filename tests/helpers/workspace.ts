@@ -1,9 +1,8 @@
 // Shorthands for the case-workspace tests: a team plus clues and leads written through the models.
 import type { HandlingCode } from "@prisma/client";
 import type { Actor } from "~/auth/permissions.server";
-import { createClue } from "~/models/clues.server";
-import { createLead } from "~/models/leads.server";
 import { createTeam } from "./factories";
+import { createClue, createLead } from "./edge";
 
 export const SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 

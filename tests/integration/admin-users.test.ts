@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "~/auth/password.server";
 import { prisma } from "~/db.server";
 import { onAccessRevoked, type AccessRevocation } from "~/models/rooms.server";
-import { addTaskforceMember, createTaskforce, listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
-import { activateUser, changeUserRole, createUser, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
+import { listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
+import { activateUser, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createActor } from "../helpers/factories";
+import { addTaskforceMember, createTaskforce, changeUserRole, createUser } from "../helpers/edge";
 
 let revocations: AccessRevocation[] = [];
 let stop: () => void;

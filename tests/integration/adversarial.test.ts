@@ -4,11 +4,10 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { decideReview, requestReview } from "~/models/reviews.server";
-import { createAccessToken } from "~/models/tokens.server";
 import { createActor, createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
+import { createAccessToken, decideReview, requestReview } from "../helpers/edge";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { createAccessToken } from "~/models/tokens.server";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createTeam } from "../helpers/factories";
 import { SHA256, type Team } from "../helpers/workspace";
+import { createAccessToken } from "../helpers/edge";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { createCase, getCase, listCases, listClueCategories, listTaskforceMembers, updateCase } from "~/models/cases.server";
+import { getCase, listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode } from "../helpers/workspace";
+import { createCase, listCases, updateCase } from "../helpers/edge";
 
 const newCase = (taskforceId: string, reference = `VID-2026-${Math.floor(Math.random() * 1e6)}`) => ({
   taskforceId,

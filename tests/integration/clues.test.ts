@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { onRoomEvents, type StoredRoomEvent } from "~/models/rooms.server";
-import { createClue, getClue, listClues, updateClue } from "~/models/clues.server";
+import { getClue } from "~/models/clues.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { SHA256, clueAs, clueWithCode, refusedActors } from "../helpers/workspace";
+import { createClue, listClues, updateClue } from "../helpers/edge";
 
 describe("clues", () => {
   it("records a clue with category, evaluation, media hash ids, handling code and a first version", async () => {
@@ -98,12 +99,12 @@ describe("clues", () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await clueAs(team.analyst, team.case.id, { value: `Clue ${i}` })).id);
     await clueAs(team.analyst, team.case.id, { category: "clothing", value: "Red scarf" });
-    const first = await listClues(team.analyst, team.case.id, { categoryKey: "architecture_fixture", take: 2 });
+    const first = await listClues(team.analyst, team.case.id, { category: "architecture_fixture", take: 2 });
     expect(first.items.map((c) => c.id)).toEqual([ids[4], ids[3]]);
     await clueAs(team.analyst, team.case.id, { value: "Added meanwhile" });
-    const second = await listClues(team.analyst, team.case.id, { categoryKey: "architecture_fixture", take: 2, cursor: first.nextCursor! });
+    const second = await listClues(team.analyst, team.case.id, { category: "architecture_fixture", take: 2, cursor: first.nextCursor! });
     expect(second.items.map((c) => c.id)).toEqual([ids[2], ids[1]]);
-    const third = await listClues(team.analyst, team.case.id, { categoryKey: "architecture_fixture", take: 2, cursor: second.nextCursor! });
+    const third = await listClues(team.analyst, team.case.id, { category: "architecture_fixture", take: 2, cursor: second.nextCursor! });
     expect(third.items.map((c) => c.id)).toEqual([ids[0]]);
     expect(third.nextCursor).toBeNull();
     await expect(listClues(team.analyst, team.case.id, { take: 500 })).rejects.toBeInstanceOf(ValidationError);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { createComment, listComments, listMyMentions } from "~/models/comments.server";
-import { updateClue } from "~/models/clues.server";
-import { createTask } from "~/models/tasks.server";
+import { listComments, listMyMentions } from "~/models/comments.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { clueWithCode, leadAs } from "../helpers/workspace";
+import { createComment, createTask, updateClue } from "../helpers/edge";
 
 describe("comments", () => {
   it("stores a text-only comment on a clue, audited and announced", async () => {

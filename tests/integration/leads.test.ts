@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { getLead, listLeads, updateLead } from "~/models/leads.server";
-import { updateClue } from "~/models/clues.server";
+import { getLead } from "~/models/leads.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
+import { listLeads, updateClue, updateLead } from "../helpers/edge";
 
 describe("leads", () => {
   it("links a hypothesis to the clues that support it and takes the strictest code by default", async () => {

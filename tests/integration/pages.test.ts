@@ -2,12 +2,10 @@
 // refused form comes back as 422 with every field the user typed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth/session.server";
-import { updateClue } from "~/models/clues.server";
-import { requestReview } from "~/models/reviews.server";
-import { createTask } from "~/models/tasks.server";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
+import { createTask, requestReview, updateClue } from "../helpers/edge";
 
 let server: TestServer;
 

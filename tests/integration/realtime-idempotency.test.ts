@@ -4,15 +4,12 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { itemOf, oncePerClientEvent } from "~/models/client-events.server";
-import { createComment } from "~/models/comments.server";
+import { createdItemOf, findCreate, insertCreate } from "~/models/changes.server";
 import { shareLead } from "~/models/lead-room.server";
-import { createLead } from "~/models/leads.server";
-import { requestReview } from "~/models/reviews.server";
-import { jsonSafe } from "~/models/workspace.server";
 import type { RoomFeedEvent } from "../../server/events";
 import { createTeam } from "../helpers/factories";
 import { request, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
+import { createComment, createLead, requestReview } from "../helpers/edge";
 
 const suite = socketTestSuite();
 const { connect, member } = suite;
@@ -186,12 +183,25 @@ describe("a send that loses the race", () => {
     const target = await greenLead(team, team.analyst);
     const clientEventId = newKey();
     const input = { itemType: "LEAD", itemId: target.id, body: "Same tiles as VID-12" };
-    let winner: Record<string, unknown> | null = null;
-    // The other send commits between this one's look-up (nothing yet) and its insert.
-    const result = await oncePerClientEvent(team.analyst, clientEventId, { type: "comment.created" }, async () => {
-      winner = jsonSafe(await createComment(team.analyst, input, { clientEventId }));
-      return jsonSafe(await createComment(team.analyst, input, { clientEventId }));
-    }, itemOf);
+    const options = { idempotencyKey: clientEventId, keyField: "clientEventId" };
+    const match = { type: "comment.created" as const };
+    // This send looks and finds nothing; the other send then commits; this one's insert meets the index.
+    expect(await findCreate(team.analyst, options, match)).toBeNull();
+    const winner = await createComment(team.analyst, input, options);
+    const result = await insertCreate(
+      team.analyst,
+      options,
+      match,
+      async (ctx) => {
+        const comment = await ctx.tx.comment.create({
+          data: { itemType: "LEAD", itemId: target.id, caseId: target.caseId, taskforceId: team.taskforce.id, authorId: team.analyst.id, body: input.body },
+        });
+        await ctx.audit({ action: "comment.create", itemType: "COMMENT", itemId: comment.id, taskforceId: team.taskforce.id });
+        await ctx.event({ taskforceId: team.taskforce.id, type: "comment.created", itemType: "COMMENT", itemId: comment.id, visibility: { taskforceId: team.taskforce.id, taskforceWide: true }, payload: { loser: true } });
+        return { loser: true } as Record<string, unknown>;
+      },
+      createdItemOf<Record<string, unknown>>,
+    );
     expect(winner).not.toBeNull();
     expect(result).toEqual(winner);
     expect(await prisma.comment.count({ where: { itemId: target.id } })).toBe(1);

@@ -6,12 +6,11 @@ import { loadActor, type Actor } from "~/auth/permissions.server";
 import { signOutEverywhere } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { shareLead } from "~/models/lead-room.server";
-import { createLead } from "~/models/leads.server";
-import { requestReview } from "~/models/reviews.server";
 import { removeTaskforceMember } from "~/models/taskforces.server";
 import { suspendUser } from "~/models/users.server";
 import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
 import { createTeam, createUser } from "../helpers/factories";
+import { createLead, requestReview } from "../helpers/edge";
 import {
   accessTokenFor,
   connectAs,

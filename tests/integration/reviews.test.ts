@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { getClue, updateClue } from "~/models/clues.server";
+import { getClue } from "~/models/clues.server";
 import { getLead } from "~/models/leads.server";
-import { decideReview, listReviewQueue, requestReview } from "~/models/reviews.server";
-import { search } from "~/models/search.server";
+import { listReviewQueue } from "~/models/reviews.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { clueWithCode, leadAs } from "../helpers/workspace";
+import { decideReview, requestReview, search, updateClue } from "../helpers/edge";
 
 describe("liaison review", () => {
   it("keeps items out of a liaison's sight until they are submitted for review", async () => {

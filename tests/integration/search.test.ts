@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { search } from "~/models/search.server";
-import { updateLead } from "~/models/leads.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase } from "../helpers/factories";
 import { createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
+import { search, updateLead } from "../helpers/edge";
 
 describe("search", () => {
   it("finds clues by full text over value and detail, by word prefix, with the case reference", async () => {

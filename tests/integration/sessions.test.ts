@@ -11,9 +11,10 @@ import {
 } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { onAccessRevoked, type AccessRevocation } from "~/models/rooms.server";
-import { createAccessToken, issueAccessToken, revokeAccessToken } from "~/models/tokens.server";
+import { issueAccessToken, revokeAccessToken } from "~/models/tokens.server";
 import { suspendUser, reinstateUser } from "~/models/users.server";
 import { createActor, createUser } from "../helpers/factories";
+import { createAccessToken } from "../helpers/edge";
 
 /** The cookie header a browser would send back for a Set-Cookie value. */
 function cookieFrom(setCookie: string): string {
@@ -205,7 +206,7 @@ describe("ending access", () => {
     const admin = await createActor({ role: "ADMIN" });
     const user = await createUser();
     const cookie = cookieFrom(await startSession(user.id, { mfaVerified: true }));
-    const { token } = await issueAccessToken(user, { name: "tool" }, { actor: null });
+    const { token } = await issueAccessToken(user, { name: "tool", days: 90 }, { actor: null });
     expect(await validateAccessToken(token)).not.toBeNull();
 
     await suspendUser(admin, user.id);

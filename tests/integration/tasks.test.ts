@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createTask, getTask, listMyTasks, listTasks, taskBoard, updateTask } from "~/models/tasks.server";
+import { getTask, listMyTasks, listTasks } from "~/models/tasks.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { prisma } from "~/db.server";
 import { createTeam } from "../helpers/factories";
 import { leadAs } from "../helpers/workspace";
+import { createTask, taskBoard, updateTask } from "../helpers/edge";
 
 const day = 24 * 60 * 60 * 1000;
 const isoDate = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString().slice(0, 10);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { validateAccessToken } from "~/auth/session.server";
 import { prisma } from "~/db.server";
-import { createAccessToken, hashToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
+import { hashToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createActor } from "../helpers/factories";
+import { createAccessToken } from "../helpers/edge";
 
 describe("personal access tokens", () => {
   it("returns the token once as cbt_ + 32 random bytes, and stores only its SHA-256", async () => {

@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOM_EVENT_NAMES } from "../../server/events";
-import { createLead } from "~/models/leads.server";
 import { createTeam } from "../helpers/factories";
 import { connectAs, recordRoomEvents, request, requestOk, sessionCookieFor, waitFor, type TestSocket } from "../helpers/sockets";
+import { createLead } from "../helpers/edge";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 

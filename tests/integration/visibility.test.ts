@@ -3,11 +3,8 @@
 import type { HandlingCode, ReviewState } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { describe, expect, it } from "vitest";
-import { canSeeItem, visibleCluesWhere, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
+import { canSeeItem, itemVisibility, visibleCluesWhere, visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { clueVisibility } from "~/models/clues.server";
-import { leadVisibility } from "~/models/leads.server";
-import { visibleItemsSql } from "~/models/search.server";
 import { createTeam } from "../helpers/factories";
 
 const CODES: HandlingCode[] = ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"];
@@ -50,8 +47,8 @@ describe("visibility rules agree everywhere", () => {
     expect(clues).toHaveLength(CODES.length * REVIEW_STATES.length * 6);
 
     for (const [who, actor] of actors) {
-      const expectedClues = clues.filter((clue) => canSeeItem(actor, clueVisibility(clue))).map((c) => c.id).sort();
-      const expectedLeads = leads.filter((lead) => canSeeItem(actor, leadVisibility(lead))).map((l) => l.id).sort();
+      const expectedClues = clues.filter((clue) => canSeeItem(actor, itemVisibility(clue))).map((c) => c.id).sort();
+      const expectedLeads = leads.filter((lead) => canSeeItem(actor, itemVisibility(lead))).map((l) => l.id).sort();
       const viaPrisma = (await prisma.clue.findMany({ where: { AND: [visibleCluesWhere(actor), { id: { in: clueIds } }] }, select: { id: true } })).map((c) => c.id).sort();
       const leadsViaPrisma = (await prisma.lead.findMany({ where: { AND: [visibleLeadsWhere(actor), { id: { in: leadIds } }] }, select: { id: true } })).map((l) => l.id).sort();
       const viaSql = (
@@ -67,7 +64,7 @@ describe("visibility rules agree everywhere", () => {
     }
 
     // The matrix is not trivially empty or full for the people it is about.
-    const seenBy = (actor: Actor) => clues.filter((clue) => canSeeItem(actor, clueVisibility(clue))).length;
+    const seenBy = (actor: Actor) => clues.filter((clue) => canSeeItem(actor, itemVisibility(clue))).length;
     expect(seenBy(team.analyst)).toBeGreaterThan(0);
     expect(seenBy(team.analyst)).toBeLessThan(clues.length);
     expect(seenBy(team.liaison)).toBeGreaterThan(0);

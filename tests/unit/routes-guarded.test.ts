@@ -16,7 +16,6 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "mfa.enrol.tsx": "first-sign-in enrolment: requires a password-verified session (getCurrentSession); touches only the user's own TOTP",
   "logout.tsx": "ends the caller's own session (POST only); a GET just redirects",
   "_index.tsx": "redirects by role (getOptionalUser) or to /login; shows no data",
-  "healthz.tsx": "liveness probe for the deployment; reports no data",
   "api.v1.$.ts": "catch-all JSON 404 for unknown API paths: imports no model and reads nothing",
 };
 

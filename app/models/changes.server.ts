@@ -1,0 +1,144 @@
+// How case data is written: the change, its audit records and its room events commit in one transaction, and
+// the events are announced only after the commit (write, then announce). Creates take an idempotency key
+// (a socket's `clientEventId`, the API's `Idempotency-Key` header): the key is stored on the room event the
+// create appends, unique per actor (RoomEvent_actorId_clientEventId_key), so a retry finds the first result
+// across reconnects, restarts and nodes, and two identical sends racing each other cannot both insert: the
+// loser's transaction fails on the unique index, rolls back whole (row, audit, seq) and answers with the
+// winner's result. Reads of case data are recorded here too (auditRead).
+import { canReceiveEvent, type Actor } from "~/auth/permissions.server";
+import { prisma, type Tx } from "~/db.server";
+import { isUniqueViolation } from "~/db/errors.server";
+import { appendAudit, recordAudit, type AuditEntry } from "~/models/audit.server";
+import { announceRoomEvents, appendRoomEvent, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredRoomEvent } from "~/models/rooms.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { jsonSafe } from "~/utils/json";
+
+export type AuditRecord = Omit<AuditEntry, "actor" | "origin">;
+
+export interface ChangeContext {
+  tx: Tx;
+  audit(entry: AuditRecord): Promise<void>;
+  /** Appends a room event to the change (its payload as clients receive it: JSON); announced after the commit. */
+  event(event: Omit<NewRoomEvent, "actorId" | "clientEventId" | "payload"> & { payload: object }): Promise<StoredRoomEvent>;
+}
+
+/** What the stored event must be for an idempotency key to count as the same action (a reused key is a client bug). */
+export interface CreateMatch {
+  type: RoomEventType;
+  /** The item the action is about, when the caller knows it beforehand (the lead being shared). */
+  itemId?: string;
+}
+
+/** What a create accepts from a caller that may retry. */
+export interface CreateOptions {
+  /** 8-64 of [A-Za-z0-9_-], e.g. a UUID: made once per user action and sent again unchanged with every retry. */
+  idempotencyKey?: string;
+  /** Where the caller sent the key (named in the error for a reused key): "clientEventId" or "Idempotency-Key". */
+  keyField?: string;
+}
+
+/** Runs a write: the change, its audit records and its room events commit together; events are announced after. */
+export async function writeChange<T>(actor: Actor, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
+  return runChange(actor, undefined, run);
+}
+
+/**
+ * Runs a create once per (actor, idempotency key): without a key it simply writes; with a key already stored it
+ * returns `replay(stored event)` and writes, audits and announces nothing. The create's first room event carries
+ * the key.
+ */
+export async function writeCreate<T>(
+  actor: Actor,
+  options: CreateOptions,
+  match: CreateMatch,
+  run: (ctx: ChangeContext) => Promise<T>,
+  replay: (stored: StoredRoomEvent) => T,
+): Promise<T> {
+  if (!options.idempotencyKey) return runChange(actor, undefined, run);
+  const stored = await findCreate(actor, options, match);
+  if (stored) return replay(stored);
+  return insertCreate(actor, options, match, run, replay);
+}
+
+/**
+ * The write half of writeCreate, after a look-up found nothing: when an identical send committed in between,
+ * the unique index refuses this one, which rolls back whole and answers with the winner's result.
+ */
+export async function insertCreate<T>(
+  actor: Actor,
+  options: CreateOptions,
+  match: CreateMatch,
+  run: (ctx: ChangeContext) => Promise<T>,
+  replay: (stored: StoredRoomEvent) => T,
+): Promise<T> {
+  try {
+    return await runChange(actor, options.idempotencyKey, run);
+  } catch (error) {
+    if (!options.idempotencyKey || !isUniqueViolation(error)) throw error;
+    const winner = await findCreate(actor, options, match);
+    if (!winner) throw error;
+    return replay(winner);
+  }
+}
+
+async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
+  const events: StoredRoomEvent[] = [];
+  const result = await prisma.$transaction(async (tx) => {
+    const ctx: ChangeContext = {
+      tx,
+      audit: (entry) => appendAudit(tx, { ...entry, actor, origin: actor.origin }),
+      event: async (event) => {
+        const clientEventId = events.length === 0 ? idempotencyKey : undefined;
+        const stored = await appendRoomEvent(tx, { ...event, actorId: actor.id, clientEventId, payload: jsonSafe(event.payload) as Record<string, unknown> });
+        events.push(stored);
+        return stored;
+      },
+    };
+    return run(ctx);
+  });
+  announceRoomEvents(events);
+  return result;
+}
+
+/** The event this actor stored under the create's idempotency key, or null (none stored, or no key). */
+export async function findCreate(actor: Actor, options: CreateOptions, match: CreateMatch): Promise<StoredRoomEvent | null> {
+  const clientEventId = options.idempotencyKey;
+  if (!clientEventId) return null;
+  const row = await prisma.roomEvent.findUnique({ where: { actorId_clientEventId: { actorId: actor.id, clientEventId } } });
+  if (!row) return null;
+  const event = toStoredEvent(row);
+  if (event.type !== match.type || (match.itemId !== undefined && event.itemId !== match.itemId)) {
+    const keyField = options.keyField ?? "idempotencyKey";
+    throw new ValidationError({
+      [keyField]: [`This ${keyField} was already used for a different action. Send a new one for each action, and the same one only when retrying it.`],
+    });
+  }
+  // The first result is only handed back while the actor may still see it (e.g. not after leaving the taskforce).
+  if (!canReceiveEvent(actor, event)) throw new NotFoundError();
+  return event;
+}
+
+/** For creates: the first result is the stored event's payload, the item as first written (JSON). */
+export function createdItemOf<T>(stored: StoredRoomEvent): T {
+  return stored.payload as T;
+}
+
+/** Audits a read of case data. */
+export async function auditRead(actor: Actor, entry: AuditRecord): Promise<void> {
+  await recordAudit({ ...entry, actor, origin: actor.origin });
+}
+
+/** The message of a refused stale edit (optimistic concurrency): never a silent overwrite. */
+export function staleMessage(kind: string, editedVersion: number, currentVersion: number): string {
+  return `This ${kind} was changed by someone else while you were editing (you edited version ${editedVersion}; it is now version ${currentVersion}). Your change was not saved: review the newer version below and apply your change again.`;
+}
+
+/** Field -> { from, to } for the fields whose value changed (compared as JSON), for version history and audit. */
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(after)) {
+    if (after[key] === undefined) continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { from: before[key] ?? null, to: after[key] };
+  }
+  return changes;
+}
