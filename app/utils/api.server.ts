@@ -2,7 +2,7 @@
 // error shape `{ "error": { code, message, fields } }`. Each route file declares its methods with apiRoute.
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import type { z, ZodType } from "zod";
+import { z, type ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
 import type { CreateOptions } from "~/models/changes.server";
 import { requireActor } from "~/auth/session.server";
@@ -74,12 +74,15 @@ async function runApi(request: Request, params: ApiContext["params"], handlers: 
 }
 
 const IDEMPOTENCY_HEADER = "Idempotency-Key";
+// An object schema so that a refusal names the header as its field.
+const idempotencyHeaderSchema = z.object({ [IDEMPOTENCY_HEADER]: idempotencyKeySchema(IDEMPOTENCY_HEADER) });
 
 /** The POST's idempotency key (optional); a malformed one is refused before anything is written. */
 function idempotencyOf(request: Request): CreateOptions {
   const header = request.headers.get(IDEMPOTENCY_HEADER);
   if (header === null) return {};
-  return { idempotencyKey: parseInput(idempotencyKeySchema(IDEMPOTENCY_HEADER), header), keyField: IDEMPOTENCY_HEADER };
+  const { [IDEMPOTENCY_HEADER]: idempotencyKey } = parseInput(idempotencyHeaderSchema, { [IDEMPOTENCY_HEADER]: header });
+  return { idempotencyKey, keyField: IDEMPOTENCY_HEADER };
 }
 
 export function errorResponse(error: unknown): Response {

@@ -69,6 +69,16 @@ const writeResponses = (description: string, status = "201") => ({
 });
 const patchResponses = (description: string) => ({ ...writeResponses(description, "200"), "409": errorResponse("Stale edit: error.current holds the newer version.") });
 
+/** Every create takes an optional Idempotency-Key: a retry with the same key gets the first result, once. */
+const idempotencyKeyParameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "8-64 of [A-Za-z0-9_-] (a UUID fits), made once per create and sent again unchanged with every retry: a retry returns the first result and writes nothing. Keys are per caller; a key reused for another kind of create is 422.",
+  schema: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" },
+};
+
 function commentPaths(collection: "clues" | "leads" | "tasks", idName: string) {
   return {
     [`/${collection}/{${idName}}/comments`]: {
@@ -76,6 +86,7 @@ function commentPaths(collection: "clues" | "leads" | "tasks", idName: string) {
       get: { operationId: `list${collection}Comments`, summary: "Comments, oldest first", responses: okResponse("Comments") },
       post: {
         operationId: `create${collection}Comment`,
+        parameters: [idempotencyKeyParameter],
         summary: "Add a text-only comment; @member@email mentions members who may see the item",
         requestBody: bodyOf("CreateComment"),
         responses: writeResponses("The comment"),
@@ -104,7 +115,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
     paths: {
       "/cases": {
         get: { operationId: "listCases", summary: "Cases of the caller's taskforces", parameters: queryParameters(caseFiltersSchema), responses: okResponse("Cases") },
-        post: { operationId: "createCase", summary: "Open a case (coordinator)", requestBody: bodyOf("CreateCase"), responses: writeResponses("The case") },
+        post: { operationId: "createCase", parameters: [idempotencyKeyParameter], summary: "Open a case (coordinator)", requestBody: bodyOf("CreateCase"), responses: writeResponses("The case") },
       },
       "/cases/{caseId}": {
         parameters: [pathParameter("caseId")],
@@ -114,7 +125,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/cases/{caseId}/clues": {
         parameters: [pathParameter("caseId")],
         get: { operationId: "listClues", summary: "Visible clues, newest first, cursor paginated", parameters: queryParameters(listCluesQuerySchema), responses: okResponse("{ items, nextCursor }") },
-        post: { operationId: "createClue", summary: "Record a clue", requestBody: bodyOf("CreateClue"), responses: writeResponses("The clue") },
+        post: { operationId: "createClue", parameters: [idempotencyKeyParameter], summary: "Record a clue", requestBody: bodyOf("CreateClue"), responses: writeResponses("The clue") },
       },
       "/clues/{clueId}": {
         parameters: [pathParameter("clueId")],
@@ -124,7 +135,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/cases/{caseId}/leads": {
         parameters: [pathParameter("caseId")],
         get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: okResponse("Leads") },
-        post: { operationId: "createLead", summary: "Record a lead citing clues", requestBody: bodyOf("CreateLead"), responses: writeResponses("The lead") },
+        post: { operationId: "createLead", parameters: [idempotencyKeyParameter], summary: "Record a lead citing clues", requestBody: bodyOf("CreateLead"), responses: writeResponses("The lead") },
       },
       "/leads/{leadId}": {
         parameters: [pathParameter("leadId")],
@@ -134,7 +145,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/cases/{caseId}/tasks": {
         parameters: [pathParameter("caseId")],
         get: { operationId: "listTasks", summary: "Tasks of a case, overdue first", responses: okResponse("Tasks") },
-        post: { operationId: "createTask", summary: "Assign a task (coordinator)", requestBody: bodyOf("CreateTask"), responses: writeResponses("The task") },
+        post: { operationId: "createTask", parameters: [idempotencyKeyParameter], summary: "Assign a task (coordinator)", requestBody: bodyOf("CreateTask"), responses: writeResponses("The task") },
       },
       "/tasks/{taskId}": {
         parameters: [pathParameter("taskId")],

@@ -23,15 +23,15 @@ async function tokenFor(actor: Actor): Promise<string> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 interface Caller {
-  (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
 }
 
 async function callerFor(actor: Actor): Promise<Caller> {
   const token = await tokenFor(actor);
-  return async (method, path, body) => {
+  return async (method, path, body, headers = {}) => {
     const response = await fetch(`${server.url}/api/v1${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -270,5 +270,69 @@ describe("API v1: export and liaison review", () => {
 
     expect((await api.analyst("POST", `/cases/${team.case.id}/review`)).status).toBe(404);
     expect((await api.outsider("POST", `/clues/${clue.id}/review`)).status).toBe(404);
+  });
+
+});
+
+describe("API v1: Idempotency-Key on creates", () => {
+  it("answers a retried create with the first result, and writes, audits and announces it once", async () => {
+    const team = await createTeam();
+    const as = await callers(team);
+    const key = { "Idempotency-Key": crypto.randomUUID() };
+    const first = await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Tram ticket, Brno" }), key);
+    expect(first.status).toBe(201);
+    const retry = await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Tram ticket, Brno" }), key);
+    expect(retry).toEqual(first);
+    expect(await prisma.clue.count({ where: { caseId: team.case.id, value: "Tram ticket, Brno" } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { action: "clue.create", itemId: first.body.id } })).toBe(1);
+    expect(await prisma.roomEvent.count({ where: { type: "clue.created", itemId: first.body.id } })).toBe(1);
+
+    // Every create takes it: a lead, a task, a comment and a case, each once per key.
+    const creates: [Caller, string, unknown][] = [
+      [as.analyst, `/cases/${team.case.id}/leads`, { title: "Brno, Czechia", hypothesis: "Tram ticket" }],
+      [as.coordinator, `/cases/${team.case.id}/tasks`, { title: "Ask the Czech liaison", assigneeId: team.analyst.id }],
+      [as.analyst, `/clues/${first.body.id}/comments`, { body: "Checked the zone map" }],
+      [as.coordinator, "/cases", { taskforceId: team.taskforce.id, reference: `VID-IDEM-${Date.now()}`, title: "Retried case" }],
+    ];
+    for (const [caller, path, body] of creates) {
+      const headers = { "Idempotency-Key": crypto.randomUUID() };
+      const once = await caller("POST", path, body, headers);
+      expect(once.status, path).toBe(201);
+      expect(await caller("POST", path, body, headers), path).toEqual(once);
+    }
+    expect(await prisma.lead.count({ where: { caseId: team.case.id, title: "Brno, Czechia" } })).toBe(1);
+    expect(await prisma.task.count({ where: { caseId: team.case.id, title: "Ask the Czech liaison" } })).toBe(1);
+    expect(await prisma.comment.count({ where: { itemId: first.body.id } })).toBe(1);
+    expect(await prisma.case.count({ where: { title: "Retried case" } })).toBe(1);
+  });
+
+  it("keeps keys per caller, and creates again without a key or with a new one", async () => {
+    const team = await createTeam();
+    const as = await callers(team);
+    const key = { "Idempotency-Key": crypto.randomUUID() };
+    const mine = await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Per caller" }), key);
+    const theirs = await as.coordinator("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Per caller" }), key);
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Per caller" }));
+    await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody({ value: "Per caller" }), { "Idempotency-Key": crypto.randomUUID() });
+    expect(await prisma.clue.count({ where: { caseId: team.case.id, value: "Per caller" } })).toBe(4);
+  });
+
+  it("refuses a malformed key, and a key reused for another kind of create, with 422 naming the header", async () => {
+    const team = await createTeam();
+    const as = await callers(team);
+    for (const bad of ["short", "x".repeat(65), "has spaces in it", "semi;colon;key"]) {
+      const refused = await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody(), { "Idempotency-Key": bad });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.fields["Idempotency-Key"]).toEqual([expect.stringContaining("Idempotency-Key")]);
+    }
+    expect(await prisma.clue.count({ where: { caseId: team.case.id } })).toBe(0);
+    const key = { "Idempotency-Key": crypto.randomUUID() };
+    const clue = await as.analyst("POST", `/cases/${team.case.id}/clues`, clueBody(), key);
+    const reused = await as.analyst("POST", `/clues/${clue.body.id}/comments`, { body: "Same key, other action" }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.fields["Idempotency-Key"]).toEqual([expect.stringContaining("already used")]);
+    expect(await prisma.comment.count({ where: { itemId: clue.body.id } })).toBe(0);
   });
 });

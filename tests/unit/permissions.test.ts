@@ -1,6 +1,27 @@
 import type { HandlingCode, Role } from "@prisma/client";
 import { describe, expect, it } from "vitest";
-import { can, canSeeItem, isLowering, requirePermission, ROLE_PERMISSIONS, strictest, type Actor, type ItemVisibility } from "~/auth/permissions.server";
+import {
+  can,
+  canReceiveEvent,
+  canRequestReview,
+  canSeeItem,
+  HANDLING_CODES,
+  isLowering,
+  isWorkingMember,
+  looserThan,
+  mayHoldWork,
+  requirePermission,
+  requireTaskChange,
+  reviewStateAfterCodeChange,
+  reviewStateAfterEdit,
+  ROLE_PERMISSIONS,
+  strictest,
+  taskEventVisibility,
+  taskforceWide,
+  workingTaskforceIds,
+  type Actor,
+  type ItemVisibility,
+} from "~/auth/permissions.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 
 const actor = (role: Role, overrides: Partial<Actor> = {}): Actor => ({
@@ -87,5 +108,74 @@ describe("requirePermission", () => {
   it("lets only admins manage users", () => {
     expect(can(actor("ADMIN"), "user:manage", { type: "global" })).toBe(true);
     expect(can(actor("COORDINATOR"), "user:manage", { type: "global" })).toBe(false);
+  });
+});
+
+describe("working membership", () => {
+  it("counts active members of the taskforce, never an admin or a suspended account", () => {
+    expect(isWorkingMember(actor("ANALYST"), "tf-1")).toBe(true);
+    expect(isWorkingMember(actor("LIAISON"), "tf-1")).toBe(true);
+    expect(isWorkingMember(actor("ANALYST"), "tf-2")).toBe(false);
+    expect(isWorkingMember(actor("ADMIN"), "tf-1")).toBe(false);
+    expect(isWorkingMember(actor("COORDINATOR", { status: "SUSPENDED" }), "tf-1")).toBe(false);
+    expect(workingTaskforceIds(actor("ADMIN"))).toEqual([]);
+    expect(workingTaskforceIds(actor("ANALYST", { taskforceIds: new Set(["tf-1", "tf-2"]) }))).toEqual(["tf-1", "tf-2"]);
+  });
+
+  it("lets analysts and coordinators hold leads and tasks, never liaisons or admins", () => {
+    expect((["ANALYST", "COORDINATOR", "LIAISON", "ADMIN"] as const).filter((role) => mayHoldWork({ role }))).toEqual(["ANALYST", "COORDINATOR"]);
+  });
+});
+
+describe("review state", () => {
+  it("offers review only for GREEN or CLEAR items not already waiting, to their author or a coordinator", () => {
+    const green = { type: "clue" as const, ...item("GREEN") };
+    expect(canRequestReview(actor("ANALYST", { id: "author" }), green)).toBe(true);
+    expect(canRequestReview(actor("COORDINATOR"), green)).toBe(true);
+    expect(canRequestReview(actor("ANALYST"), green)).toBe(false);
+    expect(canRequestReview(actor("COORDINATOR"), { ...green, reviewState: "REQUESTED" })).toBe(false);
+    expect(canRequestReview(actor("COORDINATOR"), { ...green, handlingCode: "AMBER" })).toBe(false);
+  });
+
+  it("takes an item out of review when its code becomes stricter, and voids an approval on any edit", () => {
+    expect(reviewStateAfterCodeChange("AMBER", "REQUESTED")).toBe("NONE");
+    expect(reviewStateAfterCodeChange("CLEAR", "REQUESTED")).toBe("REQUESTED");
+    expect(reviewStateAfterEdit("GREEN", "APPROVED")).toBe("NONE");
+    expect(reviewStateAfterEdit("GREEN", "REJECTED")).toBe("REJECTED");
+  });
+
+  it("declares the codes once, strictest first, and knows which are looser", () => {
+    expect(HANDLING_CODES).toEqual(["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"]);
+    expect(looserThan("AMBER")).toEqual(["GREEN", "CLEAR"]);
+    expect(looserThan("CLEAR")).toEqual([]);
+  });
+});
+
+describe("room events", () => {
+  it("sends case-level events to the taskforce's working members, not to liaisons or admins", () => {
+    const event = { taskforceId: "tf-1", visibility: taskforceWide("tf-1") };
+    expect(canReceiveEvent(actor("ANALYST"), event)).toBe(true);
+    expect(canReceiveEvent(actor("LIAISON"), event)).toBe(false);
+    expect(canReceiveEvent(actor("ADMIN"), event)).toBe(false);
+    expect(canReceiveEvent(actor("ANALYST", { taskforceIds: new Set(["tf-2"]) }), event)).toBe(false);
+  });
+
+  it("sends an item's events to those who may see the item, and a task's on a lead to the lead's readers without liaisons", () => {
+    expect(canReceiveEvent(actor("ANALYST", { agency: "Agency B" }), { taskforceId: "tf-1", visibility: item("AMBER_STRICT") })).toBe(false);
+    const onLead = taskEventVisibility("tf-1", item("GREEN", { reviewState: "REQUESTED" }));
+    expect(canReceiveEvent(actor("ANALYST"), { taskforceId: "tf-1", visibility: onLead })).toBe(true);
+    expect(canReceiveEvent(actor("LIAISON"), { taskforceId: "tf-1", visibility: onLead })).toBe(false);
+  });
+});
+
+describe("task changes", () => {
+  const task = { type: "task" as const, taskforceId: "tf-1", assigneeId: "assignee", createdById: "coordinator", lead: null };
+
+  it("lets the assignee move the status but only a coordinator change the details", () => {
+    expect(() => requireTaskChange(actor("ANALYST", { id: "assignee" }), task, { details: false, status: true })).not.toThrow();
+    expect(() => requireTaskChange(actor("ANALYST", { id: "assignee" }), task, { details: true, status: false })).toThrow(ForbiddenError);
+    expect(() => requireTaskChange(actor("ANALYST"), task, { details: false, status: true })).toThrow(ForbiddenError);
+    expect(() => requireTaskChange(actor("COORDINATOR"), task, { details: true, status: true })).not.toThrow();
+    expect(() => requireTaskChange(actor("LIAISON"), task, { details: false, status: true })).toThrow(NotFoundError);
   });
 });
