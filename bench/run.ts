@@ -51,10 +51,17 @@ const machine: Machine = {
 let database: BenchDatabase | undefined;
 let app: RunningApp | undefined;
 
+/** Bounded like every other wait: a stuck close must not keep the figures from being written. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T | void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => resolve(console.warn(`${what}: gave up after ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function shutdown() {
-  await app?.close().catch((error: unknown) => console.warn("closing the app:", error));
+  await within(app?.close() ?? Promise.resolve(), 30_000, "closing the app").catch((error: unknown) => console.warn("closing the app:", error));
   app = undefined;
-  await database?.close().catch((error: unknown) => console.warn("dropping the bench database:", error));
+  await within(database?.close() ?? Promise.resolve(), 30_000, "dropping the bench database").catch((error: unknown) => console.warn("dropping the bench database:", error));
   database = undefined;
 }
 
