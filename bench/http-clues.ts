@@ -1,0 +1,49 @@
+// http-clues: GET /api/v1/cases/{caseId}/clues (the first page, bearer token) under a bounded keep-alive load from
+// the client process, beside a bare Express route answering JSON of the same bytes in the same run.
+import { startBareExpress } from "./lib/bare";
+import { ClientProcess } from "./lib/clients";
+import type { HttpResult } from "./lib/protocol";
+import type { Measured } from "./lib/report";
+import { round } from "./lib/stats";
+
+export async function runHttpClues(appUrl: string, caseId: string, token: string, clues: number, full: boolean, log: (line: string) => void): Promise<Measured> {
+  const url = `${appUrl}/api/v1/cases/${caseId}/clues`;
+  const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
+  const response = await fetch(url, { headers });
+  if (!response.ok) throw new Error(`the clue list answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  const body: unknown = await response.json();
+  const durationMs = full ? 15_000 : 5_000;
+  const load = { concurrency: 16, durationMs, maxRequests: 1_000_000 };
+  const bare = await startBareExpress(body);
+  const clients = ClientProcess.start();
+  let app: HttpResult;
+  let base: HttpResult;
+  try {
+    const bound = durationMs + 60_000;
+    await clients.request({ kind: "http", url, headers, ...load, durationMs: 1_000 }, bound);
+    app = await clients.request({ kind: "http", url, headers, ...load }, bound);
+    log(`  app: ${app.rps} req/s, p99 ${app.latency.p99} ms`);
+    await clients.request({ kind: "http", url: `${bare.url}/clues`, headers, ...load, durationMs: 1_000 }, bound);
+    base = await clients.request({ kind: "http", url: `${bare.url}/clues`, headers, ...load }, bound);
+    log(`  bare: ${base.rps} req/s, p99 ${base.latency.p99} ms`);
+  } finally {
+    await clients.close();
+    await bare.close();
+  }
+  const ratio = base.rps > 0 ? round(app.rps / base.rps, 3) : null;
+  const figures = (r: HttpResult) => ({ rps: r.rps, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests, ok: r.ok, statuses: r.statuses, errors: r.errors, bodyBytes: r.bodyBytes, seconds: r.seconds });
+  const text = (r: HttpResult) =>
+    `${r.rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${r.bodyBytes} B body, ${load.concurrency} connections, ${r.seconds} s${r.ok < r.requests ? `, ${r.requests - r.ok} not 2xx` : ""})`;
+  return {
+    result: {
+      name: "http-clues",
+      app: { ...figures(app), cluesInCase: clues },
+      baseline: figures(base),
+      ratio,
+      target: "throughput ≥ 0.15× bare",
+      met: ratio !== null && ratio >= 0.15 && app.ok === app.requests,
+    },
+    appText: text(app),
+    baselineText: text(base),
+  };
+}

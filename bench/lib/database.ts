@@ -1,0 +1,44 @@
+// The benchmark's own database: a fresh PostgreSQL database beside the maintenance URL given (dropped at the end),
+// or an in-memory PGlite; migrated with the app's runner and installed as the process-wide database.
+import pg from "pg";
+import { openDatabase, type Database } from "~/db.server";
+import { migrate } from "~/db/migrate.server";
+import { singleton } from "~/utils/singleton.server";
+
+export interface BenchDatabase {
+  db: Database;
+  /** The server's version, or "PGlite". */
+  version: string;
+  close(): Promise<void>;
+}
+
+export async function openBenchDatabase(kind: "postgres" | "pglite", maintenanceUrl: string): Promise<BenchDatabase> {
+  if (kind === "pglite") {
+    const db = singleton("database", () => openDatabase({ dataDir: "memory://" }));
+    await migrate(db.sql);
+    return { db, version: "PGlite (embedded, in memory)", close: () => db.close() };
+  }
+  const name = `cluebridge_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: maintenanceUrl });
+  await admin.connect();
+  const version = String((await admin.query("SHOW server_version")).rows[0].server_version);
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(maintenanceUrl);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  const db = singleton("database", () => openDatabase({ url: url.toString() }));
+  await migrate(db.sql);
+  return {
+    db,
+    version: `PostgreSQL ${version}`,
+    async close() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: maintenanceUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}

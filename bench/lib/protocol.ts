@@ -1,0 +1,54 @@
+// The messages between the benchmark runner and its client process (bench/socket-clients.ts), over Node IPC.
+import type { Summary } from "./stats";
+
+export type ClientCommand =
+  | { kind: "connect"; url: string; tokens: string[]; concurrency: number; timeoutMs: number }
+  | { kind: "join"; taskforceId: string; timeoutMs: number; onlyUnjoined: boolean; concurrency: number }
+  | { kind: "fanout"; leadId: string; reps: number; timeoutMs: number; pauseMs: number }
+  | { kind: "disconnect" }
+  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number };
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  seconds: number;
+  errors: Record<string, number>;
+}
+
+export interface JoinResult {
+  attempted: number;
+  ok: number;
+  failed: number;
+  /** First emit to the last acknowledgement (or timeout). */
+  seconds: number;
+  failures: Record<string, number>;
+  latency: Summary;
+  joinedTotal: number;
+}
+
+export interface FanoutResult {
+  /** Receivers per share: the joined sockets other than the sender. */
+  receivers: number;
+  reps: number;
+  /** emit→receipt over every receipt of every measured share, in ms. */
+  latency: Summary;
+  /** emit→last receipt per share, in ms. */
+  completion: Summary;
+  missing: number;
+  ackFailures: Record<string, number>;
+  eventBytes: number;
+}
+
+export interface HttpResult {
+  requests: number;
+  ok: number;
+  statuses: Record<string, number>;
+  errors: number;
+  seconds: number;
+  rps: number;
+  latency: Summary;
+  bodyBytes: number;
+}
+
+export type ClientRequest = ClientCommand & { id: number };
+export type ClientReply = { id: number; result: unknown } | { id: number; error: string };

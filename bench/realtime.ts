@@ -1,0 +1,169 @@
+// fanout-N, join-N and idle-N: N members' sockets (websocket, in the client process) against the app, then the same
+// clients against a bare Socket.IO server in the same run. One pass per server: heap before, connect, N concurrent
+// room:join (timed), retry the failed joins, heap after, then lead:share → lead:shared to every other member.
+import { startBareSocketServer } from "./lib/bare";
+import { ClientProcess } from "./lib/clients";
+import type { ConnectResult, FanoutResult, JoinResult } from "./lib/protocol";
+import type { Measured } from "./lib/report";
+import { round } from "./lib/stats";
+
+export interface RealtimeSettings {
+  members: number;
+  full: boolean;
+  fanout: boolean;
+  join: boolean;
+  idle: boolean;
+}
+
+interface Pass {
+  connect: ConnectResult | null;
+  join: JoinResult | null;
+  retry: JoinResult | null;
+  heapMB: number | null;
+  fanout: FanoutResult | null;
+  error?: string;
+}
+
+const MB = 1024 * 1024;
+
+async function heapUsed(): Promise<number | null> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pass(url: string, room: { taskforceId: string; leadId: string; tokens: string[] }, settings: RealtimeSettings, log: (line: string) => void): Promise<Pass> {
+  const result: Pass = { connect: null, join: null, retry: null, heapMB: null, fanout: null };
+  const clients = ClientProcess.start();
+  try {
+    await settle(500);
+    const before = await heapUsed();
+    result.connect = await clients.request({ kind: "connect", url, tokens: room.tokens, concurrency: 100, timeoutMs: 120_000 }, 150_000);
+    log(`    connected ${result.connect.connected}/${room.tokens.length} in ${result.connect.seconds} s`);
+    // All joins at once: the figure is how long N members arriving together wait, and how many are refused.
+    result.join = await clients.request({ kind: "join", taskforceId: room.taskforceId, timeoutMs: 120_000, onlyUnjoined: false, concurrency: room.tokens.length }, 150_000);
+    log(`    joined ${result.join.ok}/${result.join.attempted} in ${result.join.seconds} s`);
+    if (result.join.failed > 0) {
+      // Fanout and idle need every member in the room: retry the refused ones a few at a time (bounded).
+      const retryMs = settings.full ? 300_000 : 90_000;
+      result.retry = await clients.request({ kind: "join", taskforceId: room.taskforceId, timeoutMs: retryMs, onlyUnjoined: true, concurrency: 10 }, retryMs + 30_000);
+      log(`    retried ${result.retry.attempted} joins: ${result.retry.ok} ok in ${result.retry.seconds} s`);
+    }
+    await settle(2_000);
+    const after = await heapUsed();
+    if (before !== null && after !== null) result.heapMB = round((after - before) / MB, 2);
+    if (settings.fanout) {
+      const reps = settings.full ? 30 : 5;
+      result.fanout = await clients.request({ kind: "fanout", leadId: room.leadId, reps, timeoutMs: 30_000, pauseMs: 200 }, (reps + 1) * 32_000 + 10_000);
+      log(`    fanout: ${result.fanout.reps} shares to ${result.fanout.receivers}, p50 ${result.fanout.latency.p50} ms, p99 ${result.fanout.latency.p99} ms`);
+    }
+    await clients.request({ kind: "disconnect" }, 30_000);
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    log(`    failed: ${result.error}`);
+  } finally {
+    await clients.close();
+    await settle(1_000);
+  }
+  return result;
+}
+
+const ratioOf = (app: number | null | undefined, base: number | null | undefined) =>
+  app === null || app === undefined || base === null || base === undefined || !Number.isFinite(app) || !Number.isFinite(base) || base <= 0 ? null : round(app / base, 2);
+
+const failuresText = (failures: Record<string, number> | undefined, what = "") =>
+  failures && Object.keys(failures).length ? ` [${what ? `${what}: ` : ""}${Object.entries(failures).map(([code, count]) => `${count}× ${code}`).join(", ")}]` : "";
+
+export async function runRealtime(appUrl: string, room: { taskforceId: string; leadId: string; tokens: string[] }, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
+  const n = settings.members;
+  log(`  app (${appUrl})`);
+  const app = await pass(appUrl, room, settings, log);
+  const eventBytes = app.fanout?.eventBytes || 1200;
+  const bareServer = await startBareSocketServer({ eventBytes: () => eventBytes });
+  log(`  bare Socket.IO (${bareServer.url}, events padded to ${eventBytes} bytes)`);
+  let bare: Pass;
+  try {
+    bare = await pass(bareServer.url, room, settings, log);
+  } finally {
+    await bareServer.close();
+  }
+  const out: Measured[] = [];
+  const errorNote = [app.error && `app: ${app.error}`, bare.error && `bare: ${bare.error}`].filter(Boolean).join("; ") || undefined;
+
+  if (settings.fanout) {
+    const a = app.fanout;
+    const b = bare.fanout;
+    const ratio = ratioOf(a?.latency.p99, b?.latency.p99);
+    const text = (f: FanoutResult | null) =>
+      f
+        ? `p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms emit→receipt (${f.reps} shares × ${f.receivers} receivers${f.missing ? `, ${f.missing} receipts missing` : ""}${f.receivers < n - 1 ? `: only ${f.receivers + 1} of ${n} members could join` : ""})${failuresText(f.ackFailures, "share acks")}`
+        : "not measured";
+    out.push({
+      result: {
+        name: `fanout-${n}`,
+        app: a ? { p50Ms: a.latency.p50, p99Ms: a.latency.p99, maxMs: a.latency.max, completionP50Ms: a.completion.p50, receivers: a.receivers, shares: a.reps, missing: a.missing, ackFailures: a.ackFailures, eventBytes: a.eventBytes } : null,
+        baseline: b ? { p50Ms: b.latency.p50, p99Ms: b.latency.p99, maxMs: b.latency.max, completionP50Ms: b.completion.p50, receivers: b.receivers, shares: b.reps, missing: b.missing, eventBytes: b.eventBytes } : null,
+        ratio,
+        target: "p99 ratio ≤ 1.3, nothing missing",
+        met: ratio !== null && ratio <= 1.3 && a?.missing === 0 && a.receivers === n - 1,
+        note: errorNote,
+      },
+      appText: text(a),
+      baselineText: text(b),
+    });
+  }
+  if (settings.join) {
+    const a = app.join;
+    const b = bare.join;
+    const ratio = ratioOf(a?.seconds, b?.seconds);
+    const text = (j: JoinResult | null, p: Pass) =>
+      j
+        ? `${j.seconds} s for ${j.attempted} concurrent joins, ${j.failed} failed${failuresText(j.failures)}, p99 ${round(j.latency.p99 / 1000, 2)} s` +
+          (p.retry ? `; retried 10 at a time: ${p.retry.ok} of ${p.retry.attempted} more joined in ${p.retry.seconds} s` : "")
+        : "not measured";
+    out.push({
+      result: {
+        name: `join-${n}`,
+        app: a ? { seconds: a.seconds, attempted: a.attempted, failures: a.failed, failureCodes: a.failures, p50Ms: a.latency.p50, p99Ms: a.latency.p99, connectSeconds: app.connect?.seconds, connectFailures: app.connect?.failed, retry: app.retry ? { attempted: app.retry.attempted, ok: app.retry.ok, seconds: app.retry.seconds, concurrency: 10 } : null } : null,
+        baseline: b ? { seconds: b.seconds, attempted: b.attempted, failures: b.failed, p50Ms: b.latency.p50, p99Ms: b.latency.p99, connectSeconds: bare.connect?.seconds } : null,
+        ratio,
+        target: "0 failures, ≤ 10× bare",
+        met: a !== null && a.attempted === n && a.failed === 0 && ratio !== null && ratio <= 10,
+        note: errorNote,
+      },
+      appText: text(a, app),
+      baselineText: text(b, bare),
+    });
+  }
+  if (settings.idle) {
+    // Per connected socket: a socket whose join was refused still holds its connection state.
+    const joinedOf = (p: Pass) => (p.retry ?? p.join)?.joinedTotal ?? 0;
+    const connectedOf = (p: Pass) => p.connect?.connected ?? 0;
+    const per1000 = (p: Pass) => (p.heapMB === null || connectedOf(p) === 0 ? null : round((p.heapMB * 1000) / connectedOf(p), 2));
+    const a = per1000(app);
+    const b = per1000(bare);
+    const ratio = ratioOf(a, b);
+    const text = (p: Pass, value: number | null) =>
+      value === null ? "not measured (run with node --expose-gc)" : `${value} MB heap per 1,000 sockets (${p.heapMB} MB for ${connectedOf(p)} connected, ${joinedOf(p)} joined)`;
+    out.push({
+      result: {
+        name: `idle-${n}`,
+        app: a === null ? null : { heapMBPer1000: a, heapMB: app.heapMB, connected: connectedOf(app), joined: joinedOf(app) },
+        baseline: b === null ? null : { heapMBPer1000: b, heapMB: bare.heapMB, connected: connectedOf(bare), joined: joinedOf(bare) },
+        ratio,
+        target: "≤ 1.5× bare",
+        met: ratio !== null && ratio <= 1.5 && joinedOf(app) === n,
+        note: errorNote,
+      },
+      appText: text(app, a),
+      baselineText: text(bare, b),
+    });
+  }
+  return out;
+}
