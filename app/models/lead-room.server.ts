@@ -6,15 +6,10 @@ import { prisma, type Tx } from "~/db.server";
 import { appendAudit } from "~/models/audit.server";
 import { oncePerClientEvent, type ClientEventOptions } from "~/models/client-events.server";
 import { announceRoomEvents, appendRoomEvent, type StoredRoomEvent } from "~/models/rooms.server";
+import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { auditRead, itemVisibility, jsonSafe, loadMemberActor, userSummaries, writeChange } from "./workspace.server";
-
-export interface ClaimView {
-  leadId: string;
-  holder: { id: string; displayName: string } | null;
-  expiresAt: string | null;
-}
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
 export function claimTtlMs(env: NodeJS.ProcessEnv = process.env): number {

@@ -8,25 +8,10 @@ import { prisma, type Tx } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
+import type { AccessRevocation, EventVisibility, StoredRoomEvent } from "~/realtime/protocol";
 
 export { ROOM_EVENT_TYPES, type RoomEventType };
-
-/** Who may see an event. Item events carry the item's visibility; taskforce-wide events only the taskforce. */
-export type EventVisibility = ItemVisibility | { taskforceId: string; taskforceWide: true; excludeLiaisons?: boolean };
-
-/** The stored event as clients receive it. */
-export interface StoredRoomEvent {
-  id: string;
-  taskforceId: string;
-  seq: number;
-  type: RoomEventType;
-  itemType: ItemType | null;
-  itemId: string | null;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: string;
-  visibility: EventVisibility;
-}
+export type { AccessRevocation, EventVisibility, StoredRoomEvent };
 
 export interface NewRoomEvent {
   taskforceId: string;
@@ -103,13 +88,6 @@ function toJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
 
-/** A user lost access: all their sockets, or those in one taskforce room, must go within a second, on every node. */
-export interface AccessRevocation {
-  userId: string;
-  /** Absent: the user is suspended or signed out everywhere; every socket of theirs is disconnected. */
-  taskforceId?: string;
-  reason: "suspended" | "signed_out_everywhere" | "removed_from_taskforce" | "session_ended";
-}
 type Revoker = (revocation: AccessRevocation) => void;
 const revokers = singleton("roomRevokers", () => new Set<Revoker>());
 

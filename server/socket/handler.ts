@@ -5,7 +5,7 @@ import type { Actor } from "~/auth/permissions.server";
 import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { findMediaInValue } from "~/validation/text-only";
-import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "../events";
+import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "~/realtime/protocol";
 import { revalidate, stateOf } from "./auth";
 import type { Realtime } from "./realtime";
 import type { RealtimeSocket } from "./types";

@@ -3,7 +3,7 @@ import type { Server, Socket } from "socket.io";
 import type { Actor } from "~/auth/permissions.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import type { StoredRoomEvent } from "~/models/rooms.server";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../events";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "~/realtime/protocol";
 import type { TokenBucket } from "./rate-limit";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

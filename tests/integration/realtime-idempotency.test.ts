@@ -10,7 +10,7 @@ import { shareLead } from "~/models/lead-room.server";
 import { createLead } from "~/models/leads.server";
 import { requestReview } from "~/models/reviews.server";
 import { jsonSafe } from "~/models/workspace.server";
-import type { RoomFeedEvent } from "../../server/events";
+import type { RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
 import { request, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
 

@@ -10,7 +10,7 @@ import { createLead } from "~/models/leads.server";
 import { requestReview } from "~/models/reviews.server";
 import { removeTaskforceMember } from "~/models/taskforces.server";
 import { suspendUser } from "~/models/users.server";
-import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
+import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam, createUser } from "../helpers/factories";
 import {
   accessTokenFor,
