@@ -7,6 +7,7 @@ import { requireActor } from "~/auth/session.server";
 import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
 import { formToObject } from "~/utils/forms.server";
 import { singleton } from "~/utils/singleton.server";
+import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 
 export interface ApiContext {
   request: Request;
@@ -107,7 +108,7 @@ export function rateLimitPerMinute(): number {
 }
 
 function rateLimitKey(request: Request): string {
-  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get("x-cluebridge-client-address") ?? "anonymous";
+  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get(CLIENT_ADDRESS_HEADER) ?? "anonymous";
   return createHash("sha256").update(credential).digest("hex");
 }
 
