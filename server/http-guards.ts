@@ -1,14 +1,14 @@
 // Text-only at the door: no request body that could carry a file ever reaches a route. And no cross-site
 // request forgery: a browser mutation must come from one of our own origins.
 import type { Request, RequestHandler, Response } from "express";
+import { CLIENT_ADDRESS_HEADER, wantsJson } from "~/utils/request.server";
 
 const TEXT_BODY_TYPES = ["application/x-www-form-urlencoded", "application/json", "text/plain"];
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** API and tool requests get a JSON error body, browsers plain text. */
 function refuse(req: Request, res: Response, status: number, code: string, message: string) {
-  const wantsJson = req.path.startsWith("/api/") || (req.headers.accept ?? "").includes("application/json");
-  return wantsJson ? res.status(status).json({ error: { code, message } }) : res.status(status).type("text/plain").send(message);
+  return wantsJson(req.path, req.headers.accept) ? res.status(status).json({ error: { code, message } }) : res.status(status).type("text/plain").send(message);
 }
 
 export const refuseUploads: RequestHandler = (req, res, next) => {
@@ -27,8 +27,7 @@ export const refuseUploads: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** The client address, stamped by the server (never trusted from the client) for audit records. */
-export const CLIENT_ADDRESS_HEADER = "x-cluebridge-client-address";
+/** Stamps the client address (never trusted from the client) for audit records; see CLIENT_ADDRESS_HEADER. */
 export const stampClientAddress: RequestHandler = (req, _res, next) => {
   req.headers[CLIENT_ADDRESS_HEADER] = req.ip ?? req.socket.remoteAddress ?? "";
   next();

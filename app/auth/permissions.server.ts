@@ -450,3 +450,36 @@ export function requireTaskChange(actor: Actor, resource: Extract<Resource, { ty
   }
   if (change.status && !can(actor, "task:updateStatus", resource)) throw new ForbiddenError("Only the assignee or a coordinator can change a task's status.");
 }
+
+// ---- audiences: who receives a room event, as Socket.IO rooms ---------------------------------------------------
+
+/**
+ * A room event is fanned out by Socket.IO rooms chosen from its visibility, never filtered per recipient. Each
+ * joined socket is in the audiences of its actor (audiencesOfActor); an event goes to the audiences of its
+ * visibility (audiencesOfEvent). The two agree with canReceiveEvent for every working member (a unit test
+ * checks every combination): "work" is the analysts and coordinators, "review" the liaisons, each also by
+ * agency (TLP:AMBER+STRICT) and by person (TLP:RED authors and named members).
+ */
+export type Audience = `${"work" | "review"}` | `${"work" | "review"}:${"agency" | "user"}:${string}`;
+
+export function audiencesOfActor(actor: Pick<Actor, "id" | "role" | "agency">): Audience[] {
+  const base = actor.role === "LIAISON" ? "review" : "work";
+  return [base, `${base}:agency:${actor.agency}`, `${base}:user:${actor.id}`];
+}
+
+export function audiencesOfEvent(visibility: EventVisibility): Audience[] {
+  if ("taskforceWide" in visibility) return visibility.excludeLiaisons ? ["work"] : ["work", "review"];
+  const bases = visibility.reviewState === "NONE" ? (["work"] as const) : (["work", "review"] as const);
+  return bases.flatMap((base): Audience[] => {
+    switch (visibility.handlingCode) {
+      case "RED":
+        return [...new Set([visibility.authorId, ...visibility.recipientIds])].map((id): Audience => `${base}:user:${id}`);
+      case "AMBER_STRICT":
+        return [`${base}:agency:${visibility.authorAgency}`];
+      case "AMBER":
+      case "GREEN":
+      case "CLEAR":
+        return [base];
+    }
+  });
+}

@@ -7,7 +7,7 @@ import { loadActor, type Actor, type UserIdentity } from "~/auth/permissions.ser
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
-import { findTokenOwner } from "~/models/tokens.server";
+import { findTokenGrant } from "~/models/tokens.server";
 import { UnauthenticatedError, errorBody } from "~/utils/errors.server";
 import { requestOrigin } from "~/utils/request.server";
 
@@ -145,20 +145,29 @@ export interface CurrentSession {
   user: AuthUser;
 }
 
+/** When a session goes idle: SESSION_IDLE_TIMEOUT_MS after the last activity recorded. */
+function idleExpiry(lastSeenAt: Date): number {
+  return lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS;
+}
+
+/** Records activity (a page request, a client event sent on a socket): the idle deadline moves on. Returns lastSeenAt. */
+async function recordActivity(storedId: string, lastSeenAt: Date, now: number): Promise<Date> {
+  if (now - lastSeenAt.getTime() <= LAST_SEEN_RESOLUTION_MS) return lastSeenAt;
+  await prisma.session.updateMany({ where: { id: storedId }, data: { lastSeenAt: new Date(now) } });
+  return new Date(now);
+}
+
 async function validateSessionId(sessionId: string): Promise<CurrentSession | null> {
   const { session, user } = await lucia().validateSession(sessionId);
   if (!session) return null;
   const now = Date.now();
-  const idleFor = now - session.lastSeenAt.getTime();
   // Checked on every validation too (not only at sign-in): suspension also deletes sessions, this is the backstop.
-  if (idleFor > SESSION_IDLE_TIMEOUT_MS || user.status !== "ACTIVE") {
+  if (now >= idleExpiry(session.lastSeenAt) || user.status !== "ACTIVE") {
     await adapter.deleteSession(sessionId);
     return null;
   }
   const storedId = hashSessionId(sessionId);
-  if (idleFor > LAST_SEEN_RESOLUTION_MS) {
-    await prisma.session.updateMany({ where: { id: storedId }, data: { lastSeenAt: new Date(now) } });
-  }
+  await recordActivity(storedId, session.lastSeenAt, now);
   const { email, displayName, role, agency, status, totpEnabled } = user;
   return {
     sessionId,
@@ -278,19 +287,57 @@ export async function requirePendingSession(request: Request, redirectTo: string
   return current;
 }
 
-/** For the Socket.IO handshake: the same checks as requireActor; `sessionId` is the stored (hashed) id. */
-export async function validateSessionCookieHeader(cookieHeader: string | undefined): Promise<{ user: AuthUser; sessionId: string } | null> {
+/** A credential a live connection holds, as it stands now: whose it is, and when it ends unless renewed. */
+export interface CredentialStatus {
+  user: AuthUser;
+  /**
+   * When the credential stops being valid. A session: the earlier of its idle expiry (last activity +
+   * SESSION_IDLE_TIMEOUT_MS), which later activity moves on, and its absolute expiry. A token: its expiry.
+   */
+  deadline: Date;
+}
+
+function identityOf(user: AuthUser): AuthUser {
+  const { id, email, displayName, role, agency, status } = user;
+  return { id, email, displayName, role, agency, status };
+}
+
+/**
+ * For sockets: the fully signed-in session with this stored (hashed) id if it is valid now, with its deadline;
+ * the same checks and lifetimes as the pages. A socket only observes its session: listening does not keep a
+ * session alive, so lastSeenAt is left as it is unless `activity` says the user did something (a client event
+ * they sent), which counts as a page request does. Nothing is deleted here; an ended session is just refused.
+ */
+export async function checkSocketSession(storedId: string, options: { activity?: boolean } = {}): Promise<CredentialStatus | null> {
+  const row = await prisma.session.findUnique({ where: { id: storedId }, include: { user: true } });
+  const now = Date.now();
+  if (!row || !row.mfaVerified || row.user.status !== "ACTIVE") return null;
+  if (now >= Math.min(idleExpiry(row.lastSeenAt), row.expiresAt.getTime())) return null;
+  const lastSeenAt = options.activity ? await recordActivity(storedId, row.lastSeenAt, now) : row.lastSeenAt;
+  return { user: identityOf(row.user), deadline: new Date(Math.min(idleExpiry(lastSeenAt), row.expiresAt.getTime())) };
+}
+
+/**
+ * For the Socket.IO handshake: the cookie's fully signed-in session (see checkSocketSession: observed, not
+ * renewed); `sessionId` is the stored (hashed) id, which the socket keeps to check the session again.
+ */
+export async function validateSessionCookieHeader(cookieHeader: string | undefined): Promise<(CredentialStatus & { sessionId: string }) | null> {
   const sessionId = sessionIdFromCookieHeader(cookieHeader);
-  const current = sessionId ? await validateSessionId(sessionId) : null;
-  return current?.mfaVerified ? { user: current.user, sessionId: current.storedId } : null;
+  if (!sessionId) return null;
+  const storedId = hashSessionId(sessionId);
+  const status = await checkSocketSession(storedId);
+  return status ? { ...status, sessionId: storedId } : null;
+}
+
+/** A personal access token that is valid now (known, not revoked, not expired, owner active): its owner and expiry. */
+export async function checkAccessToken(token: string): Promise<CredentialStatus | null> {
+  const grant = await findTokenGrant(token);
+  return grant ? { user: identityOf(grant.owner), deadline: grant.expiresAt } : null;
 }
 
 /** The owner of a valid personal access token whose account is active, or null. */
 export async function validateAccessToken(token: string): Promise<AuthUser | null> {
-  const owner = await findTokenOwner(token);
-  if (!owner) return null;
-  const { id, email, displayName, role, agency, status } = owner;
-  return { id, email, displayName, role, agency, status };
+  return (await checkAccessToken(token))?.user ?? null;
 }
 
 /** Ends this browser's session; returns the Set-Cookie value that clears the cookie. */
@@ -328,7 +375,3 @@ export async function countActiveSessions(userId: string): Promise<number> {
   });
 }
 
-/** Housekeeping: removes sessions past their absolute or idle expiry. */
-export async function deleteExpiredSessions(): Promise<void> {
-  await adapter.deleteExpiredSessions();
-}

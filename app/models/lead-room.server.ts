@@ -4,16 +4,11 @@ import type { Lead } from "@prisma/client";
 import { checkClaimHolder, hasGrant, itemVisibility, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemResource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import type { StoredRoomEvent } from "~/models/rooms.server";
+import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { auditRead, writeChange, writeCreate, type CreateOptions } from "./changes.server";
 import { userRefs } from "./users.server";
-
-export interface ClaimView {
-  leadId: string;
-  holder: { id: string; displayName: string } | null;
-  expiresAt: string | null;
-}
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
 export function claimTtlMs(env: NodeJS.ProcessEnv = process.env): number {

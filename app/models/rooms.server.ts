@@ -2,27 +2,15 @@
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
 import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
-import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
+import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
+import type { AccessRevocation, EventVisibility, StoredRoomEvent } from "~/realtime/protocol";
 
 export { ROOM_EVENT_TYPES, type RoomEventType };
-
-/** The stored event as clients receive it. */
-export interface StoredRoomEvent {
-  id: string;
-  taskforceId: string;
-  seq: number;
-  type: RoomEventType;
-  itemType: ItemType | null;
-  itemId: string | null;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: string;
-  visibility: EventVisibility;
-}
+export type { AccessRevocation, EventVisibility, StoredRoomEvent };
 
 export interface NewRoomEvent {
   taskforceId: string;
@@ -89,13 +77,6 @@ function toJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
 
-/** A user lost access: all their sockets, or those in one taskforce room, must go within a second, on every node. */
-export interface AccessRevocation {
-  userId: string;
-  /** Absent: the user is suspended or signed out everywhere; every socket of theirs is disconnected. */
-  taskforceId?: string;
-  reason: "suspended" | "signed_out_everywhere" | "removed_from_taskforce" | "session_ended";
-}
 type Revoker = (revocation: AccessRevocation) => void;
 const revokers = singleton("roomRevokers", () => new Set<Revoker>());
 

@@ -16,7 +16,7 @@ import {
   type PresenceEntry,
   type RoomFeedEvent,
   type ServerToClientEvents,
-} from "../../server/events";
+} from "~/realtime/protocol";
 
 /** "connecting" until the first join; "reconnecting" after a drop; "offline" when the network is down or retries keep failing. */
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";

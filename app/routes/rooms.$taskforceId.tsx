@@ -17,7 +17,7 @@ import { formToObject, parseInput } from "~/utils/forms.server";
 import { runAction } from "~/utils/route-errors.server";
 import { shellUser } from "~/utils/shell.server";
 import { leadClaimSchema, leadReassignClaimSchema, leadShareSchema } from "~/validation/realtime";
-import type { ClaimView, RoomFeedEvent } from "../../server/events";
+import type { ClaimView, RoomFeedEvent } from "~/realtime/protocol";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.taskforce.name ?? "Room"} · Rooms · Cluebridge` }];
 

@@ -9,6 +9,7 @@ import { requireActor } from "~/auth/session.server";
 import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { singleton } from "~/utils/singleton.server";
+import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { idempotencyKeySchema } from "~/validation/common";
 
 export interface ApiContext {
@@ -133,7 +134,7 @@ export function rateLimitPerMinute(): number {
 }
 
 function rateLimitKey(request: Request): string {
-  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get("x-cluebridge-client-address") ?? "anonymous";
+  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get(CLIENT_ADDRESS_HEADER) ?? "anonymous";
   return createHash("sha256").update(credential).digest("hex");
 }
 

@@ -1,7 +1,8 @@
 // Reading a failed action's kept input back into forms (browser-safe).
+import type { FieldErrors } from "./errors.server";
 import type { ActionFailure } from "./route-errors.server";
 
-export type FieldErrors = Record<string, string[]>;
+export type { FieldErrors };
 
 /** The failure of the form with this intent (or of the page's only form), if the last submit failed. */
 export function failureOf(actionData: unknown, intent?: string): ActionFailure | undefined {

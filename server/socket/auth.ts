@@ -1,17 +1,19 @@
-// Who is on the other end of a socket: the page's session cookie (same validation as the loaders, MFA done)
-// or a tool's personal access token in the handshake's auth.token; checked again before every client event
-// and before every delivery, so a revocation that was missed still cannot leak.
+// Who is on the other end of a socket: the page's session cookie (same validation and lifetimes as the
+// loaders, MFA done) or a tool's personal access token in the handshake's auth.token. Checked again before every
+// client event, before every delivery, and when the credential's deadline passes, so a socket never outlives it.
 import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import { loadActor, type Actor } from "~/auth/permissions.server";
-import { validateAccessToken, validateSessionCookieHeader, type AuthUser } from "~/auth/session.server";
-import { prisma } from "~/db.server";
+import { checkAccessToken, checkSocketSession, validateSessionCookieHeader, type CredentialStatus } from "~/auth/session.server";
 import type { RequestOrigin } from "~/models/audit.server";
-import { hashToken } from "~/models/tokens.server";
 import { TokenBucket, socketRateLimit } from "./rate-limit";
 import { userRoom, type Credentials, type RealtimeSocket, type SocketState } from "./types";
 
 const states = new WeakMap<RealtimeSocket, SocketState>();
+/** setTimeout's longest wait (about 24.8 days); a later deadline is checked on the way and the wait resumed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Fire just after the deadline, so the check sees the credential ended rather than a moment before. */
+const DEADLINE_SLACK_MS = 20;
 
 export function stateOf(socket: RealtimeSocket): SocketState | undefined {
   return states.get(socket);
@@ -58,24 +60,24 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
         return next(refusal("UNAUTHENTICATED", "Send the access token in the handshake's auth.token, never in the URL."));
       }
       const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-      let user: AuthUser | null = null;
+      let status: CredentialStatus | null;
       let credentials: Credentials;
       if (typeof auth.token === "string" && auth.token !== "") {
         // allowRequest has already refused a foreign Origin; a tool sends none.
-        user = await validateAccessToken(auth.token);
+        status = await checkAccessToken(auth.token);
         credentials = { kind: "token", token: auth.token };
       } else {
         if (!cookieHandshakeOriginOk(socket, allowedOrigins)) {
           return next(refusal("ORIGIN_NOT_ALLOWED", "This origin may not open a signed-in connection."));
         }
-        const cookieHeader = socket.handshake.headers.cookie ?? "";
-        const session = await validateSessionCookieHeader(cookieHeader);
-        user = session?.user ?? null;
-        credentials = { kind: "session", cookieHeader, sessionId: session?.sessionId ?? "" };
+        const session = await validateSessionCookieHeader(socket.handshake.headers.cookie);
+        status = session;
+        credentials = { kind: "session", sessionId: session?.sessionId ?? "" };
       }
-      if (!user || user.status !== "ACTIVE") {
+      if (!status) {
         return next(refusal("UNAUTHENTICATED", "Sign in (with your second factor) or send a valid personal access token."));
       }
+      const { user } = status;
       const origin = handshakeOrigin(socket);
       const { ratePerSecond, burst } = socketRateLimit();
       states.set(socket, {
@@ -89,6 +91,9 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
       });
       socket.data = { userId: user.id, displayName: user.displayName, role: user.role, authKind: credentials.kind, viewing: null };
       await socket.join(userRoom(user.id));
+      // Registered here, before the socket is live, so the timer can never miss the disconnect that clears it.
+      socket.once("disconnect", () => clearTimeout(states.get(socket)?.deadlineTimer));
+      watchDeadline(socket, status.deadline);
       next();
     } catch (error) {
       console.error("[realtime] handshake failed", error);
@@ -97,41 +102,59 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
   };
 }
 
-/** Full re-check before a client event: the same validation as the handshake. Null: the socket has been dropped. */
-export async function revalidate(socket: RealtimeSocket): Promise<Actor | null> {
+/** The credential as it stands now, through the session and token modules. */
+function checkCredentials(credentials: Credentials, options: { activity?: boolean } = {}): Promise<CredentialStatus | null> {
+  return credentials.kind === "token" ? checkAccessToken(credentials.token) : checkSocketSession(credentials.sessionId, options);
+}
+
+/**
+ * Arms the socket's timer for its credential's deadline. When it fires the credential is checked again: if
+ * activity on the pages has moved the deadline on, the timer is armed for the new one; otherwise the socket is
+ * disconnected then, without waiting for its next event. The timer is unref'd and cleared on disconnect.
+ */
+function watchDeadline(socket: RealtimeSocket, deadline: Date): void {
+  const state = states.get(socket);
+  if (!state) return;
+  clearTimeout(state.deadlineTimer);
+  const wait = Math.min(Math.max(deadline.getTime() - Date.now(), 0) + DEADLINE_SLACK_MS, MAX_TIMER_MS);
+  state.deadlineTimer = setTimeout(() => void deadlineReached(socket), wait).unref();
+}
+
+async function deadlineReached(socket: RealtimeSocket): Promise<void> {
+  const state = states.get(socket);
+  if (!state || socket.disconnected) return;
+  let status: CredentialStatus | null = null;
+  try {
+    status = await checkCredentials(state.credentials);
+  } catch (error) {
+    // Fail closed: the client reconnects through the handshake, which checks the credential again.
+    console.error("[realtime] credential check failed", error);
+  }
+  if (socket.disconnected) return;
+  if (status) watchDeadline(socket, status.deadline);
+  else socket.disconnect(true);
+}
+
+/**
+ * Full re-check before a client event: the same validation as the handshake. `activity`: the user sent it
+ * (it renews the session's idle deadline as a page request does). Null: the socket has been dropped.
+ */
+export async function revalidate(socket: RealtimeSocket, options: { activity?: boolean } = {}): Promise<Actor | null> {
   const state = states.get(socket);
   if (!state || !socket.connected) return null;
-  const { credentials } = state;
-  const user =
-    credentials.kind === "token"
-      ? await validateAccessToken(credentials.token)
-      : (await validateSessionCookieHeader(credentials.cookieHeader))?.user ?? null;
-  if (!user || user.status !== "ACTIVE") {
+  const status = await checkCredentials(state.credentials, options);
+  if (!status) {
     socket.disconnect(true);
     return null;
   }
-  state.actor = await loadActor(user, state.origin);
+  state.actor = await loadActor(status.user, state.origin);
   return state.actor;
 }
 
 /**
- * Lighter re-check before a delivery (no writes): the credential still exists and has not expired, the user
- * is active, with their current memberships. Null: the socket has been dropped.
+ * Re-check before a delivery (it only observes the credential): it is still valid, the user is active, with
+ * their current memberships. Null: the socket has been dropped.
  */
 export async function refreshActor(socket: RealtimeSocket): Promise<Actor | null> {
-  const state = states.get(socket);
-  if (!state || !socket.connected) return null;
-  const { credentials } = state;
-  const now = new Date();
-  const credentialValid =
-    credentials.kind === "session"
-      ? (await prisma.session.count({ where: { id: credentials.sessionId, mfaVerified: true, expiresAt: { gt: now } } })) === 1
-      : (await prisma.accessToken.count({ where: { tokenHash: hashToken(credentials.token), revokedAt: null, expiresAt: { gt: now } } })) === 1;
-  const user = credentialValid ? await prisma.user.findUnique({ where: { id: state.actor.id } }) : null;
-  if (!user || user.status !== "ACTIVE") {
-    socket.disconnect(true);
-    return null;
-  }
-  state.actor = await loadActor(user, state.origin);
-  return state.actor;
+  return revalidate(socket);
 }

@@ -6,7 +6,7 @@ import type { CreateOptions } from "~/models/changes.server";
 import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { findMediaInValue } from "~/validation/text-only";
-import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "../events";
+import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "~/realtime/protocol";
 import { revalidate, stateOf } from "./auth";
 import type { Realtime } from "./realtime";
 import type { RealtimeSocket } from "./types";
@@ -20,6 +20,12 @@ export interface HandlerContext {
   /** Runs once the acknowledgement has been sent (e.g. deliver events buffered during a replay). */
   afterAck(run: () => void): void;
 }
+
+/**
+ * What a client sends by itself after every reconnect: not a sign that the user is there, so these do not renew
+ * the session's idle deadline; every other event is something the user did, and renews it as a page request does.
+ */
+const AUTOMATIC_EVENTS: ReadonlySet<ClientEventName> = new Set(["room:join", "room:leave"]);
 
 const BINARY_MESSAGE = "Cluebridge is text-only: binary attachments are refused. Refer to media by its hash identifier.";
 
@@ -75,7 +81,7 @@ export function handle<E extends ClientEventName, S extends ZodType>(
       const media = findMediaInValue(payload);
       if (media) throw new ValidationError({ [media.path.join(".") || "_form"]: [media.message] });
       const input = parseInput(schema, payload);
-      const actor = await revalidate(socket);
+      const actor = await revalidate(socket, { activity: !AUTOMATIC_EVENTS.has(event) });
       if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
       const data = await run({ socket, actor, realtime, afterAck: (next) => afterAck.push(next) }, input);
       respond({ ok: true, data });

@@ -4,7 +4,7 @@
 // that arrived late or was lost) is filled from the log, which is gap-free in commit order.
 import { canReceiveEvent, canSee, isWorkingMember, type Actor } from "~/auth/permissions.server";
 import { currentResources, eventsSince, itemResourceKey, type AccessRevocation, type StoredRoomEvent } from "~/models/rooms.server";
-import { roomEventName, type PresenceEntry, type PresenceSnapshot, type RoomFeedEvent } from "../events";
+import { roomEventName, type PresenceEntry, type PresenceSnapshot, type RoomFeedEvent } from "~/realtime/protocol";
 import { refreshActor, stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
 import { taskforceRoom, userRoom, type RealtimeServer, type RealtimeSocket, type RoomSubscription } from "./types";

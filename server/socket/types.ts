@@ -3,7 +3,7 @@ import type { Server, Socket } from "socket.io";
 import type { Actor } from "~/auth/permissions.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import type { StoredRoomEvent } from "~/models/rooms.server";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "../events";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "~/realtime/protocol";
 import type { TokenBucket } from "./rate-limit";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -12,8 +12,8 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const taskforceRoom = (taskforceId: string) => `tf:${taskforceId}`;
 
-/** How the socket signed in; kept on this node only (SocketData crosses nodes). */
-export type Credentials = { kind: "session"; cookieHeader: string; sessionId: string } | { kind: "token"; token: string };
+/** How the socket signed in (`sessionId`: the stored, hashed id); kept on this node only (SocketData crosses nodes). */
+export type Credentials = { kind: "session"; sessionId: string } | { kind: "token"; token: string };
 
 export interface RoomSubscription {
   taskforceId: string;
@@ -32,4 +32,6 @@ export interface SocketState {
   queue: StoredRoomEvent[];
   draining: boolean;
   bucket: TokenBucket;
+  /** Fires when the credential's deadline (as last seen) passes: the socket is checked again, and dropped if it has ended. */
+  deadlineTimer?: ReturnType<typeof setTimeout>;
 }

@@ -4,7 +4,7 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startSession } from "~/auth/session.server";
 import { issueAccessToken } from "~/models/tokens.server";
-import { ROOM_EVENT_NAMES, type Ack, type ClientEventName, type ClientToServerEvents, type RoomEventName, type RoomFeedEvent, type ServerToClientEvents } from "../../server/events";
+import { ROOM_EVENT_NAMES, type Ack, type ClientEventName, type ClientToServerEvents, type RoomEventName, type RoomFeedEvent, type ServerToClientEvents } from "~/realtime/protocol";
 import type { AckDataOf } from "../../server/socket/handler";
 import { startTestServer, type TestServer } from "./server";
 

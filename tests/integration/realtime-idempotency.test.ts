@@ -6,7 +6,7 @@ import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { createdItemOf, findCreate, insertCreate } from "~/models/changes.server";
 import { shareLead } from "~/models/lead-room.server";
-import type { RoomFeedEvent } from "../../server/events";
+import type { RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
 import { request, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
 import { createComment, createLead, requestReview } from "../helpers/edge";

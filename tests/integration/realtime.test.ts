@@ -8,7 +8,7 @@ import { prisma } from "~/db.server";
 import { shareLead } from "~/models/lead-room.server";
 import { removeTaskforceMember } from "~/models/taskforces.server";
 import { suspendUser } from "~/models/users.server";
-import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "../../server/events";
+import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
 import {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOM_EVENT_NAMES } from "../../server/events";
+import { ROOM_EVENT_NAMES } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
 import { connectAs, recordRoomEvents, request, requestOk, sessionCookieFor, waitFor, type TestSocket } from "../helpers/sockets";
 import { createLead } from "../helpers/edge";

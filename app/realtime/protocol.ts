@@ -1,9 +1,38 @@
-// The realtime protocol as one typed map, shared by the Socket.IO server and the browser hook (browser-safe:
-// type-only imports, no server code). docs/realtime-protocol.md describes the same events for other tools.
+// The realtime protocol as one typed map (event names, payloads, acknowledgements, the stored event's shape),
+// imported by the Socket.IO server, the room log and the browser hook alike. Browser-safe: its only runtime
+// import is the list of event types; the rest are type-only. docs/realtime-protocol.md describes it for tools.
+import type { ItemType } from "@prisma/client";
+import type { EventVisibility } from "~/auth/permissions.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
-import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 
 export { ROOM_EVENT_TYPES, type RoomEventType };
+/** Who may receive a stored event: declared with the rules that read it, in app/auth/permissions.server.ts. */
+export type { EventVisibility };
+
+/** A room log entry as stored and passed between nodes (app/models/rooms.server.ts writes and reads them). */
+export interface StoredRoomEvent {
+  id: string;
+  taskforceId: string;
+  seq: number;
+  type: RoomEventType;
+  itemType: ItemType | null;
+  itemId: string | null;
+  actorId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+  visibility: EventVisibility;
+}
+
+/** Why a user's realtime access ended (sent to the client in `room:revoked`). */
+export type AccessRevocationReason = "suspended" | "signed_out_everywhere" | "removed_from_taskforce" | "session_ended";
+
+/** A user lost access: all their sockets, or those in one taskforce room, must go within a second, on every node. */
+export interface AccessRevocation {
+  userId: string;
+  /** Absent: the user is suspended or signed out everywhere; every socket of theirs is disconnected. */
+  taskforceId?: string;
+  reason: AccessRevocationReason;
+}
 
 type DotToColon<T extends string> = T extends `${infer Head}.${infer Tail}` ? `${Head}:${Tail}` : T;
 /** Socket event name of a room event type: "lead.shared" is sent as "lead:shared". */
@@ -104,7 +133,7 @@ type RoomEventListeners = { [Name in RoomEventName]: (event: RoomFeedEvent) => v
 export interface ServerToClientEvents extends RoomEventListeners {
   "presence:update": (update: { taskforceId: string; presence: PresenceEntry[] }) => void;
   /** You were removed from this room (membership removed); its feed stops. */
-  "room:revoked": (notice: { taskforceId: string; reason: AccessRevocation["reason"] }) => void;
+  "room:revoked": (notice: { taskforceId: string; reason: AccessRevocationReason }) => void;
 }
 
 /** Between app nodes (through the Redis adapter). Carry the full stored event: each node filters for its own sockets. */
