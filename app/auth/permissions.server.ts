@@ -121,6 +121,18 @@ export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Pro
   return { id, email, displayName, role, agency, status, origin, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
 }
 
+/** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
+export async function loadActors(userIds: readonly string[]): Promise<Map<string, Actor>> {
+  if (userIds.length === 0) return new Map();
+  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(userIds)] } }, include: { memberships: { select: { taskforceId: true } } } });
+  return new Map(
+    users.map(({ memberships, id, email, displayName, role, agency, status }) => [
+      id,
+      { id, email, displayName, role, agency, status, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) },
+    ]),
+  );
+}
+
 function scopesFor(actor: Actor, action: Action): Scope[] {
   if (actor.status !== "ACTIVE") return [];
   const prefix = `${action}:`;

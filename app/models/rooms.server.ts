@@ -132,6 +132,14 @@ export async function eventsSince(actor: Actor, taskforceId: string, afterSeq: n
   return { events, lastSeq, hasMore: rows.length === limit };
 }
 
+/** The stored events after `afterSeq` up to `untilSeq`, unfiltered: for the realtime layer's own gap fill, which
+ * fans them out by their visibility like any live event. */
+export async function eventsInRange(taskforceId: string, afterSeq: number, untilSeq: number): Promise<StoredRoomEvent[]> {
+  if (untilSeq <= afterSeq) return [];
+  const rows = await prisma.roomEvent.findMany({ where: { taskforceId, seq: { gt: afterSeq, lte: untilSeq } }, orderBy: { seq: "asc" } });
+  return rows.map(toStoredEvent);
+}
+
 /** The highest seq handed out in a room (0 for a room without events). */
 export async function latestRoomSeq(taskforceId: string): Promise<number> {
   const taskforce = await prisma.taskforce.findUnique({ where: { id: taskforceId }, select: { lastEventSeq: true } });

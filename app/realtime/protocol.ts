@@ -59,12 +59,28 @@ export interface AckError {
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 export type AckCallback<T> = (response: Ack<T>) => void;
 
-/** One person in a room; `viewingLeadIds` lists only leads the receiving user may see. */
-export interface PresenceEntry {
+/** One person in a room. */
+export interface PresencePerson {
   userId: string;
   displayName: string;
   role: string;
+}
+
+/** One person in a room; `viewingLeadIds` lists only leads the receiving user may see. */
+export interface PresenceEntry extends PresencePerson {
   viewingLeadIds: string[];
+}
+
+/**
+ * What changed in a room's presence since the last diff, coalesced (a few a second per room at most): people
+ * who came (their first socket joined) and went (their last socket left), and who started or stopped viewing
+ * a lead, sent only to those who may see that lead. Apply in order to the join's `presence`.
+ */
+export interface PresenceDiff {
+  taskforceId: string;
+  joined: PresencePerson[];
+  left: string[];
+  viewing: { userId: string; leadId: string; on: boolean }[];
 }
 
 /** Who is working a lead ("claimed"), until when. `holder` is null when nobody holds an unexpired claim. */
@@ -131,24 +147,26 @@ export type ClientEventName = keyof ClientToServerEvents;
 
 type RoomEventListeners = { [Name in RoomEventName]: (event: RoomFeedEvent) => void };
 export interface ServerToClientEvents extends RoomEventListeners {
-  "presence:update": (update: { taskforceId: string; presence: PresenceEntry[] }) => void;
+  "presence:diff": (diff: PresenceDiff) => void;
   /** You were removed from this room (membership removed); its feed stops. */
   "room:revoked": (notice: { taskforceId: string; reason: AccessRevocationReason }) => void;
 }
 
-/** Between app nodes (through the Redis adapter). Carry the full stored event: each node filters for its own sockets. */
+/**
+ * Between app nodes (through the Redis adapter). Stored events go to every node, which delivers them to its own
+ * sockets in seq order; presence records keep each node's view of who is in a room on every node.
+ */
 export interface InterServerEvents {
   "room:events": (events: StoredRoomEvent[]) => void;
   "access:revoked": (revocation: AccessRevocation) => void;
-  "presence:changed": (taskforceId: string, presence: PresenceSnapshot[]) => void;
+  "presence:sockets": (taskforceId: string, records: PresenceSocketRecord[], gone: string[]) => void;
+  "presence:sync": (taskforceId: string, reply: (records: PresenceSocketRecord[]) => void) => void;
 }
 
-/** Presence before per-recipient filtering (includes every viewed lead id). */
-export interface PresenceSnapshot {
-  userId: string;
-  displayName: string;
-  role: string;
-  viewing: { taskforceId: string; leadId: string } | null;
+/** One socket in a room, as the nodes share it (the viewed lead with its visibility, to filter it per recipient). */
+export interface PresenceSocketRecord extends PresencePerson {
+  socketId: string;
+  viewing: { leadId: string; visibility: EventVisibility } | null;
 }
 
 /** What each socket carries; visible to every node through fetchSockets(), so no credentials here. */
@@ -157,5 +175,4 @@ export interface SocketData {
   displayName: string;
   role: string;
   authKind: "session" | "token";
-  viewing: { taskforceId: string; leadId: string } | null;
 }

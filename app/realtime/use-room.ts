@@ -6,6 +6,7 @@
 // and the server answers with the first result instead of storing it twice.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
+import { applyPresenceDiff } from "./presence";
 import {
   IDEMPOTENT_EVENTS,
   ROOM_EVENT_NAMES,
@@ -220,8 +221,8 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
     });
     socket.io.on("reconnect_attempt", (attempt) => setConnection(attempt > ATTEMPTS_BEFORE_OFFLINE || !navigator.onLine ? "offline" : "reconnecting"));
     for (const name of ROOM_EVENT_NAMES) socket.on(name as "lead:shared", (event) => addEvents([event]));
-    socket.on("presence:update", (update) => {
-      if (update.taskforceId === taskforceId) setPresence(update.presence);
+    socket.on("presence:diff", (diff) => {
+      if (diff.taskforceId === taskforceId) setPresence((current) => applyPresenceDiff(current, diff));
     });
     socket.on("room:revoked", (notice) => {
       if (notice.taskforceId !== taskforceId) return;

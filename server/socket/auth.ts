@@ -85,11 +85,10 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
         origin,
         actor: await loadActor(user, origin),
         rooms: new Map(),
-        queue: [],
-        draining: false,
+        viewing: null,
         bucket: new TokenBucket(ratePerSecond, burst),
       });
-      socket.data = { userId: user.id, displayName: user.displayName, role: user.role, authKind: credentials.kind, viewing: null };
+      socket.data = { userId: user.id, displayName: user.displayName, role: user.role, authKind: credentials.kind };
       await socket.join(userRoom(user.id));
       // Registered here, before the socket is live, so the timer can never miss the disconnect that clears it.
       socket.once("disconnect", () => clearTimeout(states.get(socket)?.deadlineTimer));
@@ -149,12 +148,4 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
   }
   state.actor = await loadActor(status.user, state.origin);
   return state.actor;
-}
-
-/**
- * Re-check before a delivery (it only observes the credential): it is still valid, the user is active, with
- * their current memberships. Null: the socket has been dropped.
- */
-export async function refreshActor(socket: RealtimeSocket): Promise<Actor | null> {
-  return revalidate(socket);
 }

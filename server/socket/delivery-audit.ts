@@ -16,10 +16,10 @@ export class DeliveryAudit {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  /** Notes that `userId` was sent `event` (gap fills included); written at the next flush. */
-  delivered(event: StoredRoomEvent, userId: string): void {
+  /** Notes that these users were sent `event` (gap fills included); written at the next flush. */
+  delivered(event: StoredRoomEvent, userIds: Iterable<string>): void {
     const entry = this.pending.get(event.id) ?? { event, recipientIds: new Set<string>() };
-    entry.recipientIds.add(userId);
+    for (const userId of userIds) entry.recipientIds.add(userId);
     this.pending.set(event.id, entry);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
   }

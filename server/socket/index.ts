@@ -50,19 +50,14 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
     registerTaskHandlers(realtime, socket);
     registerCommentHandlers(realtime, socket);
     registerReviewHandlers(realtime, socket);
-    socket.on("disconnect", () => {
-      for (const taskforceId of realtime.forget(socket)) {
-        void realtime.broadcastPresence(taskforceId).catch((error) => console.error("[realtime] presence failed", error));
-      }
-    });
+    socket.on("disconnect", () => realtime.forget(socket));
   });
 
-  // From the other nodes: each delivers to its own sockets, filtered per recipient.
-  io.on("room:events", (events) => realtime.deliverLocally(events));
+  // From the other nodes: events to deliver to this node's sockets in order, revocations, presence records.
+  io.on("room:events", (events) => realtime.streams.accept(events));
   io.on("access:revoked", (revocation) => realtime.revokeLocally(revocation));
-  io.on("presence:changed", (taskforceId, snapshot) => {
-    void realtime.deliverPresenceLocally(taskforceId, snapshot).catch((error) => console.error("[realtime] presence failed", error));
-  });
+  io.on("presence:sockets", (taskforceId, records, gone) => realtime.presence.applyRemote(taskforceId, records, gone));
+  io.on("presence:sync", (taskforceId, reply) => reply(realtime.localPresence(taskforceId)));
 
   const stopAnnouncing = onRoomEvents((events) => realtime.announce(events));
   const stopRevoking = onAccessRevoked((revocation) => realtime.revoke(revocation));
@@ -70,6 +65,7 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
   return async () => {
     stopAnnouncing();
     stopRevoking();
+    realtime.stop();
     // io.close() also closes the HTTP server; startApp closes its connections right after.
     await io.close();
     await realtime.deliveries.flush();

@@ -1,15 +1,24 @@
-// Delivery of room events, presence and revocations. Each node delivers to its OWN sockets, filtered per
-// recipient; other nodes get the same events through the adapter (serverSideEmit) and do the same. Events
-// reach a socket in seq order exactly once: a per-socket watermark drops repeats and a gap (an announcement
-// that arrived late or was lost) is filled from the log, which is gap-free in commit order.
-import { canReceiveEvent, canSee, isWorkingMember, type Actor } from "~/auth/permissions.server";
-import { currentResources, eventsSince, itemResourceKey, type AccessRevocation, type StoredRoomEvent } from "~/models/rooms.server";
-import { roomEventName, type PresenceEntry, type PresenceSnapshot, type RoomFeedEvent } from "~/realtime/protocol";
-import { refreshActor, stateOf } from "./auth";
+// Delivery of room events, presence and revocations. An event is written once and fanned out by Socket.IO rooms
+// chosen from its visibility (audiencesOfEvent): each socket joined its actor's audiences when it joined the
+// room, from the actor snapshot it holds in memory, so delivery reads nothing and filters no one. Every node
+// hears every event (serverSideEmit through the adapter) and delivers to its own sockets in seq order, once
+// (streams.ts). The snapshots follow the changes that alter them: a removed member leaves the room's audiences,
+// a suspended, signed-out or re-roled user is disconnected, on every node, and a periodic re-check in one query
+// catches what was changed behind the application's back.
+import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, type Actor } from "~/auth/permissions.server";
+import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
+import { roomEventName, type PresenceEntry, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
+import { stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
-import { taskforceRoom, userRoom, type RealtimeServer, type RealtimeSocket, type RoomSubscription } from "./types";
+import { RoomPresence } from "./presence";
+import { RoomStreams } from "./streams";
+import { audienceRoom, taskforceRoom, userRoom, type RealtimeServer, type RealtimeSocket, type RoomSubscription } from "./types";
 
-const GAP_FILL_PAGE = 500;
+/** How often every open socket's actor is checked against the database in one query (REALTIME_RECHECK_SECONDS). */
+export function recheckIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.REALTIME_RECHECK_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 30) * 1000;
+}
 
 export function feedEvent(event: StoredRoomEvent): RoomFeedEvent {
   const { visibility: _visibility, ...visible } = event;
@@ -17,149 +26,147 @@ export function feedEvent(event: StoredRoomEvent): RoomFeedEvent {
 }
 
 export class Realtime {
-  /** This node's sockets per taskforce room (the adapter's rooms may span nodes; this never does). */
-  private readonly roomSockets = new Map<string, Set<RealtimeSocket>>();
-
+  /** How many of this node's sockets are in each taskforce room (a room's stream lives while it has any). */
+  private readonly subscribers = new Map<string, number>();
+  readonly streams = new RoomStreams((event) => this.emitEvent(event));
+  readonly presence: RoomPresence;
   /** Who was sent which event, written to the audit trail in batches. */
   readonly deliveries = new DeliveryAudit();
+  private readonly recheckTimer: NodeJS.Timeout;
 
   constructor(
     readonly io: RealtimeServer,
-    /** True with a cross-node adapter: then every fan-out is also sent to the other nodes. */
+    /** True with a cross-node adapter: events, revocations and presence records then go to the other nodes too. */
     readonly clustered: boolean,
-  ) {}
+    recheckMs = recheckIntervalMs(),
+  ) {
+    this.presence = new RoomPresence(io, clustered);
+    this.recheckTimer = setInterval(() => void this.recheck().catch((error) => console.error("[realtime] re-check failed", error)), recheckMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.recheckTimer);
+    this.presence.flush();
+  }
 
   // ---- room events -------------------------------------------------------------------------------------
 
   /** The announcer registered with onRoomEvents: called after commit on the node that wrote the events. */
   announce(events: StoredRoomEvent[]): void {
-    this.deliverLocally(events);
+    this.streams.accept(events);
     if (this.clustered) this.io.serverSideEmit("room:events", events);
   }
 
-  deliverLocally(events: StoredRoomEvent[]): void {
-    const byRoom = new Map<string, StoredRoomEvent[]>();
-    for (const event of events) {
-      const list = byRoom.get(event.taskforceId) ?? [];
-      list.push(event);
-      byRoom.set(event.taskforceId, list);
-    }
-    for (const [taskforceId, roomEvents] of byRoom) {
-      for (const socket of this.roomSockets.get(taskforceId) ?? []) this.enqueue(socket, roomEvents);
-    }
+  /** One event to this node's sockets that may receive it: encoded once, fanned out by Socket.IO. */
+  private emitEvent(event: StoredRoomEvent): void {
+    const rooms = audiencesOfEvent(event.visibility).map((audience) => audienceRoom(event.taskforceId, audience));
+    const operator = this.io.local.to(rooms);
+    (operator.emit as (name: string, payload: RoomFeedEvent) => boolean).call(operator, roomEventName(event.type), feedEvent(event));
+    this.deliveries.delivered(event, this.recipientsOf(rooms));
   }
 
-  enqueue(socket: RealtimeSocket, events: StoredRoomEvent[]): void {
-    const state = stateOf(socket);
-    if (!state || events.length === 0) return;
-    state.queue.push(...events);
-    if (!state.draining) void this.drain(socket);
-  }
-
-  private async drain(socket: RealtimeSocket): Promise<void> {
-    const state = stateOf(socket);
-    if (!state) return;
-    state.draining = true;
-    try {
-      while (state.queue.length > 0 && socket.connected) {
-        const batch = state.queue.splice(0).sort((a, b) => a.seq - b.seq);
-        const actor = await refreshActor(socket);
-        if (!actor) return;
-        this.dropLostRooms(socket, actor);
-        for (const event of batch) await this.deliverOne(socket, actor, event);
+  /** The users whose sockets on this node are in any of the rooms (for the delivery audit record). */
+  private recipientsOf(rooms: string[]): Set<string> {
+    const namespace = this.io.of("/");
+    const users = new Set<string>();
+    for (const room of rooms) {
+      for (const socketId of namespace.adapter.rooms.get(room) ?? []) {
+        const userId = namespace.sockets.get(socketId)?.data.userId;
+        if (userId) users.add(userId);
       }
-    } catch (error) {
-      console.error("[realtime] delivery failed", error);
-    } finally {
-      state.draining = false;
     }
-  }
-
-  private async deliverOne(socket: RealtimeSocket, actor: Actor, event: StoredRoomEvent): Promise<void> {
-    const subscription = stateOf(socket)?.rooms.get(event.taskforceId);
-    if (!subscription) return;
-    if (subscription.watermark === null) {
-      subscription.buffer.push(event);
-      return;
-    }
-    if (event.seq <= subscription.watermark) return;
-    while (event.seq > subscription.watermark + 1) {
-      const page = await eventsSince(actor, event.taskforceId, subscription.watermark, GAP_FILL_PAGE, { untilSeq: event.seq - 1, audit: false });
-      if (stateOf(socket)?.rooms.get(event.taskforceId) !== subscription) return;
-      for (const missed of page.events) this.emitEvent(socket, missed);
-      if (page.lastSeq === subscription.watermark) break; // nothing more in the log: deliver what we have
-      subscription.watermark = page.lastSeq;
-    }
-    if (canReceiveEvent(actor, event)) this.emitEvent(socket, event);
-    subscription.watermark = event.seq;
-  }
-
-  private emitEvent(socket: RealtimeSocket, event: StoredRoomEvent): void {
-    const emit = socket.emit.bind(socket) as (name: string, payload: RoomFeedEvent) => boolean;
-    emit(roomEventName(event.type), feedEvent(event));
-    this.deliveries.delivered(event, socket.data.userId);
+    return users;
   }
 
   // ---- subscriptions -----------------------------------------------------------------------------------
 
-  /** Starts (or restarts) a room subscription in replay mode: live events are buffered until finishJoin. */
-  async subscribe(socket: RealtimeSocket, taskforceId: string): Promise<RoomSubscription> {
+  /**
+   * Starts a room subscription: the room's stream on this node is open (its position known), but the socket
+   * hears nothing yet; `startLive` puts it in its audiences once the join's replay has caught up.
+   */
+  async subscribe(socket: RealtimeSocket, taskforceId: string): Promise<{ subscription: RoomSubscription; deliveredUpTo: () => number }> {
     const state = stateOf(socket);
     if (!state) throw new Error("socket without state");
-    const subscription: RoomSubscription = { taskforceId, watermark: null, buffer: [] };
+    await this.unsubscribe(socket, taskforceId, { quiet: true });
+    const subscription: RoomSubscription = { taskforceId, rooms: [] };
     state.rooms.set(taskforceId, subscription);
-    const sockets = this.roomSockets.get(taskforceId) ?? new Set();
-    sockets.add(socket);
-    this.roomSockets.set(taskforceId, sockets);
-    await socket.join(taskforceRoom(taskforceId));
-    return subscription;
+    this.subscribers.set(taskforceId, (this.subscribers.get(taskforceId) ?? 0) + 1);
+    const [stream] = await Promise.all([this.streams.open(taskforceId), this.presence.sync(taskforceId)]);
+    return { subscription, deliveredUpTo: stream.deliveredUpTo };
   }
 
-  /** The replay is sent: deliver what arrived meanwhile (repeats are dropped by the watermark). */
-  finishJoin(socket: RealtimeSocket, subscription: RoomSubscription, replayedUpTo: number): void {
-    subscription.watermark = replayedUpTo;
-    this.enqueue(socket, subscription.buffer.splice(0));
+  /**
+   * The join's replay covers every event up to the stream's position: from now on the socket hears the rest
+   * live. Synchronous on purpose: no event can be delivered between reading the position and joining the rooms.
+   */
+  startLive(socket: RealtimeSocket, subscription: RoomSubscription, actor: Actor): void {
+    const { taskforceId } = subscription;
+    subscription.rooms = [taskforceRoom(taskforceId), ...audiencesOfActor(actor).map((audience) => audienceRoom(taskforceId, audience))];
+    void socket.join(subscription.rooms);
+    this.presence.put(taskforceId, this.presenceRecord(socket));
   }
 
   isSubscribed(socket: RealtimeSocket, subscription: RoomSubscription): boolean {
     return stateOf(socket)?.rooms.get(subscription.taskforceId) === subscription;
   }
 
-  async unsubscribe(socket: RealtimeSocket, taskforceId: string): Promise<boolean> {
-    const state = stateOf(socket);
-    const had = state?.rooms.delete(taskforceId) ?? false;
-    this.roomSockets.get(taskforceId)?.delete(socket);
-    if (this.roomSockets.get(taskforceId)?.size === 0) this.roomSockets.delete(taskforceId);
-    if (socket.data.viewing?.taskforceId === taskforceId) socket.data.viewing = null;
-    await socket.leave(taskforceRoom(taskforceId));
-    return had;
+  presenceFor(actor: Actor, taskforceId: string): PresenceEntry[] {
+    return this.presence.entriesFor(actor, taskforceId);
   }
 
-  /** On disconnect: forget the socket; returns the rooms it was in (for presence). */
-  forget(socket: RealtimeSocket): string[] {
-    const rooms = [...(stateOf(socket)?.rooms.keys() ?? [])];
-    for (const taskforceId of rooms) {
-      this.roomSockets.get(taskforceId)?.delete(socket);
-      if (this.roomSockets.get(taskforceId)?.size === 0) this.roomSockets.delete(taskforceId);
-    }
-    stateOf(socket)?.rooms.clear();
-    return rooms;
+  /** Leaves a room; true when the socket was in it. */
+  async unsubscribe(socket: RealtimeSocket, taskforceId: string, options: { quiet?: boolean } = {}): Promise<boolean> {
+    const state = stateOf(socket);
+    const subscription = state?.rooms.get(taskforceId);
+    if (!state || !subscription) return false;
+    state.rooms.delete(taskforceId);
+    for (const room of subscription.rooms) void socket.leave(room);
+    if (state.viewing?.taskforceId === taskforceId) state.viewing = null;
+    this.presence.remove(taskforceId, socket.id);
+    this.release(taskforceId);
+    if (!options.quiet) this.presence.flush();
+    return true;
   }
 
-  /** Membership re-checked before delivery: rooms the actor lost are left now (a revocation that was missed). */
-  dropLostRooms(socket: RealtimeSocket, actor: Actor): void {
+  /** On disconnect: leave every room (Socket.IO has already dropped the socket from its rooms). */
+  forget(socket: RealtimeSocket): void {
     const state = stateOf(socket);
-    if (!state) return;
-    for (const taskforceId of [...state.rooms.keys()]) {
-      if (isWorkingMember(actor, taskforceId)) continue;
-      void this.removeFromRoom(socket, taskforceId, "removed_from_taskforce");
+    for (const taskforceId of [...(state?.rooms.keys() ?? [])]) {
+      state?.rooms.delete(taskforceId);
+      this.presence.remove(taskforceId, socket.id);
+      this.release(taskforceId);
     }
   }
 
-  private async removeFromRoom(socket: RealtimeSocket, taskforceId: string, reason: AccessRevocation["reason"]): Promise<void> {
-    if (!(await this.unsubscribe(socket, taskforceId))) return;
-    socket.emit("room:revoked", { taskforceId, reason });
-    await this.broadcastPresence(taskforceId);
+  private release(taskforceId: string): void {
+    const left = (this.subscribers.get(taskforceId) ?? 1) - 1;
+    if (left > 0) {
+      this.subscribers.set(taskforceId, left);
+      return;
+    }
+    this.subscribers.delete(taskforceId);
+    this.streams.close(taskforceId);
+    this.presence.forgetRoom(taskforceId);
+  }
+
+  // ---- presence ----------------------------------------------------------------------------------------
+
+  /** What this socket is viewing in the room changed (the lead is one the socket's user may see). */
+  setViewing(socket: RealtimeSocket, taskforceId: string, viewing: { leadId: string; visibility: StoredRoomEvent["visibility"] } | null): void {
+    const state = stateOf(socket);
+    if (!state || !state.rooms.get(taskforceId)?.rooms.length) return;
+    state.viewing = viewing ? { taskforceId, leadId: viewing.leadId } : null;
+    this.presence.put(taskforceId, { ...this.presenceRecord(socket), viewing });
+  }
+
+  private presenceRecord(socket: RealtimeSocket): PresenceSocketRecord {
+    return { socketId: socket.id, userId: socket.data.userId, displayName: socket.data.displayName, role: socket.data.role, viewing: null };
+  }
+
+  /** Another node asks who of ours is in a room. */
+  localPresence(taskforceId: string) {
+    const sockets = this.io.of("/").sockets;
+    return this.presence.localRecords(taskforceId, (socketId) => sockets.has(socketId));
   }
 
   // ---- revocation --------------------------------------------------------------------------------------
@@ -171,7 +178,6 @@ export class Realtime {
       this.io.in(userRoom(revocation.userId)).disconnectSockets(true);
       return;
     }
-    this.io.in(userRoom(revocation.userId)).socketsLeave(taskforceRoom(revocation.taskforceId));
     this.revokeLocally(revocation);
     if (this.clustered) this.io.serverSideEmit("access:revoked", revocation);
   }
@@ -179,8 +185,13 @@ export class Realtime {
   revokeLocally(revocation: AccessRevocation): void {
     for (const socket of this.localSocketsOf(revocation.userId)) {
       if (!revocation.taskforceId) socket.disconnect(true);
-      else void this.removeFromRoom(socket, revocation.taskforceId, revocation.reason).catch((error) => console.error("[realtime] revocation failed", error));
+      else void this.removeFromRoom(socket, revocation.taskforceId, revocation.reason);
     }
+  }
+
+  private async removeFromRoom(socket: RealtimeSocket, taskforceId: string, reason: AccessRevocation["reason"]): Promise<void> {
+    if (!(await this.unsubscribe(socket, taskforceId))) return;
+    socket.emit("room:revoked", { taskforceId, reason });
   }
 
   private localSocketsOf(userId: string): RealtimeSocket[] {
@@ -188,61 +199,25 @@ export class Realtime {
     return [...ids].map((id) => this.io.of("/").sockets.get(id)).filter((socket): socket is RealtimeSocket => Boolean(socket));
   }
 
-  // ---- presence ----------------------------------------------------------------------------------------
-
-  /** Who is in the room, on every node (fetchSockets goes through the adapter). */
-  async presenceSnapshot(taskforceId: string): Promise<PresenceSnapshot[]> {
-    const sockets = await this.io.in(taskforceRoom(taskforceId)).fetchSockets();
-    return sockets
-      .filter((socket) => socket.data.userId)
-      .map((socket) => ({
-        userId: socket.data.userId,
-        displayName: socket.data.displayName,
-        role: socket.data.role,
-        viewing: socket.data.viewing?.taskforceId === taskforceId ? socket.data.viewing : null,
-      }));
-  }
-
-  /** Presence as one recipient may see it: one entry per person, only leads the recipient may see. */
-  async presenceFor(actor: Actor, snapshot: PresenceSnapshot[]): Promise<PresenceEntry[]> {
-    const resources = await this.viewedLeadResources(snapshot);
-    return this.filterPresence(actor, snapshot, resources);
-  }
-
-  private async viewedLeadResources(snapshot: PresenceSnapshot[]) {
-    const viewed = snapshot.flatMap((entry) => (entry.viewing ? [{ itemType: "LEAD" as const, itemId: entry.viewing.leadId }] : []));
-    return viewed.length ? currentResources(viewed) : new Map();
-  }
-
-  private filterPresence(actor: Actor, snapshot: PresenceSnapshot[], resources: Awaited<ReturnType<typeof currentResources>>): PresenceEntry[] {
-    const people = new Map<string, PresenceEntry>();
-    for (const entry of snapshot) {
-      const person = people.get(entry.userId) ?? { userId: entry.userId, displayName: entry.displayName, role: entry.role, viewingLeadIds: [] };
-      if (entry.viewing) {
-        const key = itemResourceKey({ itemType: "LEAD", itemId: entry.viewing.leadId });
-        const lead = key ? resources.get(key) : null;
-        if (lead && canSee(actor, lead) && !person.viewingLeadIds.includes(entry.viewing.leadId)) person.viewingLeadIds.push(entry.viewing.leadId);
-      }
-      people.set(entry.userId, person);
-    }
-    return [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
-  }
-
-  /** Recomputes the room's presence and sends each member, on every node, their filtered view. */
-  async broadcastPresence(taskforceId: string): Promise<void> {
-    const snapshot = await this.presenceSnapshot(taskforceId);
-    await this.deliverPresenceLocally(taskforceId, snapshot);
-    if (this.clustered) this.io.serverSideEmit("presence:changed", taskforceId, snapshot);
-  }
-
-  async deliverPresenceLocally(taskforceId: string, snapshot: PresenceSnapshot[]): Promise<void> {
-    const sockets = [...(this.roomSockets.get(taskforceId) ?? [])];
-    if (sockets.length === 0) return;
-    const resources = await this.viewedLeadResources(snapshot);
+  /**
+   * Every open socket of this node against the database in one query: a user suspended, re-roled or removed
+   * from a taskforce behind the application's back (no revocation announced) loses the room within one interval.
+   */
+  async recheck(): Promise<void> {
+    const sockets = [...this.io.of("/").sockets.values()].filter((socket) => stateOf(socket));
+    const actors = await loadActors(sockets.map((socket) => socket.data.userId));
     for (const socket of sockets) {
-      const actor = stateOf(socket)?.actor;
-      if (!actor || !actor.taskforceIds.has(taskforceId)) continue;
-      socket.emit("presence:update", { taskforceId, presence: this.filterPresence(actor, snapshot, resources) });
+      const state = stateOf(socket);
+      const now = actors.get(socket.data.userId);
+      if (!state || !socket.connected) continue;
+      if (!now || now.status !== "ACTIVE" || now.role !== state.actor.role || now.agency !== state.actor.agency) {
+        socket.disconnect(true);
+        continue;
+      }
+      state.actor = { ...now, origin: state.actor.origin };
+      for (const taskforceId of [...state.rooms.keys()]) {
+        if (!isWorkingMember(now, taskforceId)) await this.removeFromRoom(socket, taskforceId, "removed_from_taskforce");
+      }
     }
   }
 }

@@ -1,8 +1,7 @@
 // The typed Socket.IO server and socket, and what each node keeps about its own sockets (never shared).
 import type { Server, Socket } from "socket.io";
-import type { Actor } from "~/auth/permissions.server";
+import type { Actor, Audience } from "~/auth/permissions.server";
 import type { RequestOrigin } from "~/models/audit.server";
-import type { StoredRoomEvent } from "~/models/rooms.server";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "~/realtime/protocol";
 import type { TokenBucket } from "./rate-limit";
 
@@ -10,27 +9,28 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket in a taskforce's room (presence: who came and went). */
 export const taskforceRoom = (taskforceId: string) => `tf:${taskforceId}`;
+/** The sockets in a taskforce's room that may hear events for one audience (see audiencesOfActor/audiencesOfEvent). */
+export const audienceRoom = (taskforceId: string, audience: Audience) => `tf:${taskforceId}:${audience}`;
 
 /** How the socket signed in (`sessionId`: the stored, hashed id); kept on this node only (SocketData crosses nodes). */
 export type Credentials = { kind: "session"; sessionId: string } | { kind: "token"; token: string };
 
 export interface RoomSubscription {
   taskforceId: string;
-  /** Highest seq this socket has been given (or was shown not to see); null while the join is replaying. */
-  watermark: number | null;
-  /** Live events that arrived during the replay, delivered after the join ack. */
-  buffer: StoredRoomEvent[];
+  /** The Socket.IO rooms this socket hears the taskforce's events and presence in; empty until the join's replay is done. */
+  rooms: string[];
 }
 
 export interface SocketState {
   credentials: Credentials;
   origin: RequestOrigin;
-  /** The actor as last checked (refreshed before each delivery and each client event). */
+  /** The actor as last checked: at the handshake, before each client event, and by the periodic re-check. */
   actor: Actor;
   rooms: Map<string, RoomSubscription>;
-  queue: StoredRoomEvent[];
-  draining: boolean;
+  /** The lead this socket has open in a room (presence), with its visibility. */
+  viewing: { taskforceId: string; leadId: string } | null;
   bucket: TokenBucket;
   /** Fires when the credential's deadline (as last seen) passes: the socket is checked again, and dropped if it has ended. */
   deadlineTimer?: ReturnType<typeof setTimeout>;

@@ -8,7 +8,8 @@ import { prisma } from "~/db.server";
 import { shareLead } from "~/models/lead-room.server";
 import { removeTaskforceMember } from "~/models/taskforces.server";
 import { suspendUser } from "~/models/users.server";
-import { ROOM_EVENT_NAMES, type RoomFeedEvent } from "~/realtime/protocol";
+import { applyPresenceDiff } from "~/realtime/presence";
+import { ROOM_EVENT_NAMES, type PresenceDiff, type RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
 import {
@@ -24,6 +25,8 @@ import {
   waitFor,
 } from "../helpers/sockets";
 
+// The periodic re-check of open sockets, short here so a test can wait for it.
+process.env.REALTIME_RECHECK_SECONDS = "0.5";
 const suite = socketTestSuite();
 const { connect, member } = suite;
 
@@ -139,14 +142,25 @@ describe("joining a room", () => {
     const red = await lead(team, team.analyst, { handlingCode: "RED" });
     const viewer = await member(team.analyst, team.taskforce.id);
     const other = await member(team.analystOtherAgency, team.taskforce.id);
-    const updates: { presence: { userId: string; viewingLeadIds: string[] }[] }[] = [];
-    other.socket.on("presence:update", (update) => updates.push(update));
-    const selfUpdates: typeof updates = [];
-    viewer.socket.on("presence:update", (update) => selfUpdates.push(update));
+    // Each applies the diffs it is sent to the presence its join answered with, as the browser does.
+    const diffs: PresenceDiff[] = [];
+    let seenByOther = other.joined.presence;
+    other.socket.on("presence:diff", (diff) => {
+      diffs.push(diff);
+      seenByOther = applyPresenceDiff(seenByOther, diff);
+    });
+    let seenByViewer = viewer.joined.presence;
+    viewer.socket.on("presence:diff", (diff) => (seenByViewer = applyPresenceDiff(seenByViewer, diff)));
     await requestOk(viewer.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: red.id });
-    await waitFor(() => selfUpdates.some((u) => u.presence.some((p) => p.viewingLeadIds.includes(red.id))), "viewer's own presence");
-    await waitFor(() => updates.length > 0 && updates[updates.length - 1].presence.some((p) => p.userId === team.analyst.id), "presence for the other");
-    for (const update of updates) for (const entry of update.presence) expect(entry.viewingLeadIds).not.toContain(red.id);
+    await waitFor(() => seenByViewer.some((p) => p.userId === team.analyst.id && p.viewingLeadIds.includes(red.id)), "viewer's own presence");
+    await waitFor(() => seenByOther.some((p) => p.userId === team.analyst.id), "presence for the other");
+    // The viewer's own view and a later join both know what the viewer looks at; the other agency never hears the lead's id.
+    const later = await member(team.coordinator, team.taskforce.id);
+    expect(later.joined.presence.find((p) => p.userId === team.analyst.id)?.viewingLeadIds).toEqual([]);
+    const author = await member(team.analyst, team.taskforce.id);
+    expect(author.joined.presence.find((p) => p.userId === team.analyst.id)?.viewingLeadIds).toEqual([red.id]);
+    for (const diff of diffs) expect(JSON.stringify(diff)).not.toContain(red.id);
+    for (const entry of seenByOther) expect(entry.viewingLeadIds).not.toContain(red.id);
     // The other analyst cannot claim to view a lead they may not see.
     expect(await request(other.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: red.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
@@ -474,21 +488,23 @@ describe("revocation", () => {
     await waitFor(() => first.disconnected && second.disconnected, "disconnects", 1_000);
   });
 
-  it("still leaks nothing when a revocation was missed: delivery and client events re-check membership", async () => {
+  it("catches a removal the application never announced: client events at once, delivery at the periodic re-check", async () => {
     const team = await createTeam();
     const missed = await member(team.analyst, team.taskforce.id);
     const revoked: string[] = [];
     missed.socket.on("room:revoked", (notice) => revoked.push(notice.taskforceId));
     // Removed straight in the database: no revokeRealtimeAccess call.
     await prisma.taskforceMember.delete({ where: { taskforceId_userId: { taskforceId: team.taskforce.id, userId: team.analyst.id } } });
+    const target = await lead(team, team.coordinator);
+    expect(await request(missed.socket, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    // Live delivery holds an in-memory snapshot; the re-check (every REALTIME_RECHECK_SECONDS) takes the room away.
+    await waitFor(() => revoked.includes(team.taskforce.id), "room:revoked");
     const staying = await member(team.coordinator, team.taskforce.id);
     const marker = await sentinel(team);
     await receivedUpTo(staying.received, marker);
     expect(missed.received.some((event) => event.id === marker.id)).toBe(false);
-    await waitFor(() => revoked.includes(team.taskforce.id), "room:revoked");
-    const target = await lead(team, team.coordinator);
-    expect(await request(missed.socket, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
+
 });
 
 describe("nothing missed", () => {

@@ -1,6 +1,8 @@
 import type { HandlingCode, Role } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import {
+  audiencesOfActor,
+  audiencesOfEvent,
   can,
   canReceiveEvent,
   canRequestReview,
@@ -177,5 +179,31 @@ describe("task changes", () => {
     expect(() => requireTaskChange(actor("ANALYST"), task, { details: false, status: true })).toThrow(ForbiddenError);
     expect(() => requireTaskChange(actor("COORDINATOR"), task, { details: true, status: true })).not.toThrow();
     expect(() => requireTaskChange(actor("LIAISON"), task, { details: false, status: true })).toThrow(NotFoundError);
+  });
+});
+
+describe("event audiences (Socket.IO rooms chosen from visibility)", () => {
+  const people: Actor[] = [
+    actor("ANALYST", { id: "author" }),
+    actor("ANALYST", { id: "named" }),
+    actor("ANALYST", { id: "same-agency" }),
+    actor("ANALYST", { id: "other-agency", agency: "Agency B" }),
+    actor("COORDINATOR", { id: "coordinator" }),
+    actor("LIAISON", { id: "liaison" }),
+    actor("LIAISON", { id: "liaison-b", agency: "Agency B" }),
+    actor("LIAISON", { id: "named-liaison" }),
+  ];
+  const visibilities = (["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"] as const).flatMap((code) =>
+    (["NONE", "REQUESTED", "APPROVED", "REJECTED"] as const).map((reviewState) => item(code, { reviewState, recipientIds: ["named", "named-liaison"] })),
+  );
+
+  it("reach exactly the working members canReceiveEvent lets receive it, for every code, review state and reader", () => {
+    for (const visibility of [...visibilities, taskforceWide("tf-1"), { taskforceId: "tf-1", taskforceWide: true as const }]) {
+      const rooms = new Set(audiencesOfEvent(visibility));
+      for (const person of people) {
+        const reached = audiencesOfActor(person).some((audience) => rooms.has(audience));
+        expect(reached, `${person.id} ${JSON.stringify(visibility)}`).toBe(canReceiveEvent(person, { taskforceId: "tf-1", visibility }));
+      }
+    }
   });
 });

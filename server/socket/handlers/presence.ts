@@ -1,4 +1,6 @@
-// presence:viewing: which lead this socket has open. Only a lead the user may see; the answer says who holds it.
+// presence:viewing: which lead this socket has open. Only a lead the user may see, in this room; the answer says
+// who holds it. The room hears it as a coalesced presence diff, sent only to those who may see the lead.
+import { itemVisibility } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { getClaim } from "~/models/lead-room.server";
 import { ValidationError } from "~/utils/errors.server";
@@ -10,18 +12,18 @@ import type { RealtimeSocket } from "../types";
 
 export function registerPresenceHandlers(realtime: Realtime, socket: RealtimeSocket): void {
   handle(realtime, socket, "presence:viewing", presenceViewingSchema, async ({ actor }, { taskforceId, leadId }) => {
-    if (!stateOf(socket)?.rooms.has(taskforceId)) {
+    if (!stateOf(socket)?.rooms.get(taskforceId)?.rooms.length) {
       throw new ValidationError({ taskforceId: ["Join the room (room:join) before telling it what you are viewing."] });
     }
-    let claim = null;
-    if (leadId) {
-      claim = await getClaim(actor, leadId);
-      // getClaim has checked the lead is visible; it must also belong to this room.
-      const lead = await prisma.lead.findUnique({ where: { id: leadId }, select: { taskforceId: true } });
-      if (lead?.taskforceId !== taskforceId) throw new ValidationError({ leadId: ["That lead is not in this room."] });
+    if (!leadId) {
+      realtime.setViewing(socket, taskforceId, null);
+      return { claim: null };
     }
-    socket.data.viewing = leadId ? { taskforceId, leadId } : null;
-    void realtime.broadcastPresence(taskforceId).catch((error) => console.error("[realtime] presence failed", error));
+    // getClaim checks the lead is visible to the actor; it must also belong to this room.
+    const claim = await getClaim(actor, leadId);
+    const lead = await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
+    if (!lead || lead.taskforceId !== taskforceId) throw new ValidationError({ leadId: ["That lead is not in this room."] });
+    realtime.setViewing(socket, taskforceId, { leadId, visibility: itemVisibility(lead) });
     return { claim };
   });
 }

@@ -1,8 +1,8 @@
-// room:join / room:leave. Joining is checked against the database on every join; the replay is taken after
-// the socket is in the room, and live events that arrive meanwhile are delivered after the ack, without repeats.
-import type { Actor } from "~/auth/permissions.server";
+// room:join / room:leave. A join replays what the socket missed from the room log, then hands over to live
+// delivery at exactly the event this node delivered last, so nothing is lost or repeated at the seam; live
+// events then reach the socket through its audiences' Socket.IO rooms.
 import { requirePermission } from "~/auth/permissions.server";
-import { recordAudit } from "~/models/audit.server";
+import { auditRead } from "~/models/changes.server";
 import { eventsSince, latestRoomSeq, type StoredRoomEvent } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { roomJoinSchema, roomLeaveSchema } from "~/validation/realtime";
@@ -16,34 +16,39 @@ const REPLAY_PAGE = 500;
 /** At most this many events in one join ack; the client joins again with the new lastEventId for the rest. */
 export const MAX_REPLAY = 2_000;
 
-async function replay(actor: Actor, taskforceId: string, afterSeq: number) {
-  const events: StoredRoomEvent[] = [];
-  let lastSeq = afterSeq;
-  let hasMore = false;
-  do {
-    const page = await eventsSince(actor, taskforceId, lastSeq, REPLAY_PAGE);
-    events.push(...page.events);
-    lastSeq = page.lastSeq;
-    hasMore = page.hasMore;
-  } while (hasMore && events.length < MAX_REPLAY);
-  return { events, lastSeq, hasMore };
-}
-
 export function registerRoomHandlers(realtime: Realtime, socket: RealtimeSocket): void {
-  handle(realtime, socket, "room:join", roomJoinSchema, async ({ actor, afterAck }, { taskforceId, lastEventId }) => {
+  handle(realtime, socket, "room:join", roomJoinSchema, async ({ actor }, { taskforceId, lastEventId }) => {
     requirePermission(actor, "room:join", { type: "taskforce", taskforceId });
-    const subscription = await realtime.subscribe(socket, taskforceId);
+    const { subscription, deliveredUpTo } = await realtime.subscribe(socket, taskforceId);
     try {
-      const after = lastEventId ?? Math.max(0, (await latestRoomSeq(taskforceId)) - RECENT_WINDOW);
-      const { events, lastSeq, hasMore } = await replay(actor, taskforceId, after);
-      // Removed from the room while replaying (a revocation, or a newer join of the same room).
-      if (!realtime.isSubscribed(socket, subscription)) throw new NotFoundError("Taskforce not found.");
-      const presence = await realtime.presenceFor(actor, await realtime.presenceSnapshot(taskforceId));
-      await recordAudit({ actor, action: "room.join", itemType: "TASKFORCE", itemId: taskforceId, taskforceId, details: { lastEventId: lastEventId ?? null }, origin: actor.origin });
-      afterAck(() => {
-        realtime.finishJoin(socket, subscription, lastSeq);
-        void realtime.broadcastPresence(taskforceId).catch((error) => console.error("[realtime] presence failed", error));
-      });
+      const after = Math.min(lastEventId ?? Math.max(0, (await latestRoomSeq(taskforceId)) - RECENT_WINDOW), deliveredUpTo());
+      const events: StoredRoomEvent[] = [];
+      let lastSeq = after;
+      let live = false;
+      for (;;) {
+        // Removed from the room while replaying (a revocation, or a newer join of the same room).
+        if (!realtime.isSubscribed(socket, subscription)) throw new NotFoundError("Taskforce not found.");
+        // Caught up with this node's delivery: hear the rest live, in the same tick (nothing can slip in between).
+        if (lastSeq >= deliveredUpTo()) {
+          realtime.startLive(socket, subscription, actor);
+          live = true;
+          break;
+        }
+        if (events.length >= MAX_REPLAY) break;
+        const until = deliveredUpTo();
+        const page = await eventsSince(actor, taskforceId, lastSeq, REPLAY_PAGE, { untilSeq: until, audit: false });
+        events.push(...page.events);
+        lastSeq = page.hasMore ? page.lastSeq : until;
+      }
+      const hasMore = !live;
+      const presence = realtime.presenceFor(actor, taskforceId);
+      void auditRead(actor, {
+        action: "room.join",
+        itemType: "TASKFORCE",
+        itemId: taskforceId,
+        taskforceId,
+        details: { lastEventId: lastEventId ?? null, replayed: events.length, upTo: lastSeq },
+      }).catch((error) => console.error("[realtime] could not audit a join", error));
       return { taskforceId, lastEventId: lastSeq, events: events.map(feedEvent), hasMore, presence };
     } catch (error) {
       if (realtime.isSubscribed(socket, subscription)) await realtime.unsubscribe(socket, taskforceId);
@@ -52,9 +57,7 @@ export function registerRoomHandlers(realtime: Realtime, socket: RealtimeSocket)
   });
 
   handle(realtime, socket, "room:leave", roomLeaveSchema, async (_context, { taskforceId }) => {
-    if (await realtime.unsubscribe(socket, taskforceId)) {
-      void realtime.broadcastPresence(taskforceId).catch((error) => console.error("[realtime] presence failed", error));
-    }
+    await realtime.unsubscribe(socket, taskforceId);
     return { taskforceId };
   });
 }
