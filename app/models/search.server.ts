@@ -37,6 +37,8 @@ export interface LeadHit {
 export interface SearchResults {
   clues: ClueHit[];
   leads: LeadHit[];
+  /** Per kind: how many matches were ranked and whether older ones were left out. */
+  ranking: { clues: RankingNote; leads: RankingNote };
 }
 
 const DEFAULT_TAKE = 50;
@@ -71,56 +73,107 @@ function and(parts: Prisma.Sql[]): Prisma.Sql {
   return parts.length ? Prisma.join(parts, " AND ") : Prisma.sql`TRUE`;
 }
 
-async function searchClueIds(actor: Actor, query: SearchQuery, take: number): Promise<{ id: string; rank: number }[]> {
-  const conditions = [visibleItemsSql(actor, "clue", "c"), ...commonFilters("c", query)];
-  if (query.category) conditions.push(Prisma.sql`c."categoryKey" = ${query.category}`);
-  let rank = Prisma.sql`0`;
-  if (query.q) {
-    const tsq = prefixTsQuery(query.q);
-    const document = Prisma.sql`to_tsvector('simple', c."value" || ' ' || c."detail")`;
-    const matches = [Prisma.sql`c."value" % ${query.q}`, Prisma.sql`c."value" ILIKE ${likePattern(query.q)}`];
-    if (tsq) matches.unshift(Prisma.sql`${document} @@ to_tsquery('simple', ${tsq})`);
-    conditions.push(Prisma.sql`(${Prisma.join(matches, " OR ")})`);
-    rank = tsq
-      ? Prisma.sql`ts_rank(${document}, to_tsquery('simple', ${tsq})) + similarity(c."value", ${query.q})`
-      : Prisma.sql`similarity(c."value", ${query.q})`;
-  }
-  return prisma.$queryRaw<{ id: string; rank: number }[]>`
-    SELECT c."id", (${rank})::float8 AS "rank" FROM "Clue" c
-    WHERE ${and(conditions)}
-    ORDER BY "rank" DESC, c."createdAt" DESC, c."id" DESC
-    LIMIT ${take}`;
+/** How many of the newest matches are ranked: enough for a useful best-of, few enough to rank in milliseconds. */
+export const SEARCH_CANDIDATES = 2000;
+
+/** What the ranking looked at, so the result can say it ("best of the most recent 2,000 matches"). */
+export interface RankingNote {
+  /** True when the matches ranked were the newest SEARCH_CANDIDATES and older matches may exist. */
+  bounded: boolean;
+  /** How many matches were ranked. */
+  candidates: number;
+  explanation: string;
 }
 
-async function searchLeadIds(actor: Actor, query: SearchQuery, take: number): Promise<{ id: string; rank: number }[]> {
-  const conditions = [visibleItemsSql(actor, "lead", "l"), ...commonFilters("l", query)];
-  if (query.status) conditions.push(Prisma.sql`l."status"::text = ${query.status}`);
+interface Found {
+  hits: { id: string; rank: number }[];
+  candidates: number;
+}
+
+/** How each kind is searched: its table, the text ILIKE looks in, and the column trigram similarity uses. */
+const SEARCHED = {
+  clue: { table: `"Clue"`, alias: "c", substringColumns: ["value"], similarColumn: "value", fuzzyMatch: true },
+  lead: { table: `"Lead"`, alias: "l", substringColumns: ["title", "hypothesis"], similarColumn: "title", fuzzyMatch: false },
+} as const;
+
+/**
+ * The newest `limit` visible matches, then the best `take` of those by rank. One branch per taskforce of the
+ * actor, each newest first: PostgreSQL can walk that taskforce's (taskforceId, createdAt) index and stop after
+ * `limit` matches of a common word, or collect the few matches of a rare word from the text indexes; either way
+ * the work is bounded by `limit`, not by how many rows match. The branches only partition the query: each
+ * applies the whole `visibleItemsSql` fragment.
+ */
+async function rankNewestMatches(actor: Actor, kind: "clue" | "lead", conditions: Prisma.Sql[], q: string, limit: number, take: number): Promise<Found> {
+  if (actor.taskforceIds.size === 0) return { hits: [], candidates: 0 };
+  const { table, alias, substringColumns, similarColumn, fuzzyMatch } = SEARCHED[kind];
+  const a = Prisma.raw(`"${alias}"`);
+  const similar = Prisma.raw(`"${similarColumn}"`);
+  const where = [visibleItemsSql(actor, kind, alias), ...conditions];
   let rank = Prisma.sql`0`;
-  if (query.q) {
-    const tsq = prefixTsQuery(query.q);
-    const document = Prisma.sql`to_tsvector('simple', l."title" || ' ' || l."hypothesis")`;
-    const pattern = likePattern(query.q);
-    const matches = [Prisma.sql`l."title" ILIKE ${pattern}`, Prisma.sql`l."hypothesis" ILIKE ${pattern}`];
-    if (tsq) matches.unshift(Prisma.sql`${document} @@ to_tsquery('simple', ${tsq})`);
-    conditions.push(Prisma.sql`(${Prisma.join(matches, " OR ")})`);
+  if (q) {
+    const tsq = prefixTsQuery(q);
+    // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
+    const matches = substringColumns.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
+    if (tsq) matches.push(Prisma.sql`${a}."searchVector" @@ to_tsquery('simple', ${tsq})`);
+    if (fuzzyMatch) matches.push(Prisma.sql`${a}.${similar} % ${q}`);
+    where.push(Prisma.sql`(${Prisma.join(matches, " OR ")})`);
     rank = tsq
-      ? Prisma.sql`ts_rank(${document}, to_tsquery('simple', ${tsq})) + similarity(l."title", ${query.q})`
-      : Prisma.sql`similarity(l."title", ${query.q})`;
+      ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
+      : Prisma.sql`similarity("m".${similar}, ${q})`;
   }
-  return prisma.$queryRaw<{ id: string; rank: number }[]>`
-    SELECT l."id", (${rank})::float8 AS "rank" FROM "Lead" l
-    WHERE ${and(conditions)}
-    ORDER BY "rank" DESC, l."createdAt" DESC, l."id" DESC
+  const branches = [...actor.taskforceIds].map(
+    (taskforceId) => Prisma.sql`(SELECT ${a}."id", ${a}."createdAt", ${a}.${similar}, ${a}."searchVector"
+      FROM ${Prisma.raw(table)} ${a} WHERE ${a}."taskforceId" = ${taskforceId} AND ${and(where)}
+      ORDER BY ${a}."createdAt" DESC, ${a}."id" DESC LIMIT ${limit})`,
+  );
+  // MATERIALIZED: the ranking must run over the bounded candidates, never be pushed down into the scans.
+  const rows = await prisma.$queryRaw<{ id: string; rank: number; candidates: number }[]>`
+    WITH "m" AS MATERIALIZED (
+      SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS "b" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
+    )
+    SELECT "m"."id", (${rank})::float8 AS "rank", (SELECT count(*) FROM "m")::int AS "candidates" FROM "m"
+    ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC
     LIMIT ${take}`;
+  return { hits: rows.map(({ id, rank }) => ({ id, rank: Number(rank) })), candidates: rows[0]?.candidates ?? 0 };
+}
+
+function searchClueIds(actor: Actor, query: SearchQuery, take: number): Promise<Found> {
+  const conditions = commonFilters("c", query);
+  if (query.category) conditions.push(Prisma.sql`c."categoryKey" = ${query.category}`);
+  // Without words every match ranks alike: the newest `take` are the answer.
+  return rankNewestMatches(actor, "clue", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take);
+}
+
+function searchLeadIds(actor: Actor, query: SearchQuery, take: number): Promise<Found> {
+  const conditions = commonFilters("l", query);
+  if (query.status) conditions.push(Prisma.sql`l."status"::text = ${query.status}`);
+  return rankNewestMatches(actor, "lead", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take);
+}
+
+const NOT_SEARCHED: RankingNote = { bounded: false, candidates: 0, explanation: "Not searched with these filters." };
+
+function rankingNote(q: string, found: Found): RankingNote {
+  const bounded = Boolean(q) && found.candidates >= SEARCH_CANDIDATES;
+  const count = found.candidates.toLocaleString("en-GB");
+  let explanation: string;
+  if (!q) explanation = "Newest first.";
+  else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
+  else if (found.candidates === 0) explanation = "No matches.";
+  else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
+  return { bounded, candidates: found.candidates, explanation };
 }
 
 export async function search(actor: Actor, query: SearchQuery): Promise<SearchResults> {
   const take = query.take ?? DEFAULT_TAKE;
   const kind = query.kind ?? "ALL";
-  const [clueIds, leadIds] = await Promise.all([
-    kind === "LEADS" || query.status ? [] : searchClueIds(actor, query, take),
-    kind === "CLUES" || query.category ? [] : searchLeadIds(actor, query, take),
+  const notSearched: Found = { hits: [], candidates: 0 };
+  const searchClues = kind !== "LEADS" && !query.status;
+  const searchLeads = kind !== "CLUES" && !query.category;
+  const [foundClues, foundLeads] = await Promise.all([
+    searchClues ? searchClueIds(actor, query, take) : notSearched,
+    searchLeads ? searchLeadIds(actor, query, take) : notSearched,
   ]);
+  const [clueIds, leadIds] = [foundClues.hits, foundLeads.hits];
 
   // The where-builders again, on the ids found: the SQL fragment can only ever narrow, never widen.
   const [clueRows, leadRows] = await Promise.all([
@@ -177,5 +230,9 @@ export async function search(actor: Actor, query: SearchQuery): Promise<SearchRe
     caseId: query.caseId ?? null,
     details: { q: query.q, filters: { ...query, q: undefined }, clues: clues.length, leads: leads.length },
   });
-  return { clues, leads };
+  const ranking = {
+    clues: searchClues ? rankingNote(query.q, foundClues) : NOT_SEARCHED,
+    leads: searchLeads ? rankingNote(query.q, foundLeads) : NOT_SEARCHED,
+  };
+  return { clues, leads, ranking };
 }

@@ -76,6 +76,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           authorName: lead.author?.displayName ?? "Unknown user",
           createdAt: lead.createdAt,
         })),
+        ranking: found.ranking,
       },
     };
   });
@@ -116,6 +117,7 @@ export default function SearchPage() {
             <h2 id="clue-results">
               Clues <span className="count">{results.clues.length}</span>
             </h2>
+            <p className="hint">{results.ranking.clues.explanation}</p>
             {results.clues.length === 0 ? (
               <EmptyState title="No clues match.">
                 <p>{values.status ? "Lead status filters leads only; clear it to search clues." : "Try fewer words, the start of a word, or fewer filters."}</p>
@@ -143,6 +145,7 @@ export default function SearchPage() {
             <h2 id="lead-results">
               Leads <span className="count">{results.leads.length}</span>
             </h2>
+            <p className="hint">{results.ranking.leads.explanation}</p>
             {results.leads.length === 0 ? (
               <EmptyState title="No leads match.">
                 <p>{values.category ? "A clue category filters clues only; clear it to search leads." : "Try fewer words or fewer filters."}</p>

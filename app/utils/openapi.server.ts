@@ -177,7 +177,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: okResponse("Review queue") },
       },
       "/search": {
-        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: { ...okResponse("{ clues, leads }"), "422": errorResponse("Invalid query.") } },
+        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: { ...okResponse("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out"), "422": errorResponse("Invalid query.") } },
       },
     },
   };

@@ -104,6 +104,7 @@ describe("API v1", () => {
     expect(found.status).toBe(200);
     expect(found.body.clues.map((c: { id: string }) => c.id)).toEqual([clue.body.id]);
     expect(found.body.leads[0].caseReference).toBe(created.body.reference);
+    expect(found.body.ranking.clues).toEqual({ bounded: false, candidates: 1, explanation: "Best of all 1 match." });
   });
 
   it("answers 404 without leaking existence to everyone not entitled to an item", async () => {

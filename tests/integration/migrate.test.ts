@@ -45,7 +45,7 @@ describe("migration runner", () => {
     const [{ similarity }] = await db.sql.query<{ similarity: number }>(`SELECT similarity('szampon', 'szampony') AS similarity`);
     expect(similarity).toBeGreaterThan(0.5);
     const indexes = await db.sql.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'Clue'`);
-    expect(indexes.map((i) => i.indexname)).toEqual(expect.arrayContaining(["Clue_fts_idx", "Clue_value_trgm_idx"]));
+    expect(indexes.map((i) => i.indexname)).toEqual(expect.arrayContaining(["Clue_searchVector_idx", "Clue_value_trgm_idx"]));
   });
 
   it("refuses to run over a migration that was edited after it was applied", async () => {

@@ -261,6 +261,7 @@ describe("search page", () => {
     const found = await get("/search?q=sock", cookie);
     expect(found.status).toBe(200);
     expect(found.html).toContain("Electrical socket type F");
+    expect(found.html).toContain("Best of all 1 match.");
 
     const bad = await get("/search?q=&from=yesterday", cookie);
     expect(bad.html).toContain("Enter a date as YYYY-MM-DD.");

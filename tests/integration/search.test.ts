@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
-import { createCase } from "../helpers/factories";
-import { createTeam } from "../helpers/factories";
+import { createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
 import { search, updateLead } from "../helpers/edge";
 
@@ -75,6 +75,79 @@ describe("search", () => {
       }
     });
   }
+
+  describe("ranks a bounded set of candidates", () => {
+    type Team = Awaited<ReturnType<typeof createTeam>>;
+    /** `count` clues in one statement, the i-th written `i` minutes before `newest`. */
+    async function manyClues(team: Team, count: number, value: (i: number) => string, overrides: Record<string, unknown> = {}, newest = Date.now()) {
+      await prisma.clue.createMany({
+        data: Array.from({ length: count }, (_, i) => ({
+          caseId: team.case.id,
+          taskforceId: team.taskforce.id,
+          authorId: team.analyst.id,
+          authorAgency: team.analyst.agency,
+          categoryKey: "other",
+          value: value(i),
+          handlingCode: "AMBER" as const,
+          createdAt: new Date(newest - i * 60_000),
+          ...overrides,
+        })),
+      });
+    }
+
+    it("says it ranked every match when there are fewer than the bound", async () => {
+      const team = await createTeam();
+      await clueAs(team.analyst, team.case.id, { value: "Ceramic tiles, blue" });
+      await clueAs(team.analyst, team.case.id, { value: "Tiles behind the sink" });
+      const results = await search(team.analyst, { q: "tiles" });
+      expect(results.ranking.clues).toEqual({ bounded: false, candidates: 2, explanation: "Best of all 2 matches." });
+      expect(results.ranking.leads).toEqual({ bounded: false, candidates: 0, explanation: "No matches." });
+      expect((await search(team.analyst, { q: "tiles", kind: "CLUES" })).ranking.leads.explanation).toBe("Not searched with these filters.");
+      expect((await search(team.analyst, { q: "", caseId: team.case.id })).ranking.clues).toMatchObject({ bounded: false, explanation: "Newest first." });
+    });
+
+    it(`ranks only the newest ${SEARCH_CANDIDATES} matches of a common word, best first, and says so`, async () => {
+      const team = await createTeam();
+      const hour = 3_600_000;
+      // The best match of all is older than SEARCH_CANDIDATES weaker ones; a good match sits among them.
+      const oldBest = await clueAs(team.analyst, team.case.id, { value: "window" });
+      await prisma.clue.update({ where: { id: oldBest.id }, data: { createdAt: new Date(Date.now() - 1000 * hour) } });
+      await manyClues(team, SEARCH_CANDIDATES, (i) => `Curtain rail above the window, photo ${i}`);
+      const recentGood = await clueAs(team.analyst, team.case.id, { value: "Window frame" });
+      await prisma.clue.update({ where: { id: recentGood.id }, data: { createdAt: new Date(Date.now() - 500 * 60_000) } });
+
+      const results = await search(team.analyst, { q: "window", kind: "CLUES" });
+      expect(results.ranking.clues).toEqual({
+        bounded: true,
+        candidates: SEARCH_CANDIDATES,
+        explanation: `Best of the most recent ${SEARCH_CANDIDATES.toLocaleString("en-GB")} matches; narrow the search or add dates to reach older ones.`,
+      });
+      expect(results.clues).toHaveLength(50);
+      expect(results.clues[0].id).toBe(recentGood.id);
+      expect(results.clues.map((clue) => clue.id)).not.toContain(oldBest.id);
+      // Dates reach the older match, and it is the best there.
+      const older = await search(team.analyst, { q: "window", kind: "CLUES", to: new Date(Date.now() - 999 * hour).toISOString() });
+      expect(older.clues.map((clue) => clue.id)).toEqual([oldBest.id]);
+    });
+
+    it("counts only matches the searcher may see towards the bound", async () => {
+      const team = await createTeam();
+      const seen = await clueAs(team.analyst, team.case.id, { value: "Radiator under the window" });
+      await prisma.clue.update({ where: { id: seen.id }, data: { createdAt: new Date(Date.now() - 10 * 365 * 86_400_000) } });
+      // Newer matches the coordinator may not see: RED by someone else, and a taskforce they are not in.
+      await manyClues(team, SEARCH_CANDIDATES, (i) => `window ${i}`, { handlingCode: "RED" });
+      const other = await createTaskforce();
+      const otherCase = await createCase(other.id);
+      await prisma.clue.createMany({
+        data: Array.from({ length: 20 }, (_, i) => ({
+          caseId: otherCase.id, taskforceId: other.id, authorId: team.analyst.id, authorAgency: "Agency A", categoryKey: "other", value: `window ${i}`, handlingCode: "CLEAR" as const,
+        })),
+      });
+      const results = await search(team.coordinator, { q: "window", kind: "CLUES" });
+      expect(results.clues.map((clue) => clue.id)).toEqual([seen.id]);
+      expect(results.ranking.clues).toMatchObject({ bounded: false, candidates: 1 });
+    });
+  });
 
   it("audits each search", async () => {
     const team = await createTeam();
