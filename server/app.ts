@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { startAuditSealer } from "~/models/audit.server";
 import type { ServerConfig } from "./config";
 import { checkCsrfOrigin, refuseUploads, stampClientAddress } from "./http-guards";
 import { securityHeaders } from "./security";
@@ -44,6 +45,8 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   );
 
   const httpServer = http.createServer(app);
+  // Chains audit rows after commit, about once a second (docs/decisions/007).
+  const sealer = startAuditSealer();
   const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config) : async () => {};
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
@@ -62,6 +65,8 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
       await closeRealtime();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Last: no request can record anything now; write what is pending and seal it.
+      await sealer.stop();
     },
   };
 }

@@ -1,8 +1,10 @@
-// The audit trail: who did what to which record, when and from where. Append-only and hash-chained: each
-// row stores the hash of the row before it, so an edited or deleted row breaks the chain (audit:verify).
+// The audit trail: who did what to which record, when and from where. Requests only insert rows (no lock); one
+// sealer links committed rows into a hash chain in batches, so an edited or deleted sealed row breaks the chain
+// (audit:verify). Why it is split so: docs/decisions/007-audit-sealing.md.
 import { createHash } from "node:crypto";
-import type { AuditEvent } from "@prisma/client";
+import type { AuditEvent, Prisma } from "@prisma/client";
 import { prisma, type Tx } from "~/db.server";
+import { singleton } from "~/utils/singleton.server";
 
 /** Where a request came from; carried from the HTTP request or the socket handshake. */
 export interface RequestOrigin {
@@ -24,8 +26,14 @@ export interface AuditEntry {
 }
 
 export const GENESIS_HASH = "0".repeat(64);
-// Serialises appends so every row links to the one committed just before it.
-const AUDIT_CHAIN_LOCK = 4_247_001;
+/** Held by the sealer only (in its own transaction), never by a request: one sealer at a time across nodes. */
+const AUDIT_SEAL_LOCK = 4_247_001;
+/** The sealer's tick: no committed row waits longer than about this to be chained. */
+export const SEAL_INTERVAL_MS = 1_000;
+/** Rows chained per sealing transaction. */
+const SEAL_BATCH = 2_000;
+/** Rows per INSERT when recorded events are written (well under PostgreSQL's 65,535 parameters). */
+const WRITE_BATCH = 1_000;
 
 interface HashedFields {
   at: string;
@@ -75,12 +83,9 @@ function hashedFieldsOf(row: Pick<AuditEvent, keyof Omit<HashedFields, "at">> & 
   };
 }
 
-/** Appends one audit event inside the caller's transaction (so the record and its audit commit together). */
-export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-  const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const row = {
+/** The unsealed row for an entry, stamped now. */
+function auditRow(entry: AuditEntry): Prisma.AuditEventCreateManyInput {
+  return {
     at: new Date(),
     actorId: entry.actor?.id ?? null,
     actorEmail: entry.actor?.email ?? null,
@@ -94,38 +99,230 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     userAgent: entry.origin?.userAgent?.slice(0, 300) ?? null,
     details: JSON.parse(JSON.stringify(entry.details ?? {})) as object,
   };
-  await tx.auditEvent.create({ data: { ...row, prevHash, hash: auditHash(prevHash, hashedFieldsOf(row)) } });
 }
 
-/** Records an event in a transaction of its own: for reads, sign-ins and refusals. */
-export async function recordAudit(entry: AuditEntry): Promise<void> {
-  await prisma.$transaction((tx) => appendAudit(tx, entry));
+/** Appends one audit event inside the caller's transaction, so the change and its record commit together. */
+export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({ data: auditRow(entry) });
 }
 
-export type ChainCheck = { ok: true; checked: number } | { ok: false; checked: number; brokenAt: bigint; reason: string };
+// ---- events outside a write: reads, sign-ins, refusals, deliveries ---------------------------------------
 
-/** Walks the chain in id order and reports the first row whose link or content does not match. */
+interface PendingRecord {
+  row: Prisma.AuditEventCreateManyInput;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: records made while a write is in flight go out together in the next one, so a burst of
+ * reads becomes a few multi-row INSERTs instead of a transaction each. One write in flight per process.
+ */
+class AuditRecorder {
+  private pending: PendingRecord[] = [];
+  private queued = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  add(row: Prisma.AuditEventCreateManyInput): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (this.queued) return;
+      this.queued = true;
+      // The next macrotask: records made by the same burst of I/O callbacks join this write.
+      this.writing = this.writing.then(() => new Promise<void>((next) => setImmediate(next))).then(() => this.writePending());
+    });
+  }
+
+  /** Resolves when everything recorded so far is written (or has failed, which its callers were told). */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.writePending());
+    return this.writing;
+  }
+
+  private async writePending(): Promise<void> {
+    this.queued = false;
+    const batch = this.pending.splice(0);
+    for (let start = 0; start < batch.length; start += WRITE_BATCH) {
+      const chunk = batch.slice(start, start + WRITE_BATCH);
+      try {
+        await prisma.auditEvent.createMany({ data: chunk.map((record) => record.row) });
+        for (const record of chunk) record.resolve();
+      } catch (error) {
+        for (const record of chunk) record.reject(error);
+      }
+    }
+  }
+}
+
+function recorder(): AuditRecorder {
+  return singleton("auditRecorder", () => new AuditRecorder());
+}
+
+/**
+ * Records an event that is not part of a write (a read, a sign-in, a refusal). Concurrent records are written
+ * together; the promise resolves once this record is committed, so a caller that awaits it serves nothing
+ * unaudited.
+ */
+export function recordAudit(entry: AuditEntry): Promise<void> {
+  return recorder().add(auditRow(entry));
+}
+
+/** Writes every record made so far (shutdown, tests). */
+export function flushAuditRecords(): Promise<void> {
+  return recorder().flush();
+}
+
+// ---- sealing ----------------------------------------------------------------------------------------------
+
+interface SealerState {
+  /** Sealing runs one batch at a time in a process; across processes the advisory lock decides. */
+  running: Promise<unknown>;
+}
+
+function sealerState(): SealerState {
+  return singleton("auditSealer", (): SealerState => ({ running: Promise.resolve() }));
+}
+
+/**
+ * Chains one batch of committed, unsealed rows in id order after the last sealed row. Returns the number
+ * sealed, or null when another node's sealer holds the lock and `wait` is false.
+ */
+async function sealBatch(wait: boolean): Promise<number | null> {
+  return prisma.$transaction(
+    async (tx) => {
+      if (wait) {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK})`);
+      } else {
+        const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) AS locked`);
+        if (!locked) return null;
+      }
+      const rows = await tx.auditEvent.findMany({ where: { chainSeq: null }, orderBy: { id: "asc" }, take: SEAL_BATCH });
+      if (rows.length === 0) return 0;
+      const last = await tx.auditEvent.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true, hash: true } });
+      let seq = last?.chainSeq ?? 0n;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const seals = rows.map((row) => {
+        seq += 1n;
+        const hash = auditHash(prevHash, hashedFieldsOf(row));
+        const seal = { id: row.id.toString(), seq: seq.toString(), prev: prevHash, hash };
+        prevHash = hash;
+        return seal;
+      });
+      const updated = await tx.$executeRawUnsafe(
+        `UPDATE "AuditEvent" AS a SET "chainSeq" = s.seq, "prevHash" = s.prev, "hash" = s.hash
+           FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, seq bigint, prev text, hash text)
+          WHERE a.id = s.id AND a."chainSeq" IS NULL`,
+        JSON.stringify(seals),
+      );
+      if (updated !== seals.length) throw new Error(`Audit sealing: sealed ${updated} of ${seals.length} rows; rolled back`);
+      return seals.length;
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}
+
+export interface SealOptions {
+  /** Wait for another node's sealer instead of leaving the work to it (tests, audit:verify --seal). */
+  wait?: boolean;
+}
+
+/**
+ * Seals every row committed before the call (in batches). Rows that commit later, even with a lower id, are
+ * sealed by a later call. Returns how many rows this call sealed.
+ */
+export function sealAudit(options: SealOptions = {}): Promise<number> {
+  const state = sealerState();
+  const run = state.running.then(async () => {
+    let total = 0;
+    for (;;) {
+      const sealed = await sealBatch(options.wait ?? true);
+      if (!sealed) return total;
+      total += sealed;
+      if (sealed < SEAL_BATCH) return total;
+    }
+  });
+  state.running = run.catch(() => undefined);
+  return run;
+}
+
+async function hasUnsealed(): Promise<boolean> {
+  return (await prisma.auditEvent.findFirst({ where: { chainSeq: null }, select: { id: true } })) !== null;
+}
+
+/**
+ * Starts this process's sealer: a pass now (a tail left by a crash), then one every `intervalMs`. The returned
+ * stop() ends the timer, writes pending records, and seals a last time; call it before closing the database.
+ */
+export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<void> = Promise.resolve();
+  const tick = () => {
+    current = (async () => {
+      try {
+        // Another node's sealer may hold the lock: then it seals, and this tick has nothing to do.
+        if (await hasUnsealed()) await sealAudit({ wait: false });
+      } catch (error) {
+        console.error("[audit] sealing failed; will retry", error);
+      }
+      if (!stopped) timer = setTimeout(tick, intervalMs).unref();
+    })();
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+      await flushAuditRecords();
+      // A failure here leaves the rows unsealed, not lost: the next sealer to run chains them.
+      await sealAudit({ wait: false }).catch((error) => console.error("[audit] final sealing failed", error));
+    },
+  };
+}
+
+// ---- verification -----------------------------------------------------------------------------------------
+
+export interface UnsealedTail {
+  /** Committed rows not yet in the chain. */
+  count: number;
+  oldestAt: Date | null;
+}
+
+export type ChainCheck = ({ ok: true } | { ok: false; brokenAt: bigint; reason: string }) & {
+  /** Sealed rows found intact (before the break, if any). */
+  checked: number;
+  unsealed: UnsealedTail;
+};
+
+/** What is not sealed yet: normal for about a second; older means no sealer is running. */
+export async function unsealedTail(): Promise<UnsealedTail> {
+  const tail = await prisma.auditEvent.aggregate({ where: { chainSeq: null }, _count: { _all: true }, _min: { at: true } });
+  return { count: tail._count._all, oldestAt: tail._min.at };
+}
+
+/** Walks the sealed chain in seal order and reports the first row whose link, place or content does not match. */
 export async function verifyAuditChain(batchSize = 1000): Promise<ChainCheck> {
+  const unsealed = await unsealedTail();
   let prevHash = GENESIS_HASH;
   let checked = 0;
   let cursor: bigint | undefined;
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
-      where: cursor === undefined ? {} : { id: { gt: cursor } },
-      orderBy: { id: "asc" },
+      where: { chainSeq: cursor === undefined ? { not: null } : { gt: cursor } },
+      orderBy: { chainSeq: "asc" },
       take: batchSize,
     });
-    if (rows.length === 0) return { ok: true, checked };
+    if (rows.length === 0) return { ok: true, checked, unsealed };
     for (const row of rows) {
-      if (row.prevHash !== prevHash) {
-        return { ok: false, checked, brokenAt: row.id, reason: "the row before it was changed or deleted (link does not match)" };
-      }
-      if (auditHash(row.prevHash, hashedFieldsOf(row)) !== row.hash) {
-        return { ok: false, checked, brokenAt: row.id, reason: "this row was edited (content does not match its hash)" };
-      }
-      prevHash = row.hash;
+      const broken = (reason: string): ChainCheck => ({ ok: false, checked, brokenAt: row.id, reason, unsealed });
+      if (row.prevHash !== prevHash) return broken("the row before it was changed or deleted (link does not match)");
+      if (row.chainSeq !== BigInt(checked + 1)) return broken("its place in the chain was changed (chainSeq out of sequence)");
+      const hash = auditHash(prevHash, hashedFieldsOf(row));
+      if (row.hash !== hash) return broken("this row was edited (content does not match its hash)");
+      prevHash = hash;
       checked += 1;
-      cursor = row.id;
+      cursor = row.chainSeq;
     }
   }
 }

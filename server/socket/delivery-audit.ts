@@ -31,15 +31,20 @@ export class DeliveryAudit {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.flushing = this.flushing.then(async () => {
-      for (const { event, recipientIds } of batch) {
-        await recordAudit({
-          action: "room.deliver",
-          itemType: event.itemType,
-          itemId: event.itemId,
-          taskforceId: event.taskforceId,
-          details: { eventId: event.id, seq: event.seq, type: event.type, recipients: [...recipientIds].sort() },
-        }).catch((error) => console.error("[realtime] could not audit a delivery", error));
-      }
+      // Recorded together, these go out as one multi-row INSERT (the audit recorder's group commit).
+      const results = await Promise.allSettled(
+        batch.map(({ event, recipientIds }) =>
+          recordAudit({
+            action: "room.deliver",
+            itemType: event.itemType,
+            itemId: event.itemId,
+            taskforceId: event.taskforceId,
+            details: { eventId: event.id, seq: event.seq, type: event.type, recipients: [...recipientIds].sort() },
+          }),
+        ),
+      );
+      const failed = results.filter((result) => result.status === "rejected");
+      if (failed.length > 0) console.error(`[realtime] could not audit ${failed.length} deliveries`, failed[0].reason);
     });
     return this.flushing;
   }

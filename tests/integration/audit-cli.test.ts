@@ -10,14 +10,14 @@ import { migrate } from "~/db/migrate.server";
 import { appendAudit } from "~/models/audit.server";
 
 const run = promisify(execFile);
-let dataDir: string;
+let root: string;
 
 beforeAll(() => {
-  dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cluebridge-audit-cli-")), "db");
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "cluebridge-audit-cli-"));
 });
-afterAll(() => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
   const db = openDatabase({ dataDir });
   try {
     await migrate(db.sql);
@@ -27,35 +27,49 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   }
 }
 
-async function auditVerify(): Promise<{ code: number; stdout: string }> {
+async function auditVerify(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   delete env.PGLITE_LOAD_DUMP;
   try {
-    const { stdout } = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env, cwd: process.cwd() });
-    return { code: 0, stdout };
+    const { stdout, stderr } = await run("npx", ["tsx", "scripts/audit-verify.ts", ...args], { env, cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
 
 describe("audit:verify", () => {
-  it("reports an intact chain and exits 0, then names the edited event and exits 1", async () => {
-    const ids = await withDatabase(async (db) => {
+  it("reports the unsealed tail, seals it with --seal and exits 0, then names the edited event and exits 1", async () => {
+    const dataDir = path.join(root, "chain");
+    const ids = await withDatabase(dataDir, async (db) => {
       for (let i = 0; i < 3; i++) await db.prisma.$transaction((tx) => appendAudit(tx, { action: "test.cli", details: { i } }));
       return (await db.prisma.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true } })).map((row) => row.id);
     });
 
-    const intact = await auditVerify();
-    expect(intact).toEqual({ code: 0, stdout: "Audit chain intact: 3 events\n" });
+    const unsealed = await auditVerify(dataDir);
+    expect(unsealed.code).toBe(0);
+    expect(unsealed.stdout).toMatch(/^Audit chain intact: 0 events\nNot sealed yet: 3 events, the oldest \d+ s old\n$/);
 
-    await withDatabase(async (db) => {
+    const sealed = await auditVerify(dataDir, "--seal");
+    expect(sealed).toEqual({ code: 0, stdout: "Sealed 3 events\nAudit chain intact: 3 events\n", stderr: "" });
+
+    await withDatabase(dataDir, async (db) => {
       await db.sql.exec(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
       await db.sql.query(`UPDATE "AuditEvent" SET "action" = 'test.forged' WHERE id = $1`, [ids[1].toString()]);
     });
-    const broken = await auditVerify();
+    const broken = await auditVerify(dataDir);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe(`Audit chain broken at event #${ids[1]}: this row was edited (content does not match its hash)\n`);
+  }, 120_000);
+
+  it("warns when events have waited for the sealer longer than a few seconds", async () => {
+    const dataDir = path.join(root, "stale");
+    await withDatabase(dataDir, (db) => db.prisma.auditEvent.create({ data: { action: "test.stale", at: new Date(Date.now() - 3_600_000) } }));
+    const stale = await auditVerify(dataDir);
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toMatch(/^Audit chain intact: 0 events\nNot sealed yet: 1 event, the oldest 36\d\d s old\n$/);
+    expect(stale.stderr).toMatch(/^Warning: events have waited more than 5 s to be sealed/);
   }, 120_000);
 });
