@@ -37,6 +37,12 @@ export interface CreateOptions {
   keyField?: string;
 }
 
+/**
+ * A burst of writes queues for the connection pool (and, in one room, for the room's seq row): waiting a few
+ * seconds for a turn is better than refusing the write (Prisma's default is two seconds).
+ */
+const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 };
+
 /** Runs a write: the change, its audit records and its room events commit together; events are announced after. */
 export async function writeChange<T>(actor: Actor, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
   return runChange(actor, undefined, run);
@@ -95,7 +101,7 @@ async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, ru
       },
     };
     return run(ctx);
-  });
+  }, TRANSACTION_LIMITS);
   announceRoomEvents(events);
   return result;
 }
