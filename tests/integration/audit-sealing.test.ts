@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getDatabase, prisma } from "~/db.server";
 import { appendAudit, recordAudit, sealAudit, startAuditSealer, verifyAuditChain } from "~/models/audit.server";
 import { getClue, type ClueDetail, type ClueView } from "~/models/clues.server";
+import type { Jsonified } from "~/utils/json";
 import { createActor, createCase, createTaskforce } from "../helpers/factories";
 import { startTestServer } from "../helpers/server";
 import { TEST_DB } from "../helpers/test-db";
@@ -44,12 +45,12 @@ describe("audit sealing", () => {
       createActor({ role: "COORDINATOR", taskforceIds }),
     ]);
     const cases = await Promise.all(taskforceIds.map((taskforceId) => createCase(taskforceId, { createdById: coordinator.id })));
-    const seeds: ClueView[] = [];
+    const seeds: Jsonified<ClueView>[] = [];
     for (const kase of cases) seeds.push(await clueAs(analyst, kase.id, { value: `Seed clue in ${kase.reference}` }));
 
     // The sealer runs during the burst (faster than in production, to seal between writes).
     const sealer = startAuditSealer(20);
-    let created: ClueView[];
+    let created: Jsonified<ClueView>[];
     let read: ClueDetail[];
     try {
       [created, read] = await Promise.all([
