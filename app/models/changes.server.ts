@@ -48,35 +48,32 @@ export async function writeChange<T>(actor: Actor, run: (ctx: ChangeContext) => 
   return runChange(actor, undefined, run);
 }
 
+/** A create: who writes, with which key, what a stored event must be to count as it, the write, the replay. */
+type CreateWriter = <T>(
+  actor: Actor,
+  options: CreateOptions,
+  match: CreateMatch,
+  run: (ctx: ChangeContext) => Promise<T>,
+  replay: (stored: StoredRoomEvent) => T,
+) => Promise<T>;
+
 /**
  * Runs a create once per (actor, idempotency key): without a key it simply writes; with a key already stored it
  * returns `replay(stored event)` and writes, audits and announces nothing. The create's first room event carries
  * the key.
  */
-export async function writeCreate<T>(
-  actor: Actor,
-  options: CreateOptions,
-  match: CreateMatch,
-  run: (ctx: ChangeContext) => Promise<T>,
-  replay: (stored: StoredRoomEvent) => T,
-): Promise<T> {
+export const writeCreate: CreateWriter = async (actor, options, match, run, replay) => {
   if (!options.idempotencyKey) return runChange(actor, undefined, run);
   const stored = await findCreate(actor, options, match);
   if (stored) return replay(stored);
   return insertCreate(actor, options, match, run, replay);
-}
+};
 
 /**
  * The write half of writeCreate, after a look-up found nothing: when an identical send committed in between,
  * the unique index refuses this one, which rolls back whole and answers with the winner's result.
  */
-export async function insertCreate<T>(
-  actor: Actor,
-  options: CreateOptions,
-  match: CreateMatch,
-  run: (ctx: ChangeContext) => Promise<T>,
-  replay: (stored: StoredRoomEvent) => T,
-): Promise<T> {
+export const insertCreate: CreateWriter = async (actor, options, match, run, replay) => {
   try {
     return await runChange(actor, options.idempotencyKey, run);
   } catch (error) {
@@ -85,7 +82,7 @@ export async function insertCreate<T>(
     if (!winner) throw error;
     return replay(winner);
   }
-}
+};
 
 async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
   const events: StoredRoomEvent[] = [];
