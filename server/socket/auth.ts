@@ -84,6 +84,7 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
         credentials,
         origin,
         actor: await loadActor(user, origin),
+        checkedAt: Date.now(),
         rooms: new Map(),
         viewing: null,
         bucket: new TokenBucket(ratePerSecond, burst),
@@ -147,5 +148,20 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
     return null;
   }
   state.actor = await loadActor(status.user, state.origin);
+  state.checkedAt = Date.now();
   return state.actor;
+}
+
+/** How long a snapshot checked against the database serves the events that only read (joining, leaving a room). */
+const SNAPSHOT_FRESH_MS = 5_000;
+
+/**
+ * The actor for an event that only reads: the in-memory snapshot when it was checked within the last few
+ * seconds (revocations update or drop it as they happen), else a full re-check. A reconnecting room of a
+ * thousand people does not re-read a thousand users and credentials.
+ */
+export async function currentActor(socket: RealtimeSocket): Promise<Actor | null> {
+  const state = states.get(socket);
+  if (state && socket.connected && Date.now() - state.checkedAt < SNAPSHOT_FRESH_MS) return state.actor;
+  return revalidate(socket);
 }

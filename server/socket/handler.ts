@@ -7,7 +7,7 @@ import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, erro
 import { parseInput } from "~/utils/forms.server";
 import { findMediaInValue } from "~/validation/text-only";
 import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "~/realtime/protocol";
-import { revalidate, stateOf } from "./auth";
+import { currentActor, revalidate, stateOf } from "./auth";
 import type { Realtime } from "./realtime";
 import type { RealtimeSocket } from "./types";
 
@@ -48,26 +48,44 @@ export function socketCreate(clientEventId: string | undefined): CreateOptions {
   return { idempotencyKey: clientEventId, keyField: "clientEventId" };
 }
 
-/** Registers `event` on the socket. The payload is parsed once with `schema`; `run` gets the typed input. */
-export function handle<E extends ClientEventName, S extends ZodType>(
-  realtime: Realtime,
-  socket: RealtimeSocket,
-  event: E,
-  schema: S,
-  run: (context: HandlerContext, input: z.output<S>) => Promise<AckDataOf<E>>,
-): void {
-  const listener = async (...args: unknown[]) => {
+type Run<E extends ClientEventName, S extends ZodType> = (context: HandlerContext, input: z.output<S>) => Promise<AckDataOf<E>>;
+interface Handler {
+  schema: ZodType;
+  run: (context: HandlerContext, input: unknown) => Promise<unknown>;
+}
+
+/**
+ * The client events, declared once per server; each socket gets one dispatcher (onAny), not a listener per event:
+ * a thousand idle sockets cost no more than the connections themselves.
+ */
+export class SocketHandlers {
+  private readonly table = new Map<string, Handler>();
+
+  constructor(private readonly realtime: Realtime) {}
+
+  /** Declares `event`: its payload is parsed once with `schema`, and `run` gets the typed input. */
+  on<E extends ClientEventName, S extends ZodType>(event: E, schema: S, run: Run<E, S>): void {
+    this.table.set(event, { schema, run: run as Handler["run"] });
+  }
+
+  attach(socket: RealtimeSocket): void {
+    socket.onAny((event: string, ...args: unknown[]) => void this.dispatch(socket, event, args));
+  }
+
+  private async dispatch(socket: RealtimeSocket, event: string, args: unknown[]): Promise<void> {
     const ack = args[args.length - 1];
     // Without an acknowledgement callback there is nobody to answer: ignored, and nothing is written.
     if (typeof ack !== "function") return;
     let answered = false;
-    const respond = (response: Ack<AckDataOf<E>>) => {
+    const respond = (response: Ack<unknown>) => {
       if (answered) return;
       answered = true;
-      (ack as (response: Ack<AckDataOf<E>>) => void)(response);
+      (ack as (response: Ack<unknown>) => void)(response);
     };
     const afterAck: (() => void)[] = [];
     try {
+      const handler = this.table.get(event);
+      if (!handler) throw new AppError("UNKNOWN_EVENT", 404, `There is no client event "${event.slice(0, 64)}"; see docs/realtime-protocol.md.`);
       const payloads = args.slice(0, -1);
       if (containsBinary(payloads)) {
         respond({ ok: false, error: { code: "BINARY_REFUSED", message: BINARY_MESSAGE } });
@@ -80,15 +98,15 @@ export function handle<E extends ClientEventName, S extends ZodType>(
       const payload = payloads[0];
       const media = findMediaInValue(payload);
       if (media) throw new ValidationError({ [media.path.join(".") || "_form"]: [media.message] });
-      const input = parseInput(schema, payload);
-      const actor = await revalidate(socket, { activity: !AUTOMATIC_EVENTS.has(event) });
+      const input = parseInput(handler.schema, payload);
+      // Joining and leaving are reads the browser sends by itself: the fresh snapshot serves them.
+      const actor = AUTOMATIC_EVENTS.has(event as ClientEventName) ? await currentActor(socket) : await revalidate(socket, { activity: true });
       if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
-      const data = await run({ socket, actor, realtime, afterAck: (next) => afterAck.push(next) }, input);
+      const data = await handler.run({ socket, actor, realtime: this.realtime, afterAck: (next) => afterAck.push(next) }, input);
       respond({ ok: true, data });
       for (const next of afterAck) next();
     } catch (error) {
       respond({ ok: false, error: ackErrorOf(error) });
     }
-  };
-  (socket.on as (event: string, listener: (...args: unknown[]) => void) => RealtimeSocket)(event, (...args) => void listener(...args));
+  }
 }

@@ -7,6 +7,7 @@ import { Server } from "socket.io";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
 import type { ServerConfig } from "../config";
 import { allowOrigin, handshakeMiddleware } from "./auth";
+import { SocketHandlers } from "./handler";
 import { registerClaimHandlers } from "./handlers/claims";
 import { registerClueHandlers } from "./handlers/clues";
 import { registerCommentHandlers } from "./handlers/comments";
@@ -41,15 +42,21 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
   const realtime = new Realtime(io, Boolean(redis));
 
   io.use(handshakeMiddleware(config.allowedOrigins));
+  const handlers = new SocketHandlers(realtime);
+  for (const register of [
+    registerRoomHandlers,
+    registerPresenceHandlers,
+    registerLeadHandlers,
+    registerClaimHandlers,
+    registerClueHandlers,
+    registerTaskHandlers,
+    registerCommentHandlers,
+    registerReviewHandlers,
+  ]) {
+    register(handlers);
+  }
   io.on("connection", (socket) => {
-    registerRoomHandlers(realtime, socket);
-    registerPresenceHandlers(realtime, socket);
-    registerLeadHandlers(realtime, socket);
-    registerClaimHandlers(realtime, socket);
-    registerClueHandlers(realtime, socket);
-    registerTaskHandlers(realtime, socket);
-    registerCommentHandlers(realtime, socket);
-    registerReviewHandlers(realtime, socket);
+    handlers.attach(socket);
     socket.on("disconnect", () => realtime.forget(socket));
   });
 

@@ -106,6 +106,14 @@ export class Realtime {
     this.presence.put(taskforceId, this.presenceRecord(socket));
   }
 
+  /** The socket's snapshot replaced by the actor just read from the database (the request's origin kept). */
+  refreshSnapshot(socket: RealtimeSocket, actor: Actor): Actor {
+    const state = stateOf(socket);
+    if (!state) return actor;
+    state.actor = { ...actor, origin: state.actor.origin };
+    return state.actor;
+  }
+
   isSubscribed(socket: RealtimeSocket, subscription: RoomSubscription): boolean {
     return stateOf(socket)?.rooms.get(subscription.taskforceId) === subscription;
   }
@@ -184,8 +192,15 @@ export class Realtime {
 
   revokeLocally(revocation: AccessRevocation): void {
     for (const socket of this.localSocketsOf(revocation.userId)) {
-      if (!revocation.taskforceId) socket.disconnect(true);
-      else void this.removeFromRoom(socket, revocation.taskforceId, revocation.reason);
+      const { taskforceId } = revocation;
+      if (!taskforceId) {
+        socket.disconnect(true);
+        continue;
+      }
+      // The snapshot loses the taskforce too, so a join racing the removal is refused.
+      const state = stateOf(socket);
+      if (state) state.actor = { ...state.actor, taskforceIds: new Set([...state.actor.taskforceIds].filter((id) => id !== taskforceId)) };
+      void this.removeFromRoom(socket, taskforceId, revocation.reason);
     }
   }
 

@@ -28,6 +28,8 @@ export interface SocketState {
   origin: RequestOrigin;
   /** The actor as last checked: at the handshake, before each client event, and by the periodic re-check. */
   actor: Actor;
+  /** When the actor was last read from the database (Date.now()). */
+  checkedAt: number;
   rooms: Map<string, RoomSubscription>;
   /** The lead this socket has open in a room (presence), with its visibility. */
   viewing: { taskforceId: string; leadId: string } | null;

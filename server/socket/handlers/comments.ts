@@ -1,12 +1,10 @@
 // Comments over the socket (text only, mentions resolved by the model).
 import { createComment } from "~/models/comments.server";
 import { commentCreateEventSchema } from "~/validation/realtime";
-import { handle, socketCreate } from "../handler";
-import type { Realtime } from "../realtime";
-import type { RealtimeSocket } from "../types";
+import { type SocketHandlers, socketCreate } from "../handler";
 
-export function registerCommentHandlers(realtime: Realtime, socket: RealtimeSocket): void {
-  handle(realtime, socket, "comment:create", commentCreateEventSchema, async ({ actor }, { clientEventId, ...comment }) => ({
+export function registerCommentHandlers(handlers: SocketHandlers): void {
+  handlers.on("comment:create", commentCreateEventSchema, async ({ actor }, { clientEventId, ...comment }) => ({
     item: await createComment(actor, comment, socketCreate(clientEventId)),
   }));
 }

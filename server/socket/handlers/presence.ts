@@ -6,12 +6,10 @@ import { getClaim } from "~/models/lead-room.server";
 import { ValidationError } from "~/utils/errors.server";
 import { presenceViewingSchema } from "~/validation/realtime";
 import { stateOf } from "../auth";
-import { handle } from "../handler";
-import type { Realtime } from "../realtime";
-import type { RealtimeSocket } from "../types";
+import { type SocketHandlers } from "../handler";
 
-export function registerPresenceHandlers(realtime: Realtime, socket: RealtimeSocket): void {
-  handle(realtime, socket, "presence:viewing", presenceViewingSchema, async ({ actor }, { taskforceId, leadId }) => {
+export function registerPresenceHandlers(handlers: SocketHandlers): void {
+  handlers.on("presence:viewing", presenceViewingSchema, async ({ actor, socket, realtime }, { taskforceId, leadId }) => {
     if (!stateOf(socket)?.rooms.get(taskforceId)?.rooms.length) {
       throw new ValidationError({ taskforceId: ["Join the room (room:join) before telling it what you are viewing."] });
     }

@@ -1,14 +1,13 @@
 // room:join / room:leave. A join replays what the socket missed from the room log, then hands over to live
 // delivery at exactly the event this node delivered last, so nothing is lost or repeated at the seam; live
 // events then reach the socket through its audiences' Socket.IO rooms.
-import { requirePermission } from "~/auth/permissions.server";
+import { loadMemberActor, requirePermission } from "~/auth/permissions.server";
 import { auditRead } from "~/models/changes.server";
-import { eventsSince, latestRoomSeq, type StoredRoomEvent } from "~/models/rooms.server";
+import { eventsSince, type StoredRoomEvent } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { roomJoinSchema, roomLeaveSchema } from "~/validation/realtime";
-import { handle } from "../handler";
-import { feedEvent, type Realtime } from "../realtime";
-import type { RealtimeSocket } from "../types";
+import { type SocketHandlers } from "../handler";
+import { feedEvent } from "../realtime";
 
 /** A first join (no lastEventId) gets the events of the last RECENT_WINDOW seqs as a backlog. */
 export const RECENT_WINDOW = 100;
@@ -16,12 +15,17 @@ const REPLAY_PAGE = 500;
 /** At most this many events in one join ack; the client joins again with the new lastEventId for the rest. */
 export const MAX_REPLAY = 2_000;
 
-export function registerRoomHandlers(realtime: Realtime, socket: RealtimeSocket): void {
-  handle(realtime, socket, "room:join", roomJoinSchema, async ({ actor }, { taskforceId, lastEventId }) => {
+export function registerRoomHandlers(handlers: SocketHandlers): void {
+  handlers.on("room:join", roomJoinSchema, async ({ actor: snapshot, socket, realtime }, { taskforceId, lastEventId }) => {
+    requirePermission(snapshot, "room:join", { type: "taskforce", taskforceId });
+    // Membership is read from the database at every join (one query), whatever the socket's snapshot says.
+    const member = await loadMemberActor(taskforceId, snapshot.id);
+    if (!member) throw new NotFoundError("Taskforce not found.");
+    const actor = realtime.refreshSnapshot(socket, member);
     requirePermission(actor, "room:join", { type: "taskforce", taskforceId });
     const { subscription, deliveredUpTo } = await realtime.subscribe(socket, taskforceId);
     try {
-      const after = Math.min(lastEventId ?? Math.max(0, (await latestRoomSeq(taskforceId)) - RECENT_WINDOW), deliveredUpTo());
+      const after = Math.min(lastEventId ?? Math.max(0, deliveredUpTo() - RECENT_WINDOW), deliveredUpTo());
       const events: StoredRoomEvent[] = [];
       let lastSeq = after;
       let live = false;
@@ -56,7 +60,7 @@ export function registerRoomHandlers(realtime: Realtime, socket: RealtimeSocket)
     }
   });
 
-  handle(realtime, socket, "room:leave", roomLeaveSchema, async (_context, { taskforceId }) => {
+  handlers.on("room:leave", roomLeaveSchema, async ({ socket, realtime }, { taskforceId }) => {
     await realtime.unsubscribe(socket, taskforceId);
     return { taskforceId };
   });
