@@ -5,8 +5,10 @@ import type { AccessToken, User } from "@prisma/client";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { appendAudit, type RequestOrigin } from "~/models/audit.server";
+import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
 import type { NewTokenInput } from "~/validation/accounts";
+
 
 export const TOKEN_PREFIX = "cbt_";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -71,7 +73,7 @@ export async function listAccessTokens(actor: Actor): Promise<TokenSummary[]> {
 
 /** Revokes one of the actor's own tokens; someone else's token is "not found". */
 export async function revokeAccessToken(actor: Actor, tokenId: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+  const revokedHash = await prisma.$transaction(async (tx) => {
     const revoked = await tx.accessToken.updateMany({
       where: { id: tokenId, userId: actor.id, revokedAt: null },
       data: { revokedAt: new Date() },
@@ -79,10 +81,13 @@ export async function revokeAccessToken(actor: Actor, tokenId: string): Promise<
     if (revoked.count === 0) {
       const own = await tx.accessToken.findFirst({ where: { id: tokenId, userId: actor.id }, select: { id: true } });
       if (!own) throw new NotFoundError();
-      return; // already revoked: nothing to do
+      return null; // already revoked: nothing to do
     }
     await appendAudit(tx, { actor, action: "token.revoke", itemType: "ACCESS_TOKEN", itemId: tokenId, origin: actor.origin });
+    return (await tx.accessToken.findUniqueOrThrow({ where: { id: tokenId }, select: { tokenHash: true } })).tokenHash;
   });
+  // A tool listening on a socket with this token is cut now, on every node, not at its next event.
+  if (revokedHash) revokeRealtimeAccess({ userId: actor.id, tokenHash: revokedHash, reason: "token_revoked" });
 }
 
 /**

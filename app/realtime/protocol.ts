@@ -24,13 +24,15 @@ export interface StoredRoomEvent {
 }
 
 /** Why a user's realtime access ended (sent to the client in `room:revoked`). */
-export type AccessRevocationReason = "suspended" | "signed_out_everywhere" | "removed_from_taskforce" | "session_ended";
+export type AccessRevocationReason = "suspended" | "signed_out_everywhere" | "removed_from_taskforce" | "session_ended" | "token_revoked";
 
 /** A user lost access: all their sockets, or those in one taskforce room, must go within a second, on every node. */
 export interface AccessRevocation {
   userId: string;
   /** Absent: the user is suspended or signed out everywhere; every socket of theirs is disconnected. */
   taskforceId?: string;
+  /** Only the sockets signed in with this personal access token (its stored hash) are disconnected. */
+  tokenHash?: string;
   reason: AccessRevocationReason;
 }
 

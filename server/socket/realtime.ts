@@ -7,6 +7,7 @@
 // catches what was changed behind the application's back.
 import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, type Actor } from "~/auth/permissions.server";
 import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
+import { hashToken } from "~/models/tokens.server";
 import { roomEventName, type PresenceEntry, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
 import { stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
@@ -181,7 +182,7 @@ export class Realtime {
 
   /** The revoker registered with onAccessRevoked, on the node where access was removed. */
   revoke(revocation: AccessRevocation): void {
-    if (!revocation.taskforceId) {
+    if (!revocation.taskforceId && !revocation.tokenHash) {
       // Cross-node through the adapter: every socket of the user, wherever it is, is disconnected.
       this.io.in(userRoom(revocation.userId)).disconnectSockets(true);
       return;
@@ -192,7 +193,12 @@ export class Realtime {
 
   revokeLocally(revocation: AccessRevocation): void {
     for (const socket of this.localSocketsOf(revocation.userId)) {
-      const { taskforceId } = revocation;
+      const { taskforceId, tokenHash } = revocation;
+      if (tokenHash) {
+        const credentials = stateOf(socket)?.credentials;
+        if (credentials?.kind === "token" && hashToken(credentials.token) === tokenHash) socket.disconnect(true);
+        continue;
+      }
       if (!taskforceId) {
         socket.disconnect(true);
         continue;

@@ -7,6 +7,7 @@ import { signOutEverywhere } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { shareLead } from "~/models/lead-room.server";
 import { removeTaskforceMember } from "~/models/taskforces.server";
+import { revokeAccessToken } from "~/models/tokens.server";
 import { suspendUser } from "~/models/users.server";
 import { applyPresenceDiff } from "~/realtime/presence";
 import { ROOM_EVENT_NAMES, type PresenceDiff, type RoomFeedEvent } from "~/realtime/protocol";
@@ -471,6 +472,17 @@ describe("revocation", () => {
     const marker = await sentinel(team);
     await receivedUpTo(staying.received, marker);
     expect(removed.received.some((event) => event.id === marker.id)).toBe(false);
+  });
+
+  it("cuts a socket signed in with a token within a second of the token's revocation, and only that one", async () => {
+    const team = await createTeam();
+    const token = await accessTokenFor(team.analyst);
+    const tool = suite.track(await connectSocket(suite.url, { origin: null, token }));
+    const page = await connect(team.analyst);
+    const row = await prisma.accessToken.findFirstOrThrow({ where: { userId: team.analyst.id }, orderBy: { createdAt: "desc" } });
+    await revokeAccessToken(team.analyst, row.id);
+    await waitFor(() => tool.disconnected, "the token's socket to be cut", 1_000);
+    expect(page.connected).toBe(true);
   });
 
   it("disconnects a suspended user within a second", async () => {
