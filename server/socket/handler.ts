@@ -17,8 +17,6 @@ export interface HandlerContext {
   socket: RealtimeSocket;
   actor: Actor;
   realtime: Realtime;
-  /** Runs once the acknowledgement has been sent (e.g. deliver events buffered during a replay). */
-  afterAck(run: () => void): void;
 }
 
 /**
@@ -82,7 +80,6 @@ export class SocketHandlers {
       answered = true;
       (ack as (response: Ack<unknown>) => void)(response);
     };
-    const afterAck: (() => void)[] = [];
     try {
       const handler = this.table.get(event);
       if (!handler) throw new AppError("UNKNOWN_EVENT", 404, `There is no client event "${event.slice(0, 64)}"; see docs/realtime-protocol.md.`);
@@ -102,9 +99,8 @@ export class SocketHandlers {
       // Joining and leaving are reads the browser sends by itself: the fresh snapshot serves them.
       const actor = AUTOMATIC_EVENTS.has(event as ClientEventName) ? await currentActor(socket) : await revalidate(socket, { activity: true });
       if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
-      const data = await handler.run({ socket, actor, realtime: this.realtime, afterAck: (next) => afterAck.push(next) }, input);
+      const data = await handler.run({ socket, actor, realtime: this.realtime }, input);
       respond({ ok: true, data });
-      for (const next of afterAck) next();
     } catch (error) {
       respond({ ok: false, error: ackErrorOf(error) });
     }

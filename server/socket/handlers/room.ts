@@ -46,13 +46,13 @@ export function registerRoomHandlers(handlers: SocketHandlers): void {
       }
       const hasMore = !live;
       const presence = realtime.presenceFor(actor, taskforceId);
-      void auditRead(actor, {
+      await auditRead(actor, {
         action: "room.join",
         itemType: "TASKFORCE",
         itemId: taskforceId,
         taskforceId,
         details: { lastEventId: lastEventId ?? null, replayed: events.length, upTo: lastSeq },
-      }).catch((error) => console.error("[realtime] could not audit a join", error));
+      });
       return { taskforceId, lastEventId: lastSeq, events: events.map(feedEvent), hasMore, presence };
     } catch (error) {
       if (realtime.isSubscribed(socket, subscription)) await realtime.unsubscribe(socket, taskforceId);
