@@ -261,10 +261,14 @@ export function mayHoldWork(member: { role: Role | string }): boolean {
 
 /** The actor a member of the taskforce would be (for "may this member see it?"), or null when not a working member. */
 export async function loadMemberActor(taskforceId: string, userId: string, client: Tx | typeof prisma = prisma): Promise<Actor | null> {
-  const user = await client.user.findUnique({ where: { id: userId }, include: { memberships: { select: { taskforceId: true } } } });
+  // One round trip (a Prisma include is two): this runs at every room join.
+  const [user] = await client.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>`
+    SELECT u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
+      COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
+    FROM "User" u WHERE u."id" = ${userId}`;
   if (!user) return null;
-  const { memberships, id, email, displayName, role, agency, status } = user;
-  const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
+  const { id, email, displayName, role, agency, status } = user;
+  const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: new Set(user.taskforceIds) };
   return isWorkingMember(member, taskforceId) ? member : null;
 }
 

@@ -2,6 +2,13 @@
 // the coalesced diffs the server sends (docs/realtime-protocol.md, "Presence").
 import type { PresenceDiff, PresenceEntry } from "./protocol";
 
+const byName = new Intl.Collator();
+
+/** People by name, for display (the server sends them in the order they came). */
+export function sortPresence(presence: readonly PresenceEntry[]): PresenceEntry[] {
+  return [...presence].sort((a, b) => byName.compare(a.displayName, b.displayName));
+}
+
 export function applyPresenceDiff(presence: readonly PresenceEntry[], diff: PresenceDiff): PresenceEntry[] {
   const people = new Map(presence.map((entry) => [entry.userId, { ...entry, viewingLeadIds: [...entry.viewingLeadIds] }]));
   for (const userId of diff.left) people.delete(userId);
@@ -12,5 +19,5 @@ export function applyPresenceDiff(presence: readonly PresenceEntry[], diff: Pres
     person.viewingLeadIds = person.viewingLeadIds.filter((id) => id !== leadId);
     if (on) person.viewingLeadIds.push(leadId);
   }
-  return [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return sortPresence([...people.values()]);
 }

@@ -6,7 +6,7 @@
 // and the server answers with the first result instead of storing it twice.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import { applyPresenceDiff } from "./presence";
+import { applyPresenceDiff, sortPresence } from "./presence";
 import {
   IDEMPOTENT_EVENTS,
   ROOM_EVENT_NAMES,
@@ -195,7 +195,7 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
         }
         addEvents(data.events);
         lastEventIdRef.current = Math.max(lastEventIdRef.current ?? 0, data.lastEventId);
-        setPresence(data.presence);
+        setPresence(sortPresence(data.presence));
         if (data.hasMore) return join();
         joinedRef.current = true;
         setProblem(null);

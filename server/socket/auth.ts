@@ -152,8 +152,12 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
   return state.actor;
 }
 
-/** How long a snapshot checked against the database serves the events that only read (joining, leaving a room). */
-const SNAPSHOT_FRESH_MS = 5_000;
+/**
+ * How long a snapshot checked against the database serves the events that only read (joining, leaving a room):
+ * revocations, suspensions and credential deadlines act on the socket as they happen, a join reads membership
+ * itself, and the periodic re-check runs as often.
+ */
+const SNAPSHOT_FRESH_MS = 30_000;
 
 /**
  * The actor for an event that only reads: the in-memory snapshot when it was checked within the last few

@@ -40,7 +40,9 @@ export class RoomPresence {
       if (viewing && !person.viewingLeadIds.includes(viewing.leadId) && this.mayHear(actor, viewing.visibility)) person.viewingLeadIds.push(viewing.leadId);
       people.set(record.userId, person);
     }
-    return [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+    // In the order people came (sorting a thousand-person list at each of a thousand joins is seconds of CPU):
+    // clients order it for display (app/realtime/presence.ts).
+    return [...people.values()];
   }
 
   private mayHear(actor: Actor, visibility: EventVisibility): boolean {
