@@ -101,7 +101,9 @@ export class RoomPresence {
 
   /** Another node's records changed (its sockets have been sent the diffs already). */
   applyRemote(taskforceId: string, records: PresenceSocketRecord[], gone: string[]): void {
-    const room = this.room(taskforceId);
+    // A room this node serves no socket in is learnt whole (sync) when its first socket joins, not piecemeal.
+    const room = this.rooms.get(taskforceId);
+    if (!room) return;
     for (const record of records) room.set(record.socketId, record);
     for (const socketId of gone) room.delete(socketId);
   }

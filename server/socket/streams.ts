@@ -20,6 +20,8 @@ interface Stream {
 export class RoomStreams {
   private readonly streams = new Map<string, Stream>();
   private readonly opening = new Map<string, Promise<Stream>>();
+  /** Events announced while a stream was being opened: kept until its position is known. */
+  private readonly heldWhileOpening = new Map<string, StoredRoomEvent[]>();
 
   constructor(private readonly deliver: (event: StoredRoomEvent) => void) {}
 
@@ -32,13 +34,21 @@ export class RoomStreams {
   private start(taskforceId: string): Promise<Stream> {
     let opening = this.opening.get(taskforceId);
     if (!opening) {
+      this.heldWhileOpening.set(taskforceId, []);
       opening = latestRoomSeq(taskforceId).then((latest) => {
         const stream = this.streams.get(taskforceId) ?? { deliveredUpTo: latest, early: new Map(), filling: false };
         this.streams.set(taskforceId, stream);
         this.opening.delete(taskforceId);
+        // An event committed after the position was read but announced before it arrived is not lost.
+        const held = this.heldWhileOpening.get(taskforceId) ?? [];
+        this.heldWhileOpening.delete(taskforceId);
+        this.accept(held);
         return stream;
       });
-      opening.catch(() => this.opening.delete(taskforceId));
+      opening.catch(() => {
+        this.opening.delete(taskforceId);
+        this.heldWhileOpening.delete(taskforceId);
+      });
       this.opening.set(taskforceId, opening);
     }
     return opening;
@@ -54,7 +64,11 @@ export class RoomStreams {
   accept(events: StoredRoomEvent[]): void {
     for (const event of events) {
       const stream = this.streams.get(event.taskforceId);
-      if (!stream || event.seq <= stream.deliveredUpTo) continue;
+      if (!stream) {
+        this.heldWhileOpening.get(event.taskforceId)?.push(event);
+        continue;
+      }
+      if (event.seq <= stream.deliveredUpTo) continue;
       stream.early.set(event.seq, event);
     }
     for (const taskforceId of new Set(events.map((event) => event.taskforceId))) this.drain(taskforceId);
