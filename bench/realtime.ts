@@ -59,7 +59,7 @@ async function pass(url: string, room: { taskforceId: string; leadId: string; to
     const after = await heapUsed();
     if (before !== null && after !== null) result.heapMB = round((after - before) / MB, 2);
     if (settings.fanout) {
-      const reps = settings.full ? 30 : 5;
+      const reps = settings.full ? 30 : 20;
       result.fanout = await clients.request({ kind: "fanout", leadId: room.leadId, reps, timeoutMs: 30_000, pauseMs: 200 }, (reps + 1) * 32_000 + 10_000);
       log(`    fanout: ${result.fanout.reps} shares to ${result.fanout.receivers}, p50 ${result.fanout.latency.p50} ms, p99 ${result.fanout.latency.p99} ms`);
     }
