@@ -25,7 +25,7 @@ import { clueInclude, infoAssessmentNumber, toClueView, toClueViews, type ClueRo
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
-export { clueInclude, toClueViews, type ClueView };
+export type { ClueView };
 
 export interface ClueDetail extends ClueView {
   recipients: UserRef[];

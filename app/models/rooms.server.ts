@@ -203,8 +203,3 @@ export async function currentResources(events: Pick<StoredRoomEvent, "itemType" 
   }
   return resources;
 }
-
-/** The key of an event's item in the map currentResources returns (null for events about no item). */
-export function itemResourceKey(event: Pick<StoredRoomEvent, "itemType" | "itemId">): string | null {
-  return event.itemType && event.itemId ? itemKey(event.itemType, event.itemId) : null;
-}

@@ -8,7 +8,7 @@
 import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, type Actor } from "~/auth/permissions.server";
 import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 import { hashToken } from "~/models/tokens.server";
-import { roomEventName, type PresenceEntry, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
+import { roomEventName, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
 import { stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
 import { RoomPresence } from "./presence";
@@ -117,10 +117,6 @@ export class Realtime {
 
   isSubscribed(socket: RealtimeSocket, subscription: RoomSubscription): boolean {
     return stateOf(socket)?.rooms.get(subscription.taskforceId) === subscription;
-  }
-
-  presenceFor(actor: Actor, taskforceId: string): PresenceEntry[] {
-    return this.presence.entriesFor(actor, taskforceId);
   }
 
   /** Leaves a room; true when the socket was in it. */

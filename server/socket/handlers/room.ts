@@ -45,7 +45,7 @@ export function registerRoomHandlers(handlers: SocketHandlers): void {
         lastSeq = page.hasMore ? page.lastSeq : until;
       }
       const hasMore = !live;
-      const presence = realtime.presenceFor(actor, taskforceId);
+      const presence = realtime.presence.entriesFor(actor, taskforceId);
       await auditRead(actor, {
         action: "room.join",
         itemType: "TASKFORCE",
