@@ -5,7 +5,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
+import { PrismaClient, type Prisma } from "@prisma/client";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -157,6 +157,16 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
     return typeof value === "function" ? value.bind(client) : value;
   },
 });
+
+/**
+ * Plain SQL on the process-wide database, past Prisma's query compiler: for the hot read paths only (the API
+ * credential check and the clue list; decision 011), where the compiler's work per query and per include was
+ * most of a request's CPU. Takes a Prisma.sql fragment, so values are always bound, never spliced. Timestamps
+ * must be selected as timestamptz (`AT TIME ZONE 'UTC'`) so both drivers read them as the same instant.
+ */
+export async function readSql<T>(query: Prisma.Sql): Promise<T[]> {
+  return getDatabase().sql.query<T>(query.text, query.values);
+}
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 

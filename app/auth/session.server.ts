@@ -250,9 +250,9 @@ export async function requireActor(request: Request): Promise<Actor> {
   if (new URL(request.url).pathname.startsWith("/api/")) {
     const token = bearerToken(request);
     if (token !== null) {
-      const owner = token ? await validateAccessToken(token) : null;
-      if (!owner) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
-      return loadActor(owner, origin);
+      const grant = token ? await findTokenGrant(token) : null;
+      if (!grant) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
+      return { ...grant.owner, taskforceIds: new Set(grant.taskforceIds), origin };
     }
     const current = await getCurrentSession(request);
     if (!current?.mfaVerified) {
@@ -332,7 +332,7 @@ export async function validateSessionCookieHeader(cookieHeader: string | undefin
 /** A personal access token that is valid now (known, not revoked, not expired, owner active): its owner and expiry. */
 export async function checkAccessToken(token: string): Promise<CredentialStatus | null> {
   const grant = await findTokenGrant(token);
-  return grant ? { user: identityOf(grant.owner), deadline: grant.expiresAt } : null;
+  return grant ? { user: grant.owner, deadline: grant.expiresAt } : null;
 }
 
 /** The owner of a valid personal access token whose account is active, or null. */

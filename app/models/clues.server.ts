@@ -1,6 +1,6 @@
 // Clues: text-only contextual observations on a case, under TLP handling codes, with version history and
 // optimistic concurrency (a stale edit is refused with the newer version, never silently overwritten).
-import type { Clue, ClueVersion, HandlingCode, MediaHashAlgorithm, Prisma } from "@prisma/client";
+import { Prisma, type Clue, type ClueVersion, type HandlingCode, type MediaHashAlgorithm } from "@prisma/client";
 import {
   canSeeItem,
   checkRecipients,
@@ -9,7 +9,6 @@ import {
   requireEdit,
   requirePermission,
   reviewStateAfterEdit,
-  visibleCluesWhere,
   visibleItemsSql,
   visibleLeadsWhere,
   type Actor,
@@ -21,7 +20,7 @@ import { jsonSafe, type Jsonified } from "~/utils/json";
 import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validation/clue";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
-import { clueInclude, infoAssessmentNumber, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
+import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -77,21 +76,14 @@ export interface ClueList {
 export async function pageOfClues(actor: Actor, kase: VisibleCase, query: ListCluesQuery): Promise<ClueList> {
   const take = Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = await prisma.clue.findMany({
-    where: {
-      AND: [
-        visibleCluesWhere(actor),
-        { caseId: kase.id },
-        query.category ? { categoryKey: query.category } : {},
-        after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
-      ],
-    },
-    include: clueInclude,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: take + 1,
-  });
+  const rows = await selectClueViews(
+    Prisma.sql`c."caseId" = ${kase.id} AND ${visibleItemsSql(actor, "clue", "c")}
+      ${query.category ? Prisma.sql`AND c."categoryKey" = ${query.category}` : Prisma.empty}
+      ${after ? Prisma.sql`AND (c."createdAt", c."id") < (${after.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})` : Prisma.empty}`,
+    take + 1,
+  );
   const items = rows.slice(0, take);
-  return { items: await toClueViews(items), nextCursor: rows.length > take ? encodeCursor(items[items.length - 1]) : null };
+  return { items, nextCursor: rows.length > take ? encodeCursor(items[items.length - 1]) : null };
 }
 
 export interface ClueCategoryGroup {
@@ -123,9 +115,8 @@ export async function cluesByCategory(actor: Actor, kase: VisibleCase, newest: n
     WHERE t."n" = 1 OR t."n" <= ${newest}
     ORDER BY cat."sortOrder" ASC, cat."key" ASC, t."n" ASC`;
   const shownIds = ranked.filter((row) => row.n <= newest).map((row) => row.id);
-  const rows = shownIds.length ? await prisma.clue.findMany({ where: { AND: [visibleCluesWhere(actor), { id: { in: shownIds } }] }, include: clueInclude }) : [];
-  const views = new Map((await toClueViews(rows)).map((view) => [view.id, view]));
-  const rowsById = new Map(rows.map((row) => [row.id, row]));
+  const shown = shownIds.length ? await selectClueViews(Prisma.sql`c."id" IN (${Prisma.join(shownIds)}) AND ${visibleItemsSql(actor, "clue", "c")}`, shownIds.length) : [];
+  const views = new Map(shown.map((view) => [view.id, view]));
   const groups = new Map<string, ClueCategoryGroup>();
   for (const row of ranked) {
     let group = groups.get(row.categoryKey);
@@ -138,8 +129,7 @@ export async function cluesByCategory(actor: Actor, kase: VisibleCase, newest: n
   }
   for (const group of groups.values()) {
     const last = group.clues.at(-1);
-    const lastRow = last && rowsById.get(last.id);
-    if (lastRow && group.count > group.clues.length) group.nextCursor = encodeCursor(lastRow);
+    if (last && group.count > group.clues.length) group.nextCursor = encodeCursor(last);
   }
   return [...groups.values()];
 }
