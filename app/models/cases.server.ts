@@ -1,7 +1,7 @@
 // Cases: a taskforce's investigations. Members read them; coordinators open and edit them.
-import type { Case } from "@prisma/client";
+import { Prisma, type Case } from "@prisma/client";
 import { canSee, hasGrant, isWorkingMember, mayHoldWork, requirePermission, taskforceWide, visibleCasesWhere, visibleCluesWhere, type Actor } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
+import { prisma, readSql, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { jsonSafe, type Jsonified } from "~/utils/json";
@@ -22,10 +22,20 @@ declare const entryChecked: unique symbol;
 export type VisibleCase = Case & { readonly [entryChecked]: true };
 
 /** A case the actor may open, or NotFoundError: the one entry check of everything inside a case. */
-export async function loadVisibleCase(actor: Actor, caseId: string, client: Tx | typeof prisma = prisma): Promise<VisibleCase> {
-  const kase = await client.case.findUnique({ where: { id: caseId } });
+export async function loadVisibleCase(actor: Actor, caseId: string, client?: Tx): Promise<VisibleCase> {
+  const kase = client ? await client.case.findUnique({ where: { id: caseId } }) : await readCase(caseId);
   if (!kase || !canSee(actor, { type: "case", taskforceId: kase.taskforceId })) throw new NotFoundError("Case not found.");
   return kase as VisibleCase;
+}
+
+// Plain SQL (decision 011): every read inside a case starts here, outside a transaction.
+async function readCase(caseId: string): Promise<Case | undefined> {
+  const [kase] = await readSql<Case>(Prisma.sql`
+    SELECT "id", "taskforceId", "reference", "title", "summary", "status"::text AS "status",
+      "defaultHandlingCode"::text AS "defaultHandlingCode", "originKind", "originText", "createdById", "version",
+      "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+    FROM "Case" WHERE "id" = ${caseId}`);
+  return kase;
 }
 
 export async function listCases(actor: Actor, filters: CaseFilters = {}): Promise<CaseRow[]> {
