@@ -1,13 +1,13 @@
-// Search across the clues and leads a user may see: PostgreSQL full text ('simple' config, matching the GIN
-// expression indexes) plus pg_trgm similarity / ILIKE on clue values. Visibility is applied twice: an SQL
-// fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible rows; a test proves
-// they agree; it lives in app/auth/permissions.server.ts beside them) and then the where-builders on the ids found.
+// Search across the clues and leads a user may see: PostgreSQL full text ('simple' config) and ILIKE (trigram
+// index) for exact matches, pg_trgm word similarity for near-misses when nothing matches exactly. Visibility is
+// applied twice: an SQL fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible
+// rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found.
 import { Prisma } from "@prisma/client";
-import { visibleCluesWhere, visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
-import { prisma } from "~/db.server";
+import { visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
+import { prisma, readSql } from "~/db.server";
 import type { SearchQuery } from "~/validation/search";
 import { auditRead } from "./changes.server";
-import { clueInclude, toClueViews, type ClueView } from "./clue-views.server";
+import { selectClueViews, type ClueView } from "./clue-views.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface ClueHit extends ClueView {
@@ -88,6 +88,8 @@ export interface RankingNote {
 interface Found {
   hits: { id: string; rank: number }[];
   candidates: number;
+  /** How the candidates were found; "fuzzy" means nothing matched exactly and these are similar values. */
+  strategy: Strategy;
 }
 
 /** How each kind is searched: its table, the text ILIKE looks in, and the column trigram similarity uses. */
@@ -96,45 +98,106 @@ const SEARCHED = {
   lead: { table: `"Lead"`, alias: "l", substringColumns: ["title", "hypothesis"], similarColumn: "title", fuzzyMatch: false },
 } as const;
 
+/** How many of the newest visible rows are sampled to tell a common word from a rare one. */
+export const DENSITY_SAMPLE = 500;
+/** A word matching at least this share of the sample is common: walking newest first finds its bound soon. */
+const COMMON_SHARE = 0.05;
+/** When nothing matches exactly, similar values (a typo) are looked for among this many of the newest rows. */
+export const FUZZY_WINDOW = 2_000;
 /**
- * The newest `limit` visible matches, then the best `take` of those by rank. One branch per taskforce of the
- * actor, each newest first: PostgreSQL can walk that taskforce's (taskforceId, createdAt) index and stop after
- * `limit` matches of a common word, or collect the few matches of a rare word from the text indexes; either way
- * the work is bounded by `limit`, not by how many rows match. The branches only partition the query: each
- * applies the whole `visibleItemsSql` fragment.
+ * pg_trgm word_similarity (the query against the closest stretch of the value, so a word inside a long clue
+ * counts): 0.4 takes one or two wrong letters in a word ("Lindquist" for "Lindqvist" is 0.54) and leaves
+ * unrelated values out (under 0.2).
+ */
+const FUZZY_WORD_SIMILARITY = 0.4;
+
+type SearchedKind = (typeof SEARCHED)[keyof typeof SEARCHED];
+type Strategy = "walk" | "indexes" | "fuzzy";
+
+/**
+ * The newest `limit` visible matches, then the best `take` of those by rank; the work is bounded by `limit` and
+ * the sample, not by the table (decision 008). A sample of the newest rows tells which bounded plan fits the
+ * words: a common word walks the (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a
+ * rare one (or none) is collected whole from the text indexes, which hold only its few rows. Only when nothing
+ * matches exactly are similar values (trigram similarity: typos) looked for, among the newest FUZZY_WINDOW rows:
+ * the trigram index would have to recheck every row sharing a common trigram, which grows with the table.
  */
 async function rankNewestMatches(actor: Actor, kind: "clue" | "lead", conditions: Prisma.Sql[], q: string, limit: number, take: number): Promise<Found> {
-  if (actor.taskforceIds.size === 0) return { hits: [], candidates: 0 };
-  const { table, alias, substringColumns, similarColumn, fuzzyMatch } = SEARCHED[kind];
-  const a = Prisma.raw(`"${alias}"`);
-  const similar = Prisma.raw(`"${similarColumn}"`);
-  const where = [visibleItemsSql(actor, kind, alias), ...conditions];
-  let rank = Prisma.sql`0`;
-  if (q) {
-    const tsq = prefixTsQuery(q);
-    // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
-    const matches = substringColumns.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
-    if (tsq) matches.push(Prisma.sql`${a}."searchVector" @@ to_tsquery('simple', ${tsq})`);
-    if (fuzzyMatch) matches.push(Prisma.sql`${a}.${similar} % ${q}`);
-    where.push(Prisma.sql`(${Prisma.join(matches, " OR ")})`);
-    rank = tsq
-      ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
-      : Prisma.sql`similarity("m".${similar}, ${q})`;
-  }
+  if (actor.taskforceIds.size === 0) return { hits: [], candidates: 0, strategy: "indexes" };
+  const searched = SEARCHED[kind];
+  const a = Prisma.raw(`"${searched.alias}"`);
+  const where = [visibleItemsSql(actor, kind, searched.alias), ...conditions];
+  if (!q) return rankCandidates(actor, searched, newestMatching(actor, searched, where, limit), Prisma.sql`0`, take, "walk");
+  const tsq = prefixTsQuery(q);
+  // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
+  const exactParts = searched.substringColumns.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
+  if (tsq) exactParts.push(Prisma.sql`${a}."searchVector" @@ to_tsquery('simple', ${tsq})`);
+  const exact = Prisma.sql`(${Prisma.join(exactParts, " OR ")})`;
+  const similar = Prisma.raw(`"${searched.similarColumn}"`);
+  const rank = tsq
+    ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
+    : Prisma.sql`similarity("m".${similar}, ${q})`;
+
+  const common = await isCommon(actor, searched, where, exact);
+  const found = common
+    ? await rankCandidates(actor, searched, newestMatching(actor, searched, [...where, exact], limit), rank, take, "walk")
+    : await rankCandidates(actor, searched, indexedMatches(searched, [...where, exact], limit), rank, take, "indexes");
+  if (found.candidates > 0 || !searched.fuzzyMatch) return found;
+  const recent = newestMatching(actor, searched, where, FUZZY_WINDOW);
+  const fuzzy = Prisma.sql`SELECT * FROM (${recent}) AS "r" WHERE word_similarity(${q}, "r".${similar}) >= ${FUZZY_WORD_SIMILARITY}
+    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+  return rankCandidates(actor, searched, fuzzy, rank, take, "fuzzy");
+}
+
+/** What matching and ranking read of each candidate. */
+function candidateColumns(searched: SearchedKind, a: Prisma.Sql): Prisma.Sql {
+  const texts = [...new Set<string>([searched.similarColumn, ...searched.substringColumns])];
+  return Prisma.join([Prisma.sql`${a}."id"`, Prisma.sql`${a}."createdAt"`, Prisma.sql`${a}."searchVector"`, ...texts.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)}`)]);
+}
+
+/**
+ * The newest `limit` rows meeting `where`, newest first: one branch per taskforce of the actor, each walking
+ * that taskforce's (taskforceId, createdAt) index; Merge Append pulls from the branches lazily, so each walks
+ * only as far back as the overall `limit` reaches. The branches only partition: each applies all of `where`.
+ */
+function newestMatching(actor: Actor, searched: SearchedKind, where: Prisma.Sql[], limit: number): Prisma.Sql {
+  const a = Prisma.raw(`"${searched.alias}"`);
   const branches = [...actor.taskforceIds].map(
-    (taskforceId) => Prisma.sql`(SELECT ${a}."id", ${a}."createdAt", ${a}.${similar}, ${a}."searchVector"
-      FROM ${Prisma.raw(table)} ${a} WHERE ${a}."taskforceId" = ${taskforceId} AND ${and(where)}
+    (taskforceId) => Prisma.sql`(SELECT ${candidateColumns(searched, a)}
+      FROM ${Prisma.raw(searched.table)} ${a} WHERE ${a}."taskforceId" = ${taskforceId} AND ${and(where)}
       ORDER BY ${a}."createdAt" DESC, ${a}."id" DESC LIMIT ${limit})`,
   );
-  // MATERIALIZED: the ranking must run over the bounded candidates, never be pushed down into the scans.
-  const rows = await prisma.$queryRaw<{ id: string; rank: number; candidates: number }[]>`
-    WITH "m" AS MATERIALIZED (
-      SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS "b" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
-    )
+  return Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) AS "b" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+}
+
+/**
+ * Every row meeting `where` (a rare word's few), newest `limit` of them. MATERIALIZED and unordered inside, so
+ * PostgreSQL collects them from the text indexes instead of walking the newest rows to find them.
+ */
+function indexedMatches(searched: SearchedKind, where: Prisma.Sql[], limit: number): Prisma.Sql {
+  const a = Prisma.raw(`"${searched.alias}"`);
+  return Prisma.sql`SELECT * FROM (
+    WITH "hits" AS MATERIALIZED (SELECT ${candidateColumns(searched, a)} FROM ${Prisma.raw(searched.table)} ${a} WHERE ${and(where)})
+    SELECT * FROM "hits") AS "h" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+}
+
+/** Whether the words match at least COMMON_SHARE of the newest DENSITY_SAMPLE visible rows (a small set counts as common: walking it is cheap). */
+async function isCommon(actor: Actor, searched: SearchedKind, where: Prisma.Sql[], exact: Prisma.Sql): Promise<boolean> {
+  const a = Prisma.raw(`"${searched.alias}"`);
+  const sample = newestMatching(actor, searched, where, DENSITY_SAMPLE);
+  const [row] = await readSql<{ rows: number; hits: number }>(Prisma.sql`
+    SELECT count(*)::int AS "rows", count(*) FILTER (WHERE ${exact})::int AS "hits" FROM (${sample}) AS ${a}`);
+  return !row || row.rows < DENSITY_SAMPLE || row.hits >= row.rows * COMMON_SHARE;
+}
+
+/** Ranks the candidates (MATERIALIZED: the ranking runs over them, never pushed down into the scans). */
+async function rankCandidates(actor: Actor, searched: SearchedKind, candidates: Prisma.Sql, rank: Prisma.Sql, take: number, strategy: Strategy): Promise<Found> {
+  const rows = await readSql<{ id: string; rank: number; candidates: number }>(Prisma.sql`
+    WITH "m" AS MATERIALIZED (${candidates})
     SELECT "m"."id", (${rank})::float8 AS "rank", (SELECT count(*) FROM "m")::int AS "candidates" FROM "m"
     ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC
-    LIMIT ${take}`;
-  return { hits: rows.map(({ id, rank }) => ({ id, rank: Number(rank) })), candidates: rows[0]?.candidates ?? 0 };
+    LIMIT ${take}`);
+  return { hits: rows.map(({ id, rank }) => ({ id, rank: Number(rank) })), candidates: rows[0]?.candidates ?? 0, strategy };
 }
 
 function searchClueIds(actor: Actor, query: SearchQuery, take: number): Promise<Found> {
@@ -159,14 +222,16 @@ function rankingNote(q: string, found: Found): RankingNote {
   if (!q) explanation = "Newest first.";
   else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
   else if (found.candidates === 0) explanation = "No matches.";
-  else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
+  else if (found.strategy === "fuzzy") {
+    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${FUZZY_WINDOW.toLocaleString("en-GB")}.`;
+  } else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
   return { bounded, candidates: found.candidates, explanation };
 }
 
 export async function search(actor: Actor, query: SearchQuery): Promise<SearchResults> {
   const take = query.take ?? DEFAULT_TAKE;
   const kind = query.kind ?? "ALL";
-  const notSearched: Found = { hits: [], candidates: 0 };
+  const notSearched: Found = { hits: [], candidates: 0, strategy: "indexes" };
   const searchClues = kind !== "LEADS" && !query.status;
   const searchLeads = kind !== "CLUES" && !query.category;
   const [foundClues, foundLeads] = await Promise.all([
@@ -175,13 +240,13 @@ export async function search(actor: Actor, query: SearchQuery): Promise<SearchRe
   ]);
   const [clueIds, leadIds] = [foundClues.hits, foundLeads.hits];
 
-  // The where-builders again, on the ids found: the SQL fragment can only ever narrow, never widen.
-  const [clueRows, leadRows] = await Promise.all([
+  // Visibility again on the ids found (the fragment can only ever narrow, never widen), hydrated in plain SQL.
+  const [clueViews, clueCases, leadRows] = await Promise.all([
+    clueIds.length ? selectClueViews(Prisma.sql`c."id" IN (${Prisma.join(clueIds.map((hit) => hit.id))}) AND ${visibleItemsSql(actor, "clue", "c")}`, clueIds.length) : [],
     clueIds.length
-      ? prisma.clue.findMany({
-          where: { AND: [visibleCluesWhere(actor), { id: { in: clueIds.map((hit) => hit.id) } }] },
-          include: { ...clueInclude, case: { select: { reference: true, title: true } } },
-        })
+      ? readSql<{ clueId: string; reference: string; title: string }>(Prisma.sql`
+          SELECT c."id" AS "clueId", k."reference", k."title" FROM "Clue" c JOIN "Case" k ON k."id" = c."caseId"
+          WHERE c."id" IN (${Prisma.join(clueIds.map((hit) => hit.id))})`)
       : [],
     leadIds.length
       ? prisma.lead.findMany({
@@ -191,14 +256,13 @@ export async function search(actor: Actor, query: SearchQuery): Promise<SearchRe
       : [],
   ]);
 
-  const clueViews = new Map((await toClueViews(clueRows)).map((view) => [view.id, view]));
-  const clueCases = new Map(clueRows.map((row) => [row.id, row.case]));
+  const viewById = new Map(clueViews.map((view) => [view.id, view]));
+  const caseByClue = new Map(clueCases.map((row) => [row.clueId, row]));
   const clues = clueIds.flatMap((hit) => {
-    const view = clueViews.get(hit.id);
-    const kase = clueCases.get(hit.id);
+    const view = viewById.get(hit.id);
+    const kase = caseByClue.get(hit.id);
     if (!view || !kase) return [];
-    const { case: _case, ...rest } = view as ClueView & { case?: unknown };
-    return [{ ...rest, caseReference: kase.reference, caseTitle: kase.title, rank: Number(hit.rank) }];
+    return [{ ...view, caseReference: kase.reference, caseTitle: kase.title, rank: Number(hit.rank) }];
   });
   const users = await userRefs(leadRows.map((row) => row.authorId));
   const leadById = new Map(leadRows.map((row) => [row.id, row]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { SEARCH_CANDIDATES } from "~/models/search.server";
+import { DENSITY_SAMPLE, FUZZY_WINDOW, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
@@ -21,7 +21,9 @@ describe("search", () => {
   it("finds clue values by trigram similarity despite a typo", async () => {
     const team = await createTeam();
     const clue = await clueAs(team.analyst, team.case.id, { value: "Schuko socket", detail: "" });
-    expect((await search(team.analyst, { q: "Shucko socket" })).clues.map((c) => c.id)).toContain(clue.id);
+    const results = await search(team.analyst, { q: "Shucko socket" });
+    expect(results.clues.map((c) => c.id)).toContain(clue.id);
+    expect(results.ranking.clues.explanation).toBe(`No exact matches; best of 1 similar value among the most recent ${FUZZY_WINDOW.toLocaleString("en-GB")}.`);
   });
 
   it("finds leads by title and hypothesis, filtered by status", async () => {
@@ -128,6 +130,19 @@ describe("search", () => {
       // Dates reach the older match, and it is the best there.
       const older = await search(team.analyst, { q: "window", kind: "CLUES", to: new Date(Date.now() - 999 * hour).toISOString() });
       expect(older.clues.map((clue) => clue.id)).toEqual([oldBest.id]);
+    });
+
+    it("finds every match of a rare word however old, through the text indexes, and only those the searcher may see", async () => {
+      const team = await createTeam();
+      const other = await createTeam();
+      // Rare words sit below the density sample: the newest rows say nothing about them.
+      await manyClues(team, DENSITY_SAMPLE * 2, (i) => (i % 400 === 399 ? `Crate label reads Lindqvist, photo ${i}` : `Blue curtain, photo ${i}`));
+      await manyClues(other, 3, (i) => `Lindqvist crate ${i}`);
+      const results = await search(team.analyst, { q: "lindqvist", kind: "CLUES" });
+      expect(results.clues.map((clue) => clue.value).sort()).toEqual(["Crate label reads Lindqvist, photo 399", "Crate label reads Lindqvist, photo 799"]);
+      expect(results.ranking.clues).toEqual({ bounded: false, candidates: 2, explanation: "Best of all 2 matches." });
+      // An exact match is the answer: near-misses ("Lindqvist" vs "Lindquist") are looked for only when nothing matched.
+      expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).ranking.clues.explanation).toMatch(/^No exact matches; best of 2 similar values/);
     });
 
     it("counts only matches the searcher may see towards the bound", async () => {
