@@ -114,7 +114,7 @@ export async function seedDemo(): Promise<void> {
           { from: null, to: created[field] },
         ]),
       );
-      await tx.clueVersion.create({ data: { clueId: created.id, version: 1, editorId: author.id, changes } });
+      await tx.clueVersion.create({ data: { clueId: created.id, version: 1, editorId: author.id, changes, handlingCode: created.handlingCode, recipientIds: [], reviewState: created.reviewState } });
     }
     await appendAudit(tx, {
       action: "demo.seed",

@@ -374,6 +374,52 @@ export function canRequestReview(actor: Actor, resource: ItemResource): boolean 
   return reviewRequestProblem(resource) === null && can(actor, "review:request", resource);
 }
 
+// ---- history: versions and comments ---------------------------------------------------------------------------
+
+/**
+ * How an item stood while one of its versions was current: its code and named members as that version wrote
+ * them, and its review state (set when the version is written, and moved with it when that version goes to
+ * review or is decided: the reviewed version is the one a liaison read).
+ */
+export type VersionVisibility = Pick<ItemVisibility, "handlingCode" | "recipientIds" | "reviewState">;
+
+/**
+ * May the reader see this version of the item? Only if they may see the item now AND could see it while the
+ * version was current: lowering a code, naming a member or sending an item to review opens what is written
+ * from then on, never what was written before.
+ */
+export function canSeeVersion(actor: Actor, item: ItemVisibility, version: VersionVisibility): boolean {
+  if (!canSeeItem(actor, item)) return false;
+  const { handlingCode, recipientIds, reviewState } = version;
+  return canSeeItem(actor, { ...item, handlingCode, recipientIds: [...recipientIds], reviewState });
+}
+
+/**
+ * The versions of an item a reader may see, each with whether they could also see the version before it. A
+ * version's changes hold the earlier version's values as their 'from' side: shown only with sawPrevious.
+ */
+export function versionsVisibleTo<V extends VersionVisibility & { version: number }>(
+  actor: Actor,
+  item: ItemVisibility,
+  versions: readonly V[],
+): { version: V; sawPrevious: boolean }[] {
+  const ordered = [...versions].sort((a, b) => a.version - b.version);
+  const seen = ordered.map((version) => canSeeVersion(actor, item, version));
+  // The version before is the one numbered just before (version 1 has none: its 'from' side is empty).
+  const sawPrevious = (index: number) =>
+    index === 0 ? ordered[0].version === 1 : seen[index - 1] && ordered[index - 1].version === ordered[index].version - 1;
+  return ordered.flatMap((version, index) => (seen[index] ? [{ version, sawPrevious: sawPrevious(index) }] : []));
+}
+
+/**
+ * May the reader see this comment? Only if they may see its item now AND could see the item when the comment
+ * was written (the visibility stored with it, that of its comment.created event): the same rule as replaying
+ * that event, so the thread and the room never disagree.
+ */
+export function canSeeComment(actor: Actor, parent: Resource, comment: { authorId: string; taskforceId: string; visibility: EventVisibility }): boolean {
+  return canSee(actor, { type: "comment", authorId: comment.authorId, parent }) && canReceiveEvent(actor, comment);
+}
+
 // ---- room events --------------------------------------------------------------------------------------------
 
 /** Who may receive a room event. Item events carry the item's visibility; case-level events only the taskforce. */

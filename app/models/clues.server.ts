@@ -11,8 +11,8 @@ import {
   reviewStateAfterEdit,
   visibleItemsSql,
   visibleLeadsWhere,
+  versionsVisibleTo,
   type Actor,
-  type ItemVisibility,
 } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
@@ -28,7 +28,8 @@ export type { ClueView };
 
 export interface ClueDetail extends ClueView {
   recipients: UserRef[];
-  versions: (Omit<ClueVersion, "changes"> & { changes: Record<string, { from: unknown; to: unknown }>; editor: UserRef | null })[];
+  /** The versions the actor may see, newest first (permissions: versionsVisibleTo). */
+  versions: (Pick<ClueVersion, "id" | "clueId" | "version" | "editorId" | "changedAt"> & { changes: Record<string, { from: unknown; to: unknown }>; editor: UserRef | null })[];
   /** Leads citing this clue that the actor may see. */
   leads: { id: string; title: string; status: string; handlingCode: HandlingCode; caseId: string }[];
 }
@@ -146,51 +147,45 @@ export async function getClue(actor: Actor, clueId: string): Promise<ClueDetail>
     }),
   ]);
   const recipientIds = row.recipients.map((recipient) => recipient.userId);
-  const users = await userRefs([row.authorId, ...recipientIds, ...versions.map((version) => version.editorId)]);
+  const history = historyAsSeenBy(actor, row, versions);
+  const users = await userRefs([row.authorId, ...recipientIds, ...history.map(({ version }) => version.editorId)]);
   await auditRead(actor, { action: "clue.read", itemType: "CLUE", itemId: clueId, taskforceId: row.taskforceId, caseId: row.caseId });
-  const changesSeen = historyAsSeenBy(actor, row, versions);
   return {
     ...toClueView(row, users),
     recipients: recipientIds.map((id) => userRefOf(users, id)!),
-    versions: versions.map((version) => ({
-      ...version,
-      changes: changesSeen.get(version.version) ?? {},
-      editor: userRefOf(users, version.editorId),
+    versions: history.map(({ version: { id, clueId, version, editorId, changedAt }, changes }) => ({
+      id,
+      clueId,
+      version,
+      editorId,
+      changedAt,
+      changes,
+      editor: userRefOf(users, editorId),
     })),
     leads,
   };
 }
 
-/** Stands in for a value written while the reader could not see the clue. */
+/** Stands in for the 'from' side of a change when the reader could not see the version before it. */
 export const WITHHELD_VALUE = "(withheld: written under a stricter handling code)";
 
+type VersionChanges = Record<string, { from: unknown; to: unknown }>;
+
 /**
- * Each version's changes as this reader may see them. Who could see the clue is replayed from the history
- * (handling code and named members); a value from a time the reader could not see the clue is withheld, so
- * "redact, then lower the code" does not hand out what was redacted.
+ * The versions this reader may see (permissions: versionsVisibleTo), newest first. A version written while the
+ * reader could not see the clue is left out, and a change's earlier values are withheld when the version
+ * before it was: "redact, then lower the code" and "rewrite, then send to review" hand out nothing redacted.
  */
-function historyAsSeenBy(actor: Actor, row: ClueRow, versions: ClueVersion[]): Map<number, Record<string, { from: unknown; to: unknown }>> {
-  const seen = new Map<number, Record<string, { from: unknown; to: unknown }>>();
-  let before: ItemVisibility | null = null;
-  for (const version of [...versions].sort((a, b) => a.version - b.version)) {
-    const changes = version.changes as Record<string, { from: unknown; to: unknown }>;
-    const base: ItemVisibility = before ?? itemVisibility(row);
-    const after: ItemVisibility = {
-      ...base,
-      handlingCode: (changes.handlingCode?.to as HandlingCode | undefined) ?? base.handlingCode,
-      recipientIds: Array.isArray(changes.recipientIds?.to) ? (changes.recipientIds.to as string[]) : base.recipientIds,
-    };
-    const sawBefore = before === null || canSeeItem(actor, before);
-    const sawAfter = canSeeItem(actor, after);
-    seen.set(
-      version.version,
-      Object.fromEntries(
-        Object.entries(changes).map(([field, change]) => [field, { from: sawBefore ? change.from : WITHHELD_VALUE, to: sawAfter ? change.to : WITHHELD_VALUE }]),
-      ),
-    );
-    before = after;
-  }
-  return seen;
+function historyAsSeenBy(actor: Actor, row: ClueRow, versions: ClueVersion[]): { version: ClueVersion; changes: VersionChanges }[] {
+  return versionsVisibleTo(actor, itemVisibility(row), versions)
+    .map(({ version, sawPrevious }) => {
+      const changes = version.changes as VersionChanges;
+      return {
+        version,
+        changes: sawPrevious ? changes : Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, { from: WITHHELD_VALUE, to: change.to }])),
+      };
+    })
+    .reverse();
 }
 
 /** The fields compared for the version history; media refs and recipients as sorted lists. */
@@ -237,7 +232,7 @@ export async function createClue(actor: Actor, caseId: string, data: CreateClueI
       include: clueInclude,
     });
     await ctx.tx.clueVersion.create({
-      data: { clueId: created.id, version: 1, editorId: actor.id, changes: jsonSafe(diffFields({}, historyFields(created))) as Prisma.InputJsonObject },
+      data: { clueId: created.id, version: 1, editorId: actor.id, changes: jsonSafe(diffFields({}, historyFields(created))) as Prisma.InputJsonObject, ...versionVisibility(created) },
     });
     const view = jsonSafe((await toClueViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "clue.create", itemType: "CLUE", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode } });
@@ -316,7 +311,9 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
       await ctx.tx.clueRecipient.createMany({ data: recipientIds.map((userId) => ({ clueId, userId })) });
     }
     const updated = await ctx.tx.clue.findUniqueOrThrow({ where: { id: clueId }, include: clueInclude });
-    await ctx.tx.clueVersion.create({ data: { clueId, version: updated.version, editorId: actor.id, changes: jsonSafe(changes) as Prisma.InputJsonObject } });
+    await ctx.tx.clueVersion.create({
+      data: { clueId, version: updated.version, editorId: actor.id, changes: jsonSafe(changes) as Prisma.InputJsonObject, ...versionVisibility(updated) },
+    });
     const audited = { itemType: "CLUE", itemId: clueId, taskforceId: updated.taskforceId, caseId: updated.caseId };
     await ctx.audit({ action: "clue.update", ...audited, details: { version: updated.version, fields: Object.keys(changes) } });
     if (handlingCode !== current.handlingCode) {
@@ -334,8 +331,18 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
   });
 }
 
-/** For reviews: change a clue's review state inside a change (no content edit, so no version bump). */
+/** Who could see the clue while this version of it is current, stored with the version. */
+function versionVisibility(row: ClueRow) {
+  const { handlingCode, recipientIds, reviewState } = itemVisibility(row);
+  return { handlingCode, recipientIds: [...recipientIds], reviewState };
+}
+
+/**
+ * For reviews: change a clue's review state inside a change (no content edit, so no version bump). The current
+ * version goes to review with it: the reviewed version is the one a liaison may read in the history.
+ */
 export async function setClueReviewState(ctx: ChangeContext, clueId: string, reviewState: Clue["reviewState"]): Promise<ClueView> {
   const updated = await ctx.tx.clue.update({ where: { id: clueId }, data: { reviewState }, include: clueInclude });
+  await ctx.tx.clueVersion.updateMany({ where: { clueId, version: updated.version }, data: { reviewState } });
   return (await toClueViews([updated], ctx.tx))[0];
 }

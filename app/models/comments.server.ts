@@ -1,7 +1,7 @@
 // Comments on clues, leads and tasks: text only, with @mentions ("@" + a member's email) resolved only to
 // members who may see the item commented on.
-import type { Comment } from "@prisma/client";
-import { canSee, canSeeItem, itemVisibility, loadMemberActor, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
+import type { Comment, Prisma } from "@prisma/client";
+import { canSeeComment, canSeeItem, itemVisibility, loadMemberActor, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { jsonSafe, type Jsonified } from "~/utils/json";
@@ -10,7 +10,8 @@ import { auditRead, createdItemOf, writeCreate, type ChangeContext, type CreateO
 import { loadTaskForComments } from "./tasks.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
-export interface CommentView extends Comment {
+/** A comment as readers receive it (who could see its item when it was written stays on the server). */
+export interface CommentView extends Omit<Comment, "visibility"> {
   author: UserRef | null;
   mentions: UserRef[];
 }
@@ -49,7 +50,7 @@ async function loadParent(actor: Actor, itemType: CommentableItemType, itemId: s
 
 async function toCommentViews(rows: (Comment & { mentions: { userId: string }[] })[], client: Parameters<typeof userRefs>[1] = prisma): Promise<CommentView[]> {
   const users = await userRefs(rows.flatMap((row) => [row.authorId, ...row.mentions.map((mention) => mention.userId)]), client);
-  return rows.map(({ mentions, ...comment }) => ({
+  return rows.map(({ mentions, visibility: _visibility, ...comment }) => ({
     ...comment,
     author: userRefOf(users, comment.authorId),
     mentions: mentions.map((mention) => userRefOf(users, mention.userId)!),
@@ -59,13 +60,20 @@ async function toCommentViews(rows: (Comment & { mentions: { userId: string }[] 
 export async function listComments(actor: Actor, itemType: CommentableItemType, itemId: string): Promise<CommentView[]> {
   const parent = await loadParent(actor, itemType, itemId);
   requirePermission(actor, "comment:read", { type: "comment", authorId: "", parent: parent.resource });
-  const rows = await prisma.comment.findMany({
-    where: { itemType: parent.itemType, itemId: parent.itemId },
-    include: { mentions: { select: { userId: true } } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
+  const rows = (
+    await prisma.comment.findMany({
+      where: { itemType: parent.itemType, itemId: parent.itemId },
+      include: { mentions: { select: { userId: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    })
+  ).filter((row) => canSeeComment(actor, parent.resource, writtenUnder(row)));
   await auditRead(actor, { action: "comment.list", itemType: parent.itemType, itemId: parent.itemId, taskforceId: parent.taskforceId, caseId: parent.caseId, details: { count: rows.length } });
   return toCommentViews(rows);
+}
+
+/** A comment with the visibility its item had when it was written, for canSeeComment. */
+function writtenUnder(comment: Comment): { authorId: string; taskforceId: string; visibility: EventVisibility } {
+  return { authorId: comment.authorId, taskforceId: comment.taskforceId, visibility: comment.visibility as unknown as EventVisibility };
 }
 
 /** Mentioned emails that belong to taskforce members who may see the item; others are silently left as text. */
@@ -98,6 +106,7 @@ export async function createComment(actor: Actor, input: CreateCommentInput, opt
         taskforceId: parent.taskforceId,
         authorId: actor.id,
         body: input.body,
+        visibility: jsonSafe(parent.eventVisibility) as Prisma.InputJsonObject,
         mentions: { create: mentionIds.map((userId) => ({ userId })) },
       },
       include: { mentions: { select: { userId: true } } },
@@ -145,7 +154,7 @@ export async function listMyMentions(actor: Actor, take = 20): Promise<MentionVi
       if (error instanceof NotFoundError) return null;
       throw error;
     });
-    if (parent && canSee(actor, { type: "comment", authorId: comment.authorId, parent: parent.resource })) visible.push(comment);
+    if (parent && canSeeComment(actor, parent.resource, writtenUnder(comment))) visible.push(comment);
   }
   await auditRead(actor, { action: "comment.mentions", details: { count: visible.length } });
   const users = await userRefs(visible.map((comment) => comment.authorId));

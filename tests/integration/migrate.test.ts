@@ -66,3 +66,50 @@ describe("migration runner", () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe("migration *_history_visibility", () => {
+  it("records who could see each existing clue version and comment from what the rows already hold", async () => {
+    const db = await freshDatabase();
+    const migrations = readMigrations();
+    const at = migrations.findIndex((m) => m.name.endsWith("_history_visibility"));
+    await migrate(db.sql, migrations.slice(0, at));
+    const change = (to: unknown) => ({ from: null, to });
+    await db.sql.exec(`
+      INSERT INTO "Taskforce" ("id", "name") VALUES ('tf', 'Legacy');
+      INSERT INTO "Case" ("id", "taskforceId", "reference", "title", "createdById", "updatedAt") VALUES ('case', 'tf', 'VID-LEGACY', 'Legacy', 'u1', now());
+      INSERT INTO "Clue" ("id", "caseId", "taskforceId", "authorId", "authorAgency", "categoryKey", "value", "handlingCode", "reviewState", "version", "updatedAt")
+        VALUES ('reviewed', 'case', 'tf', 'u1', 'A', 'architecture_fixture', 'Sanitised', 'GREEN', 'REQUESTED', 3, now()),
+               ('red', 'case', 'tf', 'u1', 'A', 'architecture_fixture', 'Named', 'RED', 'NONE', 2, now());
+      INSERT INTO "ClueVersion" ("id", "clueId", "version", "editorId", "changes") VALUES
+        ('r1', 'reviewed', 1, 'u1', '${JSON.stringify({ value: change("Secret"), handlingCode: change("AMBER"), recipientIds: change([]) })}'),
+        ('r2', 'reviewed', 2, 'u1', '${JSON.stringify({ value: { from: "Secret", to: "Sanitised" }, handlingCode: { from: "AMBER", to: "GREEN" } })}'),
+        ('r3', 'reviewed', 3, 'u1', '${JSON.stringify({ detail: { from: "", to: "More" } })}'),
+        ('d1', 'red', 1, 'u1', '${JSON.stringify({ value: change("Named"), handlingCode: change("RED"), recipientIds: change(["u2"]) })}'),
+        ('d2', 'red', 2, 'u1', '${JSON.stringify({ recipientIds: { from: ["u2"], to: ["u3"] } })}');
+      INSERT INTO "Comment" ("id", "itemType", "itemId", "caseId", "taskforceId", "authorId", "body", "updatedAt") VALUES
+        ('announced', 'CLUE', 'reviewed', 'case', 'tf', 'u2', 'Under AMBER', now()),
+        ('silent', 'CLUE', 'reviewed', 'case', 'tf', 'u2', 'No event', now());
+      INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "visibility", "payload") VALUES
+        ('tf', 1, 'comment.created', 'COMMENT', 'announced',
+         '${JSON.stringify({ taskforceId: "tf", handlingCode: "AMBER", authorId: "u1", authorAgency: "A", recipientIds: [], reviewState: "NONE" })}', '{}');
+    `);
+    await migrate(db.sql, migrations);
+
+    const versions = await db.sql.query<{ id: string; handlingCode: string; recipientIds: string[]; reviewState: string }>(
+      `SELECT "id", "handlingCode"::text AS "handlingCode", "recipientIds", "reviewState"::text AS "reviewState" FROM "ClueVersion" ORDER BY "id"`,
+    );
+    expect(versions).toEqual([
+      { id: "d1", handlingCode: "RED", recipientIds: ["u2"], reviewState: "NONE" },
+      { id: "d2", handlingCode: "RED", recipientIds: ["u3"], reviewState: "NONE" },
+      { id: "r1", handlingCode: "AMBER", recipientIds: [], reviewState: "NONE" },
+      { id: "r2", handlingCode: "GREEN", recipientIds: [], reviewState: "NONE" },
+      { id: "r3", handlingCode: "GREEN", recipientIds: [], reviewState: "REQUESTED" },
+    ]);
+    const comments = await db.sql.query<{ id: string; visibility: Record<string, unknown> }>(`SELECT "id", "visibility" FROM "Comment" ORDER BY "id"`);
+    expect(comments).toEqual([
+      { id: "announced", visibility: { taskforceId: "tf", handlingCode: "AMBER", authorId: "u1", authorAgency: "A", recipientIds: [], reviewState: "NONE" } },
+      // No event to learn from: kept to the comment's author.
+      { id: "silent", visibility: { taskforceId: "tf", handlingCode: "RED", authorId: "u2", authorAgency: "", recipientIds: [], reviewState: "NONE" } },
+    ]);
+  });
+});

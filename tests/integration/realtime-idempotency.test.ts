@@ -194,7 +194,7 @@ describe("a send that loses the race", () => {
       match,
       async (ctx) => {
         const comment = await ctx.tx.comment.create({
-          data: { itemType: "LEAD", itemId: target.id, caseId: target.caseId, taskforceId: team.taskforce.id, authorId: team.analyst.id, body: input.body },
+          data: { itemType: "LEAD", itemId: target.id, caseId: target.caseId, taskforceId: team.taskforce.id, authorId: team.analyst.id, body: input.body, visibility: { taskforceId: team.taskforce.id, taskforceWide: true } },
         });
         await ctx.audit({ action: "comment.create", itemType: "COMMENT", itemId: comment.id, taskforceId: team.taskforce.id });
         await ctx.event({ taskforceId: team.taskforce.id, type: "comment.created", itemType: "COMMENT", itemId: comment.id, visibility: { taskforceId: team.taskforce.id, taskforceWide: true }, payload: { loser: true } });

@@ -6,7 +6,9 @@ import {
   can,
   canReceiveEvent,
   canRequestReview,
+  canSeeComment,
   canSeeItem,
+  canSeeVersion,
   HANDLING_CODES,
   isLowering,
   isWorkingMember,
@@ -20,9 +22,11 @@ import {
   strictest,
   taskEventVisibility,
   taskforceWide,
+  versionsVisibleTo,
   workingTaskforceIds,
   type Actor,
   type ItemVisibility,
+  type VersionVisibility,
 } from "~/auth/permissions.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 
@@ -167,6 +171,71 @@ describe("room events", () => {
     const onLead = taskEventVisibility("tf-1", item("GREEN", { reviewState: "REQUESTED" }));
     expect(canReceiveEvent(actor("ANALYST"), { taskforceId: "tf-1", visibility: onLead })).toBe(true);
     expect(canReceiveEvent(actor("LIAISON"), { taskforceId: "tf-1", visibility: onLead })).toBe(false);
+  });
+});
+
+describe("history: versions and comments", () => {
+  const version = (n: number, handlingCode: ItemVisibility["handlingCode"], overrides: Partial<VersionVisibility> = {}) => ({
+    version: n,
+    handlingCode,
+    recipientIds: [] as string[],
+    reviewState: "NONE" as const,
+    ...overrides,
+  });
+  // Issue 10: written under AMBER, rewritten and lowered to GREEN, then sent to review.
+  const reviewed = item("GREEN", { reviewState: "REQUESTED" });
+  const amberThenReviewed = [version(1, "AMBER"), version(2, "GREEN", { reviewState: "REQUESTED" })];
+
+  it("shows a liaison the reviewed version and not the one written under AMBER before it", () => {
+    expect(canSeeVersion(actor("LIAISON"), reviewed, amberThenReviewed[1])).toBe(true);
+    expect(canSeeVersion(actor("LIAISON"), reviewed, amberThenReviewed[0])).toBe(false);
+  });
+
+  it("keeps from a liaison a GREEN version written before the item went to review", () => {
+    expect(canSeeVersion(actor("LIAISON"), item("GREEN", { reviewState: "REQUESTED" }), version(1, "GREEN"))).toBe(false);
+  });
+
+  it("withholds the earlier side of a change whose earlier version the reader could not see", () => {
+    const seen = versionsVisibleTo(actor("LIAISON"), reviewed, amberThenReviewed);
+    expect(seen.map(({ version: v, sawPrevious }) => [v.version, sawPrevious])).toEqual([[2, false]]);
+    const seenByTaskforce = versionsVisibleTo(actor("ANALYST"), reviewed, amberThenReviewed);
+    expect(seenByTaskforce.map(({ version: v, sawPrevious }) => [v.version, sawPrevious])).toEqual([[1, true], [2, true]]);
+  });
+
+  it("shows a reader whose sight was lost and regained only the versions from when they could see the item", () => {
+    const history = [version(1, "GREEN"), version(2, "RED"), version(3, "AMBER")];
+    const seen = versionsVisibleTo(actor("ANALYST", { id: "not-named" }), item("AMBER"), history);
+    expect(seen.map(({ version: v, sawPrevious }) => [v.version, sawPrevious])).toEqual([[1, true], [3, false]]);
+  });
+
+  it("shows a RED version only to the author and the members named on it then, not to members named later", () => {
+    const now = item("RED", { recipientIds: ["named-later"] });
+    const redVersion = version(1, "RED", { recipientIds: ["named-then"] });
+    expect(canSeeVersion(actor("ANALYST", { id: "author" }), now, redVersion)).toBe(true);
+    expect(canSeeVersion(actor("ANALYST", { id: "named-later" }), now, redVersion)).toBe(false);
+  });
+
+  it("shows no version of an item the reader may not see now, whatever it was then", () => {
+    expect(canSeeVersion(actor("LIAISON"), item("AMBER"), version(1, "GREEN", { reviewState: "REQUESTED" }))).toBe(false);
+    expect(canSeeVersion(actor("ANALYST", { agency: "Agency B" }), item("AMBER_STRICT"), version(1, "GREEN"))).toBe(false);
+  });
+
+  it("shows a comment only to those who could see its item when it was written and can see it now", () => {
+    const parent = { type: "clue" as const, ...reviewed };
+    const underAmber = { authorId: "author", taskforceId: "tf-1", visibility: item("AMBER") };
+    const inReview = { authorId: "author", taskforceId: "tf-1", visibility: item("GREEN", { reviewState: "REQUESTED" }) };
+    expect(canSeeComment(actor("LIAISON"), parent, underAmber)).toBe(false);
+    expect(canSeeComment(actor("LIAISON"), parent, inReview)).toBe(true);
+    expect(canSeeComment(actor("ANALYST"), parent, underAmber)).toBe(true);
+    // Raised since: the comment goes with its item.
+    expect(canSeeComment(actor("ANALYST"), { type: "clue", ...item("RED") }, inReview)).toBe(false);
+  });
+
+  it("shows a task's comment written while its lead was AMBER+STRICT only to the author's agency", () => {
+    const task = { type: "task" as const, taskforceId: "tf-1", assigneeId: "a", createdById: "c", lead: item("AMBER") };
+    const comment = { authorId: "a", taskforceId: "tf-1", visibility: taskEventVisibility("tf-1", item("AMBER_STRICT")) };
+    expect(canSeeComment(actor("ANALYST"), task, comment)).toBe(true);
+    expect(canSeeComment(actor("ANALYST", { agency: "Agency B" }), task, comment)).toBe(false);
   });
 });
 
