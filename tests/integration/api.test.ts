@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { apiCallerFor, type ApiCaller as Caller, type Json } from "../helpers/api";
+import { apiCallerFor, type ApiCaller, type Json } from "../helpers/api";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createTeam } from "../helpers/factories";
 import { SHA256, type Team } from "../helpers/workspace";
@@ -15,8 +15,15 @@ afterAll(async () => {
   await server?.close();
 });
 
+type Caller = (...args: Parameters<ApiCaller>) => Promise<{ status: number; body: Json }>;
+
+/** Status and parsed body only: a retried create must answer the same JSON, not byte for byte the same text. */
 async function callerFor(actor: Actor): Promise<Caller> {
-  return apiCallerFor(server.url, actor);
+  const call = await apiCallerFor(server.url, actor);
+  return async (...args) => {
+    const { status, body } = await call(...args);
+    return { status, body };
+  };
 }
 
 async function callers(team: Team) {
