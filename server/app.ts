@@ -36,8 +36,9 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   // Not under /api: the API has no files, and looking for one cost a stat() per request on the hot read path.
   app.use(/^(?!\/api\/)/, express.static("public", { maxAge: "1h" }));
-  app.all(
-    "*",
+  // Mounted without a path pattern: Express would decode a pattern's parameters itself and answer a malformed
+  // escape (/api/v1/cases/%C0%AE) with its own HTML error page; Remix's router takes the URL as it came.
+  app.use(
     createRequestHandler({
       build,
       mode: config.production ? "production" : "development",

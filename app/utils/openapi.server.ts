@@ -18,7 +18,8 @@ export const apiErrorSchema = z.object({
   }),
 });
 
-const BODY_SCHEMAS = {
+/** The request bodies, by component name: the document's schema of each is generated from the zod schema here. */
+export const REQUEST_BODY_SCHEMAS = {
   CreateCase: createCaseSchema,
   UpdateCase: updateCaseSchema,
   CreateClue: createClueSchema,
@@ -29,8 +30,9 @@ const BODY_SCHEMAS = {
   UpdateTask: updateTaskSchema,
   CreateComment: commentBodySchema,
   DecideReview: decideReviewSchema,
-  Error: apiErrorSchema,
 } as const;
+
+const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
 
 type JsonSchema = { properties?: Record<string, Record<string, unknown>>; required?: string[]; [key: string]: unknown };
 
@@ -53,21 +55,61 @@ function pathParameter(name: string) {
   return { name, in: "path", required: true, schema: { type: "string" } };
 }
 
+// What each operation answers. Every status the server can send is listed (an API client switches on them),
+// and each success body has its real shape: the lists are JSON arrays.
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
-const okResponse = (description: string, status = "200") => ({
-  [status]: { description, content: { "application/json": { schema: { type: "object" } } } },
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const arrayOf = (items: Schema): Schema => ({ type: "array", items });
+const readErrors = {
   "401": errorResponse("No valid personal access token."),
+  "403": errorResponse("Visible, but the caller's role may not do this."),
   "404": errorResponse("Not found, or not visible to the caller (existence is never disclosed)."),
-  "429": errorResponse("Rate limited."),
-});
-const bodyOf = (name: keyof typeof BODY_SCHEMAS) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } } });
-const writeResponses = (description: string, status = "201") => ({
-  ...okResponse(description, status),
+  "429": errorResponse("Rate limited (see the Retry-After header)."),
+};
+const queryErrors = { "422": errorResponse("Invalid query parameters (per-field messages in error.fields).") };
+const writeErrors = {
   "400": errorResponse("Malformed JSON."),
-  "403": errorResponse("Visible, but the caller may not do this."),
-  "422": errorResponse("Invalid input (per-field messages in error.fields, including the text-only guard)."),
+  "411": errorResponse("A body sent without Content-Length (chunked bodies are refused)."),
+  "413": errorResponse("The body is larger than a text record may be."),
+  "415": errorResponse("A body that is not JSON, a URL-encoded form or plain text (Cluebridge is text-only)."),
+  "422": errorResponse("Invalid input (per-field messages in error.fields, including the text-only guard), or a malformed Idempotency-Key."),
+};
+const staleError = { "409": errorResponse("Stale edit: error.current holds the newer version.") };
+const ok = (description: string, schema: Schema, status = "200") => ({ [status]: { description, content: { "application/json": { schema } } } });
+const readResponses = (description: string, schema: Schema, withQuery = false) => ({ ...ok(description, schema), ...readErrors, ...(withQuery ? queryErrors : {}) });
+const writeResponses = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...readErrors, ...writeErrors });
+const patchResponses = (description: string, schema: Schema) => ({ ...writeResponses(description, schema, "200"), ...staleError });
+const bodyOf = (name: keyof typeof REQUEST_BODY_SCHEMAS) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
+
+/** The stored items as the API returns them: the fields a client relies on are required, more may follow. */
+const versioned = (required: string[]): Schema => ({
+  type: "object",
+  required: ["id", "version", ...required],
+  properties: { id: { type: "string" }, version: { type: "integer", minimum: 1 } },
 });
-const patchResponses = (description: string) => ({ ...writeResponses(description, "200"), "409": errorResponse("Stale edit: error.current holds the newer version.") });
+const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  Case: versioned(["reference", "title", "status", "taskforceId"]),
+  Clue: versioned(["caseId", "value", "handlingCode", "category", "mediaRefs", "evaluation"]),
+  Lead: versioned(["caseId", "title", "status", "handlingCode"]),
+  Task: versioned(["caseId", "title", "status"]),
+  Comment: { type: "object", required: ["id", "itemType", "itemId", "body", "mentions"], properties: { id: { type: "string" }, body: { type: "string" }, mentions: { type: "array" } } },
+  ReviewQueueItem: versioned(["itemType", "caseId", "caseReference", "title", "handlingCode"]),
+  CluePage: { type: "object", required: ["items", "nextCursor"], properties: { items: arrayOf(ref("Clue")), nextCursor: { type: ["string", "null"] } } },
+  TaskBoard: { type: "object", required: ["statuses", "lanes", "tasks"], properties: { statuses: arrayOf({ type: "string" }), lanes: arrayOf({ type: "object" }), tasks: arrayOf(ref("Task")) } },
+  SearchResults: {
+    type: "object",
+    required: ["clues", "leads", "ranking"],
+    properties: { clues: arrayOf({ type: "object", required: ["id"] }), leads: arrayOf({ type: "object", required: ["id"] }), ranking: { type: "object", required: ["clues", "leads"] } },
+  },
+  CaseExport: {
+    type: "object",
+    required: ["exportedAt", "exportedBy", "handlingCode", "case", "clues", "leads"],
+    properties: { exportedAt: { type: "string", format: "date-time" }, handlingCode: { type: "string" }, case: ref("Case"), clues: arrayOf(ref("Clue")), leads: arrayOf(ref("Lead")) },
+  },
+  ReviewDecision: { type: "object", required: ["review", "item"], properties: { review: { type: "object", required: ["id", "decision"] }, item: { type: "object", required: ["id", "version"] } } },
+};
+const item = (name: keyof typeof RESPONSE_SCHEMAS) => ref(name);
 
 /** Every create takes an optional Idempotency-Key: a retry with the same key gets the first result, once. */
 const idempotencyKeyParameter = {
@@ -83,13 +125,13 @@ function commentPaths(collection: "clues" | "leads" | "tasks", idName: string) {
   return {
     [`/${collection}/{${idName}}/comments`]: {
       parameters: [pathParameter(idName)],
-      get: { operationId: `list${collection}Comments`, summary: "Comments, oldest first", responses: okResponse("Comments") },
+      get: { operationId: `list${collection}Comments`, summary: "Comments, oldest first", responses: readResponses("Comments", arrayOf(item("Comment"))) },
       post: {
         operationId: `create${collection}Comment`,
         parameters: [idempotencyKeyParameter],
         summary: "Add a text-only comment; @member@email mentions members who may see the item",
         requestBody: bodyOf("CreateComment"),
-        responses: writeResponses("The comment"),
+        responses: writeResponses("The comment", item("Comment")),
       },
     },
   };
@@ -104,80 +146,85 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       version: "1.0.0",
       description:
         "Text-only victim-identification workspace. Authenticate with a personal access token (Authorization: Bearer cbt_...). " +
-        "Items are filtered by TLP 2.0 handling codes and taskforce membership; anything the caller may not see is 404.",
+        "Items are filtered by TLP 2.0 handling codes and taskforce membership; anything the caller may not see is 404. " +
+        "Bodies are JSON; the same fields may be posted as a URL-encoded form, so numbers may also be sent as text and enum values in any case. " +
+        "null is accepted only where a schema allows it.",
     },
     servers: [{ url: serverUrl }],
     security: [{ bearerAuth: [] }],
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "Personal access token" } },
-      schemas: Object.fromEntries(Object.entries(BODY_SCHEMAS).map(([name, schema]) => [name, jsonSchemaOf(schema)])),
+      schemas: { ...Object.fromEntries(Object.entries(BODY_SCHEMAS).map(([name, schema]) => [name, jsonSchemaOf(schema)])), ...RESPONSE_SCHEMAS },
     },
     paths: {
+      "/openapi.json": {
+        get: { operationId: "getOpenApiDocument", summary: "This document", responses: { ...ok("The OpenAPI 3.1 document", { type: "object", required: ["openapi", "paths"] }), "401": readErrors["401"], "429": readErrors["429"] } },
+      },
       "/cases": {
-        get: { operationId: "listCases", summary: "Cases of the caller's taskforces", parameters: queryParameters(caseFiltersSchema), responses: okResponse("Cases") },
-        post: { operationId: "createCase", parameters: [idempotencyKeyParameter], summary: "Open a case (coordinator)", requestBody: bodyOf("CreateCase"), responses: writeResponses("The case") },
+        get: { operationId: "listCases", summary: "Cases of the caller's taskforces", parameters: queryParameters(caseFiltersSchema), responses: readResponses("Cases", arrayOf(item("Case")), true) },
+        post: { operationId: "createCase", parameters: [idempotencyKeyParameter], summary: "Open a case (coordinator)", requestBody: bodyOf("CreateCase"), responses: writeResponses("The case", item("Case")) },
       },
       "/cases/{caseId}": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "getCase", summary: "A case with visible clue counts by category", responses: okResponse("The case") },
-        patch: { operationId: "updateCase", summary: "Edit a case (coordinator; carries version)", requestBody: bodyOf("UpdateCase"), responses: patchResponses("The case") },
+        get: { operationId: "getCase", summary: "A case with visible clue counts by category", responses: readResponses("The case", { allOf: [item("Case"), { type: "object", required: ["clueCounts", "clueCount"] }] }) },
+        patch: { operationId: "updateCase", summary: "Edit a case (coordinator; carries version)", requestBody: bodyOf("UpdateCase"), responses: patchResponses("The case", item("Case")) },
       },
       "/cases/{caseId}/clues": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "listClues", summary: "Visible clues, newest first, cursor paginated", parameters: queryParameters(listCluesQuerySchema), responses: okResponse("{ items, nextCursor }") },
-        post: { operationId: "createClue", parameters: [idempotencyKeyParameter], summary: "Record a clue", requestBody: bodyOf("CreateClue"), responses: writeResponses("The clue") },
+        get: { operationId: "listClues", summary: "Visible clues, newest first, cursor paginated", parameters: queryParameters(listCluesQuerySchema), responses: readResponses("{ items, nextCursor }", item("CluePage"), true) },
+        post: { operationId: "createClue", parameters: [idempotencyKeyParameter], summary: "Record a clue", requestBody: bodyOf("CreateClue"), responses: writeResponses("The clue", item("Clue")) },
       },
       "/clues/{clueId}": {
         parameters: [pathParameter("clueId")],
-        get: { operationId: "getClue", summary: "A clue with media refs, recipients, version history and citing leads", responses: okResponse("The clue") },
-        patch: { operationId: "updateClue", summary: "Edit a clue (carries version)", requestBody: bodyOf("UpdateClue"), responses: patchResponses("The clue") },
+        get: { operationId: "getClue", summary: "A clue with media refs, recipients, version history and citing leads", responses: readResponses("The clue", item("Clue")) },
+        patch: { operationId: "updateClue", summary: "Edit a clue (carries version)", requestBody: bodyOf("UpdateClue"), responses: patchResponses("The clue", item("Clue")) },
       },
       "/cases/{caseId}/leads": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: okResponse("Leads") },
-        post: { operationId: "createLead", parameters: [idempotencyKeyParameter], summary: "Record a lead citing clues", requestBody: bodyOf("CreateLead"), responses: writeResponses("The lead") },
+        get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: readResponses("Leads", arrayOf(item("Lead")), true) },
+        post: { operationId: "createLead", parameters: [idempotencyKeyParameter], summary: "Record a lead citing clues", requestBody: bodyOf("CreateLead"), responses: writeResponses("The lead", item("Lead")) },
       },
       "/leads/{leadId}": {
         parameters: [pathParameter("leadId")],
-        get: { operationId: "getLead", summary: "A lead with its visible evidence chain and a count of hidden cited clues", responses: okResponse("The lead") },
-        patch: { operationId: "updateLead", summary: "Edit a lead (carries version)", requestBody: bodyOf("UpdateLead"), responses: patchResponses("The lead") },
+        get: { operationId: "getLead", summary: "A lead with its visible evidence chain and a count of hidden cited clues", responses: readResponses("The lead", item("Lead")) },
+        patch: { operationId: "updateLead", summary: "Edit a lead (carries version)", requestBody: bodyOf("UpdateLead"), responses: patchResponses("The lead", item("Lead")) },
       },
       "/cases/{caseId}/tasks": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "listTasks", summary: "Tasks of a case, overdue first", responses: okResponse("Tasks") },
-        post: { operationId: "createTask", parameters: [idempotencyKeyParameter], summary: "Assign a task (coordinator)", requestBody: bodyOf("CreateTask"), responses: writeResponses("The task") },
+        get: { operationId: "listTasks", summary: "Tasks of a case, overdue first", responses: readResponses("Tasks", arrayOf(item("Task"))) },
+        post: { operationId: "createTask", parameters: [idempotencyKeyParameter], summary: "Assign a task (coordinator)", requestBody: bodyOf("CreateTask"), responses: writeResponses("The task", item("Task")) },
       },
       "/tasks/{taskId}": {
         parameters: [pathParameter("taskId")],
-        get: { operationId: "getTask", summary: "A task", responses: okResponse("The task") },
-        patch: { operationId: "updateTask", summary: "Coordinator edits; the assignee changes status (carries version)", requestBody: bodyOf("UpdateTask"), responses: patchResponses("The task") },
+        get: { operationId: "getTask", summary: "A task", responses: readResponses("The task", item("Task")) },
+        patch: { operationId: "updateTask", summary: "Coordinator edits; the assignee changes status (carries version)", requestBody: bodyOf("UpdateTask"), responses: patchResponses("The task", item("Task")) },
       },
       "/tasks/board": {
-        get: { operationId: "taskBoard", summary: "The coordinator's board: by assignee and status, overdue first", parameters: queryParameters(taskBoardQuerySchema), responses: okResponse("The board") },
+        get: { operationId: "taskBoard", summary: "The coordinator's board: by assignee and status, overdue first", parameters: queryParameters(taskBoardQuerySchema), responses: readResponses("The board", item("TaskBoard"), true) },
       },
       "/tasks/mine": {
-        get: { operationId: "listMyTasks", summary: "The caller's own tasks", responses: okResponse("Tasks") },
+        get: { operationId: "listMyTasks", summary: "The caller's own tasks", responses: readResponses("Tasks", arrayOf(item("Task"))) },
       },
       ...commentPaths("clues", "clueId"),
       ...commentPaths("leads", "leadId"),
       ...commentPaths("tasks", "taskId"),
       "/cases/{caseId}/export": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "exportCase", summary: "Every clue and lead of the case the caller may see, as one document marked with its strictest handling code", responses: okResponse("{ exportedAt, exportedBy, handlingCode, case, clues, leads }") },
+        get: { operationId: "exportCase", summary: "Every clue and lead of the case the caller may see, as one document marked with its strictest handling code", responses: readResponses("{ exportedAt, exportedBy, handlingCode, case, clues, leads }", item("CaseExport")) },
       },
       "/{collection}/{itemId}/review": {
         parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
-        post: { operationId: "requestReview", summary: "Submit a GREEN or CLEAR item for liaison review (author or coordinator)", responses: writeResponses("The item") },
+        post: { operationId: "requestReview", summary: "Submit a GREEN or CLEAR item for liaison review (author or coordinator)", responses: writeResponses("The item", { type: "object", required: ["id", "version"] }) },
       },
       "/{collection}/{itemId}/review/decision": {
         parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
-        post: { operationId: "decideReview", summary: "A liaison approves or rejects an item under review", requestBody: bodyOf("DecideReview"), responses: writeResponses("{ review, item }") },
+        post: { operationId: "decideReview", summary: "A liaison approves or rejects an item under review", requestBody: bodyOf("DecideReview"), responses: { ...writeResponses("{ review, item }", item("ReviewDecision")), ...staleError } },
       },
       "/reviews": {
-        get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: okResponse("Review queue") },
+        get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: readResponses("Review queue", arrayOf(item("ReviewQueueItem"))) },
       },
       "/search": {
-        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: { ...okResponse("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out"), "422": errorResponse("Invalid query.") } },
+        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults"), true) },
       },
     },
   };

@@ -6,6 +6,7 @@ import {
   handlingCodeSchema,
   idListSchema,
   idSchema,
+  numberFromText,
   optionalText,
   requiredLine,
   upperEnum,
@@ -94,7 +95,7 @@ export function formatMediaRefLines(refs: readonly { algorithm: string; value: s
 }
 
 export const mediaRefsSchema = z.preprocess(
-  (value) => (value === undefined || value === null ? [] : typeof value === "string" ? parseMediaRefLines(value) : value),
+  (value) => (value === undefined ? [] : typeof value === "string" ? parseMediaRefLines(value) : value),
   z.array(mediaRefSchema).max(50, "At most 50 media references per clue."),
 );
 
@@ -102,11 +103,13 @@ const confidenceSchema = upperEnum(CONFIDENCES, "Choose a confidence: LOW, MEDIU
 const sourceReliabilitySchema = upperEnum(SOURCE_RELIABILITIES, "Choose a source reliability: A, B, C or X.");
 const infoAssessmentSchema = z.preprocess(
   (value) => (typeof value === "string" ? value.trim().replace(/^I/i, "") : value),
-  z.coerce
-    .number({ error: "Choose an information assessment from 1 to 4." })
-    .int("Choose an information assessment from 1 to 4.")
-    .min(1, "Choose an information assessment from 1 to 4.")
-    .max(4, "Choose an information assessment from 1 to 4."),
+  numberFromText(
+    z
+      .number({ error: "Choose an information assessment from 1 to 4." })
+      .int("Choose an information assessment from 1 to 4.")
+      .min(1, "Choose an information assessment from 1 to 4.")
+      .max(4, "Choose an information assessment from 1 to 4."),
+  ),
 );
 
 /** 4x4 evaluation. Forms may send it flat (sourceReliability, infoAssessment); see nestEvaluation. */

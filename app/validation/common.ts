@@ -4,9 +4,20 @@ import { z } from "zod";
 import { HANDLING_CODES } from "~/auth/handling-codes";
 import { textOnly } from "./text-only";
 
-/** "" and null from a form mean "not given". */
+/**
+ * "" from a form means "not given". JSON null does not: where the document does not say a field is nullable,
+ * null is refused (a client sending null to clear a field must not get a silent "nothing changed").
+ */
 export function emptyToUndefined(value: unknown): unknown {
-  return value === "" || value === null ? undefined : value;
+  return value === "" ? undefined : value;
+}
+
+/**
+ * A number from JSON, or from a form's text ("3", "" meaning not given). Only text is converted: true, [5] or
+ * {} are refused rather than coerced, so the server accepts no JSON the document forbids.
+ */
+export function numberFromText<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (typeof value === "string" ? (value.trim() === "" ? undefined : Number(value.trim())) : value), schema);
 }
 
 /** Accepts "AMBER_STRICT", "amber+strict", "TLP:AMBER+STRICT" and the like. */
@@ -32,15 +43,14 @@ export function upperEnum<const T extends readonly [string, ...string[]]>(values
 export const idSchema = z.string({ error: "Required." }).trim().min(1, "Required.").max(64, "That id is too long.");
 
 /** The version the caller last saw, for optimistic concurrency. */
-export const versionSchema = z.coerce
-  .number({ error: "The version you are editing is required." })
-  .int("The version must be a whole number.")
-  .positive("The version must be a whole number.");
+export const versionSchema = numberFromText(
+  z.number({ error: "The version you are editing is required." }).int("The version must be a whole number.").positive("The version must be a whole number."),
+);
 
 /** A list of ids: a JSON array, repeated form fields, or one comma/space separated string. */
 export const idListSchema = z.preprocess(
   (value) => {
-    if (value === undefined || value === null || value === "") return [];
+    if (value === undefined || value === "") return [];
     if (typeof value === "string") return value.split(/[\s,]+/).filter(Boolean);
     return value;
   },

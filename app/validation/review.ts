@@ -1,6 +1,6 @@
 // Liaison review input: submit a GREEN/CLEAR item for review, and the liaison's decision on it.
 import { z } from "zod";
-import { idSchema, optionalText, upperEnum } from "./common";
+import { idSchema, numberFromText, optionalText, upperEnum } from "./common";
 
 export const REVIEWABLE_ITEM_TYPES = ["CLUE", "LEAD"] as const;
 export type ReviewableItemType = (typeof REVIEWABLE_ITEM_TYPES)[number];
@@ -19,7 +19,7 @@ export const decideReviewSchema = z
     decision: upperEnum(REVIEW_DECISIONS, "Choose APPROVED or REJECTED."),
     note: optionalText("Note", 5_000).default(""),
     /** The item version the liaison reviewed: a decision on content changed since is refused as stale. */
-    version: z.coerce.number().int().positive().optional(),
+    version: numberFromText(z.number({ error: "The version must be a whole number." }).int("The version must be a whole number.").positive("The version must be a whole number.").optional()),
   })
   .superRefine((input, ctx) => {
     if (input.decision === "REJECTED" && !input.note) ctx.addIssue({ code: "custom", path: ["note"], message: "Say why the item is rejected." });

@@ -1,6 +1,8 @@
-// Per test file: a database of its own (copied from the migrated base), and console.error fails the test.
+// Per test file: a database of its own (copied from the migrated base), console.error fails the test, and an
+// API response the OpenAPI document does not allow fails the test that received it.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, expect, inject, vi } from "vitest";
+import { installApiContractCheck } from "./api-conformance";
 import { TEST_DB, pgBaseDb, pgliteBaseDump, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
 
 const runId = inject("testRunId");
@@ -15,6 +17,9 @@ if (TEST_DB === "postgres") {
   process.env.PGLITE_DATA_DIR = "memory://";
   process.env.PGLITE_LOAD_DUMP = pgliteBaseDump(runId);
 }
+
+// Every /api/v1 response any test receives is checked against the OpenAPI document.
+installApiContractCheck();
 
 let consoleErrors: unknown[][] = [];
 beforeEach(() => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { createActor, createTeam } from "../helpers/factories";
+import { apiCallerFor, type ApiCaller as Caller, type Json } from "../helpers/api";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
 import { createAccessToken, decideReview, requestReview } from "../helpers/edge";
@@ -17,22 +18,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-// Response bodies are whatever the server sent; the assertions say what they must (not) contain.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-type Caller = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json; text: string }>;
-
 async function callerFor(actor: Actor): Promise<Caller> {
-  const { token } = await createAccessToken(actor, { name: "adversarial test", days: 1 });
-  return async (method, path, body) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, text };
-  };
+  return apiCallerFor(server.url, actor);
 }
 
 // A 1x1 GIF as a data URI: an image, small enough for a search box.

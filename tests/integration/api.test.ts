@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import { apiCallerFor, type ApiCaller, type Json } from "../helpers/api";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createTeam } from "../helpers/factories";
 import { SHA256, type Team } from "../helpers/workspace";
-import { createAccessToken } from "../helpers/edge";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,27 +15,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function tokenFor(actor: Actor): Promise<string> {
-  return (await createAccessToken(actor, { name: "api test", days: 7 })).token;
-}
+type Caller = (...args: Parameters<ApiCaller>) => Promise<{ status: number; body: Json }>;
 
-// Response bodies are whatever the server sent; the assertions say what they must contain.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-interface Caller {
-  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
-}
-
+/** Status and parsed body only: a retried create must answer the same JSON, not byte for byte the same text. */
 async function callerFor(actor: Actor): Promise<Caller> {
-  const token = await tokenFor(actor);
-  return async (method, path, body, headers = {}) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+  const call = await apiCallerFor(server.url, actor);
+  return async (...args) => {
+    const { status, body } = await call(...args);
+    return { status, body };
   };
 }
 
@@ -208,6 +195,16 @@ describe("API v1", () => {
     expect(clue.properties.mediaRefs.items.properties.algorithm.enum).toContain("PHOTODNA");
     expect(body.components.schemas.UpdateClue.required).toContain("version");
     expect(body.paths["/search"].get.parameters.map((p: { name: string }) => p.name)).toContain("q");
+  });
+
+  it("answers a malformed escape in the path with a JSON error, not the web server's HTML error page", async () => {
+    const team = await createTeam();
+    const api = await callerFor(team.analyst);
+    for (const path of ["/cases/%C0%AE%C0%AE", "/clues/%ED%A0%80/comments", "/%FF/x/review"]) {
+      const response = await api(path.endsWith("review") ? "POST" : "GET", path);
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe("NOT_FOUND");
+    }
   });
 
   it("rate-limits per token with 429", async () => {
