@@ -2,14 +2,56 @@
 // request forgery: a browser mutation must come from one of our own origins.
 import type { Request, RequestHandler, Response } from "express";
 import { CLIENT_ADDRESS_HEADER, wantsJson } from "~/utils/request.server";
+import { findInvalidCodePoint, hasInvalidCodePoint } from "~/validation/code-points";
 
 const TEXT_BODY_TYPES = ["application/x-www-form-urlencoded", "application/json", "text/plain"];
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** API and tool requests get a JSON error body, browsers plain text. */
-function refuse(req: Request, res: Response, status: number, code: string, message: string) {
-  return wantsJson(req.path, req.headers.accept) ? res.status(status).json({ error: { code, message } }) : res.status(status).type("text/plain").send(message);
+function refuse(req: Request, res: Response, status: number, code: string, message: string, fields?: Record<string, string[]>) {
+  return wantsJson(req.path, req.headers.accept)
+    ? res.status(status).json({ error: { code, message, ...(fields ? { fields } : {}) } })
+    : res.status(status).type("text/plain").send(message);
 }
+
+function decodedOrNull(component: string): string | null {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * No address carries a character that cannot be stored (NUL, other controls, a lone surrogate) past the door,
+ * for pages and the API alike: in the path (where the ids are) it names nothing that exists, so 404; in the
+ * query string it is invalid input, so 422 naming the parameter. Bodies are checked where they are parsed
+ * (app/utils/forms.server.ts formToObject, app/utils/api.server.ts readBody), socket events by the dispatcher.
+ */
+export const refuseInvalidCodePointsInUrl: RequestHandler = (req, res, next) => {
+  const url = req.originalUrl;
+  const queryAt = url.indexOf("?");
+  const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+  // "%" is the only way such a character gets into a request line (Node refuses raw control characters).
+  if (pathname.includes("%")) {
+    for (const segment of pathname.split("/")) {
+      const decoded = decodedOrNull(segment);
+      // A malformed escape (or a lone surrogate's "%ED%A0%80") does not decode: it names nothing either.
+      if (decoded === null || hasInvalidCodePoint(decoded)) return refuse(req, res, 404, "NOT_FOUND", "Not found.");
+    }
+  }
+  if (queryAt !== -1) {
+    const query: Record<string, string[]> = {};
+    for (const [key, value] of new URLSearchParams(url.slice(queryAt + 1))) (query[key] ??= []).push(value);
+    const invalid = findInvalidCodePoint(query);
+    if (invalid) {
+      const name = invalid.path.length ? String(invalid.path[0]) : "_form";
+      const message = `${name === "_form" ? "A query parameter's name" : `The query parameter "${name}"`}: ${invalid.message}`;
+      return refuse(req, res, 422, "VALIDATION_FAILED", message, { [name]: [invalid.message] });
+    }
+  }
+  next();
+};
 
 export const refuseUploads: RequestHandler = (req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();

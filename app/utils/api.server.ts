@@ -7,7 +7,8 @@ import type { Actor } from "~/auth/permissions.server";
 import type { CreateOptions } from "~/models/changes.server";
 import { requireActor } from "~/auth/session.server";
 import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { formToObject, invalidCodePointResponse, parseInput } from "~/utils/forms.server";
+import { findInvalidCodePoint } from "~/validation/code-points";
 import { singleton } from "~/utils/singleton.server";
 import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { idempotencyKeySchema } from "~/validation/common";
@@ -118,6 +119,9 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ValidationError({ _form: ["The request body must be a JSON object."] });
   }
+  // Nested values and keys alike: "\u0000" or a lone "\uD800" in JSON must never reach the database.
+  const invalid = findInvalidCodePoint(parsed);
+  if (invalid) throw invalidCodePointResponse(invalid);
   return parsed as Record<string, unknown>;
 }
 
