@@ -1,6 +1,7 @@
 // Text-only at the door: no request body that could carry a file ever reaches a route. And no cross-site
 // request forgery: a browser mutation must come from one of our own origins.
 import type { Request, RequestHandler, Response } from "express";
+import { requestCredential } from "~/auth/session.server";
 import { CLIENT_ADDRESS_HEADER, wantsJson } from "~/utils/request.server";
 import { findInvalidCodePoint, hasInvalidCodePoint } from "~/validation/code-points";
 
@@ -86,25 +87,49 @@ function originOf(value: string | undefined): string | null {
   }
 }
 
+/** The host Remix compares an action's Origin with: the first X-Forwarded-Host, else Host. */
+function hostRemixSees(req: Request): string | undefined {
+  const forwarded = req.headers["x-forwarded-host"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  return first || req.headers.host;
+}
+
 /**
  * Refuses (403) a mutating request that a browser sent from another site: its Origin (or, without one, the
- * origin of its Referer) must be one of ours. Requests with `Authorization: Bearer` are exempt: a browser never
- * adds that header by itself, so such a request cannot be forged cross-site with the user's cookie.
+ * origin of its Referer) must be one of ours. Every request judged by the session cookie is checked, whatever
+ * else it carries. The one exemption is a request the API judges by its Authorization header alone
+ * (`requestCredential` says "token": an /api/ path with that header, where the cookie is not read at all), so
+ * adding the header to a page's POST, or to an API call meant to ride on the cookie, exempts nothing.
  * `allowedOrigins` may be a function, for origins only known once the server listens.
  */
 export function checkCsrfOrigin(allowedOrigins: readonly string[] | (() => readonly string[])): RequestHandler {
   return (req, res, next) => {
     if (!MUTATING_METHODS.has(req.method)) return next();
-    if (/^Bearer\s/i.test(req.headers.authorization ?? "")) return next();
+    const credential = requestCredential(req.path, { authorization: req.headers.authorization, cookie: req.headers.cookie });
+    if (credential.kind === "token") return next();
     const origin = originOf(req.headers.origin) ?? (req.headers.origin ? null : originOf(req.headers.referer));
     const allowed = typeof allowedOrigins === "function" ? allowedOrigins() : allowedOrigins;
-    if (origin && allowed.includes(origin)) return next();
-    return refuse(
-      req,
-      res,
-      403,
-      "CSRF_ORIGIN_REFUSED",
-      "This request was refused because it did not come from a Cluebridge page (its Origin is missing or not allowed). Reload the page and try again.",
-    );
+    if (!origin || !allowed.includes(origin)) {
+      return refuse(
+        req,
+        res,
+        403,
+        "CSRF_ORIGIN_REFUSED",
+        "This request was refused because it did not come from a Cluebridge page (its Origin is missing or not allowed). Reload the page and try again.",
+      );
+    }
+    // Remix checks a page action's Origin once more, against the Host the request names, and answers a
+    // mismatch with a bare 500. An allowed Origin sent to another Host (a proxy that rewrites Host, a forged
+    // X-Forwarded-Host) is refused here instead, saying why.
+    if (!req.path.startsWith("/api/") && req.headers.origin && new URL(origin).host !== hostRemixSees(req)) {
+      return refuse(
+        req,
+        res,
+        403,
+        "CSRF_HOST_MISMATCH",
+        "This request was refused because its Origin does not match the address it was sent to (the Host or X-Forwarded-Host header). A reverse proxy in front of Cluebridge must pass the Host header on.",
+      );
+    }
+    next();
   };
 }

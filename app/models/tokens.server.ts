@@ -94,7 +94,7 @@ export async function revokeAccessToken(actor: Actor, tokenId: string): Promise<
  * A token that is well-formed, known, not revoked, not expired, and whose owner is ACTIVE (a suspended user's
  * tokens stop working at once, and work again if they are reinstated): its owner and when it expires.
  */
-export async function findTokenGrant(token: string): Promise<{ owner: User; expiresAt: Date } | null> {
+export async function findTokenGrant(token: string): Promise<{ tokenId: string; owner: User; expiresAt: Date } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const row = await prisma.accessToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
   const now = Date.now();
@@ -102,5 +102,5 @@ export async function findTokenGrant(token: string): Promise<{ owner: User; expi
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await prisma.accessToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { owner: row.user, expiresAt: row.expiresAt };
+  return { tokenId: row.id, owner: row.user, expiresAt: row.expiresAt };
 }

@@ -1,9 +1,10 @@
 // What an outside probe got through at the edges (issue 10), written as the rules that now keep it out: rate
 // limits count the credential's identity, not its header text; characters PostgreSQL cannot store are refused
 // at every edge, never a 500; the CSRF origin check follows the credential the request is judged by.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import { resetApiRateLimits } from "~/utils/api.server";
 import { createTeam } from "../helpers/factories";
 import { request, sessionCookieFor, socketTestSuite } from "../helpers/sockets";
 import { createAccessToken } from "../helpers/edge";
@@ -30,6 +31,63 @@ async function send(method: string, path: string, headers: Record<string, string
   }
   return { status: response.status, body: json, text };
 }
+
+/** The limit for one test; counts start from nothing (they are kept per process, for a minute). */
+function limitTo(perMinute: number) {
+  const previous = process.env.API_RATE_LIMIT_PER_MINUTE;
+  process.env.API_RATE_LIMIT_PER_MINUTE = String(perMinute);
+  resetApiRateLimits();
+  return () => {
+    if (previous === undefined) delete process.env.API_RATE_LIMIT_PER_MINUTE;
+    else process.env.API_RATE_LIMIT_PER_MINUTE = previous;
+    resetApiRateLimits();
+  };
+}
+
+describe("API rate limits count the credential, not the header text", () => {
+  let restore = () => {};
+  afterEach(() => restore());
+
+  it("counts seven spellings of one token's Authorization header as one token", async () => {
+    const team = await createTeam();
+    const token = await tokenFor(team.analyst);
+    restore = limitTo(20);
+    const spellings = [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer  ${token}`, `Bearer\t${token}`, `bEaReR ${token}`, `Bearer \t ${token}`];
+    const statuses: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (const authorization of spellings) statuses.push((await send("GET", "/api/v1/cases", { Authorization: authorization })).status);
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(200));
+    expect(statuses.slice(20)).toEqual(Array(8).fill(429));
+  });
+
+  it("counts a browser session under its user, whatever else the Cookie header carries", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookieFor(team.analyst.id);
+    restore = limitTo(10);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await send("GET", "/api/v1/cases", { Cookie: `junk${i}=${i}; ${cookie}; more=${i}` })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
+  it("counts failed authentication under the client address, and then stops looking up new tokens, while a token in use goes on", async () => {
+    const team = await createTeam();
+    const token = await tokenFor(team.analyst);
+    const fresh = await tokenFor(team.coordinator);
+    restore = limitTo(10);
+    expect((await send("GET", "/api/v1/cases", { Authorization: `Bearer ${token}` })).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await send("GET", "/api/v1/cases", { Authorization: `Bearer cbt_guess${i}` })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    // No credential at all counts there too.
+    expect((await send("GET", "/api/v1/cases")).status).toBe(429);
+    // A valid token not seen before from this address waits for the window; the one in use is counted as itself.
+    expect((await send("GET", "/api/v1/cases", { Authorization: `Bearer ${fresh}` })).status).toBe(429);
+    expect((await send("GET", "/api/v1/cases", { Authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+});
 
 const NUL = "\u0000";
 
@@ -137,5 +195,49 @@ describe("characters that cannot be stored are refused at every edge, never a 50
     expect(await clueCount(team.case.id)).toBe(0);
     expect(await prisma.comment.count({ where: { itemId: lead.id } })).toBe(0);
     expect(await prisma.roomEvent.count({ where: { type: "lead.shared", itemId: lead.id } })).toBe(0);
+  });
+});
+
+describe("the CSRF origin check follows the credential the request is judged by", () => {
+  function tokenForm(extra: Record<string, string> = {}) {
+    return new URLSearchParams({ intent: "createToken", name: "forged", days: "7", ...extra }).toString();
+  }
+
+  it("refuses a cookie page POST carrying 'Authorization: Bearer x' from another site, or with no Origin, with 403", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookieFor(team.analyst.id);
+    const headers = { Cookie: cookie, Authorization: "Bearer x", "Content-Type": "application/x-www-form-urlencoded" };
+    const foreign = await send("POST", "/account", { ...headers, Origin: "https://evil.example" }, tokenForm());
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).toContain("did not come from a Cluebridge page");
+    expect((await send("POST", "/account", headers, tokenForm())).status).toBe(403);
+    expect((await send("POST", "/account.data", { ...headers, Origin: "https://evil.example" }, tokenForm())).status).toBe(403);
+    expect(await prisma.accessToken.count({ where: { userId: team.analyst.id } })).toBe(0);
+    // From our own page the same form works: the header was never what let it through.
+    expect((await send("POST", "/account", { ...headers, Origin: suite.url }, tokenForm())).status).toBe(200);
+    expect(await prisma.accessToken.count({ where: { userId: team.analyst.id } })).toBe(1);
+  });
+
+  it("judges an API request carrying a cookie and an Authorization header by the header alone, so the cookie cannot ride along", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookieFor(team.coordinator.id);
+    const create = JSON.stringify({ taskforceId: team.taskforce.id, reference: `VID-EDGE-${Date.now()}`, title: "Forged", originKind: "ICSE", originText: "x" });
+    const json = { Cookie: cookie, "Content-Type": "application/json", Origin: "https://evil.example" };
+    const withHeader = await send("POST", "/api/v1/cases", { ...json, Authorization: "Bearer x" }, create);
+    expect(withHeader.status).toBe(401);
+    const cookieOnly = await send("POST", "/api/v1/cases", json, create);
+    expect(cookieOnly.status).toBe(403);
+    expect(cookieOnly.body.error.code).toBe("CSRF_ORIGIN_REFUSED");
+    expect(await prisma.case.count({ where: { title: "Forged" } })).toBe(0);
+  });
+
+  it("answers an allowed Origin sent to another Host (a forged X-Forwarded-Host) with 403, not Remix's 500", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookieFor(team.analyst.id);
+    const headers = { Cookie: cookie, Origin: suite.url, "X-Forwarded-Host": "evil.example", "Content-Type": "application/x-www-form-urlencoded" };
+    const response = await send("POST", "/account", headers, tokenForm());
+    expect(response.status).toBe(403);
+    expect(response.text).toContain("does not match the address it was sent to");
+    expect(await prisma.accessToken.count({ where: { userId: team.analyst.id } })).toBe(0);
   });
 });
