@@ -96,13 +96,20 @@ export default function App() {
   );
 }
 
+/** What a refused request (a thrown 4xx Response) says, for the page: its own message when it has one. */
+function refusalMessage(status: number, data: unknown): string {
+  if (status === 404) return "There is nothing here you have access to.";
+  const message = typeof data === "string" ? data : (data as { error?: { message?: unknown } } | null)?.error?.message;
+  return typeof message === "string" && message ? message : "The error has been logged. Try again, or go back.";
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const title = isRouteErrorResponse(error) ? `${error.status} ${error.status === 404 ? "Not found" : error.statusText}` : "Something went wrong";
   return (
     <main className="page narrow">
       <h1>{title}</h1>
-      <p>{isRouteErrorResponse(error) && error.status === 404 ? "There is nothing here you have access to." : "The error has been logged. Try again, or go back."}</p>
+      <p>{isRouteErrorResponse(error) ? refusalMessage(error.status, error.data) : "The error has been logged. Try again, or go back."}</p>
       <p>
         <a href="/">Back to Cluebridge</a>
       </p>

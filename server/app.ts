@@ -7,7 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { startAuditSealer } from "~/models/audit.server";
 import type { ServerConfig } from "./config";
-import { checkCsrfOrigin, refuseUploads, stampClientAddress } from "./http-guards";
+import { checkCsrfOrigin, refuseInvalidCodePointsInUrl, refuseUploads, stampClientAddress } from "./http-guards";
 import { securityHeaders } from "./security";
 
 export interface RunningApp {
@@ -31,6 +31,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
   app.use(...securityHeaders({ production: config.production }));
   app.use(refuseUploads);
+  app.use(refuseInvalidCodePointsInUrl);
   app.use(stampClientAddress);
   app.use(checkCsrfOrigin(() => config.allowedOrigins));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

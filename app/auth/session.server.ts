@@ -224,11 +224,58 @@ function unauthenticatedResponse(message: string): Response {
   return Response.json({ error: errorBody(new UnauthenticatedError(message)) }, { status: 401 });
 }
 
-function bearerToken(request: Request): string | null {
-  const header = request.headers.get("Authorization");
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : "";
+/**
+ * The one credential a request is judged by, read from its headers alone (no database). On /api/ paths an
+ * Authorization header, when there is one, is the credential and the session cookie is not read at all;
+ * everywhere else only the session cookie is, and an Authorization header is ignored. So no request is judged
+ * by one credential and acted on with the other: the CSRF origin check (server/http-guards.ts) exempts exactly
+ * the requests this calls "token", which carry no ambient authority, and the API rate limit
+ * (app/utils/api.server.ts) keys on what this finds, however the header is spelled.
+ */
+export type RequestCredential =
+  /** `token` is "" when the header is not `Bearer <token>` (refused as an invalid token). */
+  | { kind: "token"; token: string }
+  | { kind: "session"; sessionId: string }
+  | { kind: "none" };
+
+export function requestCredential(pathname: string, headers: { authorization?: string | null; cookie?: string | null }): RequestCredential {
+  if (pathname.startsWith("/api/") && headers.authorization) {
+    // Any case of "Bearer", any run of spaces or tabs: one token, one credential.
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization.trim());
+    return { kind: "token", token: match ? match[1] : "" };
+  }
+  const sessionId = sessionIdFromCookieHeader(headers.cookie);
+  return sessionId ? { kind: "session", sessionId } : { kind: "none" };
+}
+
+function credentialOfRequest(request: Request): RequestCredential {
+  return requestCredential(new URL(request.url).pathname, { authorization: request.headers.get("Authorization"), cookie: request.headers.get("Cookie") });
+}
+
+/** An API caller: the actor, and the identity its requests are counted under (the token's id, or the user's). */
+export interface ApiCaller {
+  actor: Actor;
+  /** `token:<AccessToken.id>` for a personal access token, `user:<User.id>` for the browser session of a user. */
+  identity: string;
+}
+
+/**
+ * For /api/ routes: the fully signed-in caller, by the credential `requestCredential` names (a personal access
+ * token, or the session cookie when there is no Authorization header); otherwise throws a 401 JSON Response.
+ */
+export async function requireApiCaller(request: Request): Promise<ApiCaller> {
+  const origin = requestOrigin(request);
+  const credential = credentialOfRequest(request);
+  if (credential.kind === "token") {
+    const grant = credential.token ? await findTokenGrant(credential.token) : null;
+    if (!grant) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
+    return { actor: { ...grant.owner, taskforceIds: new Set(grant.taskforceIds), origin }, identity: `token:${grant.tokenId}` };
+  }
+  const current = credential.kind === "session" ? await validateSessionId(credential.sessionId) : null;
+  if (!current?.mfaVerified) {
+    throw unauthenticatedResponse("Sign in first, or send a personal access token as 'Authorization: Bearer <token>'.");
+  }
+  return { actor: await loadActor(current.user, origin), identity: `user:${current.user.id}` };
 }
 
 /** The path (and query) to come back to after signing in; single-fetch data URLs map back to their page. */
@@ -242,24 +289,12 @@ function returnPath(request: Request): string {
 
 /**
  * The fully signed-in actor (password and second factor done, account active), with `origin` set.
- * Pages: otherwise throws a redirect to /login, /mfa/verify or /mfa/enrol. API routes (/api/...): accepts
- * `Authorization: Bearer <personal access token>` too, and otherwise throws a 401 JSON Response.
+ * Pages: otherwise throws a redirect to /login, /mfa/verify or /mfa/enrol. API routes (/api/...): see
+ * requireApiCaller (a personal access token, or the session without an Authorization header; else a 401).
  */
 export async function requireActor(request: Request): Promise<Actor> {
+  if (new URL(request.url).pathname.startsWith("/api/")) return (await requireApiCaller(request)).actor;
   const origin = requestOrigin(request);
-  if (new URL(request.url).pathname.startsWith("/api/")) {
-    const token = bearerToken(request);
-    if (token !== null) {
-      const grant = token ? await findTokenGrant(token) : null;
-      if (!grant) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
-      return { ...grant.owner, taskforceIds: new Set(grant.taskforceIds), origin };
-    }
-    const current = await getCurrentSession(request);
-    if (!current?.mfaVerified) {
-      throw unauthenticatedResponse("Sign in first, or send a personal access token as 'Authorization: Bearer <token>'.");
-    }
-    return loadActor(current.user, origin);
-  }
   const current = await getCurrentSession(request);
   const back = encodeURIComponent(returnPath(request));
   if (!current) {

@@ -1,13 +1,14 @@
-// Shared plumbing of the JSON API (/api/v1): authentication, a per-token rate limit, body parsing and the one
+// Shared plumbing of the JSON API (/api/v1): authentication, a per-identity rate limit, body parsing and the one
 // error shape `{ "error": { code, message, fields } }`. Each route file declares its methods with apiRoute.
-import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z, type ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
 import type { CreateOptions } from "~/models/changes.server";
-import { requireActor } from "~/auth/session.server";
+import { hashSessionId, requestCredential, requireApiCaller } from "~/auth/session.server";
+import { hashToken } from "~/models/tokens.server";
 import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { formToObject, invalidCodePointResponse, parseInput } from "~/utils/forms.server";
+import { findInvalidCodePoint } from "~/validation/code-points";
 import { singleton } from "~/utils/singleton.server";
 import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { idempotencyKeySchema } from "~/validation/common";
@@ -54,9 +55,8 @@ async function runApi(request: Request, params: ApiContext["params"], handlers: 
     );
   }
   try {
-    checkRateLimit(rateLimitKey(request));
-    const actor = await requireActor(request);
     const url = new URL(request.url);
+    const actor = await authenticateWithinLimit(request, url);
     const createOptions = method === "POST" ? idempotencyOf(request) : {};
     const result = await handler({
       request,
@@ -118,37 +118,86 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ValidationError({ _form: ["The request body must be a JSON object."] });
   }
+  // Nested values and keys alike: "\u0000" or a lone "\uD800" in JSON must never reach the database.
+  const invalid = findInvalidCodePoint(parsed);
+  if (invalid) throw invalidCodePointResponse(invalid);
   return parsed as Record<string, unknown>;
 }
 
-// A simple fixed-window limiter per token (or session, or address): enough to stop a runaway script.
+// A fixed-window limiter, enough to stop a runaway script. It counts per identity, never per header text: a
+// token's requests under the token's id, a browser session's under its user's id, however the header is
+// spelled or whatever else the Cookie header carries; requests that fail to authenticate under the client
+// address. The limit is checked before any database work for a credential seen lately (the common case).
 interface Window {
   startedAt: number;
   count: number;
 }
 const windows = singleton("apiRateLimitWindows", () => new Map<string, Window>());
+/** A credential's digest (the same SHA-256 its table stores) to the identity it authenticated as lately. */
+const identities = singleton("apiRateLimitIdentities", () => new Map<string, string>());
 const WINDOW_MS = 60_000;
+const MAX_TRACKED = 10_000;
 
 export function rateLimitPerMinute(): number {
   return Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600);
 }
 
-function rateLimitKey(request: Request): string {
-  const credential = request.headers.get("authorization") ?? request.headers.get("cookie") ?? request.headers.get(CLIENT_ADDRESS_HEADER) ?? "anonymous";
-  return createHash("sha256").update(credential).digest("hex");
+/** What the credential is, canonically: the digest of the token or session id itself, not of the header. */
+function credentialDigest(url: URL, request: Request): string | null {
+  const credential = requestCredential(url.pathname, { authorization: request.headers.get("authorization"), cookie: request.headers.get("cookie") });
+  if (credential.kind === "token") return credential.token ? `token:${hashToken(credential.token)}` : null;
+  return credential.kind === "session" ? `session:${hashSessionId(credential.sessionId)}` : null;
 }
 
-export function checkRateLimit(key: string, now = Date.now()): void {
+/**
+ * The caller's actor, counted against its identity's limit; a request that fails to authenticate (no
+ * credential, an unknown, malformed, revoked or expired one) is counted against the client address instead,
+ * and once the address is over the limit its unrecognised credentials are refused (429) without being looked up.
+ */
+async function authenticateWithinLimit(request: Request, url: URL): Promise<Actor> {
+  const addressKey = `address:${request.headers.get(CLIENT_ADDRESS_HEADER) || "unknown"}`;
+  const digest = credentialDigest(url, request);
+  const known = digest ? identities.get(digest) : undefined;
+  if (known) checkRateLimit(known);
+  else checkRateLimit(addressKey, { count: false });
+  let identity: string;
+  let actor: Actor;
+  try {
+    ({ actor, identity } = await requireApiCaller(request));
+  } catch (error) {
+    if (digest) identities.delete(digest);
+    checkRateLimit(addressKey);
+    throw error;
+  }
+  if (identity !== known) {
+    if (digest) {
+      if (identities.size >= MAX_TRACKED) identities.clear();
+      identities.set(digest, identity);
+    }
+    checkRateLimit(identity);
+  }
+  return actor;
+}
+
+/** Forgets every count (tests start from a clean slate; the counts are per process). */
+export function resetApiRateLimits(): void {
+  windows.clear();
+  identities.clear();
+}
+
+/** Counts one request under `key` (unless `count` is false) and throws RateLimitedError over the limit. */
+export function checkRateLimit(key: string, { count = true, now = Date.now() }: { count?: boolean; now?: number } = {}): void {
   const limit = rateLimitPerMinute();
   let window = windows.get(key);
   if (!window || now - window.startedAt >= WINDOW_MS) {
-    if (windows.size > 10_000) for (const [k, w] of windows) if (now - w.startedAt >= WINDOW_MS) windows.delete(k);
+    if (windows.size > MAX_TRACKED) for (const [k, w] of windows) if (now - w.startedAt >= WINDOW_MS) windows.delete(k);
     window = { startedAt: now, count: 0 };
     windows.set(key, window);
   }
-  window.count += 1;
-  if (window.count > limit) {
-    throw new RateLimitedError(`Too many requests: at most ${limit} a minute per token. Wait a moment and try again.`, Math.ceil((window.startedAt + WINDOW_MS - now) / 1000));
+  if (count) window.count += 1;
+  if (window.count > limit || (!count && window.count >= limit)) {
+    const retryAfterSeconds = Math.ceil((window.startedAt + WINDOW_MS - now) / 1000);
+    throw new RateLimitedError(`Too many requests: at most ${limit} a minute per access token or signed-in user (and per address for requests that fail to authenticate). Wait a moment and try again.`, retryAfterSeconds);
   }
 }
 

@@ -1,6 +1,7 @@
 // Input becomes a typed value at the edge: zod parses it, and failures become per-field messages.
 import type { z, ZodError, ZodType } from "zod";
-import { ValidationError, type FieldErrors } from "./errors.server";
+import { findInvalidCodePoint } from "~/validation/code-points";
+import { errorBody, ValidationError, type FieldErrors } from "./errors.server";
 
 export function fieldErrorsOf(error: ZodError): FieldErrors {
   const fields: FieldErrors = {};
@@ -18,7 +19,20 @@ export function parseInput<S extends ZodType>(schema: S, input: unknown): z.outp
   return result.data;
 }
 
-/** FormData to a plain object: repeated keys and keys ending in [] become arrays. */
+/**
+ * The 422 an edge answers for input carrying a character that cannot be stored (NUL, other controls, a lone
+ * surrogate): in the API's error shape, naming the field. Thrown as a Response so that a page action, which
+ * reads its form before `runAction`, answers it too rather than failing with a 500.
+ */
+export function invalidCodePointResponse(found: { path: (string | number)[]; message: string }): Response {
+  const error = new ValidationError({ [found.path.join(".") || "_form"]: [found.message] }, found.message);
+  return Response.json({ error: errorBody(error) }, { status: 422, statusText: "Unprocessable Content" });
+}
+
+/**
+ * FormData to a plain object: repeated keys and keys ending in [] become arrays. A field (or field name) with
+ * a character that cannot be stored is refused here, for every form, with a 422 Response.
+ */
 export function formToObject(formData: FormData): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const key of new Set(formData.keys())) {
@@ -26,5 +40,7 @@ export function formToObject(formData: FormData): Record<string, unknown> {
     const name = key.endsWith("[]") ? key.slice(0, -2) : key;
     object[name] = key.endsWith("[]") || values.length > 1 ? values : values[0];
   }
+  const invalid = findInvalidCodePoint(object);
+  if (invalid) throw invalidCodePointResponse(invalid);
   return object;
 }

@@ -2,6 +2,7 @@
 // form posts alike (forms send strings: empty means "not given", numbers arrive as text).
 import { z } from "zod";
 import { HANDLING_CODES } from "~/auth/handling-codes";
+import { refuseInvalidCodePoints } from "./code-points";
 import { textOnly } from "./text-only";
 
 /**
@@ -40,7 +41,7 @@ export function upperEnum<const T extends readonly [string, ...string[]]>(values
   );
 }
 
-export const idSchema = z.string({ error: "Required." }).trim().min(1, "Required.").max(64, "That id is too long.");
+export const idSchema = refuseInvalidCodePoints(z.string({ error: "Required." }).trim().min(1, "Required.").max(64, "That id is too long."));
 
 /** The version the caller last saw, for optimistic concurrency. */
 export const versionSchema = numberFromText(
@@ -60,17 +61,19 @@ export const idListSchema = z.preprocess(
 /** Required single-line text, checked text-only. */
 export function requiredLine(label: string, max: number) {
   return textOnly(
-    z
-      .string({ error: `${label} is required.` })
-      .trim()
-      .min(1, `${label} is required.`)
-      .max(max, `${label} must be at most ${max} characters.`),
+    refuseInvalidCodePoints(
+      z
+        .string({ error: `${label} is required.` })
+        .trim()
+        .min(1, `${label} is required.`)
+        .max(max, `${label} must be at most ${max} characters.`),
+    ),
   );
 }
 
 /** Optional longer text, checked text-only; "" is a valid value (clears the field). */
 export function optionalText(label: string, max: number) {
-  return textOnly(z.string({ error: `${label} must be text.` }).trim().max(max, `${label} must be at most ${max} characters.`));
+  return textOnly(refuseInvalidCodePoints(z.string({ error: `${label} must be text.` }).trim().max(max, `${label} must be at most ${max} characters.`)));
 }
 
 /** A calendar date ("2026-12-01") or an ISO date-time; "" clears it (null). */

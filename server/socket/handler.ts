@@ -1,10 +1,11 @@
-// One wrapper for every client event: refuse binary, rate-limit, refuse media, validate with zod, re-check the
-// user, run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
+// One wrapper for every client event: refuse binary, rate-limit, refuse unstorable characters and media, validate
+// with zod, re-check the user, run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
 import type { z, ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
 import type { CreateOptions } from "~/models/changes.server";
 import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
+import { findInvalidCodePoint } from "~/validation/code-points";
 import { findMediaInValue } from "~/validation/text-only";
 import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "~/realtime/protocol";
 import { currentActor, revalidate, stateOf } from "./auth";
@@ -93,6 +94,9 @@ export class SocketHandlers {
       if (!state.bucket.take()) throw new RateLimitedError("Too many events from this connection. Slow down and try again in a moment.", 1);
       if (payloads.length !== 1) throw new ValidationError({ _form: ["Send exactly one payload object, then the acknowledgement callback."] });
       const payload = payloads[0];
+      // NUL and its kind would reach PostgreSQL and fail there: refused here, for every event, naming the field.
+      const invalid = findInvalidCodePoint(payload);
+      if (invalid) throw new ValidationError({ [invalid.path.join(".") || "_form"]: [invalid.message] });
       const media = findMediaInValue(payload);
       if (media) throw new ValidationError({ [media.path.join(".") || "_form"]: [media.message] });
       const input = parseInput(handler.schema, payload);
