@@ -1,13 +1,27 @@
-// Signing in: password step (no account enumeration, per-account lockout, per-IP limit), then the second
-// factor (TOTP or a recovery code, limited too), or TOTP enrolment at a user's first sign-in. Everything audited.
-// The attempt counters for unknown emails, IPs and codes are in memory, per process: behind several app
-// processes each keeps its own count (the per-account lockout of real accounts is in the database).
+// Signing in: the password step (no account enumeration), then the second factor (TOTP or a recovery code), or
+// TOTP enrolment at a user's first sign-in. Everything audited. Wrong answers earn progressive delays per account,
+// factor and client (sign-in-throttle.server.ts, decision 010), never a hard lock; a completed sign-in tells the
+// owner of the failed attempts since their previous one. The per-address limit and the counters of unknown emails
+// are in memory, per process: behind several app processes each keeps its own count.
 import type { User } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { verifyAgainstDummy, verifyPassword } from "./password.server";
 import { markSessionMfaVerified, startSession, upgradeSession, type CurrentSession } from "./session.server";
+import {
+  OTHER_CLIENTS,
+  clearFailures,
+  clientKind,
+  clientOf,
+  delayAfter,
+  delayedUntil,
+  recordFailure,
+  rememberDevice,
+  secondsUntil,
+  waitInWords,
+  type SignInFactor,
+} from "./sign-in-throttle.server";
 import {
   consumeRecoveryCode,
   generateTotpSecret,
@@ -18,20 +32,31 @@ import {
   verifyUserTotp,
 } from "./totp.server";
 
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
-export const IP_ATTEMPT_LIMIT = 20;
+/** Failed sign-in attempts from one address (any account, or none) before it is held back... */
+export const IP_FAILURE_LIMIT = 20;
+/** ...within this window. Successful sign-ins are not counted. */
 export const IP_WINDOW_MS = 5 * 60 * 1000;
-export const CODE_FAILURE_LIMIT = 5;
-export const CODE_WINDOW_MS = 15 * 60 * 1000;
 
 export const SIGN_IN_FAILED = "Email or password is incorrect.";
-export const ACCOUNT_LOCKED = "Too many failed attempts. This account is locked for 15 minutes.";
-export const IP_LIMITED = "Too many sign-in attempts from this network. Wait 5 minutes and try again.";
 export const CODE_INVALID = "That code is not valid. Check that your device's clock is right, or use one of your recovery codes.";
-export const CODE_LIMITED = "Too many incorrect codes. Wait 15 minutes and try again.";
+export const CODE_USED = "This code was already used. Wait for the next code from your authenticator app and enter that one.";
+export const RECOVERY_CODE_INVALID = "That recovery code is not valid, or it was already used.";
 
-/** Counts events per key inside a sliding time window. */
+/** The refusal while a client is held back: how long to wait, and what still works. */
+export function signInDelayedMessage(seconds: number, client: string): string {
+  const wait = `Too many failed sign-in attempts. Try again in ${waitInWords(seconds)}.`;
+  return client === OTHER_CLIENTS ? `${wait} Signing in from a device and browser you have used to sign in before is not held back.` : wait;
+}
+export function addressLimitedMessage(seconds: number): string {
+  return `Too many failed sign-in attempts from this network. Try again in ${waitInWords(seconds)}.`;
+}
+export function codeDelayedMessage(seconds: number, factor: SignInFactor): string {
+  return factor === "totp"
+    ? `Too many incorrect codes. Try again in ${waitInWords(seconds)}, or use one of your recovery codes.`
+    : `Too many incorrect recovery codes. Try again in ${waitInWords(seconds)}.`;
+}
+
+/** Failures per key inside a sliding time window. */
 class WindowCounter {
   private hits = new Map<string, number[]>();
   constructor(
@@ -46,137 +71,230 @@ class WindowCounter {
     return kept;
   }
 
-  isOver(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.limit;
+  /** Seconds until the key is under its limit again; 0 when it is now. */
+  waitSeconds(key: string, now = Date.now()): number {
+    const recent = this.recent(key, now);
+    if (recent.length < this.limit) return 0;
+    return secondsUntil(new Date(recent[recent.length - this.limit] + this.windowMs), now);
   }
 
-  /** Records one event; returns how many there are now in the window. */
-  hit(key: string, now = Date.now()): number {
+  hit(key: string, now = Date.now()) {
     const kept = this.recent(key, now);
     kept.push(now);
     this.hits.set(key, kept);
-    return kept.length;
+  }
+}
+
+/** Failures in a row against an email that is no account: delayed on the same schedule as an account's other clients. */
+class UnknownEmailCounter {
+  private runs = new Map<string, { failures: number; lastAt: number; blockedUntil: number }>();
+
+  delayedUntil(email: string, now = Date.now()): Date | null {
+    const run = this.runs.get(email);
+    return run && run.blockedUntil > now ? new Date(run.blockedUntil) : null;
   }
 
-  clear(key: string) {
-    this.hits.delete(key);
+  fail(email: string, now = Date.now()): Date | null {
+    const run = this.runs.get(email);
+    const failures = run && now - run.lastAt < 24 * 60 * 60 * 1000 ? run.failures + 1 : 1;
+    const delay = delayAfter(failures);
+    this.runs.set(email, { failures, lastAt: now, blockedUntil: delay ? now + delay : 0 });
+    return delay ? new Date(now + delay) : null;
   }
 }
 
 // Shared by the Remix build and the server's own modules (one process, two module graphs).
 const limits = singleton("signInLimits", () => ({
-  ip: new WindowCounter(IP_ATTEMPT_LIMIT, IP_WINDOW_MS),
-  /** Failed attempts against emails that are not accounts: they lock like real accounts, so both look alike. */
-  unknownEmail: new WindowCounter(LOCKOUT_THRESHOLD, LOCKOUT_MS),
-  codes: new WindowCounter(CODE_FAILURE_LIMIT, CODE_WINDOW_MS),
+  ip: new WindowCounter(IP_FAILURE_LIMIT, IP_WINDOW_MS),
+  unknownEmail: new UnknownEmailCounter(),
 }));
 
 /** Tests only: forget the in-memory counters. */
 export function resetSignInLimits() {
-  limits.ip = new WindowCounter(IP_ATTEMPT_LIMIT, IP_WINDOW_MS);
-  limits.unknownEmail = new WindowCounter(LOCKOUT_THRESHOLD, LOCKOUT_MS);
-  limits.codes = new WindowCounter(CODE_FAILURE_LIMIT, CODE_WINDOW_MS);
+  limits.ip = new WindowCounter(IP_FAILURE_LIMIT, IP_WINDOW_MS);
+  limits.unknownEmail = new UnknownEmailCounter();
 }
 
-export type SignInResult =
-  | { ok: true; cookie: string; next: "/mfa/verify" | "/mfa/enrol" }
-  | { ok: false; status: 401 | 429; message: string };
+/** A refusal; `retryAfterSeconds` when the client is held back (HTTP 429 with Retry-After). */
+export interface SignInRefusal {
+  ok: false;
+  status: 401 | 409 | 429;
+  message: string;
+  retryAfterSeconds?: number;
+}
 
-const refused = (status: 401 | 429, message: string): SignInResult => ({ ok: false, status, message });
+export type SignInResult = { ok: true; cookie: string; next: "/mfa/verify" | "/mfa/enrol" } | SignInRefusal;
+
+/** The status and headers of a refusal's response: a held-back client is told when to retry. */
+export function refusalInit(refusal: SignInRefusal): ResponseInit {
+  return refusal.retryAfterSeconds ? { status: refusal.status, headers: { "Retry-After": String(refusal.retryAfterSeconds) } } : { status: refusal.status };
+}
+
+const refused = (message: string): SignInRefusal => ({ ok: false, status: 401, message });
+const heldBack = (seconds: number, message: string): SignInRefusal => ({ ok: false, status: 429, message, retryAfterSeconds: seconds });
+
+export interface SignInAttempt {
+  email: string;
+  password: string;
+  origin?: RequestOrigin;
+  /** The browser's cb_device cookie, if it sent one. */
+  deviceToken?: string | null;
+}
 
 /**
  * The password step. Unknown email, wrong password and an inactive account all get the same message after the
- * same work (an Argon2 verification); a locked account and an unknown email that hit the limit both get the
- * lockout message. On success: a session that still needs the second factor, and where to go for it.
+ * same work (an Argon2 verification), and unknown emails are held back like accounts' unknown clients. On
+ * success: a session that still needs the second factor, and where to go for it.
  */
-export async function signInWithPassword(input: { email: string; password: string; origin?: RequestOrigin }): Promise<SignInResult> {
+export async function signInWithPassword(input: SignInAttempt): Promise<SignInResult> {
   const { password, origin } = input;
   const email = input.email.trim().toLowerCase();
   const ipKey = origin?.ip || "unknown";
-  if (limits.ip.hit(ipKey) > IP_ATTEMPT_LIMIT) {
-    await recordAudit({ action: "auth.sign_in", outcome: "denied", details: { email, reason: "ip_rate_limited" }, origin });
-    return refused(429, IP_LIMITED);
-  }
-
   const user = await prisma.user.findUnique({ where: { email } });
-  if (!user) return unknownEmailAttempt(email, password, origin);
+  const client = user ? await clientOf(user.id, input.deviceToken) : OTHER_CLIENTS;
 
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    await recordAudit({ actor: user, action: "auth.sign_in", outcome: "denied", details: { reason: "locked" }, origin });
-    return refused(429, ACCOUNT_LOCKED);
+  // A device the account knows is not held back by what others did from its network.
+  const ipWait = client === OTHER_CLIENTS ? limits.ip.waitSeconds(ipKey) : 0;
+  if (ipWait) {
+    await recordAudit({ actor: user, action: "auth.sign_in", outcome: "denied", details: { email, reason: "ip_rate_limited" }, origin });
+    return heldBack(ipWait, addressLimitedMessage(ipWait));
   }
-  if (!(await verifyPassword(user.passwordHash, password))) return wrongPassword(user, origin);
+  if (!user) return unknownEmailAttempt(email, password, ipKey, origin);
+
+  const until = await delayedUntil(user.id, "password", client);
+  if (until) {
+    await recordAudit({ actor: user, action: "auth.sign_in", outcome: "denied", details: { reason: "delayed", client: clientKind(client), until: until.toISOString() }, origin });
+    return heldBack(secondsUntil(until), signInDelayedMessage(secondsUntil(until), client));
+  }
+  if (!(await verifyPassword(user.passwordHash, password))) return wrongPassword(user, client, ipKey, origin);
   if (user.status !== "ACTIVE") {
+    limits.ip.hit(ipKey);
     await recordAudit({ actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "account_not_active", status: user.status }, origin });
-    return refused(401, SIGN_IN_FAILED);
+    return refused(SIGN_IN_FAILED);
   }
 
   const totpEnabled = Boolean(user.totpSecret && user.totpEnabledAt);
-  await prisma.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
   const cookie = await startSession(user.id, { mfaVerified: false, origin });
   await recordAudit({
     actor: user,
     action: "auth.sign_in",
-    details: { step: "password", next: totpEnabled ? "mfa_verify" : "mfa_enrol" },
+    details: { step: "password", next: totpEnabled ? "mfa_verify" : "mfa_enrol", client: clientKind(client) },
     origin,
   });
   return { ok: true, cookie, next: totpEnabled ? "/mfa/verify" : "/mfa/enrol" };
 }
 
-async function wrongPassword(user: User, origin?: RequestOrigin): Promise<SignInResult> {
-  const { failedLoginCount } = await prisma.user.update({
-    where: { id: user.id },
-    data: { failedLoginCount: { increment: 1 } },
-    select: { failedLoginCount: true },
-  });
-  if (failedLoginCount < LOCKOUT_THRESHOLD) {
-    await recordAudit({ actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "wrong_password", failedLoginCount }, origin });
-    return refused(401, SIGN_IN_FAILED);
-  }
-  const lockedUntil = new Date(Date.now() + LOCKOUT_MS);
+/** Counts a wrong answer against the account's client; the audit record says what it earned. */
+async function countFailure(user: { id: string; email: string }, factor: SignInFactor, client: string, action: string, details: Record<string, unknown>, origin?: RequestOrigin) {
+  const { failures, blockedUntil } = await recordFailure(user.id, factor, client);
   await prisma.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil } });
-    await appendAudit(tx, { actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "wrong_password", failedLoginCount }, origin });
-    await appendAudit(tx, { actor: user, action: "auth.lockout", details: { lockedUntil: lockedUntil.toISOString() }, origin });
+    await appendAudit(tx, { actor: user, action, outcome: "failure", details: { ...details, client: clientKind(client), failures }, origin });
+    if (blockedUntil) {
+      await appendAudit(tx, { actor: user, action: "auth.sign_in_delay", details: { factor, client: clientKind(client), failures, until: blockedUntil.toISOString() }, origin });
+    }
   });
-  return refused(429, ACCOUNT_LOCKED);
+  return blockedUntil;
 }
 
-async function unknownEmailAttempt(email: string, password: string, origin?: RequestOrigin): Promise<SignInResult> {
-  if (limits.unknownEmail.isOver(email)) {
-    await recordAudit({ action: "auth.sign_in", outcome: "denied", details: { email, reason: "locked" }, origin });
-    return refused(429, ACCOUNT_LOCKED);
+async function wrongPassword(user: User, client: string, ipKey: string, origin?: RequestOrigin): Promise<SignInResult> {
+  limits.ip.hit(ipKey);
+  const blockedUntil = await countFailure(user, "password", client, "auth.sign_in", { reason: "wrong_password" }, origin);
+  if (!blockedUntil) return refused(SIGN_IN_FAILED);
+  return heldBack(secondsUntil(blockedUntil), signInDelayedMessage(secondsUntil(blockedUntil), client));
+}
+
+async function unknownEmailAttempt(email: string, password: string, ipKey: string, origin?: RequestOrigin): Promise<SignInResult> {
+  const until = limits.unknownEmail.delayedUntil(email);
+  if (until) {
+    await recordAudit({ action: "auth.sign_in", outcome: "denied", details: { email, reason: "delayed" }, origin });
+    return heldBack(secondsUntil(until), signInDelayedMessage(secondsUntil(until), OTHER_CLIENTS));
   }
   await verifyAgainstDummy(password);
-  const failures = limits.unknownEmail.hit(email);
+  limits.ip.hit(ipKey);
+  const blockedUntil = limits.unknownEmail.fail(email);
   await recordAudit({ action: "auth.sign_in", outcome: "failure", details: { email, reason: "unknown_email" }, origin });
-  if (failures < LOCKOUT_THRESHOLD) return refused(401, SIGN_IN_FAILED);
-  await recordAudit({ action: "auth.lockout", details: { email, unknownEmail: true }, origin });
-  return refused(429, ACCOUNT_LOCKED);
+  if (!blockedUntil) return refused(SIGN_IN_FAILED);
+  return heldBack(secondsUntil(blockedUntil), signInDelayedMessage(secondsUntil(blockedUntil), OTHER_CLIENTS));
 }
 
-export type SecondFactorResult = { ok: true; cookie: string } | { ok: false; status: 401 | 429; message: string };
+/** Failed sign-in attempts against the account since the owner's previous completed sign-in. */
+export interface FailedAttemptsNotice {
+  count: number;
+  lastAt: Date;
+  lastIp: string | null;
+  since: Date | null;
+}
+
+/** Failed and held-back attempts (password or code) against the account after `since` (all of them when null). */
+export async function failedAttemptsSince(userId: string, since: Date | null): Promise<FailedAttemptsNotice | null> {
+  const where = {
+    actorId: userId,
+    action: { in: ["auth.sign_in", "auth.mfa"] },
+    outcome: { in: ["failure", "denied"] },
+    ...(since ? { at: { gt: since } } : {}),
+  };
+  const [count, last] = await Promise.all([
+    prisma.auditEvent.count({ where }),
+    prisma.auditEvent.findFirst({ where, orderBy: { id: "desc" }, select: { at: true, ip: true } }),
+  ]);
+  return count && last ? { count, lastAt: last.at, lastIp: last.ip, since } : null;
+}
+
+/** What the owner's account page reports: the failed attempts since the sign-in before this one. */
+export async function failedAttemptsNotice(userId: string): Promise<FailedAttemptsNotice | null> {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { previousSignInAt: true, lastSignInAt: true } });
+  return user.lastSignInAt ? failedAttemptsSince(userId, user.previousSignInAt) : null;
+}
+
+export type SecondFactorResult =
+  | { ok: true; cookies: string[]; failedAttempts: FailedAttemptsNotice | null }
+  | SignInRefusal;
 
 /** Second factor on a password-only session: a 6-digit TOTP code, or a recovery code (each usable once). */
-export async function verifySecondFactor(pending: CurrentSession, code: string, origin?: RequestOrigin): Promise<SecondFactorResult> {
+export async function verifySecondFactor(pending: CurrentSession, code: string, origin?: RequestOrigin, deviceToken?: string | null): Promise<SecondFactorResult> {
   const { user } = pending;
-  if (limits.codes.isOver(user.id)) {
-    await recordAudit({ actor: user, action: "auth.mfa", outcome: "denied", details: { reason: "rate_limited" }, origin });
-    return { ok: false, status: 429, message: CODE_LIMITED };
-  }
   const isTotp = /^\d{6}$/.test(code.replace(/\s/g, ""));
-  const method = isTotp ? "totp" : "recovery_code";
-  const accepted = pending.totpEnabled && (isTotp ? await verifyUserTotp(user.id, code) : await consumeRecoveryCode(user.id, code));
-  if (!accepted) {
-    limits.codes.hit(user.id);
-    await recordAudit({ actor: user, action: "auth.mfa", outcome: "failure", details: { method }, origin });
-    return { ok: false, status: 401, message: CODE_INVALID };
+  // Recovery codes have their own counter: wrong TOTP codes never stand in the way of a recovery code.
+  const factor: SignInFactor = isTotp ? "totp" : "recovery_code";
+  const client = await clientOf(user.id, deviceToken);
+  const until = await delayedUntil(user.id, factor, client);
+  if (until) {
+    await recordAudit({ actor: user, action: "auth.mfa", outcome: "denied", details: { method: factor, reason: "delayed", client: clientKind(client), until: until.toISOString() }, origin });
+    return heldBack(secondsUntil(until), codeDelayedMessage(secondsUntil(until), factor));
   }
-  limits.codes.clear(user.id);
-  const details: Record<string, unknown> = { method };
+  const verdict = !pending.totpEnabled ? "invalid" : isTotp ? await verifyUserTotp(user.id, code) : (await consumeRecoveryCode(user.id, code)) ? "accepted" : "invalid";
+  if (verdict !== "accepted") {
+    const blockedUntil = await countFailure(user, factor, client, "auth.mfa", { method: factor, reason: verdict === "used" ? "code_already_used" : "wrong_code" }, origin);
+    if (blockedUntil) return heldBack(secondsUntil(blockedUntil), codeDelayedMessage(secondsUntil(blockedUntil), factor));
+    return refused(verdict === "used" ? CODE_USED : isTotp ? CODE_INVALID : RECOVERY_CODE_INVALID);
+  }
+  const details: Record<string, unknown> = { method: factor, client: clientKind(client) };
   if (!isTotp) details.recoveryCodesLeft = await remainingRecoveryCodes(user.id);
   await recordAudit({ actor: user, action: "auth.mfa", details, origin });
-  return { ok: true, cookie: await upgradeSession(pending, origin) };
+  const done = await finishSignIn(user, client, deviceToken, origin);
+  return { ok: true, cookies: [await upgradeSession(pending, origin), ...(done.deviceCookie ? [done.deviceCookie] : [])], failedAttempts: done.failedAttempts };
+}
+
+/**
+ * What completes every sign-in (second factor or enrolment): the browser becomes a device the account knows, this
+ * client's failures are forgotten, and the owner learns of the failed attempts since their previous sign-in.
+ */
+async function finishSignIn(user: { id: string; email: string }, client: string, deviceToken: string | null | undefined, origin?: RequestOrigin) {
+  const { lastSignInAt } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { lastSignInAt: true } });
+  const failedAttempts = await failedAttemptsSince(user.id, lastSignInAt);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { previousSignInAt: lastSignInAt, lastSignInAt: new Date() } });
+    if (failedAttempts) {
+      await appendAudit(tx, {
+        actor: user,
+        action: "auth.failed_attempts_reported",
+        details: { count: failedAttempts.count, lastAt: failedAttempts.lastAt.toISOString(), lastIp: failedAttempts.lastIp },
+        origin,
+      });
+    }
+  });
+  await clearFailures(user.id, client);
+  return { deviceCookie: await rememberDevice(user.id, deviceToken), failedAttempts };
 }
 
 export interface EnrolmentDetails {
@@ -200,26 +318,30 @@ export async function pendingEnrolment(pending: CurrentSession): Promise<Enrolme
   return { secretGrouped: groupSecret(secret), otpauthUri: totpUri(secret, user.email) };
 }
 
-export type EnrolmentResult = { ok: true; recoveryCodes: string[] } | { ok: false; status: 401 | 409 | 429; message: string };
+export type EnrolmentResult = { ok: true; recoveryCodes: string[]; deviceCookie: string | null } | SignInRefusal;
+
+const ALREADY_ENROLLED: SignInRefusal = { ok: false, status: 409, message: "Your authenticator is already set up. Sign in with a code from it." };
 
 /** Confirms enrolment with a code from the new secret: TOTP is on, ten recovery codes are issued (shown once). */
-export async function confirmEnrolment(pending: CurrentSession, code: string, origin?: RequestOrigin): Promise<EnrolmentResult> {
+export async function confirmEnrolment(pending: CurrentSession, code: string, origin?: RequestOrigin, deviceToken?: string | null): Promise<EnrolmentResult> {
   const { user } = pending;
-  if (pending.totpEnabled) return { ok: false, status: 409, message: "Your authenticator is already set up. Sign in with a code from it." };
-  if (limits.codes.isOver(user.id)) {
-    await recordAudit({ actor: user, action: "auth.mfa_enrol", outcome: "denied", details: { reason: "rate_limited" }, origin });
-    return { ok: false, status: 429, message: CODE_LIMITED };
+  if (pending.totpEnabled) return ALREADY_ENROLLED;
+  const client = await clientOf(user.id, deviceToken);
+  const until = await delayedUntil(user.id, "totp", client);
+  if (until) {
+    await recordAudit({ actor: user, action: "auth.mfa_enrol", outcome: "denied", details: { reason: "delayed", client: clientKind(client), until: until.toISOString() }, origin });
+    return heldBack(secondsUntil(until), codeDelayedMessage(secondsUntil(until), "totp").replace(", or use one of your recovery codes", ""));
   }
-  if (!(await verifyUserTotp(user.id, code))) {
-    limits.codes.hit(user.id);
-    await recordAudit({ actor: user, action: "auth.mfa_enrol", outcome: "failure", origin });
-    return {
-      ok: false,
-      status: 401,
-      message: "That code does not match. Check that you entered the secret exactly as shown and that your device's clock is right.",
-    };
+  const verdict = await verifyUserTotp(user.id, code);
+  if (verdict !== "accepted") {
+    const blockedUntil = await countFailure(user, "totp", client, "auth.mfa_enrol", { reason: verdict === "used" ? "code_already_used" : "wrong_code" }, origin);
+    if (blockedUntil) return heldBack(secondsUntil(blockedUntil), codeDelayedMessage(secondsUntil(blockedUntil), "totp").replace(", or use one of your recovery codes", ""));
+    return refused(
+      verdict === "used"
+        ? CODE_USED
+        : "That code does not match. Check that you entered the secret exactly as shown and that your device's clock is right.",
+    );
   }
-  limits.codes.clear(user.id);
   const recoveryCodes = await prisma.$transaction(async (tx) => {
     const enabled = await tx.user.updateMany({ where: { id: user.id, totpEnabledAt: null }, data: { totpEnabledAt: new Date() } });
     if (enabled.count === 0) return null;
@@ -228,6 +350,7 @@ export async function confirmEnrolment(pending: CurrentSession, code: string, or
     await markSessionMfaVerified(pending, tx);
     return codes;
   });
-  if (!recoveryCodes) return { ok: false, status: 409, message: "Your authenticator is already set up. Sign in with a code from it." };
-  return { ok: true, recoveryCodes };
+  if (!recoveryCodes) return ALREADY_ENROLLED;
+  const { deviceCookie } = await finishSignIn(user, client, deviceToken, origin);
+  return { ok: true, recoveryCodes, deviceCookie };
 }

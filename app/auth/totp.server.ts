@@ -98,20 +98,24 @@ export function matchTotp(secret: string, code: string, options: { atMs?: number
   return matched;
 }
 
+/** What a code was: accepted (and now used up), one of the current codes already used, or not a current code. */
+export type TotpVerdict = "accepted" | "used" | "invalid";
+
 /**
  * Checks a code against the user's stored secret and records its step, atomically: of two requests racing
- * with the same code, only one wins. Also used at enrolment, when the stored secret is not yet confirmed.
+ * with the same code, only one wins (the other is told the code was used). Also used at enrolment, when the
+ * stored secret is not yet confirmed.
  */
-export async function verifyUserTotp(userId: string, code: string, atMs = Date.now()): Promise<boolean> {
+export async function verifyUserTotp(userId: string, code: string, atMs = Date.now()): Promise<TotpVerdict> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { totpSecret: true, totpLastStep: true } });
-  if (!user?.totpSecret) return false;
+  if (!user?.totpSecret) return "invalid";
   const step = matchTotp(user.totpSecret, code, { atMs, lastStep: user.totpLastStep });
-  if (step === null) return false;
+  if (step === null) return matchTotp(user.totpSecret, code, { atMs }) === null ? "invalid" : "used";
   const claimed = await prisma.user.updateMany({
     where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
     data: { totpLastStep: step },
   });
-  return claimed.count === 1;
+  return claimed.count === 1 ? "accepted" : "used";
 }
 
 function normaliseRecoveryCode(code: string): string {

@@ -4,6 +4,7 @@ import type { Prisma, Role, User, UserStatus } from "@prisma/client";
 import { generatePassword, hashPassword, passwordProblems } from "~/auth/password.server";
 import { requirePermission, type Actor } from "~/auth/permissions.server";
 import { deleteUserSessions } from "~/auth/session.server";
+import { liftSignInDelays, signInDelays } from "~/auth/sign-in-throttle.server";
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
@@ -18,7 +19,8 @@ export interface UserSummary {
   role: Role;
   status: UserStatus;
   mfaEnrolled: boolean;
-  lockedUntil: Date | null;
+  /** Until when some client of the account is held back after failed sign-in attempts (null: none is). */
+  signInDelayedUntil: Date | null;
   createdAt: Date;
   taskforces: { id: string; name: string }[];
 }
@@ -31,14 +33,13 @@ const summarySelect = {
   role: true,
   status: true,
   totpEnabledAt: true,
-  lockedUntil: true,
   createdAt: true,
   memberships: { select: { taskforce: { select: { id: true, name: true } } } },
 } satisfies Prisma.UserSelect;
 
-function summaryOf(user: Prisma.UserGetPayload<{ select: typeof summarySelect }>): UserSummary {
+function summaryOf(user: Prisma.UserGetPayload<{ select: typeof summarySelect }>, delays: Map<string, Date> = new Map()): UserSummary {
   const { totpEnabledAt, memberships, ...rest } = user;
-  return { ...rest, mfaEnrolled: totpEnabledAt !== null, taskforces: memberships.map((m) => m.taskforce) };
+  return { ...rest, mfaEnrolled: totpEnabledAt !== null, signInDelayedUntil: delays.get(user.id) ?? null, taskforces: memberships.map((m) => m.taskforce) };
 }
 
 /** A person as case data names them (author, editor, assignee, owner): who, from which agency, in which role. */
@@ -73,7 +74,8 @@ function requireUserManager(actor: Actor) {
 export async function listUsers(actor: Actor): Promise<UserSummary[]> {
   requireUserManager(actor);
   const users = await prisma.user.findMany({ select: summarySelect, orderBy: [{ status: "asc" }, { email: "asc" }] });
-  return users.map(summaryOf);
+  const delays = await signInDelays(users.map((user) => user.id));
+  return users.map((user) => summaryOf(user, delays));
 }
 
 /**
@@ -150,7 +152,7 @@ async function changeStatus(
     if (!change.from.includes(user.status)) {
       throw new ValidationError({ status: [`This account is ${user.status.toLowerCase()}; you cannot ${change.verb} it.`] });
     }
-    await tx.user.update({ where: { id: userId }, data: { status: change.to, ...(change.to === "ACTIVE" ? { failedLoginCount: 0, lockedUntil: null } : {}) } });
+    await tx.user.update({ where: { id: userId }, data: { status: change.to } });
     const ended = change.to === "SUSPENDED" ? (await deleteUserSessions(tx, userId)).count : 0;
     await appendAudit(tx, {
       actor,
@@ -178,6 +180,21 @@ export function suspendUser(actor: Actor, userId: string) {
 
 export function reinstateUser(actor: Actor, userId: string) {
   return changeStatus(actor, userId, { from: ["SUSPENDED"], to: "ACTIVE", action: "user.reinstate", verb: "reinstate" });
+}
+
+/**
+ * Lifts every sign-in delay of the account (after the administrator has confirmed with its owner that the failed
+ * attempts were theirs, or dealt with the attack): every client may try again at once. Audited.
+ */
+export async function liftSignInDelay(actor: Actor, userId: string): Promise<UserSummary> {
+  requireUserManager(actor);
+  const summary = await prisma.$transaction(async (tx) => {
+    const user = await findUserForUpdate(tx, userId);
+    const counters = await liftSignInDelays(tx, userId);
+    await appendAudit(tx, { actor, action: "user.sign_in_delay_lift", itemType: "USER", itemId: userId, details: { email: user.email, counters }, origin: actor.origin });
+    return tx.user.findUniqueOrThrow({ where: { id: userId }, select: summarySelect });
+  });
+  return summaryOf(summary);
 }
 
 export async function changeUserRole(actor: Actor, { userId, role }: RoleChangeInput): Promise<UserSummary> {

@@ -1,14 +1,16 @@
-// Your account: sign out everywhere, and personal access tokens for tools (a new token is shown once).
+// Your account: failed sign-in attempts since your previous sign-in, sign out everywhere, and personal access
+// tokens for tools (a new token is shown once).
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
+import { failedAttemptsNotice } from "~/auth/sign-in.server";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { newTokenSchema } from "~/validation/accounts";
+import { newTokenSchema, safeRedirectPath } from "~/validation/accounts";
 import { failureOf, formatDate, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction } from "~/utils/route-errors.server";
@@ -19,10 +21,13 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
-  const [tokens, sessions] = await Promise.all([listAccessTokens(actor), countActiveSessions(actor.id)]);
+  const [tokens, sessions, failedAttempts] = await Promise.all([listAccessTokens(actor), countActiveSessions(actor.id), failedAttemptsNotice(actor.id)]);
+  const continueTo = new URL(request.url).searchParams.get("continue");
   return {
     user: { email: actor.email, displayName: actor.displayName, role: actor.role, agency: actor.agency },
     sessions,
+    failedAttempts,
+    continueTo: continueTo ? safeRedirectPath(continueTo) : null,
     tokens: tokens.map((token) => ({
       ...token,
       state: token.revokedAt ? "Revoked" : token.expiresAt.getTime() <= Date.now() ? "Expired" : "Active",
@@ -51,13 +56,31 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AccountPage() {
-  const { user, tokens, sessions } = useLoaderData<typeof loader>();
+  const { user, tokens, sessions, failedAttempts, continueTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const tokenFailure = failureOf(actionData, "createToken");
   const newToken = actionData && "newToken" in actionData ? actionData.newToken : null;
   return (
     <main id="main" className="page">
       <h1>Your account</h1>
+      {failedAttempts ? (
+        <div className="notice" role="alert">
+          <p>
+            <strong>
+              {failedAttempts.count === 1 ? "1 failed sign-in attempt" : `${failedAttempts.count} failed sign-in attempts`}{" "}
+              {failedAttempts.since ? `since your previous sign-in (${formatDateTime(failedAttempts.since)})` : "before your first sign-in"}
+            </strong>
+            , the last at {formatDateTime(failedAttempts.lastAt)}
+            {failedAttempts.lastIp ? ` from ${failedAttempts.lastIp}` : ""}.
+          </p>
+          <p>If they were not yours, someone may know your password: tell your administrator.</p>
+        </div>
+      ) : null}
+      {continueTo ? (
+        <p>
+          <Link to={continueTo}>Continue to where you were going</Link>
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>Name</dt>
         <dd>{user.displayName}</dd>

@@ -1,11 +1,12 @@
-// Administration: people. Accounts are created here only (no self sign-up); vetting, suspension, roles.
+// Administration: people. Accounts are created here only (no self sign-up); vetting, suspension, roles, and
+// lifting a sign-in delay that failed attempts put on an account.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
-import { activateUser, changeUserRole, createUser, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
+import { activateUser, changeUserRole, createUser, liftSignInDelay, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
@@ -43,6 +44,9 @@ export async function action({ request }: ActionFunctionArgs) {
         break;
       case "reinstate":
         await reinstateUser(actor, userId);
+        break;
+      case "liftSignInDelay":
+        await liftSignInDelay(actor, userId);
         break;
       case "changeRole":
         await changeUserRole(actor, parseInput(roleChangeSchema, { userId, role: values.role }));
@@ -90,9 +94,7 @@ export default function AdminUsersPage() {
             <td>{ROLE_LABELS[user.role]}</td>
             <td>
               {STATUS_LABELS[user.status]}
-              {user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now() ? (
-                <span className="muted"> (locked until {formatDateTime(user.lockedUntil)})</span>
-              ) : null}
+              {user.signInDelayedUntil ? <span className="muted"> (sign-in held back until {formatDateTime(user.signInDelayedUntil)} after failed attempts)</span> : null}
             </td>
             <td>{user.mfaEnrolled ? "Set up" : "Not yet"}</td>
             <td>{user.taskforces.map((taskforce) => taskforce.name).join(", ") || <span className="muted">None</span>}</td>
@@ -104,6 +106,7 @@ export default function AdminUsersPage() {
                   {user.status === "PENDING" ? <StatusButton userId={user.id} intent="activate" label={`Activate (vetting done)`} /> : null}
                   {user.status === "SUSPENDED" ? <StatusButton userId={user.id} intent="reinstate" label="Reinstate" /> : null}
                   {user.status !== "SUSPENDED" ? <StatusButton userId={user.id} intent="suspend" label="Suspend" danger /> : null}
+                  {user.signInDelayedUntil ? <StatusButton userId={user.id} intent="liftSignInDelay" label="Lift sign-in delay" /> : null}
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="changeRole" />
                     <input type="hidden" name="userId" value={user.id} />

@@ -9,7 +9,7 @@ import { CaseFields } from "~/components/CaseFields";
 import { FormErrors } from "~/components/FormErrors";
 import { getCaseForEdit, updateCase } from "~/models/cases.server";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { failureOf } from "~/utils/form-values";
+import { editedVersion, failureOf } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { updateCaseSchema } from "~/validation/case";
 
@@ -47,7 +47,7 @@ export default function EditCasePage() {
       ) : null}
       <Form method="post" className="stack narrow-form" noValidate>
         <FormErrors failure={failure} />
-        <input type="hidden" name="version" value={kase.version} />
+        <input type="hidden" name="version" value={editedVersion(failure, kase.version)} />
         <CaseFields failure={failure} initial={kase} />
         <div className="form-actions">
           <button type="submit">Save case</button>

@@ -17,7 +17,7 @@ import { listClueCategories, listTaskforceMembers } from "~/models/cases.server"
 import { getClue, updateClue } from "~/models/clues.server";
 import { listComments } from "~/models/comments.server";
 import { commentLine } from "~/utils/comments.server";
-import { failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
+import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
@@ -152,7 +152,7 @@ export default function CluePage() {
     recipientIds: keptList(editFailure, "recipientIds", clue.recipientIds),
   };
   // After a conflict the form keeps the user's edit but is based on the newer version, so saving re-applies it.
-  const baseVersion = current && typeof current.version === "number" ? current.version : editFailure ? Number(keptText(editFailure, "version", String(clue.version))) : clue.version;
+  const baseVersion = editedVersion(editFailure, clue.version, { conflictShown: true });
   const categoryLabel = (key: string) => categories.find((category) => category.key === key)?.label ?? key;
   const stored = current ? storedAsForm(current) : null;
 

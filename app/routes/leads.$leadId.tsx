@@ -18,7 +18,7 @@ import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewReq
 import { listComments } from "~/models/comments.server";
 import { getLead, updateLead } from "~/models/leads.server";
 import { commentLine } from "~/utils/comments.server";
-import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
+import { editedVersion, failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { handleItemIntent } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
@@ -105,7 +105,7 @@ export default function LeadPage() {
   const conflict = statusFailure?.conflict;
   const current = conflict?.current && typeof conflict.current === "object" ? (conflict.current as Record<string, unknown>) : null;
   const nextStatuses = LEAD_STATUS_TRANSITIONS[lead.status];
-  const baseVersion = current && typeof current.version === "number" ? current.version : lead.version;
+  const baseVersion = editedVersion(statusFailure, lead.version, { conflictShown: true });
   const chosenStatus = keptText(statusFailure, "status");
 
   return (

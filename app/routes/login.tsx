@@ -1,11 +1,13 @@
-// Sign in, step one: email and password. The same message for every kind of failure (no account enumeration).
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// Sign in, step one: email and password. The same message for every kind of failure (no account enumeration);
+// a client held back after failed attempts is told when to try again (429 with Retry-After).
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { getOptionalUser } from "~/auth/session.server";
-import { signInWithPassword } from "~/auth/sign-in.server";
+import { refusalInit, signInWithPassword } from "~/auth/sign-in.server";
+import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
@@ -13,6 +15,9 @@ import { actionFailure } from "~/utils/route-errors.server";
 import { safeRedirectPath, signInSchema } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Cluebridge" }];
+
+// The action's own headers reach the page response: Retry-After when held back, a new device cookie.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -31,8 +36,13 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data(actionFailure(values, { fields: fieldErrorsOf(parsed.error), formError: "Some fields need attention." }), { status: 422 });
   }
-  const result = await signInWithPassword({ email: parsed.data.email, password: parsed.data.password, origin: requestOrigin(request) });
-  if (!result.ok) return data(actionFailure(values, { formError: result.message }), { status: result.status });
+  const result = await signInWithPassword({
+    email: parsed.data.email,
+    password: parsed.data.password,
+    origin: requestOrigin(request),
+    deviceToken: deviceTokenFrom(request.headers.get("Cookie")),
+  });
+  if (!result.ok) return data(actionFailure(values, { formError: result.message }), refusalInit(result));
   throw redirect(`${result.next}?redirectTo=${encodeURIComponent(redirectTo)}`, { headers: { "Set-Cookie": result.cookie } });
 }
 

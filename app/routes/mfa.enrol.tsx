@@ -1,12 +1,13 @@
 // First sign-in: set up an authenticator app. Text only (the product shows no images): the secret to type in,
 // and the otpauth:// URI for tools that take it. Confirming with a code issues ten recovery codes, shown once.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CodeForm } from "~/components/CodeForm";
 import { TextField } from "~/components/Field";
 import { getCurrentSession } from "~/auth/session.server";
-import { confirmEnrolment, pendingEnrolment } from "~/auth/sign-in.server";
+import { confirmEnrolment, pendingEnrolment, refusalInit } from "~/auth/sign-in.server";
+import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
@@ -14,6 +15,9 @@ import { actionFailure } from "~/utils/route-errors.server";
 import { enrolmentSchema, safeRedirectPath } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Set up your authenticator · Cluebridge" }];
+
+// The action's own headers reach the page response: Retry-After when held back, a new device cookie.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
@@ -37,9 +41,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data(actionFailure({ redirectTo }, { fields: fieldErrorsOf(parsed.error), formError: "Enter the code." }), { status: 422 });
   }
-  const result = await confirmEnrolment(current, parsed.data.code, requestOrigin(request));
-  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), { status: result.status });
-  return { ok: true as const, recoveryCodes: result.recoveryCodes, redirectTo };
+  const result = await confirmEnrolment(current, parsed.data.code, requestOrigin(request), deviceTokenFrom(request.headers.get("Cookie")));
+  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), refusalInit(result));
+  return data({ ok: true as const, recoveryCodes: result.recoveryCodes, redirectTo }, result.deviceCookie ? { headers: { "Set-Cookie": result.deviceCookie } } : undefined);
 }
 
 function RecoveryCodes({ codes, continueTo }: { codes: string[]; continueTo: string }) {

@@ -1,11 +1,12 @@
 // Sign in, step two: a code from the authenticator app, or one of the recovery codes issued at enrolment.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CodeForm } from "~/components/CodeForm";
 import { TextField } from "~/components/Field";
 import { requirePendingSession } from "~/auth/session.server";
-import { verifySecondFactor } from "~/auth/sign-in.server";
+import { refusalInit, verifySecondFactor } from "~/auth/sign-in.server";
+import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
 import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
@@ -13,6 +14,9 @@ import { actionFailure } from "~/utils/route-errors.server";
 import { safeRedirectPath, secondFactorSchema } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Enter your code · Cluebridge" }];
+
+// The action's own headers reach the page response: Retry-After when held back, a new device cookie.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
@@ -31,9 +35,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data(actionFailure({ redirectTo }, { fields: fieldErrorsOf(parsed.error), formError: "Enter a code." }), { status: 422 });
   }
-  const result = await verifySecondFactor(pending, parsed.data.code, requestOrigin(request));
-  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), { status: result.status });
-  throw redirect(redirectTo, { headers: { "Set-Cookie": result.cookie } });
+  const result = await verifySecondFactor(pending, parsed.data.code, requestOrigin(request), deviceTokenFrom(request.headers.get("Cookie")));
+  if (!result.ok) return data(actionFailure({ redirectTo }, { formError: result.message }), refusalInit(result));
+  const headers = new Headers();
+  for (const cookie of result.cookies) headers.append("Set-Cookie", cookie);
+  // Failed attempts since the owner's previous sign-in: the account page tells them first, then lets them go on.
+  throw redirect(result.failedAttempts ? `/account?continue=${encodeURIComponent(redirectTo)}` : redirectTo, { headers });
 }
 
 export default function MfaVerifyPage() {

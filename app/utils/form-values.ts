@@ -55,3 +55,19 @@ export function formatDate(value: Date | string | null | undefined): string {
   const date = typeof value === "string" ? new Date(value) : value;
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * The version an edit form carries. After a refused submit it stays the version the kept input was made
+ * against: Remix reloads the page's data after every action, and a form that took the reloaded version would
+ * save the user's edit over a newer one (another tab's) without a conflict. After a conflict whose newer version
+ * the page shows beside the edit, it is that version: saving then re-applies the edit knowingly.
+ */
+export function editedVersion(failure: ActionFailure | undefined, loadedVersion: number, options: { conflictShown?: boolean } = {}): number {
+  if (!failure) return loadedVersion;
+  const current = failure.conflict?.current;
+  if (options.conflictShown && current && typeof current === "object" && typeof (current as { version?: unknown }).version === "number") {
+    return (current as { version: number }).version;
+  }
+  const kept = Number(failure.values.version);
+  return Number.isInteger(kept) && kept > 0 ? kept : loadedVersion;
+}

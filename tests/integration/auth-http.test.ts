@@ -1,7 +1,7 @@
 // Signing in over HTTP against the real server (Express + the Remix build), as a browser would.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSession } from "~/auth/session.server";
-import { ACCOUNT_LOCKED, SIGN_IN_FAILED, resetSignInLimits } from "~/auth/sign-in.server";
+import { SIGN_IN_FAILED, resetSignInLimits } from "~/auth/sign-in.server";
 import { totpCode } from "~/auth/totp.server";
 import { prisma } from "~/db.server";
 import { TEST_PASSWORD, TEST_TOTP_SECRET, createUser } from "../helpers/factories";
@@ -90,14 +90,49 @@ describe("signing in over HTTP", () => {
     expect(unknown.headers.get("set-cookie")).toBeNull();
   });
 
-  it("locks the account after 5 failures and says so", async () => {
+  it("holds back other clients after 5 failures with 429, Retry-After and the wait in words, while the owner's known browser signs in", async () => {
     const user = await createUser();
+    // The owner signs in fully once: the browser gets its long-lived device cookie.
+    const login = await post("/login", { email: user.email, password: TEST_PASSWORD });
+    const verified = await post("/mfa/verify", { code: totpCode(TEST_TOTP_SECRET), redirectTo: "/" }, { cookie: cookieOf(login) });
+    expect(verified.status).toBe(302);
+    const deviceCookie = verified.headers.getSetCookie().find((cookie) => cookie.startsWith("cb_device="));
+    expect(deviceCookie).toMatch(/HttpOnly/);
+    const device = deviceCookie!.split(";")[0];
+
     for (let i = 0; i < 4; i++) expect((await post("/login", { email: user.email, password: `wrong password ${i}` })).status).toBe(401);
-    const locked = await post("/login", { email: user.email, password: "wrong password 5" });
-    expect(locked.status).toBe(429);
-    expect(await locked.text()).toContain(ACCOUNT_LOCKED);
-    const stillLocked = await post("/login", { email: user.email, password: TEST_PASSWORD });
-    expect(stillLocked.status).toBe(429);
+    const heldBack = await post("/login", { email: user.email, password: "wrong password 5" });
+    expect(heldBack.status).toBe(429);
+    const retryAfter = Number(heldBack.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect(await heldBack.text()).toContain("Try again in");
+    expect((await post("/login", { email: user.email, password: TEST_PASSWORD })).status).toBe(429);
+
+    // The owner's browser, with its device cookie, still gets in with the right password and code.
+    await prisma.user.update({ where: { id: user.id }, data: { totpLastStep: null } });
+    const ownerLogin = await post("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: "/cases" }, { cookie: device });
+    expect(ownerLogin.status).toBe(302);
+    const ownerVerified = await post("/mfa/verify", { code: totpCode(TEST_TOTP_SECRET), redirectTo: "/cases" }, { cookie: `${cookieOf(ownerLogin)}; ${device}` });
+    expect(ownerVerified.status).toBe(302);
+    // ...and is told first of the failed attempts since their previous sign-in.
+    expect(ownerVerified.headers.get("location")).toBe(`/account?continue=${encodeURIComponent("/cases")}`);
+    const session = ownerVerified.headers.getSetCookie().find((cookie) => cookie.startsWith("cb_session="))!.split(";")[0];
+    const account = await (await get("/account?continue=%2Fcases", session)).text();
+    // Five wrong passwords and one attempt refused while held back.
+    expect(account).toContain("6 failed sign-in attempts");
+    expect(account).toContain('href="/cases"');
+  });
+
+  it("tells a code already used apart from a wrong one on the page", async () => {
+    const user = await createUser();
+    const code = totpCode(TEST_TOTP_SECRET);
+    const first = await post("/login", { email: user.email, password: TEST_PASSWORD });
+    expect((await post("/mfa/verify", { code, redirectTo: "/" }, { cookie: cookieOf(first) })).status).toBe(302);
+    const second = await post("/login", { email: user.email, password: TEST_PASSWORD });
+    const replay = await post("/mfa/verify", { code, redirectTo: "/" }, { cookie: cookieOf(second) });
+    expect(replay.status).toBe(401);
+    expect(await replay.text()).toContain("This code was already used. Wait for the next code");
   });
 
   it("enrols an authenticator at first sign-in and shows ten recovery codes once", async () => {

@@ -5,7 +5,7 @@ import { startSession } from "~/auth/session.server";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
-import { createTask, requestReview, updateClue } from "../helpers/edge";
+import { createTask, requestReview, updateCase, updateClue, updateLead } from "../helpers/edge";
 
 let server: TestServer;
 
@@ -137,6 +137,18 @@ describe("a refused add-clue form", () => {
     expect(location).toMatch(new RegExp(`^/cases/${team.case.id}\\?added=`));
     const page = await get(`/cases/${team.case.id}`, cookie);
     expect(page.html).toContain("Football shirt, club Z, 2018 season");
+  });
+});
+
+describe("a refused lead status change", () => {
+  it("keeps the version it was made against, though the page's data was reloaded with a newer one", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookie(team.analyst.id);
+    const lead = await leadAs(team.analyst, team.case.id);
+    await updateLead(team.analyst, lead.id, { version: 1, hypothesis: "Changed in another tab" });
+    const refused = await post(`/leads/${lead.id}`, cookie, { intent: "status", version: "1", status: "DISMISSED", statusReason: "" });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('name="version" value="1"');
   });
 });
 
@@ -334,6 +346,21 @@ describe("editing a case", () => {
     expect(refused.html).toContain("Seen: shampoo, Polish label");
     expect(refused.html).toContain("CyberTipline 12345");
     expect(refused.html).toContain("text-only");
+  });
+
+  it("keeps the version it edits through a refused submit, so a newer save in another tab still conflicts", async () => {
+    const team = await createTeam();
+    const cookie = await sessionCookie(team.coordinator.id);
+    const fields = { version: "1", title: "Test series", summary: "My edit from the first tab", originKind: "OTHER", originText: "", status: "DORMANT", defaultHandlingCode: "AMBER" };
+    // Another tab saves version 2 while this one is still on version 1.
+    await updateCase(team.coordinator, team.case.id, { ...fields, summary: "Saved from the second tab" });
+    const refused = await post(`/cases/${team.case.id}/edit`, cookie, { ...fields, title: "Series <img src=x>" });
+    expect(refused.status).toBe(422);
+    // The page's data was reloaded (version 2), but the form still carries the version the typed edit was based on.
+    expect(refused.html).toContain('name="version" value="1"');
+    const resent = await post(`/cases/${team.case.id}/edit`, cookie, fields);
+    expect(resent.status).toBe(409);
+    expect((await get(`/cases/${team.case.id}`, cookie)).html).toContain("Saved from the second tab");
   });
 
   it("shows no edit form to an analyst of the taskforce", async () => {
