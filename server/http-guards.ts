@@ -42,7 +42,8 @@ export const refuseInvalidCodePointsInUrl: RequestHandler = (req, res, next) => 
     }
   }
   if (queryAt !== -1) {
-    const query: Record<string, string[]> = {};
+    // No prototype: a parameter may be called "__proto__".
+    const query: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
     for (const [key, value] of new URLSearchParams(url.slice(queryAt + 1))) (query[key] ??= []).push(value);
     const invalid = findInvalidCodePoint(query);
     if (invalid) {

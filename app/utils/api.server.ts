@@ -97,6 +97,8 @@ export function errorResponse(error: unknown): Response {
 export function queryObject(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
+    // Never a field name; assigning it would set the object's prototype instead.
+    if (key === "__proto__") continue;
     const values = url.searchParams.getAll(key);
     query[key] = values.length > 1 ? values : values[0];
   }

@@ -36,6 +36,8 @@ export function invalidCodePointResponse(found: { path: (string | number)[]; mes
 export function formToObject(formData: FormData): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const key of new Set(formData.keys())) {
+    // Never a field name; assigning it would set the object's prototype instead.
+    if (key === "__proto__" || key === "__proto__[]") continue;
     const values = formData.getAll(key).map((value) => (typeof value === "string" ? value : "[file refused]"));
     const name = key.endsWith("[]") ? key.slice(0, -2) : key;
     object[name] = key.endsWith("[]") || values.length > 1 ? values : values[0];

@@ -91,7 +91,8 @@ describe("route guards", () => {
     const source = fs.readFileSync(file, "utf8");
     const name = wrapper.replace("(", "");
     expect(source).toMatch(new RegExp(`export function ${name}\\b`));
-    expect(source).toMatch(/const actor = await requireActor\(request\);\s*[\s\S]*?await handler\(/);
+    expect(source).toMatch(/const actor = await authenticateWithinLimit\(request, url\);\s*[\s\S]*?await handler\(/);
+    expect(source).toMatch(/async function authenticateWithinLimit\([\s\S]*?= await requireApiCaller\(request\)\);/);
   });
 
   it("keeps the public allowlist short and justified", () => {
