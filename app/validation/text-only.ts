@@ -584,6 +584,8 @@ const MEDIA_FILE_EXTENSIONS = [
   "zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz", "zst", "exe", "dmg", "iso", "apk", "msi",
   // documents that are containers of imagery
   "pdf", "eps",
+  // streaming playlists and manifests, torrents
+  "m3u8", "m3u", "mpd", "pls", "xspf", "asx", "f4m", "ism", "isml", "torrent",
 ];
 /** The last path segment ends with a media extension; Twitter-style ":large" or ";jsessionid=..." may follow. */
 const MEDIA_EXTENSION_RE = new RegExp(`\\.(?:${MEDIA_FILE_EXTENSIONS.join("|")})(?:[:;][^/]*)?$`, "i");
@@ -620,9 +622,64 @@ const BLOB_URL_RE = new RegExp(
   "iu",
 );
 
+/**
+ * Addresses that fetch content by what it is or stream it live, whatever their path: peer-to-peer and
+ * content-addressed schemes (magnet, IPFS/IPNS, ed2k, Dat/Hypercore, Swarm, Arweave, Sia) and live-stream
+ * schemes (RTMP, RTSP, RTP, SRT, MMS, RIST, UDP multicast). A scheme counts only glued to an address
+ * ("magnet:?xt=", "rtsp://", "ipfs:Qm..."), so prose such as "udp: port 53" passes.
+ */
+const P2P_OR_STREAM_SCHEME_RE = new RegExp(
+  [
+    `(?<![a-z0-9+.-])(?:ipfs|ipns|ed2k|dat|hyper|hypercore|bzz|ar|sia|bittorrent|rtmp[a-z]?|rtsp[a-z]?|s?rtp|srt|mms[a-z]?|rist|udp)\\s*:[\\t\\n\\r]*\\/\\/\\S`,
+    `(?<![a-z0-9+.-])magnet\\s*:[\\t\\n\\r]*\\?\\s*[a-z]{2}(?:\\.\\d+)?=`,
+    `(?<![a-z0-9+.-])(?:ipfs|ipns)\\s*:[\\t\\n\\r]*(?:Qm|baf|k51)[a-z0-9]{8,}`,
+  ].join("|"),
+  "i",
+);
+/** Bare IPFS content ids (CIDv0 "Qm" + 44 base58, CIDv1 base32 "bafy..."): a content address, not a hash id. */
+const IPFS_CID_RE = /(?<![A-Za-z0-9])(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|baf[yk][a-z2-7]{50,})(?![A-Za-z0-9])/;
+/**
+ * Host classes that serve files or hide where a link goes, judged by domain (and its subdomains):
+ * file sharing and cloud drives, image and video hosts, paste-and-upload sites, URL shorteners, IPFS gateways.
+ */
+const FILE_HOSTS = [
+  // file sharing, cloud drives, transfer services
+  "dropbox.com", "dropboxusercontent.com", "db.tt", "drive.google.com", "drive.usercontent.google.com", "docs.googleusercontent.com",
+  "photos.google.com", "photos.app.goo.gl", "onedrive.live.com", "1drv.ms", "sharepoint.com", "icloud.com", "box.com", "mega.nz",
+  "mega.io", "mega.co.nz", "mediafire.com", "wetransfer.com", "we.tl", "sendspace.com", "4shared.com", "zippyshare.com", "gofile.io",
+  "pixeldrain.com", "anonfiles.com", "file.io", "transfer.sh", "catbox.moe", "litter.catbox.moe", "uploadfiles.io", "filebin.net",
+  "krakenfiles.com", "workupload.com", "sendgb.com", "swisstransfer.com", "filemail.com", "smash.gg", "terabox.com", "pcloud.com",
+  "yadi.sk", "disk.yandex.ru", "disk.yandex.com", "cloud.mail.ru", "files.fm", "rapidgator.net", "uploaded.net", "nitroflare.com",
+  // image and video hosts, attachment CDNs
+  "imgur.com", "imgbb.com", "ibb.co", "postimg.cc", "postimages.org", "imageshack.com", "tinypic.com", "photobucket.com", "flickr.com",
+  "staticflickr.com", "imgbox.com", "pixhost.to", "imagebam.com", "imagevenue.com", "redd.it", "twimg.com", "fbcdn.net", "cdninstagram.com",
+  "discordapp.com", "discordapp.net", "telegra.ph", "gyazo.com", "prnt.sc", "lensdump.com", "youtube.com", "youtu.be", "vimeo.com",
+  "dailymotion.com", "streamable.com", "tiktok.com", "rumble.com", "twitch.tv", "pastebin.com", "ghostbin.com", "hastebin.com",
+  // URL shorteners
+  "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "v.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at",
+  "rb.gy", "t.ly", "tiny.cc", "s.id", "bit.do", "lnkd.in", "short.io", "shorte.st", "adf.ly", "t.me", "qr.ae", "tr.im", "clck.ru", "u.to",
+  // IPFS gateways
+  "ipfs.io", "dweb.link", "w3s.link", "cloudflare-ipfs.com", "pinata.cloud", "nftstorage.link", "arweave.net",
+];
+const FILE_HOST_SET = new Set(FILE_HOSTS);
+/** First host labels of servers that hand out files ("i.example.com", "cdn.", "media.", "uploads."). */
+const MEDIA_HOST_LABEL_RE = /^(?:i|img|image|images|media|photo|photos|pic|pics|pix|video|videos|vid|thumb|thumbs|thumbnails?|cdn\d*|static\d*|dl|download|downloads|files?|upload|uploads|attachments?|stream|streams|live|hls|storage)$/i;
+/** Paths that name content by address on any host (an IPFS gateway path). */
+const CONTENT_ADDRESS_PATH_RE = /^\/(?:ipfs|ipns)\//i;
+
 function hasMediaLink(view: string): boolean {
-  if (view.includes(":") && (FILE_URL_RE.test(view) || BLOB_URL_RE.test(view))) return true;
+  if (view.includes(":") && (FILE_URL_RE.test(view) || BLOB_URL_RE.test(view) || P2P_OR_STREAM_SCHEME_RE.test(view))) return true;
+  if (IPFS_CID_RE.test(view)) return true;
   return linksToMediaFile(view, 0);
+}
+
+function isFileHost(host: string): boolean {
+  const labels = host.toLowerCase().replace(/\.$/, "").split(".");
+  if (labels.length > 2 && MEDIA_HOST_LABEL_RE.test(labels[0] as string)) return true;
+  for (let i = 0; i < labels.length - 1; i++) {
+    if (FILE_HOST_SET.has(labels.slice(i).join("."))) return true;
+  }
+  return false;
 }
 
 function linksToMediaFile(text: string, depth: number): boolean {
@@ -645,10 +702,18 @@ function urlPointsToMediaFile(url: string, depth: number): boolean {
   const path = slash === -1 ? "" : withoutScheme.slice(slash);
   const lastSegment = path.slice(path.lastIndexOf("/") + 1);
   if (MEDIA_EXTENSION_RE.test(lastSegment)) return true;
+  // The host class decides too: a file-sharing, image-hosting or short link needs no extension to be media.
+  const host = (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).replace(/^[^@]*@/, "").replace(/:\d+$/, "");
+  if (isFileHost(host) || CONTENT_ADDRESS_PATH_RE.test(path)) return true;
 
-  // A media URL nested in the query ("/proxy?u=https://x/a.jpg"); plain values like "?file=a.jpg" pass.
-  if (depth < 2 && queryAndFragment !== "") {
-    return linksToMediaFile(queryAndFragment.replace(/[&=]/g, " "), depth + 1);
+  if (queryAndFragment !== "") {
+    // A query value or fragment that names a media file ("?file=a.jpg", "#photo.png", "?dl=clip.mp4&raw=1").
+    for (const part of queryAndFragment.split(/[&#;]/)) {
+      const value = part.slice(part.indexOf("=") + 1);
+      if (MEDIA_EXTENSION_RE.test(value.slice(value.lastIndexOf("/") + 1))) return true;
+    }
+    // A media URL nested in the query ("/proxy?u=https://x/a.jpg").
+    if (depth < 2) return linksToMediaFile(queryAndFragment.replace(/[&=]/g, " "), depth + 1);
   }
   return false;
 }
