@@ -1079,6 +1079,11 @@ function encodedStream(view: string): { stream: number[]; digests: string[] } {
   return { stream, digests };
 }
 
+/** Hex whose first bytes are a file header (JPEG, PNG, GIF, PDF, RIFF, ZIP, TIFF, MKV, Ogg, MP3, SVG, MP4). */
+export function startsWithFileSignature(hex: string): boolean {
+  return HEX_FILE_SIGNATURE_RE.test(hex);
+}
+
 /**
  * Cryptographic digests are uniform bytes. Hex dumps of a file cut into hash-sized lines are not: a file
  * signature opens the first "hash", or zero bytes (headers, tables, JPEG byte stuffing) are far commoner
@@ -1086,7 +1091,7 @@ function encodedStream(view: string): { stream: number[]; digests: string[] } {
  */
 export function digestsAreStructured(digests: readonly string[]): boolean {
   if (digests.length === 0) return false;
-  if (HEX_FILE_SIGNATURE_RE.test(digests[0] as string)) return true;
+  if (startsWithFileSignature(digests[0] as string)) return true;
   let bytes = 0;
   let zeros = 0;
   for (const digest of digests) {
