@@ -79,7 +79,7 @@ describe("media references per clue", () => {
 
   it("refuses file data cut into several digests even when each alone passes", () => {
     // Quantisation tables and byte stuffing leave zero bytes through a JPEG: here one in 16, four per SHA-512.
-    const fileBytes = digestBytes(256, 21).map((byte, i) => (i % 16 === 7 ? 0 : byte === 0 ? 1 : byte));
+    const fileBytes = Buffer.from(digestBytes(256, 21).map((byte, i) => (i % 16 === 7 ? 0 : byte === 0 ? 1 : byte)));
     const pieces = [0, 1, 2, 3].map((i) => ({ algorithm: "SHA512", value: fileBytes.subarray(i * 64, (i + 1) * 64).toString("hex") }));
     for (const ref of pieces) expect(valueIssue(ref)).toBeUndefined();
     const result = mediaRefsSchema.safeParse(pieces);
