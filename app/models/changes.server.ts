@@ -84,7 +84,27 @@ export const insertCreate: CreateWriter = async (actor, options, match, run, rep
   }
 };
 
+/**
+ * A write refused from inside its transaction whose refusal must itself be audited: the record is written after
+ * the rollback (the transaction holds the embedded database's only connection until then, and would take the
+ * record down with it).
+ */
+export class AuditedRefusal extends ValidationError {
+  constructor(fields: Record<string, string[]>, readonly auditRecord: AuditRecord) {
+    super(fields);
+  }
+}
+
 async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
+  try {
+    return await runChangeTransaction(actor, idempotencyKey, run);
+  } catch (error) {
+    if (error instanceof AuditedRefusal) await recordAudit({ ...error.auditRecord, actor, origin: actor.origin });
+    throw error;
+  }
+}
+
+async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
   const events: StoredRoomEvent[] = [];
   const result = await prisma.$transaction(async (tx) => {
     const ctx: ChangeContext = {

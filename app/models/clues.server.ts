@@ -20,6 +20,7 @@ import { jsonSafe, type Jsonified } from "~/utils/json";
 import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validation/clue";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { screenEncodedFragments } from "./encoded-fragments.server";
 import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
@@ -213,6 +214,7 @@ export async function createClue(actor: Actor, caseId: string, data: CreateClueI
   const mediaRefs = dedupeMediaRefs(data.mediaRefs ?? []);
 
   const write = async (ctx: ChangeContext) => {
+    screenEncodedFragments(actor, { value: data.value, detail: data.detail }, { itemType: "CLUE", caseId, taskforceId: kase.taskforceId });
     const created = await ctx.tx.clue.create({
       data: {
         caseId,
@@ -287,6 +289,7 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
   if (Object.keys(changes).length === 0) return (await toClueViews([current]))[0];
 
   return writeChange(actor, async (ctx) => {
+    screenEncodedFragments(actor, { value: data.value, detail: data.detail }, { itemType: "CLUE", itemId: clueId, caseId: current.caseId, taskforceId: current.taskforceId });
     const { count } = await ctx.tx.clue.updateMany({
       where: { id: clueId, version: data.version },
       data: {

@@ -7,6 +7,7 @@ import { NotFoundError } from "~/utils/errors.server";
 import { jsonSafe, type Jsonified } from "~/utils/json";
 import { extractMentionedEmails, type CommentableItemType, type CreateCommentInput } from "~/validation/comment";
 import { auditRead, createdItemOf, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { screenEncodedFragments } from "./encoded-fragments.server";
 import { loadTaskForComments } from "./tasks.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -98,6 +99,7 @@ export async function createComment(actor: Actor, input: CreateCommentInput, opt
   requirePermission(actor, "comment:create", { type: "comment", authorId: actor.id, parent: parent.resource });
   const mentionIds = await resolveMentions(parent, input.body, actor.id);
   const write = async (ctx: ChangeContext) => {
+    screenEncodedFragments(actor, { body: input.body }, { itemType: "COMMENT", caseId: parent.caseId, taskforceId: parent.taskforceId });
     const created = await ctx.tx.comment.create({
       data: {
         itemType: parent.itemType,

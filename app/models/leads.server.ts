@@ -24,6 +24,7 @@ import { jsonSafe, type Jsonified } from "~/utils/json";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, type CreateLeadInput, type LeadFilters, type UpdateLeadInput } from "~/validation/lead";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { screenEncodedFragments } from "./encoded-fragments.server";
 import { clueInclude, toClueViews, type ClueView } from "./clue-views.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -150,6 +151,7 @@ export async function createLead(actor: Actor, caseId: string, data: CreateLeadI
   if (ownerId !== actor.id) await checkLeadOwner(ownerId, { ...base, recipientIds });
 
   const write = async (ctx: ChangeContext) => {
+    screenEncodedFragments(actor, { title: data.title, hypothesis: data.hypothesis, statusReason: data.statusReason }, { itemType: "LEAD", caseId, taskforceId: kase.taskforceId });
     const created = await ctx.tx.lead.create({
       data: {
         caseId,
@@ -217,6 +219,7 @@ export async function updateLead(actor: Actor, leadId: string, data: UpdateLeadI
   if (data.ownerId && data.ownerId !== current.ownerId) await checkLeadOwner(data.ownerId, { ...visibilityAfter, recipientIds });
 
   return writeChange(actor, async (ctx) => {
+    screenEncodedFragments(actor, { title: data.title, hypothesis: data.hypothesis, statusReason: data.statusReason }, { itemType: "LEAD", itemId: leadId, caseId: current.caseId, taskforceId: current.taskforceId });
     const { count } = await ctx.tx.lead.updateMany({
       where: { id: leadId, version: data.version },
       data: {

@@ -20,6 +20,7 @@ import { jsonSafe, type Jsonified } from "~/utils/json";
 import { TASK_STATUSES, type CreateTaskInput, type TaskBoardQuery, type TaskStatusInput, type UpdateTaskInput } from "~/validation/task";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { screenEncodedFragments } from "./encoded-fragments.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface TaskView extends Task {
@@ -107,6 +108,7 @@ export async function createTask(actor: Actor, caseId: string, data: CreateTaskI
   requirePermission(actor, "task:assign", taskResource({ taskforceId: kase.taskforceId, assigneeId: data.assigneeId, createdById: actor.id }, lead));
   await checkAssignee(data.assigneeId, kase.taskforceId, lead);
   const write = async (ctx: ChangeContext) => {
+    screenEncodedFragments(actor, { title: data.title, description: data.description }, { itemType: "TASK", caseId, taskforceId: kase.taskforceId });
     const created = await ctx.tx.task.create({
       data: {
         caseId,
@@ -157,6 +159,7 @@ export async function updateTask(actor: Actor, taskId: string, data: UpdateTaskI
   if (status === "BLOCKED" && !blockedReason) throw new ValidationError({ blockedReason: ["Say what the task is blocked on."] });
 
   return writeChange(actor, async (ctx) => {
+    screenEncodedFragments(actor, { title: data.title, description: data.description, blockedReason: data.blockedReason }, { itemType: "TASK", itemId: taskId, caseId: current.caseId, taskforceId: current.taskforceId });
     const { count } = await ctx.tx.task.updateMany({
       where: { id: taskId, version: data.version },
       data: {

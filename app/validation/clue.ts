@@ -1,6 +1,7 @@
 // Clue input: a text-only contextual clue with its category, evaluation, handling code and media hash ids.
 // Media is referred to only by opaque hash ids whose shape is checked per algorithm.
 import { z } from "zod";
+import { digestsAreStructured, startsWithFileSignature } from "./text-only";
 import {
   emptyToUndefined,
   handlingCodeSchema,
@@ -35,9 +36,14 @@ export const MEDIA_HASH_ALGORITHMS = ["MD5", "SHA1", "SHA256", "SHA512", "PHOTOD
 export type MediaHashAlgorithmInput = (typeof MEDIA_HASH_ALGORITHMS)[number];
 
 /**
- * The documented shape of each id. Hex digests are normalised to lower case. PhotoDNA hashes are 144 bytes:
- * 288 hex digits. AGENCY ids are an agency's own case-tool ids: letters, digits and single dashes, 4-128 chars
- * (no other punctuation, so nothing base64- or URL-like fits).
+ * The documented shape of each id, tight enough that a value is not a free carrier of bytes (issue 10; decision
+ * 010). Hex digests are normalised to lower case and must look like digests: a file signature at their start or
+ * far more zero bytes than uniform digests have is refused (see digestsAreStructured). PhotoDNA hashes are 144
+ * bytes: 288 hex digits, not opening with a file signature, at most MAX_PHOTODNA_REFS_PER_CLUE per clue (their
+ * bytes are not uniform, so the zero-byte test does not apply to them). AGENCY ids are an agency's own case-tool
+ * ids: a letter prefix and up to four segments of letters and digits, case-insensitive and stored upper-case
+ * (so a base62/base64 payload loses the case it needs), at most 48 characters, segments mixing letters and
+ * digits at most three times ("AB12CD34" fits; random base36 does not).
  */
 export const MEDIA_REF_SHAPES: Record<MediaHashAlgorithmInput, { pattern: RegExp; hex: boolean; description: string }> = {
   MD5: { pattern: /^[0-9a-f]{32}$/, hex: true, description: "32 hex digits" },
@@ -46,11 +52,25 @@ export const MEDIA_REF_SHAPES: Record<MediaHashAlgorithmInput, { pattern: RegExp
   SHA512: { pattern: /^[0-9a-f]{128}$/, hex: true, description: "128 hex digits" },
   PHOTODNA: { pattern: /^[0-9a-f]{288}$/, hex: true, description: "288 hex digits (144 bytes)" },
   AGENCY: {
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){3,127}$/,
+    pattern: /^(?=.{4,48}$)[A-Z]{2,12}(?:-[A-Z0-9]{1,16}){1,4}$/,
     hex: false,
-    description: "4 to 128 letters, digits and single dashes",
+    description: "a letter prefix and one to four dash-separated parts of letters and digits, such as NL-2026-0042 (at most 48 characters)",
   },
 };
+
+/** Media references one clue may hold, and PhotoDNA hashes among them (144 bytes each): see decision 015. */
+export const MAX_MEDIA_REFS_PER_CLUE = 8;
+export const MAX_PHOTODNA_REFS_PER_CLUE = 2;
+/** Letter/digit alternations an AGENCY id segment may have: "AB12CD34" has 3; random base36 of 16 has about 7. */
+const MAX_AGENCY_SEGMENT_SWITCHES = 3;
+
+function normaliseRefValue(algorithm: MediaHashAlgorithmInput, value: string): string {
+  return MEDIA_REF_SHAPES[algorithm].hex ? value.toLowerCase() : value.toUpperCase();
+}
+
+function agencyIdIsStructured(value: string): boolean {
+  return value.split("-").every((segment) => (segment.match(/[A-Z](?=\d)|\d(?=[A-Z])/g) ?? []).length <= MAX_AGENCY_SEGMENT_SWITCHES);
+}
 
 function normaliseAlgorithm(value: unknown): unknown {
   return typeof value === "string" ? value.trim().toUpperCase().replace(/[-_\s]/g, "") : value;
@@ -66,12 +86,16 @@ export const mediaRefSchema = z
   })
   .superRefine((ref, ctx) => {
     const shape = MEDIA_REF_SHAPES[ref.algorithm];
-    const value = shape.hex ? ref.value.toLowerCase() : ref.value;
+    const value = normaliseRefValue(ref.algorithm, ref.value);
     if (!shape.pattern.test(value)) {
       ctx.addIssue({ code: "custom", path: ["value"], message: `A ${ref.algorithm} id is ${shape.description}.` });
+    } else if (ref.algorithm === "AGENCY" && !agencyIdIsStructured(value)) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: NOT_AN_ID_MESSAGE });
+    } else if (ref.algorithm === "PHOTODNA" ? startsWithFileSignature(value) : shape.hex && digestsAreStructured([value])) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: NOT_AN_ID_MESSAGE });
     }
   })
-  .overwrite((ref) => ({ ...ref, value: MEDIA_REF_SHAPES[ref.algorithm].hex ? ref.value.toLowerCase() : ref.value }));
+  .overwrite((ref) => ({ ...ref, value: normaliseRefValue(ref.algorithm, ref.value) }));
 export type MediaRefInput = z.output<typeof mediaRefSchema>;
 
 /**
@@ -94,9 +118,23 @@ export function formatMediaRefLines(refs: readonly { algorithm: string; value: s
   return refs.map((ref) => `${ref.algorithm}:${ref.value}`).join("\n");
 }
 
+const NOT_AN_ID_MESSAGE =
+  "Cluebridge is text-only: this value does not look like a hash id (it reads as file data: a file signature, long zero runs or a random string). Enter the hash id your forensic tool shows for the media.";
+
 export const mediaRefsSchema = z.preprocess(
   (value) => (value === undefined ? [] : typeof value === "string" ? parseMediaRefLines(value) : value),
-  z.array(mediaRefSchema).max(50, "At most 50 media references per clue."),
+  z
+    .array(mediaRefSchema)
+    .max(MAX_MEDIA_REFS_PER_CLUE, `At most ${MAX_MEDIA_REFS_PER_CLUE} media references per clue; refer to a series by its AGENCY id.`)
+    .superRefine((refs, ctx) => {
+      const photoDna = refs.filter((ref) => ref.algorithm === "PHOTODNA").length;
+      if (photoDna > MAX_PHOTODNA_REFS_PER_CLUE) {
+        ctx.addIssue({ code: "custom", message: `At most ${MAX_PHOTODNA_REFS_PER_CLUE} PhotoDNA hashes per clue; use the SHA256 of the other files.` });
+      }
+      // A file cut into several digests: the references together read as file data (signature, zero runs).
+      const digests = refs.filter((ref) => ref.algorithm !== "AGENCY" && ref.algorithm !== "PHOTODNA").map((ref) => ref.value);
+      if (digests.length > 1 && digestsAreStructured(digests)) ctx.addIssue({ code: "custom", message: NOT_AN_ID_MESSAGE });
+    }),
 );
 
 const confidenceSchema = upperEnum(CONFIDENCES, "Choose a confidence: LOW, MEDIUM or HIGH.");

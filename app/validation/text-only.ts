@@ -46,7 +46,8 @@ export type TextRefusalCode =
   | "HEX_BLOB"
   | "BINARY"
   | "MEDIA_MARKUP"
-  | "MEDIA_LINK";
+  | "MEDIA_LINK"
+  | "ENCODED_BYTES";
 
 export type TextCheck = { ok: true } | { ok: false; code: TextRefusalCode; message: string };
 
@@ -63,7 +64,9 @@ export const TEXT_ONLY_MESSAGES: Record<TextRefusalCode, string> = {
   MEDIA_MARKUP:
     "Cluebridge is text-only: this field contains markup that embeds media (such as <img>, <svg>, <video>, CSS url() or a Markdown image). Describe it in words or refer to it by its hash identifier instead.",
   MEDIA_LINK:
-    "Cluebridge is text-only: this field links to a media or binary file (image, video, audio, PDF, archive, blob: or file: URL). Refer to media by its hash identifier instead.",
+    "Cluebridge is text-only: this field links to media or a file (an image, video, audio, PDF or archive; a file-sharing, image-hosting or short link; a peer-to-peer, content-addressed or streaming address; blob: or file: URLs). Refer to media by its hash identifier instead.",
+  ENCODED_BYTES:
+    "Cluebridge is text-only: this field contains a long run of encoded data (characters as random as encoded bytes, such as base32, ascii85, uuencode, number, bit or word dumps, or one symbol per byte), which can carry an image or file. Refer to media by its hash identifier instead.",
 };
 
 // ---------------------------------------------------------------------------
@@ -91,6 +94,7 @@ export function checkTextOnly(value: string): TextCheck {
     return refusal("BINARY");
   }
   if (views.text.some(hasBase64Blob)) return refusal("BASE64_BLOB");
+  if (views.text.some(hasEncodedBytes)) return refusal("ENCODED_BYTES");
   return { ok: true };
 }
 
@@ -248,7 +252,7 @@ function buildViews(raw: string): Views {
   const decoded: string[] = [];
   let current = base;
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
-    const next = normaliseText(decodePercent(decodeBackslashEscapes(decodeHtmlEntities(current))));
+    const next = normaliseText(decodeQuotedPrintable(decodePercent(decodeBackslashEscapes(decodeHtmlEntities(current)))));
     if (next === current) break;
     decoded.push(next);
     current = next;
@@ -305,12 +309,13 @@ function isDecodableCodePoint(code: number): boolean {
   return Number.isFinite(code) && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
 }
 
-const BACKSLASH_ESCAPE_RE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(\/))/g;
+const BACKSLASH_ESCAPE_RE = /\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0-3][0-7]{2})|(\/))/g;
 
-/** JavaScript/JSON/Python-style escapes: \u{3c}, \u003c, \x3c and the JSON-escaped slash \/. */
+/** JavaScript/JSON/Python/C-style escapes: \u{3c}, \u003c, \x3c, octal \074 and the JSON-escaped slash \/. */
 function decodeBackslashEscapes(s: string): string {
   if (!s.includes("\\")) return s;
-  return s.replace(BACKSLASH_ESCAPE_RE, (match: string, braced?: string, u4?: string, x2?: string) => {
+  return s.replace(BACKSLASH_ESCAPE_RE, (match: string, braced?: string, u4?: string, x2?: string, octal?: string) => {
+    if (octal !== undefined) return String.fromCharCode(parseInt(octal, 8));
     const hex = braced ?? u4 ?? x2;
     if (hex === undefined) return "/";
     const code = parseInt(hex, 16);
@@ -335,6 +340,19 @@ function decodePercent(s: string): string {
     .replace(PERCENT_RUN_RE, (run: string) => bytesToText(percentRunToBytes(run)));
 }
 
+/** Quoted-printable (RFC 2045): "=89PNG=0D=0A", with "=" soft line breaks; upper-case hex only, as encoders write it. */
+const QP_SOFT_BREAK_RE = /=\r?\n/g;
+const QP_RUN_RE = /(?:=[0-9A-F]{2})+/g;
+const QP_MIN_ESCAPES = 4;
+
+function decodeQuotedPrintable(s: string): string {
+  if (!s.includes("=")) return s;
+  const escapes = s.match(/=[0-9A-F]{2}/g);
+  if (escapes === null || escapes.length < QP_MIN_ESCAPES) return s;
+  return s.replace(QP_SOFT_BREAK_RE, "").replace(QP_RUN_RE, (run: string) => bytesToText(percentRunToBytes(run)));
+}
+
+/** "%89%50" or "=89=50": every escape is three characters, the hex digits at offsets 1 and 2. */
 function percentRunToBytes(run: string): Uint8Array {
   const bytes = new Uint8Array(run.length / 3);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
@@ -566,6 +584,8 @@ const MEDIA_FILE_EXTENSIONS = [
   "zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz", "zst", "exe", "dmg", "iso", "apk", "msi",
   // documents that are containers of imagery
   "pdf", "eps",
+  // streaming playlists and manifests, torrents
+  "m3u8", "m3u", "mpd", "pls", "xspf", "asx", "f4m", "ism", "isml", "torrent",
 ];
 /** The last path segment ends with a media extension; Twitter-style ":large" or ";jsessionid=..." may follow. */
 const MEDIA_EXTENSION_RE = new RegExp(`\\.(?:${MEDIA_FILE_EXTENSIONS.join("|")})(?:[:;][^/]*)?$`, "i");
@@ -602,9 +622,64 @@ const BLOB_URL_RE = new RegExp(
   "iu",
 );
 
+/**
+ * Addresses that fetch content by what it is or stream it live, whatever their path: peer-to-peer and
+ * content-addressed schemes (magnet, IPFS/IPNS, ed2k, Dat/Hypercore, Swarm, Arweave, Sia) and live-stream
+ * schemes (RTMP, RTSP, RTP, SRT, MMS, RIST, UDP multicast). A scheme counts only glued to an address
+ * ("magnet:?xt=", "rtsp://", "ipfs:Qm..."), so prose such as "udp: port 53" passes.
+ */
+const P2P_OR_STREAM_SCHEME_RE = new RegExp(
+  [
+    `(?<![a-z0-9+.-])(?:ipfs|ipns|ed2k|dat|hyper|hypercore|bzz|ar|sia|bittorrent|rtmp[a-z]?|rtsp[a-z]?|s?rtp|srt|mms[a-z]?|rist|udp)\\s*:[\\t\\n\\r]*\\/\\/\\S`,
+    `(?<![a-z0-9+.-])magnet\\s*:[\\t\\n\\r]*\\?\\s*[a-z]{2}(?:\\.\\d+)?=`,
+    `(?<![a-z0-9+.-])(?:ipfs|ipns)\\s*:[\\t\\n\\r]*(?:Qm|baf|k51)[a-z0-9]{8,}`,
+  ].join("|"),
+  "i",
+);
+/** Bare IPFS content ids (CIDv0 "Qm" + 44 base58, CIDv1 base32 "bafy..."): a content address, not a hash id. */
+const IPFS_CID_RE = /(?<![A-Za-z0-9])(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|baf[yk][a-z2-7]{50,})(?![A-Za-z0-9])/;
+/**
+ * Host classes that serve files or hide where a link goes, judged by domain (and its subdomains):
+ * file sharing and cloud drives, image and video hosts, paste-and-upload sites, URL shorteners, IPFS gateways.
+ */
+const FILE_HOSTS = [
+  // file sharing, cloud drives, transfer services
+  "dropbox.com", "dropboxusercontent.com", "db.tt", "drive.google.com", "drive.usercontent.google.com", "docs.googleusercontent.com",
+  "photos.google.com", "photos.app.goo.gl", "onedrive.live.com", "1drv.ms", "sharepoint.com", "icloud.com", "box.com", "mega.nz",
+  "mega.io", "mega.co.nz", "mediafire.com", "wetransfer.com", "we.tl", "sendspace.com", "4shared.com", "zippyshare.com", "gofile.io",
+  "pixeldrain.com", "anonfiles.com", "file.io", "transfer.sh", "catbox.moe", "litter.catbox.moe", "uploadfiles.io", "filebin.net",
+  "krakenfiles.com", "workupload.com", "sendgb.com", "swisstransfer.com", "filemail.com", "smash.gg", "terabox.com", "pcloud.com",
+  "yadi.sk", "disk.yandex.ru", "disk.yandex.com", "cloud.mail.ru", "files.fm", "rapidgator.net", "uploaded.net", "nitroflare.com",
+  // image and video hosts, attachment CDNs
+  "imgur.com", "imgbb.com", "ibb.co", "postimg.cc", "postimages.org", "imageshack.com", "tinypic.com", "photobucket.com", "flickr.com",
+  "staticflickr.com", "imgbox.com", "pixhost.to", "imagebam.com", "imagevenue.com", "redd.it", "twimg.com", "fbcdn.net", "cdninstagram.com",
+  "discordapp.com", "discordapp.net", "telegra.ph", "gyazo.com", "prnt.sc", "lensdump.com", "youtube.com", "youtu.be", "vimeo.com",
+  "dailymotion.com", "streamable.com", "tiktok.com", "rumble.com", "twitch.tv", "pastebin.com", "ghostbin.com", "hastebin.com",
+  // URL shorteners
+  "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "v.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at",
+  "rb.gy", "t.ly", "tiny.cc", "s.id", "bit.do", "lnkd.in", "short.io", "shorte.st", "adf.ly", "t.me", "qr.ae", "tr.im", "clck.ru", "u.to",
+  // IPFS gateways
+  "ipfs.io", "dweb.link", "w3s.link", "cloudflare-ipfs.com", "pinata.cloud", "nftstorage.link", "arweave.net",
+];
+const FILE_HOST_SET = new Set(FILE_HOSTS);
+/** First host labels of servers that hand out files ("i.example.com", "cdn.", "media.", "uploads."). */
+const MEDIA_HOST_LABEL_RE = /^(?:i|img|image|images|media|photo|photos|pic|pics|pix|video|videos|vid|thumb|thumbs|thumbnails?|cdn\d*|static\d*|dl|download|downloads|files?|upload|uploads|attachments?|stream|streams|live|hls|storage)$/i;
+/** Paths that name content by address on any host (an IPFS gateway path). */
+const CONTENT_ADDRESS_PATH_RE = /^\/(?:ipfs|ipns)\//i;
+
 function hasMediaLink(view: string): boolean {
-  if (view.includes(":") && (FILE_URL_RE.test(view) || BLOB_URL_RE.test(view))) return true;
+  if (view.includes(":") && (FILE_URL_RE.test(view) || BLOB_URL_RE.test(view) || P2P_OR_STREAM_SCHEME_RE.test(view))) return true;
+  if (IPFS_CID_RE.test(view)) return true;
   return linksToMediaFile(view, 0);
+}
+
+function isFileHost(host: string): boolean {
+  const labels = host.toLowerCase().replace(/\.$/, "").split(".");
+  if (labels.length > 2 && MEDIA_HOST_LABEL_RE.test(labels[0] as string)) return true;
+  for (let i = 0; i < labels.length - 1; i++) {
+    if (FILE_HOST_SET.has(labels.slice(i).join("."))) return true;
+  }
+  return false;
 }
 
 function linksToMediaFile(text: string, depth: number): boolean {
@@ -627,10 +702,18 @@ function urlPointsToMediaFile(url: string, depth: number): boolean {
   const path = slash === -1 ? "" : withoutScheme.slice(slash);
   const lastSegment = path.slice(path.lastIndexOf("/") + 1);
   if (MEDIA_EXTENSION_RE.test(lastSegment)) return true;
+  // The host class decides too: a file-sharing, image-hosting or short link needs no extension to be media.
+  const host = (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).replace(/^[^@]*@/, "").replace(/:\d+$/, "");
+  if (isFileHost(host) || CONTENT_ADDRESS_PATH_RE.test(path)) return true;
 
-  // A media URL nested in the query ("/proxy?u=https://x/a.jpg"); plain values like "?file=a.jpg" pass.
-  if (depth < 2 && queryAndFragment !== "") {
-    return linksToMediaFile(queryAndFragment.replace(/[&=]/g, " "), depth + 1);
+  if (queryAndFragment !== "") {
+    // A query value or fragment that names a media file ("?file=a.jpg", "#photo.png", "?dl=clip.mp4&raw=1").
+    for (const part of queryAndFragment.split(/[&#;]/)) {
+      const value = part.slice(part.indexOf("=") + 1);
+      if (MEDIA_EXTENSION_RE.test(value.slice(value.lastIndexOf("/") + 1))) return true;
+    }
+    // A media URL nested in the query ("/proxy?u=https://x/a.jpg").
+    if (depth < 2) return linksToMediaFile(queryAndFragment.replace(/[&=]/g, " "), depth + 1);
   }
   return false;
 }
@@ -926,4 +1009,236 @@ function looksLikeEncodedBinary(tokens: string[]): boolean {
     if (windowMatches()) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------
+// ENCODED_BYTES: runs whose statistics are those of encoded bytes
+// ---------------------------------------------------------------------------
+//
+// Encodings are refused by what they are, not by a list of encodings: an encoder maps bytes to symbols of
+// some alphabet (base32, ascii85, uuencode, one CJK or braille character per byte, one word per byte, one
+// number per byte...), and compressed image bytes are close to random, so the symbols of the run are close
+// to uniformly distributed over that alphabet. Text in any script is not: a few letters (or characters,
+// or words) carry a large share of it (Zipf). The measure is the repeat rate (index of coincidence)
+// IC = sum c(c-1) / (n(n-1)) over a window of n symbols, times the window's distinct symbols K:
+// uniform symbols give IC x K <= 1 (K observed never exceeds the alphabet), prose 1.9 and up (measured per
+// script: docs/decisions/015-text-only-by-statistics.md). Thresholds and why they sit where they sit: ibid.
+
+/** Whitespace-free code points judged at once; a flat run this long is refused (192 bytes of base64, 205 of ascii85). */
+export const ENCODED_WINDOW = 256;
+/**
+ * A window is flat when IC x K is at most this and adjacent symbols are as independent as random ones
+ * (pair repeat rate / IC^2 at most PAIR_DEPENDENCE_MAX). Encoders measure 0.9-1.05 and 0.2-1.9; text in 17
+ * scripts never met both (decision 015).
+ */
+const FLATNESS_MAX = 1.3;
+const PAIR_DEPENDENCE_MAX = 2.5;
+/** Fewer distinct symbols than this is not an encoding alphabet worth the name ("----", "=-=-"); bits are judged by shape. */
+const MIN_ENCODING_ALPHABET = 10;
+/** More distinct symbols than window/UNDERSAMPLED_RATIO (CJK, Hangul, one symbol per byte): stricter limits apply. */
+const UNDERSAMPLED_RATIO = 2.5;
+const FLATNESS_MAX_UNDERSAMPLED = 1.1;
+const PAIR_DEPENDENCE_MAX_UNDERSAMPLED = 1;
+/** Two bytes per symbol (base32768, base65536): 256 characters with almost no repeat; text always repeats. */
+const NO_REPEAT_IC = 1 / 4096;
+/** Digest-shaped hex tokens (optionally "sha256:"-prefixed) are hash ids, judged by HASH_ID rules, not as runs. */
+const DIGEST_TOKEN_RE = /^(?:[a-z0-9-]{2,12}[:=])?([0-9a-f]+)[,;.]?$/i;
+/** Hash ids one text may hold: a long list of 64-hex "hashes" is a hex dump laid out as hash lines. */
+export const MAX_HASH_IDS_PER_TEXT = 32;
+/** Number dumps: this many consecutive byte-valued numbers (decimal 0-255, octal 0-377, 8-bit binary). */
+const NUMBER_DUMP_MIN_TOKENS = 48;
+const BIT_DUMP_MIN_TOKENS = 24;
+const BIT_RUN_MIN_CHARS = 192;
+/** Word dumps (one word per byte): this many words in a row without any punctuation, with a flat frequency. */
+const WORD_DUMP_MIN_WORDS = 160;
+/** In prose, the commonest word is 3-7% of the words even without punctuation; one word per byte stays near 1/256. */
+const WORD_DUMP_MAX_TOP_SHARE = 0.025;
+const UUENCODE_HEADER_RE = /^begin(?:-base64)? [0-7]{3,4} \S/m;
+
+function hasEncodedBytes(view: string): boolean {
+  if (view.length < NUMBER_DUMP_MIN_TOKENS) return false;
+  if (UUENCODE_HEADER_RE.test(view)) return true;
+  const { stream, digests } = encodedStream(view);
+  if (digests.length > MAX_HASH_IDS_PER_TEXT || digestsAreStructured(digests)) return true;
+  if (hasNumberDump(view) || hasWordDump(view)) return true;
+  return hasFlatWindow(stream);
+}
+
+/** The view's code points without whitespace and without digest-shaped hash ids (which are returned apart). */
+function encodedStream(view: string): { stream: number[]; digests: string[] } {
+  const stream: number[] = [];
+  const digests: string[] = [];
+  for (const token of view.split(/\s+/)) {
+    const digest = DIGEST_TOKEN_RE.exec(token);
+    if (digest !== null && HASH_HEX_LENGTHS.has((digest[1] as string).length)) {
+      digests.push((digest[1] as string).toLowerCase());
+      continue;
+    }
+    for (const char of token) stream.push(char.codePointAt(0) as number);
+  }
+  return { stream, digests };
+}
+
+/** Hex whose first bytes are a file header (JPEG, PNG, GIF, PDF, RIFF, ZIP, TIFF, MKV, Ogg, MP3, SVG, MP4). */
+export function startsWithFileSignature(hex: string): boolean {
+  return HEX_FILE_SIGNATURE_RE.test(hex);
+}
+
+/**
+ * Cryptographic digests are uniform bytes. Hex dumps of a file cut into hash-sized lines are not: a file
+ * signature opens the first "hash", or zero bytes (headers, tables, JPEG byte stuffing) are far commoner
+ * than 1 in 256. Random digests reach the zero threshold with odds under 1e-6.
+ */
+export function digestsAreStructured(digests: readonly string[]): boolean {
+  if (digests.length === 0) return false;
+  if (startsWithFileSignature(digests[0] as string)) return true;
+  let bytes = 0;
+  let zeros = 0;
+  for (const digest of digests) {
+    for (let i = 0; i + 1 < digest.length; i += 2) {
+      bytes++;
+      if (digest.charCodeAt(i) === 48 && digest.charCodeAt(i + 1) === 48) zeros++;
+    }
+  }
+  return zeros >= 6 + bytes / 64;
+}
+
+/**
+ * Slides a window of ENCODED_WINDOW symbols over the stream, keeping symbol and symbol-pair counts, their
+ * repeat sums and the distinct count incrementally: linear in the stream, typed arrays for ASCII, Maps otherwise.
+ */
+function hasFlatWindow(stream: readonly number[]): boolean {
+  const size = ENCODED_WINDOW;
+  if (stream.length < size) return false;
+  const ascii = new Uint32Array(128);
+  const other = new Map<number, number>();
+  const asciiPairs = new Uint32Array(128 * 128);
+  const otherPairs = new Map<number, number>();
+  let distinct = 0;
+  let repeatSum = 0; // sum over symbols of c(c-1)
+  let pairRepeatSum = 0; // the same over adjacent pairs
+  const add = (symbol: number, delta: 1 | -1): void => {
+    const before = symbol < 128 ? (ascii[symbol] as number) : (other.get(symbol) ?? 0);
+    const after = before + delta;
+    if (symbol < 128) ascii[symbol] = after;
+    else if (after === 0) other.delete(symbol);
+    else other.set(symbol, after);
+    if (before === 0) distinct++;
+    if (after === 0) distinct--;
+    repeatSum += after * (after - 1) - before * (before - 1);
+  };
+  const addPair = (first: number, second: number, delta: 1 | -1): void => {
+    const inAscii = first < 128 && second < 128;
+    const key = inAscii ? first * 128 + second : first * 0x110000 + second;
+    const before = inAscii ? (asciiPairs[key] as number) : (otherPairs.get(key) ?? 0);
+    const after = before + delta;
+    if (inAscii) asciiPairs[key] = after;
+    else if (after === 0) otherPairs.delete(key);
+    else otherPairs.set(key, after);
+    pairRepeatSum += after * (after - 1) - before * (before - 1);
+  };
+  const symbolPairs = size * (size - 1);
+  const pairPairs = (size - 1) * (size - 2);
+  for (let i = 0; i < stream.length; i++) {
+    add(stream[i] as number, 1);
+    if (i > 0) addPair(stream[i - 1] as number, stream[i] as number, 1);
+    if (i >= size) {
+      add(stream[i - size] as number, -1);
+      addPair(stream[i - size] as number, stream[i - size + 1] as number, -1);
+    }
+    if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET) continue;
+    const ic = repeatSum / symbolPairs;
+    const undersampled = distinct * UNDERSAMPLED_RATIO > size;
+    if (undersampled && ic < NO_REPEAT_IC) return true;
+    // Independent symbols repeat in pairs as often as the product of their single rates: ratio ~1. Text: 1.3 to 70.
+    const pairDependence = pairRepeatSum / pairPairs / (ic * ic);
+    const flat = undersampled
+      ? ic * distinct <= FLATNESS_MAX_UNDERSAMPLED && pairDependence <= PAIR_DEPENDENCE_MAX_UNDERSAMPLED
+      : ic * distinct <= FLATNESS_MAX && pairDependence <= PAIR_DEPENDENCE_MAX;
+    if (flat) return true;
+  }
+  return false;
+}
+
+/** Numbers that are bytes: "137 80 78 71", "0o211 0120", "10001001 01010000"; any separators. */
+function hasNumberDump(view: string): boolean {
+  let decimal = 0;
+  let decimalHigh = 0;
+  let octal = 0;
+  let octalHigh = 0;
+  let bits = 0;
+  for (const match of view.matchAll(/[^\s,;[\](){}]+/g)) {
+    const token = match[0].replace(/^(?:0o|\\)/i, "");
+    if (/^[01]{8}$/.test(token)) {
+      if (++bits >= BIT_DUMP_MIN_TOKENS) return true;
+    } else bits = 0;
+    if (/^\d{1,3}$/.test(token) && Number(token) <= 255) {
+      decimal++;
+      if (token.length === 3) decimalHigh++;
+      if (decimal >= NUMBER_DUMP_MIN_TOKENS && decimalHigh * 4 >= decimal) return true;
+    } else decimal = decimalHigh = 0;
+    if (/^[0-7]{1,3}$/.test(token) && parseInt(token, 8) <= 255) {
+      octal++;
+      if (token.length === 3) octalHigh++;
+      if (octal >= NUMBER_DUMP_MIN_TOKENS && octalHigh * 4 >= octal) return true;
+    } else octal = octalHigh = 0;
+    if (/^[01]+$/.test(token) && token.length >= BIT_RUN_MIN_CHARS) return true;
+  }
+  return false;
+}
+
+/**
+ * One word per byte ("aardvark absurd accrue ..."): a long run of words with no punctuation at all, in which
+ * no word is common. Prose always has punctuation or a common word (the, и, 的 are 3-7% of running words).
+ */
+function hasWordDump(view: string): boolean {
+  if (view.length < WORD_DUMP_MIN_WORDS * 2) return false;
+  // Runs of letters-only words; any other character (punctuation, digits, symbols) ends the run.
+  for (const run of view.split(/[^\p{L}\p{M}\s]+/u)) {
+    const words = run.split(/\s+/).filter((word) => word !== "");
+    if (words.length < WORD_DUMP_MIN_WORDS) continue;
+    const counts = new Map<string, number>();
+    let top = 0;
+    for (const word of words) {
+      const key = word.toLowerCase();
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      if (count > top) top = count;
+    }
+    if (top <= words.length * WORD_DUMP_MAX_TOP_SHARE && counts.size >= 64) return true;
+  }
+  return false;
+}
+
+/**
+ * What a text that passed still carries of encoded-looking material, in bytes: the tokens of 16 or more
+ * characters that mix letter cases and digits as encoders do (the per-author window adds these up, so a
+ * payload cut into pieces that each pass is still seen whole). Digest-shaped hash ids and words count 0.
+ */
+export function encodedFragmentBytes(value: string): number {
+  let bits = 0;
+  for (const token of normaliseText(value).split(/[\s"'`<>()[\]{},;]+/)) {
+    if (token.length < FRAGMENT_MIN_TOKEN) continue;
+    const digest = DIGEST_TOKEN_RE.exec(token);
+    if (digest !== null && HASH_HEX_LENGTHS.has((digest[1] as string).length)) continue;
+    for (const piece of token.split(/[/?&=#.:]+/)) {
+      if (piece.length >= FRAGMENT_MIN_TOKEN && classSwitchShare(piece) >= FRAGMENT_MIN_SWITCH_SHARE) bits += piece.length * 6;
+    }
+  }
+  return Math.round(bits / 8);
+}
+const FRAGMENT_MIN_TOKEN = 16;
+/** Base64 switches class (upper/lower/digit/symbol) at about 60% of positions; words and SKUs under 20%. */
+const FRAGMENT_MIN_SWITCH_SHARE = 0.35;
+
+function classSwitchShare(token: string): number {
+  let switches = 0;
+  let previous = -1;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    const cls = c >= 65 && c <= 90 ? UPPER : c >= 97 && c <= 122 ? LOWER : c >= 48 && c <= 57 ? DIGIT : SYMBOL;
+    if (previous !== -1 && cls !== previous && !(previous === UPPER && cls === LOWER)) switches++;
+    previous = cls;
+  }
+  return switches / Math.max(1, token.length - 1);
 }

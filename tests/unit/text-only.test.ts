@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   checkTextOnly,
+  ENCODED_WINDOW,
   findMediaInValue,
   TEXT_ONLY_MESSAGES,
   textOnly,
@@ -285,6 +286,37 @@ const refusedLinks: RefusedCase[] = [
   ["refuses a file:/ URL", "file:/etc/hosts", "MEDIA_LINK"],
   ["refuses an upper-case FILE:// URL", "FILE://server/share/x", "MEDIA_LINK"],
   ["refuses a spaced-out file: URL", "f i l e:///tmp/x", "MEDIA_LINK"],
+  // links that name no media extension (issue 10)
+  ["refuses a query value naming the file", "https://example.com/download?file=victim.jpg", "MEDIA_LINK"],
+  ["refuses a search query naming an image file", "https://example.com/search?q=photo.jpg", "MEDIA_LINK"],
+  ["refuses a fragment naming the file", "https://example.com/gallery#IMG_0042.HEIC", "MEDIA_LINK"],
+  ["refuses a query naming a video among other parameters", "https://example.com/get.php?id=7&name=clip.mp4&raw=1", "MEDIA_LINK"],
+  ["refuses a Dropbox share link", "https://www.dropbox.com/s/a1b2c3d4e5/evidence?dl=0", "MEDIA_LINK"],
+  ["refuses a Google Drive file link", "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=sharing", "MEDIA_LINK"],
+  ["refuses a MEGA link", "https://mega.nz/file/AbCdEfGh#QwErTyUiOp", "MEDIA_LINK"],
+  ["refuses a WeTransfer short link", "we.tl/t-AbCdEf1234", "MEDIA_LINK"],
+  ["refuses an image host page", "https://imgur.com/a/Xy12AbC", "MEDIA_LINK"],
+  ["refuses an image host subdomain", "https://i.imgur.com/Xy12AbC", "MEDIA_LINK"],
+  ["refuses a bit.ly short link", "bit.ly/3xYzAbC", "MEDIA_LINK"],
+  ["refuses a tinyurl short link", "https://tinyurl.com/2p8abcd", "MEDIA_LINK"],
+  ["refuses a t.co short link", "https://t.co/AbC123xYz", "MEDIA_LINK"],
+  ["refuses a media-serving subdomain of any site", "https://media.example-shop.com/p/9f3a2b", "MEDIA_LINK"],
+  ["refuses a CDN subdomain", "https://cdn.example.org/u/7781", "MEDIA_LINK"],
+  ["refuses a magnet link", "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&dn=archive", "MEDIA_LINK"],
+  ["refuses an ipfs:// link", "ipfs://QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG", "MEDIA_LINK"],
+  ["refuses a bare IPFS CID", "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG", "MEDIA_LINK"],
+  ["refuses a CIDv1", "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", "MEDIA_LINK"],
+  ["refuses an IPFS gateway path on any host", "https://gateway.example.net/ipfs/QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG", "MEDIA_LINK"],
+  ["refuses an ed2k link", "ed2k://|file|x|1234|ABCDEF0123456789ABCDEF0123456789|/", "MEDIA_LINK"],
+  ["refuses a dat:// link", "dat://778f8d955175c92e4ced5e4f5563f69bfec0c86cc6f670352c457943666fe639", "MEDIA_LINK"],
+  ["refuses an HLS playlist", "https://live.example.net/channel/index.m3u8", "MEDIA_LINK"],
+  ["refuses a DASH manifest", "https://example.net/v/stream.mpd", "MEDIA_LINK"],
+  ["refuses a .torrent link", "https://example.net/t/files.torrent", "MEDIA_LINK"],
+  ["refuses an RTMP stream", "rtmp://live.example.com/app/streamkey123", "MEDIA_LINK"],
+  ["refuses an RTSP camera stream", "rtsp://192.168.1.20:554/Streaming/Channels/101", "MEDIA_LINK"],
+  ["refuses an SRT stream", "srt://example.com:9000?streamid=abc", "MEDIA_LINK"],
+  ["refuses an MMS stream", "mms://media.example.com/live", "MEDIA_LINK"],
+  ["refuses a UDP multicast stream", "udp://@239.0.0.1:1234", "MEDIA_LINK"],
 ];
 
 const MEDIA_EXTENSIONS_SAMPLE = [
@@ -297,6 +329,115 @@ const refusedExtensions: RefusedCase[] = MEDIA_EXTENSIONS_SAMPLE.map((ext) => [
   `https://files.example.org/case/item.${ext}`,
   "MEDIA_LINK",
 ]);
+
+// ---------------------------------------------------------------------------
+// Encoded bytes in other alphabets, scripts and layouts (issue 10): refused by their statistics
+// ---------------------------------------------------------------------------
+
+/** A small "JPEG": header then compressed-looking bytes; 300 bytes is under any real photo. */
+const SMALL_JPEG = Buffer.concat([Buffer.from(JPEG_HEADER), pseudoRandomBytes(284, 99)]);
+const encodeBaseN = (bytes: Buffer, alphabet: string): string => {
+  let n = BigInt(`0x${bytes.toString("hex")}`);
+  const base = BigInt(alphabet.length);
+  let out = "";
+  while (n > 0n) {
+    out = alphabet[Number(n % base)] + out;
+    n /= base;
+  }
+  return out;
+};
+const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const base32 = (bytes: Buffer): string => {
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+};
+const ascii85 = (bytes: Buffer): string => {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 4) {
+    let value = 0;
+    for (let j = 0; j < 4; j++) value = value * 256 + (bytes[i + j] ?? 0);
+    const group: string[] = [];
+    for (let j = 0; j < 5; j++) {
+      group.unshift(String.fromCharCode(33 + (value % 85)));
+      value = Math.floor(value / 85);
+    }
+    out += group.join("");
+  }
+  return `<~${out}~>`;
+};
+const Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+const z85 = (bytes: Buffer): string => ascii85(bytes).slice(2, -2).replace(/./g, (c) => Z85_ALPHABET[c.charCodeAt(0) - 33] as string);
+const uuencode = (bytes: Buffer, header = true): string => {
+  const lines: string[] = header ? ["begin 644 photo.jpg"] : [];
+  for (let i = 0; i < bytes.length; i += 45) {
+    const chunk = bytes.subarray(i, i + 45);
+    let line = String.fromCharCode(32 + chunk.length);
+    for (let j = 0; j < chunk.length; j += 3) {
+      const a = chunk[j] ?? 0;
+      const b = chunk[j + 1] ?? 0;
+      const c = chunk[j + 2] ?? 0;
+      for (const sextet of [a >> 2, ((a & 3) << 4) | (b >> 4), ((b & 15) << 2) | (c >> 6), c & 63]) {
+        line += sextet === 0 ? "`" : String.fromCharCode(32 + sextet);
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join("\n");
+};
+const quotedPrintable = (bytes: Buffer): string =>
+  [...bytes]
+    .map((b) => (b >= 33 && b <= 126 && b !== 61 ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, "0")}`))
+    .join("")
+    .replace(/(.{75})/g, "$1=\n");
+const perByte = (bytes: Buffer, map: (byte: number) => string, separator = ""): string => [...bytes].map(map).join(separator);
+/** 256 common Chinese characters: a byte-to-character table an outsider might pick to look like text. */
+const HAN_TABLE =
+  "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议往元";
+/** One English word per byte (a PGP-style word list): 256 distinct words. */
+const WORD_TABLE = Array.from({ length: 256 }, (_, i) => {
+  const syllables = ["ka", "lo", "mi", "ne", "tu", "ra", "si", "po", "de", "fa", "gu", "he", "jo", "be", "vi", "zo"];
+  return `${syllables[i >> 4]}${syllables[i & 15]}n`;
+});
+/** A hex dump of the JPEG cut into 64-digit lines, as if it were a list of SHA-256 hashes. */
+const JPEG_AS_HASH_LINES = wrap(SMALL_JPEG.toString("hex").slice(0, 64 * 8), 64);
+
+const refusedEncoded: RefusedCase[] = [
+  ["refuses base32 of a small JPEG", base32(SMALL_JPEG), "ENCODED_BYTES"],
+  ["refuses base32 wrapped in 17-character groups (VIN-sized)", wrap(base32(SMALL_JPEG), 17, " "), "ENCODED_BYTES"],
+  ["refuses base36 of a small JPEG", encodeBaseN(SMALL_JPEG, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"), "ENCODED_BYTES"],
+  ["refuses base58 of a small JPEG", encodeBaseN(SMALL_JPEG, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"), "BASE64_BLOB"],
+  ["refuses ascii85 of a small JPEG", ascii85(SMALL_JPEG), "ENCODED_BYTES"],
+  ["refuses ascii85 wrapped every 64 characters", wrap(ascii85(SMALL_JPEG), 64), "ENCODED_BYTES"],
+  ["refuses Z85 of a small JPEG", z85(SMALL_JPEG), "ENCODED_BYTES"],
+  ["refuses uuencode with its header", uuencode(SMALL_JPEG), "ENCODED_BYTES"],
+  ["refuses uuencode lines without the header", uuencode(SMALL_JPEG, false), "ENCODED_BYTES"],
+  ["refuses quoted-printable bytes of a PNG", quotedPrintable(PNG_BYTES), "BINARY"],
+  ["refuses a decimal byte dump", perByte(SMALL_JPEG, String, " "), "ENCODED_BYTES"],
+  ["refuses a comma-separated decimal byte array", `[${perByte(SMALL_JPEG, String, ",")}]`, "ENCODED_BYTES"],
+  ["refuses an octal byte dump", perByte(SMALL_JPEG, (b) => b.toString(8).padStart(3, "0"), " "), "ENCODED_BYTES"],
+  ["refuses octal escapes", perByte(PNG_BYTES.subarray(0, 64), (b) => `\\${b.toString(8).padStart(3, "0")}`), "BINARY"],
+  ["refuses a bit dump in bytes", perByte(SMALL_JPEG.subarray(0, 40), (b) => b.toString(2).padStart(8, "0"), " "), "ENCODED_BYTES"],
+  ["refuses braille, one pattern per byte", perByte(SMALL_JPEG, (b) => String.fromCodePoint(0x2800 + b)), "ENCODED_BYTES"],
+  ["refuses one CJK character per byte from a block", perByte(SMALL_JPEG, (b) => String.fromCodePoint(0x4e00 + b)), "ENCODED_BYTES"],
+  ["refuses one common Chinese character per byte", perByte(SMALL_JPEG, (b) => HAN_TABLE[b] as string), "ENCODED_BYTES"],
+  ["refuses one Hangul syllable per byte", perByte(SMALL_JPEG, (b) => String.fromCodePoint(0xac00 + b)), "ENCODED_BYTES"],
+  ["refuses one Cyrillic or Greek letter per byte", perByte(SMALL_JPEG, (b) => String.fromCodePoint(0x0400 + b)), "ENCODED_BYTES"],
+  ["refuses two bytes per CJK character", perByte(pseudoRandomBytes(300, 5), (b) => String.fromCodePoint(0x4e00 + b * 64 + (b % 61))), "ENCODED_BYTES"],
+  ["refuses one word per byte", perByte(SMALL_JPEG, (b) => WORD_TABLE[b] as string, " "), "ENCODED_BYTES"],
+  ["refuses a hex dump laid out as SHA-256 lines", JPEG_AS_HASH_LINES, "ENCODED_BYTES"],
+  ["refuses more hash-shaped lines than one text may hold", Array.from({ length: 33 }, (_, i) => pseudoRandomBytes(32, i + 1).toString("hex")).join("\n"), "ENCODED_BYTES"],
+  ["refuses base32 inside a sentence (the base64 rule sees it first)", `Plate list follows ${base32(pseudoRandomBytes(300, 42))} end of list`, "BASE64_BLOB"],
+];
 
 // ---------------------------------------------------------------------------
 // Allowed corpus
@@ -370,7 +511,10 @@ const allowedCases: AllowedCase[] = [
   ["allows a shop product page", "https://www.rossmann.pl/produkt/szampon-xyz-12345"],
   ["allows a catalog URL with a query", "https://example.com/catalog?item=42"],
   ["allows a page whose name contains an image extension", "https://example.com/photo.jpg.html"],
-  ["allows a URL whose query mentions a file name", "https://example.com/search?q=photo.jpg"],
+  ["allows a URL whose query is ordinary search words", "https://example.com/search?q=blue+jacket+river&page=2"],
+  ["allows prose naming protocols without an address", "udp: port 53 open; rtsp and rtmp are streaming protocols; magnet: see below; dat: 12.05.2024"],
+  ["allows a Google Docs link and a news page", "https://docs.google.com/document/d/1A2b3C4d5E6f7G8h9I0jKlMnOpQrStUvWxYz-AbCdEfGh/edit and https://www.bbc.co.uk/news/world-europe-12345678"],
+  ["allows an ordinary www host", "https://www.policja.pl/pol/aktualnosci/12345,Komunikat.html"],
   ["allows a Google Docs link with a long id", "https://docs.google.com/document/d/1A2b3C4d5E6f7G8h9I0jKlMnOpQrStUvWxYz-AbCdEfGh/edit"],
   ["allows a percent-encoded Cyrillic Wikipedia URL", "https://ru.wikipedia.org/wiki/%D0%9F%D0%BE%D0%BB%D0%B8%D1%86%D0%B8%D1%8F"],
   ["allows a URL in parentheses in prose", "the URL (https://example.com/shop) is on the receipt"],
@@ -427,6 +571,43 @@ const allowedCases: AllowedCase[] = [
 ];
 
 // ---------------------------------------------------------------------------
+// Plain clue values that must pass (issue 10): identifiers, lists and prose in many scripts, long enough for
+// the statistical rules to judge them (most are over ENCODED_WINDOW characters)
+// ---------------------------------------------------------------------------
+
+const VINS = ["1HGCM82633A004352", "WVWZZZ1JZXW000001", "JH4KA7561PC008269", "5YJSA1E14HF176324", "WBA3A5C51CF256651", "SALVA2AE4EH877322", "VF1RFB00X56034851", "TMBJJ7NE8F0157890", "ZFA19800004215734", "YV1CZ91H641097163", "KMHCT41DAEU512345", "JTDKB20U793512347"];
+const EANS = ["5901234123457", "4006381333931", "8710103935284", "3017620422003", "5449000000996", "7622300441937", "4008400402222", "8000500310427", "5000112637922", "9002490100070", "3033710065967", "4001724819806", "5900259000002", "8711000532980", "7613035974685", "036000291452", "012345678905", "042100005264"];
+const SHA256S = [SHA256_LOWER, "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", "fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9", "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c"];
+
+const plainCorpus: AllowedCase[] = [
+  ["allows a list of twelve VINs", VINS.join(", ")],
+  ["allows VINs one per line with labels", VINS.map((vin, i) => `Vehicle ${i + 1}: ${vin}`).join("\n")],
+  ["allows a list of EAN-13 and UPC-A codes", EANS.join(" ")],
+  ["allows serial numbers from a seized phone and laptop", "IMEI 356938035643809, 490154203237518; S/N C02XK1FJJGH5, F17VX2ABHG7F, R58M41ABCDE; MAC 3C:22:FB:9A:11:0E; ICCID 8948031234567890123F; model SM-A515F/DSN, A2221 (EMC 3359)"],
+  ["allows licence plates from several countries", "Plates seen: WX 12345 (PL), B-MW 1234 (DE), AB-123-CD (FR), 1-ABC-234 (BE), GB LV66 ZXC, NL 12-XYZ-3, ES 1234 BCD, IT AB 123 CD, CZ 1A2 3456, UA АА 1234 ВВ, RU А123ВС 77, GR ΙΚΒ-1234, TH กข 1234 กรุงเทพมหานคร, JP 品川 300 あ 12-34, KR 12가 3456"],
+  ["allows phone numbers in many formats", "+48 22 123 45 67; +49 30 901820; +44 20 7946 0958; +1 (212) 555-0143; +33 1 42 68 53 00; +7 495 123-45-67; +66 2 123 4567; +81 3-1234-5678; +82 2-312-3456; +91 98765 43210; +972 3-123-4567; +971 4 123 4567; 0800 123 456; 112; 999"],
+  ["allows postal addresses in many scripts", "ul. Marszałkowska 104/122, 00-017 Warszawa; Friedrichstraße 43-45, 10117 Berlin; 10 Rue de Rivoli, 75004 Paris; ул. Тверская, д. 7, Москва 125009; Οδός Ερμού 25, Αθήνα 105 63; شارع الملك فهد، الرياض 12271; רחוב דיזנגוף 50, תל אביב; 123 ถนนสุขุมวิท กรุงเทพฯ 10110; 東京都千代田区丸の内1-9-1; 서울특별시 중구 세종대로 110; 北京市朝阳区建国路88号; मुंबई, महाराष्ट्र 400001"],
+  ["allows shop signs transcribed in many scripts", "Signs visible behind the subject: APTEKA (green cross), Żabka, Biedronka; «Продукты 24 часа»; «Аптека»; ΦΑΡΜΑΚΕΙΟ; صيدلية النهدي; מכולת השכונה; ร้านขายยา; 薬局 マツモトキヨシ; 편의점 GS25; 便利店 全家; दवा की दुकान; Nhà thuốc Long Châu; Eczane; Gyógyszertár; Lékárna"],
+  ["allows transliterations beside originals", "Shop name: «Хлеб да соль» (Khleb da sol'), street sign «ул. Ленина» (ul. Lenina); Greek «Καφενείο Η Ωραία Ελλάς» (Kafeneio I Oraia Ellas); Arabic «مخبز السلام» (Makhbaz al-Salam); Hebrew «מאפיית הכרמל» (Ma'afiyat HaKarmel); Thai «ร้านข้าวมันไก่» (Ran Khao Man Kai); Hindi «शर्मा जनरल स्टोर» (Sharma General Store); Japanese «すき家» (Sukiya); Korean «김밥천국» (Gimbap Cheonguk); Chinese «老北京炸酱面» (Lǎo Běijīng zhájiàngmiàn)"],
+  ["allows a labelled hash list as in the references field", SHA256S.map((h) => `SHA256:${h}`).concat([`MD5:${MD5}`, `SHA1:${SHA1}`, `SHA512:${SHA512}`]).join("\n")],
+  ["allows a list of sixteen SHA-256 hashes in detail text", Array.from({ length: 16 }, (_, i) => pseudoRandomBytes(32, 1000 + i).toString("hex")).join("\n")],
+  ["allows a long Polish clue with diacritics", "Na etykiecie szamponu widać fragment napisu „Ziołowy Ogród — pokrzywa i łopian, 400 ml”, numer partii L2403/17 oraz kod kreskowy zaczynający się od 590. Ściana za osobą jest wyłożona płytkami w kolorze écru z bordiurą w kwiaty; w rogu stoi grzejnik żeliwny. Przez okno widać fragment szyldu sklepu „Żabka” i przystanek autobusowy linii 517. Zegar na kuchence pokazuje 18:42. Proszę o sprawdzenie, czy ten wzór płytek był sprzedawany w sieci Castorama w latach 2019–2021."],
+  ["allows a long Cyrillic clue", "На этикетке бутылки видна надпись «Минеральная вода „Боржоми“, 0,5 л», партия 12-03-2024. За спиной человека — ковёр с красно-коричневым орнаментом и сервант с хрустальной посудой. В окне виден фрагмент вывески «Пятёрочка» и остановка трамвая № 7. На календаре на стене — март 2024 года, реклама стоматологической клиники на улице Ленина, дом 15. Просим коллег проверить, продавались ли такие ковры в регионе."],
+  ["allows a long Greek clue", "Στην ετικέτα του μπουκαλιού διακρίνεται η επιγραφή «Φυσικό μεταλλικό νερό Ζαγόρι, 500 ml», παρτίδα 240312. Πίσω από το πρόσωπο υπάρχει ντουλάπα με καθρέφτη και ένα ημερολόγιο του 2024 από φαρμακείο στην οδό Ερμού. Από το παράθυρο φαίνεται πινακίδα στάσης λεωφορείου με τον αριθμό 040 και μέρος μιας ταμπέλας «ΠΡΑΤΗΡΙΟ ΑΡΤΟΥ». Παρακαλούμε ελέγξτε αν το ημερολόγιο μοιράστηκε σε πελάτες."],
+  ["allows a long Arabic clue", "يظهر على ملصق الزجاجة نص «مياه معدنية طبيعية، ٥٠٠ مل» ورقم التشغيلة ٢٤٠٣١٢. خلف الشخص خزانة خشبية وتقويم لعام ٢٠٢٤ من صيدلية في شارع الملك فهد. من النافذة تظهر لافتة محل «بقالة السلام» وجزء من لوحة سيارة بيضاء. نرجو من الزملاء التحقق مما إذا كان هذا التقويم قد وُزّع على زبائن الصيدلية في الرياض أو جدة خلال العام الماضي."],
+  ["allows a long Hebrew clue", "על תווית הבקבוק נראה הכיתוב «מים מינרליים טבעיים, 500 מ\"ל» ומספר אצווה 240312. מאחורי האדם יש ארון עץ ולוח שנה של 2024 מבית מרקחת ברחוב דיזנגוף. מהחלון נראה שלט של «מכולת השכונה» ותחנת אוטובוס של קו 5. נבקש מהעמיתים לבדוק אם לוח השנה חולק ללקוחות בתל אביב או ברמת גן במהלך השנה שעברה, ואם יש תיעוד של הזמנה כזו."],
+  ["allows a long Thai clue", "บนฉลากขวดมีข้อความว่า น้ำแร่ธรรมชาติ ขนาด 500 มล. ล็อตการผลิต 240312 ด้านหลังบุคคลมีตู้ไม้และปฏิทินปี 2567 ของร้านขายยาแห่งหนึ่งบนถนนสุขุมวิท มองเห็นป้ายร้านสะดวกซื้อและป้ายรถเมล์สาย 8 ผ่านหน้าต่าง ขอให้เพื่อนร่วมงานตรวจสอบว่าปฏิทินนี้แจกให้ลูกค้าในกรุงเทพมหานครหรือจังหวัดใกล้เคียงในปีที่ผ่านมาหรือไม่ และมีบันทึกการสั่งพิมพ์หรือไม่"],
+  ["allows a long Devanagari clue", "बोतल के लेबल पर लिखा है «प्राकृतिक मिनरल वाटर, 500 मि.ली.» और बैच संख्या 240312। व्यक्ति के पीछे लकड़ी की अलमारी और एक दवा की दुकान का 2024 का कैलेंडर है। खिड़की से एक किराने की दुकान का बोर्ड और बस स्टॉप दिखाई देता है। कृपया जाँच करें कि क्या यह कैलेंडर पिछले वर्ष मुंबई या पुणे में ग्राहकों को बाँटा गया था और क्या इसकी छपाई का कोई रिकॉर्ड मौजूद है।"],
+  ["allows a long Chinese clue", "瓶子标签上可以看到“天然矿泉水，500毫升”的字样，批号为240312。人物身后有一个木制衣柜，墙上挂着一家药店赠送的2024年日历，药店位于建国路。窗外可以看到一家便利店的招牌和一个公交车站，站牌上写着“8路”。请各位同事核实该日历是否在去年向北京或天津的顾客发放过，以及是否有印刷订单的记录。地板是浅色木地板，门边放着一双红色拖鞋。"],
+  ["allows a long Japanese clue", "ボトルのラベルには「天然ミネラルウォーター 500ml」と書かれており、ロット番号は240312です。人物の後ろには木製のたんすがあり、壁には丸の内の薬局が配った2024年のカレンダーが掛かっています。窓からはコンビニの看板とバス停が見えます。このカレンダーが昨年東京や横浜の客に配られたかどうか、また印刷の注文記録があるかどうかを確認してください。床は明るい色のフローリングです。"],
+  ["allows a long Korean clue", "병 라벨에는 「천연 미네랄 워터 500ml」라는 글자와 제조번호 240312가 보입니다. 인물 뒤에는 나무 옷장이 있고 벽에는 세종대로에 있는 약국이 나눠 준 2024년 달력이 걸려 있습니다. 창문 밖으로 편의점 간판과 버스 정류장이 보입니다. 이 달력이 작년에 서울이나 인천의 손님들에게 배포되었는지, 그리고 인쇄 주문 기록이 있는지 확인해 주시기 바랍니다. 바닥은 밝은 색 마루입니다."],
+  ["allows a long Vietnamese clue", "Trên nhãn chai có dòng chữ «Nước khoáng thiên nhiên, 500 ml», số lô 240312. Phía sau người này là một tủ gỗ và tờ lịch năm 2024 của một nhà thuốc trên đường Lê Lợi. Qua cửa sổ có thể thấy biển hiệu của một cửa hàng tiện lợi và trạm xe buýt số 8. Đề nghị các đồng nghiệp kiểm tra xem tờ lịch này có được phát cho khách hàng ở Hà Nội hoặc Hải Phòng trong năm ngoái hay không."],
+  ["allows unpunctuated chat transcribed from a screenshot", "hey are you there i saw the thing you sent yesterday and i think we should meet at the same place as last time near the station the one with the blue sign you know the one i mean the shop next to the bakery where we got the coffee last week i will be there around six maybe a bit later if the bus is late again like it was on monday you remember how long we waited for it and then it was full anyway so we had to walk all the way back to the market and take the other one from there which was even slower because of the roadworks on the main street"],
+  ["allows a long list of Latin product names", "Inventory of bathroom shelf: shampoo, conditioner, shower gel, toothpaste, toothbrush, dental floss, mouthwash, deodorant, body lotion, hand cream, face cream, sunscreen, lip balm, nail file, nail clippers, tweezers, cotton pads, cotton buds, razor, shaving foam, aftershave, perfume, hairspray, hair gel, comb, brush, hair ties, bobby pins, makeup remover, mascara, eyeliner, lipstick, foundation, powder, blush, bronzer"],
+  ["allows a table of measurements", "Heights in cm: 152 154 155 157 158 160 161 163 165 166 168 170 171 173 175 176 178 180 181 183 185 186 188 190; weights in kg: 45 48 50 52 55 57 60 62 65 67 70 72 75 77 80 82 85 87 90 92 95"],
+];
+
+// ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
 
@@ -461,6 +642,22 @@ describe("checkTextOnly — refused inputs", () => {
       expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
     });
   });
+  describe("ENCODED_BYTES (and the decodings that reveal binary)", () => {
+    it.each(refusedEncoded)("%s", (_title, input, code) => {
+      expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+    });
+  });
+});
+
+describe("checkTextOnly — plain clue values in many scripts pass", () => {
+  it.each(plainCorpus)("%s", (_title, input) => {
+    expect(checkTextOnly(input)).toEqual({ ok: true });
+  });
+
+  it("judges most of the plain corpus with the statistical rules (long enough)", () => {
+    const long = plainCorpus.filter(([, input]) => input.replace(/\s+/g, "").length >= ENCODED_WINDOW);
+    expect(long.length).toBeGreaterThanOrEqual(12);
+  });
 });
 
 describe("checkTextOnly — allowed inputs", () => {
@@ -485,7 +682,7 @@ describe("checkTextOnly — corpus size and messages", () => {
   });
 
   it("has one distinct analyst-facing message per refusal code", () => {
-    const codes: TextRefusalCode[] = ["DATA_URI", "BASE64_BLOB", "HEX_BLOB", "BINARY", "MEDIA_MARKUP", "MEDIA_LINK"];
+    const codes: TextRefusalCode[] = ["DATA_URI", "BASE64_BLOB", "HEX_BLOB", "BINARY", "MEDIA_MARKUP", "MEDIA_LINK", "ENCODED_BYTES"];
     expect(Object.keys(TEXT_ONLY_MESSAGES).sort()).toEqual([...codes].sort());
     expect(new Set(Object.values(TEXT_ONLY_MESSAGES)).size).toBe(codes.length);
     for (const code of codes) {
