@@ -67,7 +67,8 @@ const readErrors = {
   "404": errorResponse("Not found, or not visible to the caller (existence is never disclosed)."),
   "429": errorResponse("Rate limited (see the Retry-After header)."),
 };
-const queryErrors = { "422": errorResponse("Invalid query parameters (per-field messages in error.fields).") };
+// Any operation: a query parameter (known or not) holding a character that cannot be stored is refused at the door.
+const queryErrors = { "422": errorResponse("Invalid query parameters (per-field messages in error.fields), or a character that cannot be stored in any parameter.") };
 const writeErrors = {
   "400": errorResponse("Malformed JSON."),
   "411": errorResponse("A body sent without Content-Length (chunked bodies are refused)."),
@@ -77,7 +78,7 @@ const writeErrors = {
 };
 const staleError = { "409": errorResponse("Stale edit: error.current holds the newer version.") };
 const ok = (description: string, schema: Schema, status = "200") => ({ [status]: { description, content: { "application/json": { schema } } } });
-const readResponses = (description: string, schema: Schema, withQuery = false) => ({ ...ok(description, schema), ...readErrors, ...(withQuery ? queryErrors : {}) });
+const readResponses = (description: string, schema: Schema) => ({ ...ok(description, schema), ...readErrors, ...queryErrors });
 const writeResponses = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...readErrors, ...writeErrors });
 const patchResponses = (description: string, schema: Schema) => ({ ...writeResponses(description, schema, "200"), ...staleError });
 const bodyOf = (name: keyof typeof REQUEST_BODY_SCHEMAS) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
@@ -158,10 +159,10 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
     },
     paths: {
       "/openapi.json": {
-        get: { operationId: "getOpenApiDocument", summary: "This document", responses: { ...ok("The OpenAPI 3.1 document", { type: "object", required: ["openapi", "paths"] }), "401": readErrors["401"], "429": readErrors["429"] } },
+        get: { operationId: "getOpenApiDocument", summary: "This document", responses: { ...ok("The OpenAPI 3.1 document", { type: "object", required: ["openapi", "paths"] }), "401": readErrors["401"], ...queryErrors, "429": readErrors["429"] } },
       },
       "/cases": {
-        get: { operationId: "listCases", summary: "Cases of the caller's taskforces", parameters: queryParameters(caseFiltersSchema), responses: readResponses("Cases", arrayOf(item("Case")), true) },
+        get: { operationId: "listCases", summary: "Cases of the caller's taskforces", parameters: queryParameters(caseFiltersSchema), responses: readResponses("Cases", arrayOf(item("Case"))) },
         post: { operationId: "createCase", parameters: [idempotencyKeyParameter], summary: "Open a case (coordinator)", requestBody: bodyOf("CreateCase"), responses: writeResponses("The case", item("Case")) },
       },
       "/cases/{caseId}": {
@@ -171,7 +172,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       },
       "/cases/{caseId}/clues": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "listClues", summary: "Visible clues, newest first, cursor paginated", parameters: queryParameters(listCluesQuerySchema), responses: readResponses("{ items, nextCursor }", item("CluePage"), true) },
+        get: { operationId: "listClues", summary: "Visible clues, newest first, cursor paginated", parameters: queryParameters(listCluesQuerySchema), responses: readResponses("{ items, nextCursor }", item("CluePage")) },
         post: { operationId: "createClue", parameters: [idempotencyKeyParameter], summary: "Record a clue", requestBody: bodyOf("CreateClue"), responses: writeResponses("The clue", item("Clue")) },
       },
       "/clues/{clueId}": {
@@ -181,7 +182,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       },
       "/cases/{caseId}/leads": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: readResponses("Leads", arrayOf(item("Lead")), true) },
+        get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: readResponses("Leads", arrayOf(item("Lead"))) },
         post: { operationId: "createLead", parameters: [idempotencyKeyParameter], summary: "Record a lead citing clues", requestBody: bodyOf("CreateLead"), responses: writeResponses("The lead", item("Lead")) },
       },
       "/leads/{leadId}": {
@@ -200,7 +201,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         patch: { operationId: "updateTask", summary: "Coordinator edits; the assignee changes status (carries version)", requestBody: bodyOf("UpdateTask"), responses: patchResponses("The task", item("Task")) },
       },
       "/tasks/board": {
-        get: { operationId: "taskBoard", summary: "The coordinator's board: by assignee and status, overdue first", parameters: queryParameters(taskBoardQuerySchema), responses: readResponses("The board", item("TaskBoard"), true) },
+        get: { operationId: "taskBoard", summary: "The coordinator's board: by assignee and status, overdue first", parameters: queryParameters(taskBoardQuerySchema), responses: readResponses("The board", item("TaskBoard")) },
       },
       "/tasks/mine": {
         get: { operationId: "listMyTasks", summary: "The caller's own tasks", responses: readResponses("Tasks", arrayOf(item("Task"))) },
@@ -224,7 +225,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: readResponses("Review queue", arrayOf(item("ReviewQueueItem"))) },
       },
       "/search": {
-        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults"), true) },
+        get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults")) },
       },
     },
   };

@@ -26,6 +26,20 @@ describe("clues", () => {
     expect(audit.map((row) => row.action)).toEqual(["clue.create", "clue.read"]);
   });
 
+  it("lists each clue as the same view a write returns (the list reads in plain SQL, writes through Prisma)", async () => {
+    const team = await createTeam();
+    const written = await clueAs(team.analyst, team.case.id, {
+      mediaRefs: `SHA256:${SHA256}\nAGENCY:NL-2026-0042`,
+      evaluation: { sourceReliability: "C", infoAssessment: 3 },
+      handlingCode: "RED",
+      recipientIds: [team.coordinator.id],
+      detail: "Label half hidden",
+    });
+    const listed = await listClues(team.analyst, team.case.id);
+    expect(JSON.parse(JSON.stringify(listed.items))).toEqual([JSON.parse(JSON.stringify(written))]);
+    expect(Object.keys(listed.items[0]).sort()).toEqual(Object.keys(written).sort());
+  });
+
   it("uses the case's default handling code when none is given", async () => {
     const team = await createTeam();
     const clue = await clueAs(team.analyst, team.case.id);
