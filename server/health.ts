@@ -42,6 +42,15 @@ async function metricsAllowed(req: Request): Promise<boolean> {
   return mayReadMetrics({ tokenOwner, directFromLoopback: !forwarded && LOOPBACK.has(req.socket.remoteAddress ?? "") });
 }
 
+/** The pool's figures; zero when the database cannot even be opened (the scrape still answers). */
+function poolStats() {
+  try {
+    return getDatabase().poolStats();
+  } catch {
+    return { total: 0, idle: 0, waiting: 0 };
+  }
+}
+
 export function operatorRoutes(metrics: AppMetrics): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
@@ -64,7 +73,7 @@ export function operatorRoutes(metrics: AppMetrics): Router {
       res.status(404).type("text/plain").send("Not found.");
       return;
     }
-    res.set("Cache-Control", "no-store").type("text/plain; version=0.0.4; charset=utf-8").send(metrics.render(getDatabase().poolStats()));
+    res.set("Cache-Control", "no-store").type("text/plain; version=0.0.4; charset=utf-8").send(metrics.render(poolStats()));
   });
   return router;
 }
