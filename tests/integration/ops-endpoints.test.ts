@@ -2,8 +2,9 @@
 // rate limits counted in memory without Redis and when Redis is unreachable (decision 014).
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createAccessToken } from "../helpers/edge";
-import { createActor, createCase, createTaskforce } from "../helpers/factories";
+import { createAccessToken, createLead } from "../helpers/edge";
+import { createActor, createCase, createTaskforce, createTeam } from "../helpers/factories";
+import { connectAs, requestOk, waitFor } from "../helpers/sockets";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { loadRemixBuild, startApp } from "../../server/app";
 import { getDatabase } from "~/db.server";
@@ -117,6 +118,25 @@ describe("GET /metrics", () => {
       expect(samples.some((sample) => sample.name === name)).toBe(true);
     }
     expect(valueOf(samples, "db_pool_total")).toBeGreaterThanOrEqual(1);
+  });
+
+  it("counts the sockets open on the node and the room events it delivered", async () => {
+    const team = await createTeam();
+    const lead = await createLead(team.analyst, team.case.id, { title: "Metrics share", handlingCode: "GREEN" });
+    const before = parseMetrics((await scrape()).text).samples;
+    const socket = await connectAs(server.url, team.analyst);
+    try {
+      await requestOk(socket, "room:join", { taskforceId: team.taskforce.id });
+      const received: string[] = [];
+      socket.on("lead:shared", (event: { id: string }) => received.push(event.id));
+      const shared = await requestOk(socket, "lead:share", { leadId: lead.id });
+      await waitFor(() => received.includes(shared.id), "the share delivered back to the room");
+      const during = parseMetrics((await scrape()).text).samples;
+      expect(valueOf(during, "socketio_open_sockets")).toBe(valueOf(before, "socketio_open_sockets") + 1);
+      expect(valueOf(during, "room_events_delivered_total")).toBeGreaterThan(valueOf(before, "room_events_delivered_total"));
+    } finally {
+      socket.close();
+    }
   });
 
   it("is 404 from loopback when a proxy forwarded the request, and for a token whose owner is not an admin", async () => {
