@@ -24,6 +24,8 @@ export interface Database {
   sql: SqlRunner;
   /** PGlite only: the whole database as a tar, to start other in-memory databases from (tests). */
   dump?(): Promise<Blob>;
+  /** Connections open, idle, and queries waiting for one (/metrics). The embedded database is one connection. */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ function openServer(url: string): Database {
         return (await pool.query(sql, params)).rows as T[];
       },
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -101,6 +104,7 @@ function openEmbedded(config: DatabaseConfig): Database {
     async dump() {
       return client.dumpDataDir("none");
     },
+    poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
     async close() {
       await prisma.$disconnect();
       await client.close();

@@ -6,8 +6,11 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { startAuditSealer } from "~/models/audit.server";
+import { releaseLimitStore, configureLimitStore } from "~/utils/limit-store.server";
 import type { ServerConfig } from "./config";
+import { operatorRoutes } from "./health";
 import { checkCsrfOrigin, refuseInvalidCodePointsInUrl, refuseUploads, stampClientAddress } from "./http-guards";
+import { AppMetrics, remixRouteLabeler } from "./metrics";
 import { securityHeaders } from "./security";
 
 export interface RunningApp {
@@ -18,7 +21,7 @@ export interface RunningApp {
 
 export interface AppHooks {
   /** Attaches realtime (Socket.IO) to the HTTP server; returns its closer. */
-  attachRealtime?: (httpServer: http.Server, config: ServerConfig) => Promise<() => Promise<void>>;
+  attachRealtime?: (httpServer: http.Server, config: ServerConfig, metrics?: AppMetrics) => Promise<() => Promise<void>>;
 }
 
 export async function loadRemixBuild(buildPath = path.join(process.cwd(), "build", "index.js")): Promise<ServerBuild> {
@@ -26,10 +29,15 @@ export async function loadRemixBuild(buildPath = path.join(process.cwd(), "build
 }
 
 export async function startApp(config: ServerConfig, build: ServerBuild, hooks: AppHooks = {}): Promise<RunningApp> {
+  // Rate limits count in Redis when it is configured, so every node shares them (decision 014).
+  const limits = await configureLimitStore(config.redisUrl);
+  const metrics = new AppMetrics(remixRouteLabeler(build.routes));
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : false);
+  app.use(metrics.middleware);
   app.use(...securityHeaders({ production: config.production }));
+  app.use(operatorRoutes(metrics));
   app.use(refuseUploads);
   app.use(refuseInvalidCodePointsInUrl);
   app.use(stampClientAddress);
@@ -50,7 +58,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   const httpServer = http.createServer(app);
   // Chains audit rows after commit, about once a second (docs/decisions/007).
   const sealer = startAuditSealer();
-  const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config) : async () => {};
+  const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config, metrics) : async () => {};
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -70,6 +78,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Last: no request can record anything now; write what is pending and seal it.
       await sealer.stop();
+      await releaseLimitStore(limits);
     },
   };
 }

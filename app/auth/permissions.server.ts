@@ -15,6 +15,7 @@ export type Action =
   | "user:manage"
   | "taskforce:manage"
   | "audit:read"
+  | "metrics:read"
   | "case:read"
   | "case:create"
   | "case:update"
@@ -74,7 +75,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "room:join:any",
   ],
   // An admin manages people and taskforces; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any"],
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */
@@ -141,6 +142,17 @@ function scopesFor(actor: Actor, action: Action): Scope[] {
 
 export function hasGrant(actor: Actor, action: Action): boolean {
   return scopesFor(actor, action).length > 0;
+}
+
+/**
+ * Who may read the operational metrics (GET /metrics): the holder of a token whose owner may `metrics:read`
+ * (an admin), or, without a token, a scraper on this machine (a loopback connection that no proxy forwarded:
+ * behind a reverse proxy on the same host, every outside request arrives from loopback, with X-Forwarded-For).
+ * A request that sends a token is judged by it alone, as on the API.
+ */
+export function mayReadMetrics(caller: { tokenOwner?: Actor | null; directFromLoopback: boolean }): boolean {
+  if (caller.tokenOwner !== undefined) return caller.tokenOwner !== null && hasGrant(caller.tokenOwner, "metrics:read");
+  return caller.directFromLoopback;
 }
 
 /** TLP 2.0 plus need-to-know: may this actor see this item at all? */

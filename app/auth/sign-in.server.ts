@@ -2,14 +2,15 @@
 // TOTP enrolment at a user's first sign-in. Everything audited. Wrong answers earn progressive delays per account,
 // factor and client (sign-in-throttle.server.ts, decision 010), never a hard lock; a completed sign-in tells the
 // owner of the failed attempts since their previous one. The per-address limit and the counters of unknown emails
-// are in memory, per process: behind several app processes each keeps its own count.
+// are in the limit store: shared through Redis by every app process when REDIS_URL is set, else per process.
 import type { User } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
-import { singleton } from "~/utils/singleton.server";
+import { limitStore } from "~/utils/limit-store.server";
 import { verifyAgainstDummy, verifyPassword } from "./password.server";
 import { markSessionMfaVerified, startSession, upgradeSession, type CurrentSession } from "./session.server";
 import {
+  FAILURE_MEMORY_MS,
   OTHER_CLIENTS,
   clearFailures,
   clientKind,
@@ -56,63 +57,20 @@ export function codeDelayedMessage(seconds: number, factor: SignInFactor): strin
     : `Too many incorrect recovery codes. Try again in ${waitInWords(seconds)}.`;
 }
 
-/** Failures per key inside a sliding time window. */
-class WindowCounter {
-  private hits = new Map<string, number[]>();
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
+// The per-address limit and the runs of unknown emails live in the limit store: this process's memory, or Redis
+// shared by every node when REDIS_URL is set (decision 014). Keys hold the address or the email as typed.
+const IP_KEY = "sign-in:address:";
+const UNKNOWN_EMAIL_KEY = "sign-in:unknown-email:";
 
-  private recent(key: string, now: number): number[] {
-    const kept = (this.hits.get(key) ?? []).filter((at) => now - at < this.windowMs);
-    if (kept.length) this.hits.set(key, kept);
-    else this.hits.delete(key);
-    return kept;
-  }
-
-  /** Seconds until the key is under its limit again; 0 when it is now. */
-  waitSeconds(key: string, now = Date.now()): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.limit) return 0;
-    return secondsUntil(new Date(recent[recent.length - this.limit] + this.windowMs), now);
-  }
-
-  hit(key: string, now = Date.now()) {
-    const kept = this.recent(key, now);
-    kept.push(now);
-    this.hits.set(key, kept);
-  }
+/** Seconds until the address may fail again (0: it may now); `hit` counts one more failure first. */
+async function addressWait(ipKey: string, { hit }: { hit: boolean }): Promise<number> {
+  const { waitMs } = await limitStore().slidingWindow(IP_KEY + ipKey, IP_WINDOW_MS, IP_FAILURE_LIMIT, hit);
+  return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
 }
 
-/** Failures in a row against an email that is no account: delayed on the same schedule as an account's other clients. */
-class UnknownEmailCounter {
-  private runs = new Map<string, { failures: number; lastAt: number; blockedUntil: number }>();
-
-  delayedUntil(email: string, now = Date.now()): Date | null {
-    const run = this.runs.get(email);
-    return run && run.blockedUntil > now ? new Date(run.blockedUntil) : null;
-  }
-
-  fail(email: string, now = Date.now()): Date | null {
-    const run = this.runs.get(email);
-    const failures = run && now - run.lastAt < 24 * 60 * 60 * 1000 ? run.failures + 1 : 1;
-    const delay = delayAfter(failures);
-    this.runs.set(email, { failures, lastAt: now, blockedUntil: delay ? now + delay : 0 });
-    return delay ? new Date(now + delay) : null;
-  }
-}
-
-// Shared by the Remix build and the server's own modules (one process, two module graphs).
-const limits = singleton("signInLimits", () => ({
-  ip: new WindowCounter(IP_FAILURE_LIMIT, IP_WINDOW_MS),
-  unknownEmail: new UnknownEmailCounter(),
-}));
-
-/** Tests only: forget the in-memory counters. */
+/** Tests only: forget the counters kept in this process's memory. */
 export function resetSignInLimits() {
-  limits.ip = new WindowCounter(IP_FAILURE_LIMIT, IP_WINDOW_MS);
-  limits.unknownEmail = new UnknownEmailCounter();
+  limitStore().clear("sign-in:");
 }
 
 /** A refusal; `retryAfterSeconds` when the client is held back (HTTP 429 with Retry-After). */
@@ -154,7 +112,7 @@ export async function signInWithPassword(input: SignInAttempt): Promise<SignInRe
   const client = user ? await clientOf(user.id, input.deviceToken) : OTHER_CLIENTS;
 
   // A device the account knows is not held back by what others did from its network.
-  const ipWait = client === OTHER_CLIENTS ? limits.ip.waitSeconds(ipKey) : 0;
+  const ipWait = client === OTHER_CLIENTS ? await addressWait(ipKey, { hit: false }) : 0;
   if (ipWait) {
     await recordAudit({ actor: user, action: "auth.sign_in", outcome: "denied", details: { email, reason: "ip_rate_limited" }, origin });
     return heldBack(ipWait, addressLimitedMessage(ipWait));
@@ -168,7 +126,7 @@ export async function signInWithPassword(input: SignInAttempt): Promise<SignInRe
   }
   if (!(await verifyPassword(user.passwordHash, password))) return wrongPassword(user, client, ipKey, origin);
   if (user.status !== "ACTIVE") {
-    limits.ip.hit(ipKey);
+    await addressWait(ipKey, { hit: true });
     await recordAudit({ actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "account_not_active", status: user.status }, origin });
     return refused(SIGN_IN_FAILED);
   }
@@ -197,24 +155,26 @@ async function countFailure(user: { id: string; email: string }, factor: SignInF
 }
 
 async function wrongPassword(user: User, client: string, ipKey: string, origin?: RequestOrigin): Promise<SignInResult> {
-  limits.ip.hit(ipKey);
+  await addressWait(ipKey, { hit: true });
   const blockedUntil = await countFailure(user, "password", client, "auth.sign_in", { reason: "wrong_password" }, origin);
   if (!blockedUntil) return refused(SIGN_IN_FAILED);
   return heldBack(secondsUntil(blockedUntil), signInDelayedMessage(secondsUntil(blockedUntil), client));
 }
 
 async function unknownEmailAttempt(email: string, password: string, ipKey: string, origin?: RequestOrigin): Promise<SignInResult> {
-  const until = limits.unknownEmail.delayedUntil(email);
-  if (until) {
+  const heldForMs = await limitStore().failureRunWait(UNKNOWN_EMAIL_KEY + email);
+  if (heldForMs > 0) {
     await recordAudit({ action: "auth.sign_in", outcome: "denied", details: { email, reason: "delayed" }, origin });
-    return heldBack(secondsUntil(until), signInDelayedMessage(secondsUntil(until), OTHER_CLIENTS));
+    const seconds = secondsUntil(new Date(Date.now() + heldForMs));
+    return heldBack(seconds, signInDelayedMessage(seconds, OTHER_CLIENTS));
   }
   await verifyAgainstDummy(password);
-  limits.ip.hit(ipKey);
-  const blockedUntil = limits.unknownEmail.fail(email);
+  await addressWait(ipKey, { hit: true });
+  const { blockedForMs } = await limitStore().failureRunAdd(UNKNOWN_EMAIL_KEY + email, FAILURE_MEMORY_MS, delayAfter);
   await recordAudit({ action: "auth.sign_in", outcome: "failure", details: { email, reason: "unknown_email" }, origin });
-  if (!blockedUntil) return refused(SIGN_IN_FAILED);
-  return heldBack(secondsUntil(blockedUntil), signInDelayedMessage(secondsUntil(blockedUntil), OTHER_CLIENTS));
+  if (!blockedForMs) return refused(SIGN_IN_FAILED);
+  const seconds = secondsUntil(new Date(Date.now() + blockedForMs));
+  return heldBack(seconds, signInDelayedMessage(seconds, OTHER_CLIENTS));
 }
 
 /** Failed sign-in attempts against the account since the owner's previous completed sign-in. */

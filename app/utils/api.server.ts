@@ -10,6 +10,7 @@ import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/
 import { formToObject, invalidCodePointResponse, parseInput } from "~/utils/forms.server";
 import { findInvalidCodePoint } from "~/validation/code-points";
 import { singleton } from "~/utils/singleton.server";
+import { limitStore } from "~/utils/limit-store.server";
 import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { idempotencyKeySchema } from "~/validation/common";
 
@@ -129,16 +130,13 @@ export async function readBody(request: Request): Promise<Record<string, unknown
 // A fixed-window limiter, enough to stop a runaway script. It counts per identity, never per header text: a
 // token's requests under the token's id, a browser session's under its user's id, however the header is
 // spelled or whatever else the Cookie header carries; requests that fail to authenticate under the client
-// address. The limit is checked before any database work for a credential seen lately (the common case).
-interface Window {
-  startedAt: number;
-  count: number;
-}
-const windows = singleton("apiRateLimitWindows", () => new Map<string, Window>());
+// address. The limit is checked before any database work for a credential seen lately (the common case). The
+// counts live in the limit store: this process's memory, or Redis shared by every node (decision 014).
 /** A credential's digest (the same SHA-256 its table stores) to the identity it authenticated as lately. */
 const identities = singleton("apiRateLimitIdentities", () => new Map<string, string>());
 const WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
+const KEY_PREFIX = "api:";
 
 export function rateLimitPerMinute(): number {
   return Number(process.env.API_RATE_LIMIT_PER_MINUTE ?? 600);
@@ -160,15 +158,15 @@ async function authenticateWithinLimit(request: Request, url: URL): Promise<Acto
   const addressKey = `address:${request.headers.get(CLIENT_ADDRESS_HEADER) || "unknown"}`;
   const digest = credentialDigest(url, request);
   const known = digest ? identities.get(digest) : undefined;
-  if (known) checkRateLimit(known);
-  else checkRateLimit(addressKey, { count: false });
+  if (known) await checkRateLimit(known);
+  else await checkRateLimit(addressKey, { count: false });
   let identity: string;
   let actor: Actor;
   try {
     ({ actor, identity } = await requireApiCaller(request));
   } catch (error) {
     if (digest) identities.delete(digest);
-    checkRateLimit(addressKey);
+    await checkRateLimit(addressKey);
     throw error;
   }
   if (identity !== known) {
@@ -176,29 +174,23 @@ async function authenticateWithinLimit(request: Request, url: URL): Promise<Acto
       if (identities.size >= MAX_TRACKED) identities.clear();
       identities.set(digest, identity);
     }
-    checkRateLimit(identity);
+    await checkRateLimit(identity);
   }
   return actor;
 }
 
-/** Forgets every count (tests start from a clean slate; the counts are per process). */
+/** Forgets every count kept in this process (tests start from a clean slate). */
 export function resetApiRateLimits(): void {
-  windows.clear();
+  limitStore().clear(KEY_PREFIX);
   identities.clear();
 }
 
 /** Counts one request under `key` (unless `count` is false) and throws RateLimitedError over the limit. */
-export function checkRateLimit(key: string, { count = true, now = Date.now() }: { count?: boolean; now?: number } = {}): void {
+export async function checkRateLimit(key: string, { count = true }: { count?: boolean } = {}): Promise<void> {
   const limit = rateLimitPerMinute();
-  let window = windows.get(key);
-  if (!window || now - window.startedAt >= WINDOW_MS) {
-    if (windows.size > MAX_TRACKED) for (const [k, w] of windows) if (now - w.startedAt >= WINDOW_MS) windows.delete(k);
-    window = { startedAt: now, count: 0 };
-    windows.set(key, window);
-  }
-  if (count) window.count += 1;
+  const window = await limitStore().fixedWindow(KEY_PREFIX + key, WINDOW_MS, count ? 1 : 0);
   if (window.count > limit || (!count && window.count >= limit)) {
-    const retryAfterSeconds = Math.ceil((window.startedAt + WINDOW_MS - now) / 1000);
+    const retryAfterSeconds = Math.max(1, Math.ceil(window.resetInMs / 1000));
     throw new RateLimitedError(`Too many requests: at most ${limit} a minute per access token or signed-in user (and per address for requests that fail to authenticate). Wait a moment and try again.`, retryAfterSeconds);
   }
 }

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
 import type { ServerConfig } from "../config";
+import type { AppMetrics } from "../metrics";
 import { allowOrigin, handshakeMiddleware } from "./auth";
 import { SocketHandlers } from "./handler";
 import { registerClaimHandlers } from "./handlers/claims";
@@ -22,7 +23,7 @@ import type { RealtimeServer } from "./types";
 /** Text events only: nothing larger than a long clue fits in one message. */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
 
-export async function attachRealtime(httpServer: http.Server, config: ServerConfig): Promise<() => Promise<void>> {
+export async function attachRealtime(httpServer: http.Server, config: ServerConfig, metrics?: AppMetrics): Promise<() => Promise<void>> {
   const io: RealtimeServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     allowRequest: allowOrigin(config.allowedOrigins),
@@ -40,6 +41,7 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
     io.adapter(createAdapter(pub, sub, { key: "cluebridge" }));
   }
   const realtime = new Realtime(io, Boolean(redis));
+  if (metrics) metrics.realtime = { openSockets: () => io.of("/").sockets.size, eventsDelivered: () => realtime.eventsDelivered };
 
   io.use(handshakeMiddleware(config.allowedOrigins));
   const handlers = new SocketHandlers(realtime);

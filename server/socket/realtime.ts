@@ -33,6 +33,8 @@ export class Realtime {
   readonly presence: RoomPresence;
   /** Who was sent which event, written to the audit trail in batches. */
   readonly deliveries = new DeliveryAudit();
+  /** Room events delivered to this node's sockets, counted once per event (/metrics). */
+  eventsDelivered = 0;
   private readonly recheckTimer: NodeJS.Timeout;
 
   constructor(
@@ -63,6 +65,7 @@ export class Realtime {
     const rooms = audiencesOfEvent(event.visibility).map((audience) => audienceRoom(event.taskforceId, audience));
     const operator = this.io.local.to(rooms);
     (operator.emit as (name: string, payload: RoomFeedEvent) => boolean).call(operator, roomEventName(event.type), feedEvent(event));
+    this.eventsDelivered += 1;
     this.deliveries.delivered(event, this.recipientsOf(rooms));
   }
 

@@ -1,14 +1,19 @@
-// Scale-out: two real server processes (npx tsx server/index.ts) on different ports share rooms through Redis
-// and one PostgreSQL database. Needs TEST_DB=postgres, Redis at 127.0.0.1:6379 and a Remix build.
+// Scale-out: two real server processes (npx tsx server/index.ts) on different ports share rooms and rate limits
+// through Redis and one PostgreSQL database. Needs TEST_DB=postgres, Redis at 127.0.0.1:6379 and a Remix build.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IP_FAILURE_LIMIT, addressLimitedMessage } from "~/auth/sign-in.server";
 import { ROOM_EVENT_NAMES } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
 import { connectAs, recordRoomEvents, request, requestOk, sessionCookieFor, waitFor, type TestSocket } from "../helpers/sockets";
-import { createLead } from "../helpers/edge";
+import { createAccessToken, createLead } from "../helpers/edge";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// This run's own rate-limit keys: counts an earlier run left in Redis must not refuse this one.
+const REDIS_KEY_PREFIX = `cluebridge-test-${process.pid}-${Date.now().toString(36)}`;
+const API_LIMIT = 6;
 
 interface Node {
   url: string;
@@ -27,11 +32,21 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startNode(): Promise<Node> {
+async function startNode({ databaseUrl = process.env.DATABASE_URL, redisUrl = REDIS_URL } = {}): Promise<Node> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn("npx", ["tsx", "server/index.ts"], {
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL, REDIS_URL, HOST: "127.0.0.1", PORT: String(port), ALLOWED_ORIGINS: url, NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX,
+      API_RATE_LIMIT_PER_MINUTE: String(API_LIMIT),
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      ALLOWED_ORIGINS: url,
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -55,7 +70,64 @@ async function stopNode(node: Node | undefined) {
   if (!node || node.process.exitCode !== null) return;
   const exited = new Promise((resolve) => node.process.once("exit", resolve));
   node.process.kill("SIGTERM");
+  // A node cut off from its Redis and database may wait on them while shutting down.
+  const stuck = setTimeout(() => node.process.kill("SIGKILL"), 20_000);
   await exited;
+  clearTimeout(stuck);
+}
+
+/** A TCP relay to `target`, so a test can cut one node off from its Redis or database while the others keep theirs. */
+async function relayTo(target: { host: string; port: number }) {
+  const open = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => open.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    /** Refuses new connections and drops the open ones: the target is unreachable from now on. */
+    async cut() {
+      const closed = new Promise((resolve) => relay.close(resolve));
+      for (const socket of open) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** A URL with its host and port replaced by a relay's. */
+function viaRelay(url: string, port: number): string {
+  const relayed = new URL(url);
+  relayed.hostname = "127.0.0.1";
+  relayed.port = String(port);
+  return relayed.toString();
+}
+
+function hostAndPort(url: string, defaultPort: number) {
+  const parsed = new URL(url);
+  return { host: parsed.hostname || "127.0.0.1", port: Number(parsed.port || defaultPort) };
+}
+
+/** A failed sign-in (an email that is no account) from this machine's address, on one node's login page. */
+async function failSignIn(node: Node, attempt: number) {
+  const response = await fetch(`${node.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: node.url, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: `nobody-${attempt}-${REDIS_KEY_PREFIX}@test.local`, password: "not the password" }).toString(),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+async function apiStatus(node: Node, token: string): Promise<number> {
+  const response = await fetch(`${node.url}/api/v1/cases`, { headers: { Authorization: `Bearer ${token}` } });
+  await response.text();
+  return response.status;
 }
 
 /** A form post to a page action on a node, as a signed-in browser on that node's origin would send it. */
@@ -82,6 +154,10 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await Promise.all([stopNode(first), stopNode(second)]);
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${REDIS_KEY_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
   }, 60_000);
 
   async function connectTo(node: Node, user: { id: string }) {
@@ -144,4 +220,57 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     const lead = await createLead(team.coordinator, team.case.id, { title: "After removal", handlingCode: "GREEN" });
     expect(await request(onSecond, "lead:share", { leadId: lead.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
+
+  it("refuses a token's requests past one limit shared by both nodes", async () => {
+    const team = await createTeam();
+    const { token } = await createAccessToken(team.analyst, { name: "two nodes", days: 7 });
+    const statuses: number[] = [];
+    for (let i = 0; i < API_LIMIT; i++) statuses.push(await apiStatus(i % 2 ? second! : first!, token));
+    expect(statuses).toEqual(new Array(API_LIMIT).fill(200));
+    // Each node has served only half the limit itself: the refusal comes from the shared count.
+    expect(await apiStatus(first!, token)).toBe(429);
+    expect(await apiStatus(second!, token)).toBe(429);
+  });
+
+  it("holds back an address after its failed sign-ins on both nodes together reach the limit", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < IP_FAILURE_LIMIT; i++) statuses.push((await failSignIn(i % 2 ? second! : first!, i)).status);
+    expect(statuses).toEqual(new Array(IP_FAILURE_LIMIT).fill(401));
+    for (const node of [first!, second!]) {
+      const heldBack = await failSignIn(node, IP_FAILURE_LIMIT);
+      expect(heldBack.status).toBe(429);
+      expect(heldBack.text).toContain(addressLimitedMessage(1).split(" Try again")[0]);
+    }
+  });
+
+  it("keeps a node serving when its Redis and then its database go away: limits counted on the node, /readyz names what failed", async () => {
+    const redisRelay = await relayTo(hostAndPort(REDIS_URL, 6379));
+    const databaseRelay = await relayTo(hostAndPort(process.env.DATABASE_URL!, 5432));
+    const node = await startNode({ redisUrl: viaRelay(REDIS_URL, redisRelay.port), databaseUrl: viaRelay(process.env.DATABASE_URL!, databaseRelay.port) });
+    try {
+      expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
+      const team = await createTeam();
+      const { token } = await createAccessToken(team.analyst, { name: "relay", days: 7 });
+      for (let i = 0; i < API_LIMIT; i++) expect(await apiStatus(node, token)).toBe(200);
+      expect(await apiStatus(first!, token)).toBe(429);
+
+      await redisRelay.cut();
+      // Shared count unreachable: this node counts on its own (it has seen none of this token's requests), no 500.
+      const statuses: number[] = [];
+      for (let i = 0; i <= API_LIMIT; i++) statuses.push(await apiStatus(node, token));
+      expect(statuses).toEqual([...new Array(API_LIMIT).fill(200), 429]);
+      const noRedis = await fetch(`${node.url}/readyz`);
+      expect(noRedis.status).toBe(503);
+      expect(await noRedis.json()).toEqual({ status: "unavailable", failed: ["redis"] });
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+
+      await databaseRelay.cut();
+      const nothing = await fetch(`${node.url}/readyz`);
+      expect(nothing.status).toBe(503);
+      expect(await nothing.json()).toEqual({ status: "unavailable", failed: ["database", "redis"] });
+    } finally {
+      await stopNode(node);
+      await Promise.all([redisRelay.cut(), databaseRelay.cut()]);
+    }
+  }, 120_000);
 });
