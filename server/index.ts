@@ -9,17 +9,20 @@ import { attachRealtime } from "./socket";
 import { seedDemoIfEmpty } from "../prisma/seed";
 
 const config = serverConfigFromEnv();
-// Before anything else: without its key the server could neither read TOTP secrets nor sign audit checkpoints.
-try {
-  secretKeys();
-} catch (error) {
-  if (!(error instanceof SecretKeyError)) throw error;
-  console.error(`Cluebridge cannot start: ${error.message}`);
-  process.exit(1);
+/** Without the right key the server could neither read TOTP secrets nor sign audit checkpoints: refuse to start. */
+async function refuseWithoutKey<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof SecretKeyError)) throw error;
+    console.error(`Cluebridge cannot start: ${error.message}`);
+    process.exit(1);
+  }
 }
+await refuseWithoutKey(secretKeys);
 const db = getDatabase();
 await migrate(db.sql);
-const settled = await settleStoredSecrets();
+const settled = await refuseWithoutKey(settleStoredSecrets);
 if (settled) console.log(settled);
 await seedDemoIfEmpty();
 const running = await startApp(config, await loadRemixBuild(), { attachRealtime });

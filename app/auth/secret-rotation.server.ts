@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { prisma } from "~/db.server";
 import { appendAudit, insertAuditCheckpoint } from "~/models/audit.server";
 import { forgetSingleton, singleton } from "~/utils/singleton.server";
-import { isSealedSecret, knownSecretKeys, parseSecretKey, pendingKeyFileOf, resolveSecretKeys, secretKeys, type ResolvedSecretKeys, type SecretKey } from "./secret-box.server";
+import { SECRET_KEY_ENV, SecretKeyError, isSealedSecret, knownSecretKeys, parseSecretKey, pendingKeyFileOf, resolveSecretKeys, secretKeys, type ResolvedSecretKeys, type SecretKey } from "./secret-box.server";
 import { openTotpSecret, sealTotpSecret } from "./totp.server";
 
 export interface RotationResult {
@@ -55,10 +55,21 @@ export async function encryptPlaintextSecrets(): Promise<number> {
 
 /**
  * At start: finishes a rotation a crash interrupted (its new key file is still beside the old one: everything is
- * re-encrypted under it and the file renamed), then encrypts any plaintext secrets. Returns a line to print, or null.
+ * re-encrypted under it and the file renamed), then encrypts any plaintext secrets. Returns a line to print, or
+ * null. Refuses (SecretKeyError) when stored secrets are under a key this process does not have: a server
+ * started with the wrong key would fail every second-factor sign-in.
  */
 export async function settleStoredSecrets(): Promise<string | null> {
   const resolved = secretKeys();
+  const known = new Set(knownSecretKeys().map((key) => key.id));
+  const stored = await prisma.$queryRawUnsafe<{ keyId: string; count: bigint }[]>(
+    `SELECT split_part("totpSecret", ':', 2) AS "keyId", count(*) AS count FROM "User" WHERE "totpSecret" LIKE 'enc1:%' GROUP BY 1 ORDER BY 1`,
+  );
+  const unknown = stored.filter((row) => !known.has(row.keyId));
+  if (unknown.length > 0) {
+    const which = unknown.map((row) => `${row.count} under key ${row.keyId}`).join(", ");
+    throw new SecretKeyError(`Stored TOTP secrets are encrypted with another key (${which}) than the one given (key ${resolved.current.id}): set ${SECRET_KEY_ENV} to the key they were encrypted with.`);
+  }
   const [pendingKey] = resolved.pending;
   if (pendingKey && resolved.source.file) {
     const result = await reencryptSecrets(pendingKey);

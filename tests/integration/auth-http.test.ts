@@ -144,7 +144,9 @@ describe("signing in over HTTP", () => {
     // The QR code is inline SVG markup drawn on the server: vector paths, never an image the CSP would refuse.
     expect(page).not.toMatch(/<img|<canvas|<image/i);
     expect(page).toMatch(/<svg role="img" aria-label="QR code of the setup URI[^"]*"[^>]*viewBox="0 0 \d+ \d+"/);
-    expect(page).not.toMatch(/<svg[^]*style=/i);
+    const svg = /<svg[^]*?<\/svg>/.exec(page)?.[0] ?? "";
+    expect(svg).toMatch(/^<svg [^>]*><path [^>]*d="M[^"]+"\/>/);
+    expect(svg).not.toMatch(/style|<script|<image|<foreignObject|href=/i);
     expect(page).toContain("otpauth://totp/");
     const secret = /class="totp-secret"><code[^>]*>([A-Z2-7 ]+)<\/code>/.exec(page)?.[1]?.replace(/ /g, "");
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);

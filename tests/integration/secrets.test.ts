@@ -114,6 +114,10 @@ describe("key rotation", () => {
     const before = await storedSecret(readable.id);
     await expect(rotateSecretKey(generateSecretKeyText())).rejects.toThrow(`A stored secret is encrypted with key ${stray.id}`);
     expect(await storedSecret(readable.id)).toBe(before);
+    // A server started with a key that does not open the stored secrets refuses to start, saying which keys.
+    await expect(settleStoredSecrets()).rejects.toThrow(
+      new SecretKeyError(`Stored TOTP secrets are encrypted with another key (1 under key ${stray.id}) than the one given (key ${secretKeys().current.id}): set CLUEBRIDGE_SECRET_KEY to the key they were encrypted with.`),
+    );
     await prisma.user.update({ where: { id: unreadable.id }, data: { totpSecret: null, totpEnabledAt: null } });
   });
 
