@@ -326,15 +326,25 @@ export async function insertAuditCheckpoint(tx: Tx, key: SecretKey = currentSecr
  */
 export async function writeAuditCheckpoint(options: SealOptions & { key?: SecretKey } = {}): Promise<AuditCheckpoint | null> {
   const key = options.key ?? currentSecretKey();
-  return prisma.$transaction(async (tx) => {
-    if (options.wait ?? true) {
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK})`);
-    } else {
-      const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) AS locked`);
-      if (!locked) return null;
-    }
-    return insertAuditCheckpoint(tx, key);
-  });
+  // Two indexed reads first: an idle chain costs no transaction (a pool slot is scarce under a burst).
+  const [head, newest] = await Promise.all([
+    prisma.auditEvent.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true } }),
+    prisma.auditCheckpoint.findFirst({ where: { keyId: key.id }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true } }),
+  ]);
+  if (head?.chainSeq == null || (newest && newest.chainSeq >= head.chainSeq)) return null;
+  return prisma.$transaction(
+    async (tx) => {
+      if (options.wait ?? true) {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK})`);
+      } else {
+        const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) AS locked`);
+        if (!locked) return null;
+      }
+      return insertAuditCheckpoint(tx, key);
+    },
+    // As long as a sealing batch may wait: the same pool, the same lock.
+    { maxWait: 10_000, timeout: 60_000 },
+  );
 }
 
 // ---- verification -----------------------------------------------------------------------------------------
