@@ -4,6 +4,7 @@
 import { pathToFileURL } from "node:url";
 import type { Confidence, InfoAssessment, Role, SourceReliability } from "@prisma/client";
 import { hashPassword } from "~/auth/password.server";
+import { sealTotpSecret } from "~/auth/totp.server";
 import { getDatabase, prisma } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { appendAudit } from "~/models/audit.server";
@@ -71,7 +72,7 @@ export async function seedDemo(): Promise<void> {
           role: account.role,
           status: "ACTIVE",
           passwordHash: hashes[index],
-          totpSecret: account.totpSecret,
+          totpSecret: sealTotpSecret(account.totpSecret),
           totpEnabledAt: new Date(),
           memberships: account.member ? { create: { taskforceId: taskforce.id } } : undefined,
         },

@@ -1,4 +1,6 @@
 // `npm start`: migrate (and seed the demo into an empty database), then serve Remix and Socket.IO on one port.
+import { SecretKeyError, secretKeys } from "~/auth/secret-box.server";
+import { settleStoredSecrets } from "~/auth/secret-rotation.server";
 import { getDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { loadRemixBuild, startApp } from "./app";
@@ -7,8 +9,21 @@ import { attachRealtime } from "./socket";
 import { seedDemoIfEmpty } from "../prisma/seed";
 
 const config = serverConfigFromEnv();
+/** Without the right key the server could neither read TOTP secrets nor sign audit checkpoints: refuse to start. */
+async function refuseWithoutKey<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof SecretKeyError)) throw error;
+    console.error(`Cluebridge cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+await refuseWithoutKey(secretKeys);
 const db = getDatabase();
 await migrate(db.sql);
+const settled = await refuseWithoutKey(settleStoredSecrets);
+if (settled) console.log(settled);
 await seedDemoIfEmpty();
 const running = await startApp(config, await loadRemixBuild(), { attachRealtime });
 console.log(`Cluebridge listening on ${running.url}`);

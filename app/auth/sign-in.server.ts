@@ -27,8 +27,11 @@ import {
   consumeRecoveryCode,
   generateTotpSecret,
   groupSecret,
+  openTotpSecret,
   remainingRecoveryCodes,
   replaceRecoveryCodes,
+  sealTotpSecret,
+  totpQrSvg,
   totpUri,
   verifyUserTotp,
 } from "./totp.server";
@@ -261,6 +264,8 @@ export interface EnrolmentDetails {
   /** Base32, grouped in fours for typing. */
   secretGrouped: string;
   otpauthUri: string;
+  /** The URI as a QR code, SVG markup drawn on the server (totpQrSvg). */
+  qrSvg: string;
 }
 
 /**
@@ -270,12 +275,13 @@ export interface EnrolmentDetails {
 export async function pendingEnrolment(pending: CurrentSession): Promise<EnrolmentDetails | null> {
   const user = await prisma.user.findUniqueOrThrow({ where: { id: pending.user.id }, select: { email: true, totpSecret: true, totpEnabledAt: true } });
   if (user.totpEnabledAt) return null;
-  let secret = user.totpSecret;
+  let secret = user.totpSecret ? openTotpSecret(user.totpSecret) : null;
   if (!secret) {
     secret = generateTotpSecret();
-    await prisma.user.updateMany({ where: { id: pending.user.id, totpEnabledAt: null }, data: { totpSecret: secret, totpLastStep: null } });
+    await prisma.user.updateMany({ where: { id: pending.user.id, totpEnabledAt: null }, data: { totpSecret: sealTotpSecret(secret), totpLastStep: null } });
   }
-  return { secretGrouped: groupSecret(secret), otpauthUri: totpUri(secret, user.email) };
+  const otpauthUri = totpUri(secret, user.email);
+  return { secretGrouped: groupSecret(secret), otpauthUri, qrSvg: await totpQrSvg(otpauthUri) };
 }
 
 export type EnrolmentResult = { ok: true; recoveryCodes: string[]; deviceCookie: string | null } | SignInRefusal;

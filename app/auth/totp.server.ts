@@ -1,7 +1,10 @@
 // Second factor: RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30-second steps, ±1 step) with replay protection, and
-// single-use recovery codes (stored as SHA-256). Enrolment is text only: the secret and otpauth:// URI, never a QR image.
+// single-use recovery codes (stored as SHA-256). Secrets are stored encrypted (secret-box.server.ts). Enrolment
+// shows the secret as text and its otpauth:// URI as a QR code drawn here as SVG markup: vector shapes, no image.
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import QRCode from "qrcode";
 import { prisma, type Tx } from "~/db.server";
+import { openSecret, sealSecret, type SecretKey } from "./secret-box.server";
 
 export const TOTP_STEP_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -62,6 +65,25 @@ export function totpUri(secret: string, accountName: string): string {
   return `otpauth://totp/${label}?secret=${secret}&issuer=${ISSUER}&algorithm=SHA1&digits=${TOTP_DIGITS}&period=${TOTP_STEP_SECONDS}`;
 }
 
+/**
+ * The URI as a QR code in SVG markup, for an authenticator app's camera: the encoder's output is paths with
+ * presentation attributes only (no style attribute, no script, no image), so the page's CSP needs no change.
+ */
+export async function totpQrSvg(uri: string): Promise<string> {
+  const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 4 });
+  return svg.replace(/^<svg /, '<svg role="img" aria-label="QR code of the setup URI: scan it with your authenticator app" class="totp-qr" ');
+}
+
+/** The stored form of a secret: encrypted under the server's key. */
+export function sealTotpSecret(secret: string, key?: SecretKey): string {
+  return sealSecret(secret, "User.totpSecret", key);
+}
+
+/** The base32 secret of a stored (encrypted) value. */
+export function openTotpSecret(stored: string, keys?: readonly SecretKey[]): string {
+  return openSecret(stored, "User.totpSecret", keys);
+}
+
 export function timeStep(atMs = Date.now()): number {
   return Math.floor(atMs / 1000 / TOTP_STEP_SECONDS);
 }
@@ -109,8 +131,9 @@ export type TotpVerdict = "accepted" | "used" | "invalid";
 export async function verifyUserTotp(userId: string, code: string, atMs = Date.now()): Promise<TotpVerdict> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { totpSecret: true, totpLastStep: true } });
   if (!user?.totpSecret) return "invalid";
-  const step = matchTotp(user.totpSecret, code, { atMs, lastStep: user.totpLastStep });
-  if (step === null) return matchTotp(user.totpSecret, code, { atMs }) === null ? "invalid" : "used";
+  const secret = openTotpSecret(user.totpSecret);
+  const step = matchTotp(secret, code, { atMs, lastStep: user.totpLastStep });
+  if (step === null) return matchTotp(secret, code, { atMs }) === null ? "invalid" : "used";
   const claimed = await prisma.user.updateMany({
     where: { id: userId, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] },
     data: { totpLastStep: step },

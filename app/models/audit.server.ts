@@ -1,8 +1,10 @@
 // The audit trail: who did what to which record, when and from where. Requests only insert rows (no lock); one
 // sealer links committed rows into a hash chain in batches, so an edited or deleted sealed row breaks the chain
-// (audit:verify). Why it is split so: docs/decisions/007-audit-sealing.md.
-import { createHash } from "node:crypto";
-import type { AuditEvent, Prisma } from "@prisma/client";
+// (audit:verify). Why it is split so: docs/decisions/007-audit-sealing.md. Signed checkpoints of the chain's head
+// detect removal of the newest rows: docs/decisions/012-secrets-and-audit-anchors.md.
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { AuditCheckpoint, AuditEvent, Prisma } from "@prisma/client";
+import { currentSecretKey, signWithKey, type SecretKey } from "~/auth/secret-box.server";
 import { prisma, type Tx } from "~/db.server";
 import { singleton } from "~/utils/singleton.server";
 
@@ -34,6 +36,8 @@ export const SEAL_INTERVAL_MS = 1_000;
 const SEAL_BATCH = 2_000;
 /** Rows per INSERT when recorded events are written (well under PostgreSQL's 65,535 parameters). */
 const WRITE_BATCH = 1_000;
+/** At most one checkpoint this often (and one at shutdown): rows removed from the newest minute go unnoticed. */
+export const CHECKPOINT_INTERVAL_MS = Number(process.env.AUDIT_CHECKPOINT_SECONDS ?? 60) * 1_000;
 
 interface HashedFields {
   at: string;
@@ -250,18 +254,24 @@ async function hasUnsealed(): Promise<boolean> {
 }
 
 /**
- * Starts this process's sealer: a pass now (a tail left by a crash), then one every `intervalMs`. The returned
- * stop() ends the timer, writes pending records, and seals a last time; call it before closing the database.
+ * Starts this process's sealer: a pass now (a tail left by a crash), then one every `intervalMs`; after a pass,
+ * a checkpoint of the chain's head at most every `checkpointIntervalMs`. The returned stop() ends the timer,
+ * writes pending records, seals a last time and writes a last checkpoint; call it before closing the database.
  */
-export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS): { stop(): Promise<void> } {
+export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS, checkpointIntervalMs = CHECKPOINT_INTERVAL_MS): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
+  let lastCheckpointAt = 0;
   const tick = () => {
     current = (async () => {
       try {
         // Another node's sealer may hold the lock: then it seals, and this tick has nothing to do.
         if (await hasUnsealed()) await sealAudit({ wait: false });
+        if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) {
+          await writeAuditCheckpoint({ wait: false });
+          lastCheckpointAt = Date.now();
+        }
       } catch (error) {
         console.error("[audit] sealing failed; will retry", error);
       }
@@ -277,8 +287,64 @@ export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS): { stop(): Promi
       await flushAuditRecords();
       // A failure here leaves the rows unsealed, not lost: the next sealer to run chains them.
       await sealAudit({ wait: false }).catch((error) => console.error("[audit] final sealing failed", error));
+      await writeAuditCheckpoint({ wait: false }).catch((error) => console.error("[audit] final checkpoint failed", error));
     },
   };
+}
+
+// ---- checkpoints ------------------------------------------------------------------------------------------
+
+/** What a checkpoint's signature covers. */
+function checkpointMessage(checkpoint: Pick<AuditCheckpoint, "chainSeq" | "headHash" | "keyId" | "createdAt">): string {
+  return `cluebridge audit checkpoint v1\n${checkpoint.chainSeq}\n${checkpoint.headHash}\n${checkpoint.keyId}\n${checkpoint.createdAt.toISOString()}`;
+}
+
+function signatureMatches(checkpoint: AuditCheckpoint, key: SecretKey): boolean {
+  const expected = Buffer.from(signWithKey(key, checkpointMessage(checkpoint)), "hex");
+  const actual = Buffer.from(checkpoint.signature, "hex");
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * Inside the caller's transaction: signs the newest sealed row's place and hash, unless the newest checkpoint
+ * under this key already covers it (or a longer chain: then rows were removed, and writing a shorter checkpoint
+ * would hide it). Returns the checkpoint written, or null.
+ */
+export async function insertAuditCheckpoint(tx: Tx, key: SecretKey = currentSecretKey()): Promise<AuditCheckpoint | null> {
+  const head = await tx.auditEvent.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true, hash: true } });
+  if (head?.chainSeq == null || head.hash == null) return null;
+  const newest = await tx.auditCheckpoint.findFirst({ where: { keyId: key.id }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true } });
+  if (newest && newest.chainSeq >= head.chainSeq) return null;
+  const unsigned = { chainSeq: head.chainSeq, headHash: head.hash, keyId: key.id, createdAt: new Date() };
+  return tx.auditCheckpoint.create({ data: { ...unsigned, signature: signWithKey(key, checkpointMessage(unsigned)) } });
+}
+
+/**
+ * Writes a checkpoint of the chain's head if it moved since the last one. Holds the sealer's lock, so the head
+ * does not move meanwhile and two nodes do not sign the same head; with `wait: false` it leaves the work to
+ * a node that holds it.
+ */
+export async function writeAuditCheckpoint(options: SealOptions & { key?: SecretKey } = {}): Promise<AuditCheckpoint | null> {
+  const key = options.key ?? currentSecretKey();
+  // Two indexed reads first: an idle chain costs no transaction (a pool slot is scarce under a burst).
+  const [head, newest] = await Promise.all([
+    prisma.auditEvent.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true } }),
+    prisma.auditCheckpoint.findFirst({ where: { keyId: key.id }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true } }),
+  ]);
+  if (head?.chainSeq == null || (newest && newest.chainSeq >= head.chainSeq)) return null;
+  return prisma.$transaction(
+    async (tx) => {
+      if (options.wait ?? true) {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK})`);
+      } else {
+        const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) AS locked`);
+        if (!locked) return null;
+      }
+      return insertAuditCheckpoint(tx, key);
+    },
+    // As long as a sealing batch may wait: the same pool, the same lock.
+    { maxWait: 10_000, timeout: 60_000 },
+  );
 }
 
 // ---- verification -----------------------------------------------------------------------------------------
@@ -289,10 +355,22 @@ export interface UnsealedTail {
   oldestAt: Date | null;
 }
 
-export type ChainCheck = ({ ok: true } | { ok: false; brokenAt: bigint; reason: string }) & {
-  /** Sealed rows found intact (before the break, if any). */
+export interface CheckpointSummary {
+  /** The newest checkpoint signed by the current key: the chain must reach at least this far. */
+  newest: { chainSeq: bigint; createdAt: Date } | null;
+  /** Checkpoints signed by another key (before a key rotation): their place and hash are checked, their signature cannot be. */
+  otherKey: number;
+}
+
+export type ChainCheck = (
+  | { ok: true }
+  /** A row was edited, moved or deleted (brokenAt: its id), or a checkpoint does not match (brokenAt: null). */
+  | { ok: false; brokenAt: bigint | null; reason: string }
+) & {
+  /** Sealed rows found intact (before the break, if any): the chain is intact up to event `checked`. */
   checked: number;
   unsealed: UnsealedTail;
+  checkpoints: CheckpointSummary;
 };
 
 /** What is not sealed yet: normal for about a second; older means no sealer is running. */
@@ -301,28 +379,72 @@ export async function unsealedTail(): Promise<UnsealedTail> {
   return { count: tail._count._all, oldestAt: tail._min.at };
 }
 
-/** Walks the sealed chain in seal order and reports the first row whose link, place or content does not match. */
-export async function verifyAuditChain(batchSize = 1000): Promise<ChainCheck> {
+/**
+ * Walks the sealed chain in seal order and reports the first row whose link, place or content does not match;
+ * checks every checkpoint against the row it names (same hash; the current key's signature) and that the chain
+ * reaches the newest one: rows removed from the end leave it short of the checkpoint.
+ */
+export async function verifyAuditChain(batchSize = 1000, key: SecretKey = currentSecretKey()): Promise<ChainCheck> {
   const unsealed = await unsealedTail();
+  const checkpoints: CheckpointSummary = { newest: null, otherKey: 0 };
   let prevHash = GENESIS_HASH;
   let checked = 0;
   let cursor: bigint | undefined;
+  const notMatching = (reason: string): ChainCheck => ({ ok: false, checked, brokenAt: null, reason, unsealed, checkpoints });
+  /** Null when the checkpoint is sound (and counted), else why not. */
+  const checkCheckpoint = (checkpoint: AuditCheckpoint, rowHash: string | undefined): string | null => {
+    const at = `the checkpoint of ${checkpoint.createdAt.toISOString()} at event ${checkpoint.chainSeq}`;
+    if (checkpoint.keyId === key.id) {
+      if (!signatureMatches(checkpoint, key)) return `${at} has a wrong signature (forged or altered)`;
+    } else {
+      checkpoints.otherKey += 1;
+    }
+    if (rowHash === undefined) return null;
+    if (checkpoint.headHash !== rowHash) return `${at} does not match the chain there (the chain was rewritten)`;
+    if (checkpoint.keyId === key.id) checkpoints.newest = { chainSeq: checkpoint.chainSeq, createdAt: checkpoint.createdAt };
+    return null;
+  };
   for (;;) {
     const rows = await prisma.auditEvent.findMany({
       where: { chainSeq: cursor === undefined ? { not: null } : { gt: cursor } },
       orderBy: { chainSeq: "asc" },
       take: batchSize,
     });
-    if (rows.length === 0) return { ok: true, checked, unsealed };
+    if (rows.length === 0) break;
+    const hashBySeq = new Map<bigint, string>();
     for (const row of rows) {
-      const broken = (reason: string): ChainCheck => ({ ok: false, checked, brokenAt: row.id, reason, unsealed });
+      const broken = (reason: string): ChainCheck => ({ ok: false, checked, brokenAt: row.id, reason, unsealed, checkpoints });
       if (row.prevHash !== prevHash) return broken("the row before it was changed or deleted (link does not match)");
       if (row.chainSeq !== BigInt(checked + 1)) return broken("its place in the chain was changed (chainSeq out of sequence)");
       const hash = auditHash(prevHash, hashedFieldsOf(row));
       if (row.hash !== hash) return broken("this row was edited (content does not match its hash)");
+      hashBySeq.set(row.chainSeq, hash);
       prevHash = hash;
       checked += 1;
       cursor = row.chainSeq;
     }
+    const inBatch = await prisma.auditCheckpoint.findMany({
+      where: { chainSeq: { gte: rows[0].chainSeq!, lte: cursor } },
+      orderBy: [{ chainSeq: "asc" }, { id: "asc" }],
+    });
+    for (const checkpoint of inBatch) {
+      const problem = checkCheckpoint(checkpoint, hashBySeq.get(checkpoint.chainSeq));
+      if (problem) return notMatching(problem);
+    }
   }
+  // Checkpoints past the end of the chain: the rows they signed are gone.
+  const beyond = await prisma.auditCheckpoint.findMany({ where: { chainSeq: { gt: BigInt(checked) } }, orderBy: [{ chainSeq: "desc" }, { id: "desc" }] });
+  for (const checkpoint of beyond) {
+    const problem = checkCheckpoint(checkpoint, undefined);
+    if (problem) return notMatching(problem);
+  }
+  const signedBeyond = beyond.find((checkpoint) => checkpoint.keyId === key.id) ?? beyond[0];
+  if (signedBeyond) {
+    if (signedBeyond.keyId === key.id) checkpoints.newest = { chainSeq: signedBeyond.chainSeq, createdAt: signedBeyond.createdAt };
+    const removed = signedBeyond.chainSeq - BigInt(checked);
+    return notMatching(
+      `the newest ${removed === 1n ? "event was" : `${removed} events were`} removed (the checkpoint of ${signedBeyond.createdAt.toISOString()} signed the chain at event ${signedBeyond.chainSeq})`,
+    );
+  }
+  return { ok: true, checked, unsealed, checkpoints };
 }

@@ -1,5 +1,5 @@
-// First sign-in: set up an authenticator app. Text only (the product shows no images): the secret to type in,
-// and the otpauth:// URI for tools that take it. Confirming with a code issues ten recovery codes, shown once.
+// First sign-in: set up an authenticator app: a QR code to scan (SVG markup drawn on the server, no image), the
+// secret as text to type in, and the otpauth:// URI for tools that take it. Confirming issues ten recovery codes.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -98,13 +98,19 @@ export default function MfaEnrolPage() {
         once for <strong>{email}</strong>:
       </p>
       <ol className="stack">
-        <li>In your authenticator app, choose to add an account by entering a key by hand (time-based).</li>
         <li>
-          Account name: <strong>Cluebridge</strong>. Key:
-          <p className="totp-secret">
-            <code aria-label="Secret key, in groups of four characters">{enrolment.secretGrouped}</code>
-          </p>
-          <p className="hint">Spaces do not matter. The key is for your device only: do not share it or store it anywhere else.</p>
+          In your authenticator app, choose to add an account, then scan this code, or enter the key beside it by hand (time-based).
+          <div className="totp-enrol">
+            {/* Server-drawn SVG of our own otpauth:// URI (totpQrSvg), not user input: paths only, no image. */}
+            <div className="totp-qr-frame" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
+            <div>
+              Account name: <strong>Cluebridge</strong>. Key:
+              <p className="totp-secret">
+                <code aria-label="Secret key, in groups of four characters">{enrolment.secretGrouped}</code>
+              </p>
+              <p className="hint">Spaces do not matter. The key is for your device only: do not share it or store it anywhere else.</p>
+            </div>
+          </div>
         </li>
         <li>
           <details>

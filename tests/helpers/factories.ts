@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { HandlingCode, Role } from "@prisma/client";
 import { hash } from "@node-rs/argon2";
 import { loadActor, type Actor } from "~/auth/permissions.server";
+import { sealTotpSecret } from "~/auth/totp.server";
 import { prisma } from "~/db.server";
 
 let counter = 0;
@@ -38,7 +39,7 @@ export async function createUser(options: UserOptions = {}) {
       role: options.role ?? "ANALYST",
       status: options.status ?? "ACTIVE",
       passwordHash: passwordHashCache,
-      totpSecret: options.mfa === false ? null : TEST_TOTP_SECRET,
+      totpSecret: options.mfa === false ? null : sealTotpSecret(TEST_TOTP_SECRET),
       totpEnabledAt: options.mfa === false ? null : new Date(),
       memberships: { create: (options.taskforceIds ?? []).map((taskforceId) => ({ taskforceId })) },
     },

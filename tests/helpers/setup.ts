@@ -18,6 +18,9 @@ if (TEST_DB === "postgres") {
   process.env.PGLITE_LOAD_DUMP = pgliteBaseDump(runId);
 }
 
+// A fixed key for encrypting TOTP secrets and signing audit checkpoints, as a PostgreSQL deployment sets one.
+process.env.CLUEBRIDGE_SECRET_KEY ??= "Y2x1ZWJyaWRnZSB0ZXN0IGtleSwgbm90IGEgc2VjcmU=";
+
 // Every /api/v1 response any test receives is checked against the OpenAPI document.
 installApiContractCheck();
 

@@ -50,10 +50,11 @@ describe("audit:verify", () => {
 
     const unsealed = await auditVerify(dataDir);
     expect(unsealed.code).toBe(0);
-    expect(unsealed.stdout).toMatch(/^Audit chain intact: 0 events\nNot sealed yet: 3 events, the oldest \d+ s old\n$/);
+    expect(unsealed.stdout).toMatch(/^Audit chain intact up to event 0, no checkpoint yet\nNot sealed yet: 3 events, the oldest \d+ s old\n$/);
 
     const sealed = await auditVerify(dataDir, "--seal");
-    expect(sealed).toEqual({ code: 0, stdout: "Sealed 3 events\nAudit chain intact: 3 events\n", stderr: "" });
+    expect(sealed).toMatchObject({ code: 0, stderr: "" });
+    expect(sealed.stdout).toMatch(/^Sealed 3 events\nAudit chain intact up to event 3, checkpoint at 3 \(\d{4}-[^)]+\)\n$/);
 
     await withDatabase(dataDir, async (db) => {
       await db.sql.exec(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
@@ -64,12 +65,27 @@ describe("audit:verify", () => {
     expect(broken.stdout).toBe(`Audit chain broken at event #${ids[1]}: this row was edited (content does not match its hash)\n`);
   }, 120_000);
 
+  it("reports the newest events deleted after a checkpoint and exits 1: intact up to event N, checkpoint at M", async () => {
+    const dataDir = path.join(root, "removed");
+    await withDatabase(dataDir, async (db) => {
+      for (let i = 0; i < 5; i++) await db.prisma.$transaction((tx) => appendAudit(tx, { action: "test.cli_removed", details: { i } }));
+    });
+    expect((await auditVerify(dataDir, "--seal")).stdout).toMatch(/^Sealed 5 events\nAudit chain intact up to event 5, checkpoint at 5 /);
+    await withDatabase(dataDir, async (db) => {
+      await db.sql.exec(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
+      await db.sql.exec(`DELETE FROM "AuditEvent" WHERE "chainSeq" > 3`);
+    });
+    const removed = await auditVerify(dataDir);
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toMatch(/^Audit chain intact up to event 3, checkpoint at 5 \([^)]+\): the newest 2 events were removed \(the checkpoint of [^)]+ signed the chain at event 5\)\n$/);
+  }, 120_000);
+
   it("warns when events have waited for the sealer longer than a few seconds", async () => {
     const dataDir = path.join(root, "stale");
     await withDatabase(dataDir, (db) => db.prisma.auditEvent.create({ data: { action: "test.stale", at: new Date(Date.now() - 3_600_000) } }));
     const stale = await auditVerify(dataDir);
     expect(stale.code).toBe(0);
-    expect(stale.stdout).toMatch(/^Audit chain intact: 0 events\nNot sealed yet: 1 event, the oldest 36\d\d s old\n$/);
+    expect(stale.stdout).toMatch(/^Audit chain intact up to event 0, no checkpoint yet\nNot sealed yet: 1 event, the oldest 36\d\d s old\n$/);
     expect(stale.stderr).toMatch(/^Warning: events have waited more than 5 s to be sealed/);
   }, 120_000);
 });

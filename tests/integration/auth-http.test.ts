@@ -141,7 +141,12 @@ describe("signing in over HTTP", () => {
     expect(login.headers.get("location")).toBe(`/mfa/enrol?redirectTo=${encodeURIComponent("/account")}`);
     const cookie = cookieOf(login);
     const page = await (await get("/mfa/enrol?redirectTo=%2Faccount", cookie)).text();
-    expect(page).not.toMatch(/<img|<svg|<canvas/i);
+    // The QR code is inline SVG markup drawn on the server: vector paths, never an image the CSP would refuse.
+    expect(page).not.toMatch(/<img|<canvas|<image/i);
+    expect(page).toMatch(/<svg role="img" aria-label="QR code of the setup URI[^"]*"[^>]*viewBox="0 0 \d+ \d+"/);
+    const svg = /<svg[^]*?<\/svg>/.exec(page)?.[0] ?? "";
+    expect(svg).toMatch(/^<svg [^>]*><path [^>]*d="M[^"]+"\/>/);
+    expect(svg).not.toMatch(/style|<script|<image|<foreignObject|href=/i);
     expect(page).toContain("otpauth://totp/");
     const secret = /class="totp-secret"><code[^>]*>([A-Z2-7 ]+)<\/code>/.exec(page)?.[1]?.replace(/ /g, "");
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);

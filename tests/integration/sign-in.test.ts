@@ -16,7 +16,7 @@ import {
   verifySecondFactor,
 } from "~/auth/sign-in.server";
 import { FIRST_DELAY_MS, OTHER_CLIENTS, deviceTokenFrom } from "~/auth/sign-in-throttle.server";
-import { base32Decode, hotp, timeStep, totpCode } from "~/auth/totp.server";
+import { base32Decode, hotp, openTotpSecret, timeStep, totpCode } from "~/auth/totp.server";
 import { prisma } from "~/db.server";
 import { liftSignInDelay, listUsers } from "~/models/users.server";
 import { TEST_PASSWORD, TEST_TOTP_SECRET, createActor, createUser } from "../helpers/factories";
@@ -123,8 +123,8 @@ describe("second factor", () => {
     const user = await createUser({ mfa: false });
     const enrol = await pendingSessionFor(user.email);
     await pendingEnrolment(enrol.session);
-    const { totpSecret } = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-    const confirmed = await confirmEnrolment(enrol.session, totpCode(totpSecret!), origin);
+    const totpSecret = openTotpSecret((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).totpSecret!);
+    const confirmed = await confirmEnrolment(enrol.session, totpCode(totpSecret), origin);
     if (!confirmed.ok) throw new Error(confirmed.message);
     const [recoveryCode] = confirmed.recoveryCodes;
 
@@ -291,12 +291,12 @@ describe("delays after failed sign-in attempts (no hard lock)", () => {
     const user = await createUser({ mfa: false });
     const enrol = await pendingSessionFor(user.email);
     await pendingEnrolment(enrol.session);
-    const { totpSecret } = await prisma.user.findUniqueOrThrow({ where: { id: user.id } });
-    const confirmed = await confirmEnrolment(enrol.session, totpCode(totpSecret!), origin);
+    const totpSecret = openTotpSecret((await prisma.user.findUniqueOrThrow({ where: { id: user.id } })).totpSecret!);
+    const confirmed = await confirmEnrolment(enrol.session, totpCode(totpSecret), origin);
     if (!confirmed.ok) throw new Error(confirmed.message);
 
     const { session } = await pendingSessionFor(user.email);
-    const wrong = hotp(base32Decode(totpSecret!), timeStep() + 5);
+    const wrong = hotp(base32Decode(totpSecret), timeStep() + 5);
     for (let i = 0; i < 8; i++) await verifySecondFactor(session, wrong, origin);
     expect(await verifySecondFactor(session, wrong, origin)).toMatchObject({ ok: false, status: 429 });
     const recovered = await verifySecondFactor(session, confirmed.recoveryCodes[0], origin);
