@@ -93,7 +93,8 @@ const adminReadErrors = {
   "404": errorResponse("Not found: the caller is not an administrator (the operation is not disclosed), or there is no such user or taskforce."),
   "429": readErrors["429"],
 };
-const adminRead = (description: string, schema: Schema) => ({ ...ok(description, schema), ...adminReadErrors });
+// A query string with characters that cannot be stored is refused (422) before any route is chosen.
+const adminRead = (description: string, schema: Schema) => ({ ...ok(description, schema), ...adminReadErrors, ...queryErrors });
 const adminWrite = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...adminReadErrors, ...writeErrors });
 const bodyOf = (name: keyof typeof REQUEST_BODY_SCHEMAS) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
 
@@ -337,7 +338,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         delete: {
           operationId: "adminRemoveMember",
           summary: "Remove a member (administrator): their sockets leave the room at once; removed is false if they were not a member",
-          responses: { ...ok("{ removed }", { type: "object", required: ["removed"], properties: { removed: { type: "boolean" } } }), ...adminReadErrors },
+          responses: { ...ok("{ removed }", { type: "object", required: ["removed"], properties: { removed: { type: "boolean" } } }), ...adminReadErrors, ...queryErrors },
         },
       },
     },
