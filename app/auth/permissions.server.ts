@@ -110,6 +110,8 @@ export type ItemResource = { type: "clue" | "lead"; ownerId?: string | null } & 
 
 export type Resource =
   | { type: "global" }
+  /** People and taskforces as an administrator manages them (the admin pages, /api/v1/admin). */
+  | { type: "administration" }
   | { type: "taskforce"; taskforceId: string }
   | { type: "case"; taskforceId: string }
   | ItemResource
@@ -177,6 +179,9 @@ export function canSee(actor: Actor, resource: Resource): boolean {
   switch (resource.type) {
     case "global":
       return true;
+    case "administration":
+      // Not 403 but 404 for everyone else: the administration surface is not even confirmed to exist.
+      return hasGrant(actor, "user:manage") || hasGrant(actor, "taskforce:manage");
     case "taskforce":
       return actor.role === "ADMIN" || actor.taskforceIds.has(resource.taskforceId);
     case "case":
@@ -218,6 +223,22 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
   return scopesFor(actor, action).some(
     (scope) => scope === "any" || (scope === "own" && isOwn(actor, resource)) || (scope === "review" && isUnderReview(resource)),
   );
+}
+
+export const ADMINISTRATION: Resource = { type: "administration" };
+const ADMINISTRATION_API_PATH = "/api/v1/admin";
+
+/** Is this an API path only some callers may learn exists (/api/v1/admin)? */
+export function isRestrictedApiPath(pathname: string): boolean {
+  return pathname === ADMINISTRATION_API_PATH || pathname.startsWith(`${ADMINISTRATION_API_PATH}/`);
+}
+
+/**
+ * May the caller learn that this API path exists? Under /api/v1/admin only an administrator may: anyone else
+ * is answered 404 before the method, the body or the path's ids are looked at.
+ */
+export function mayReachApiPath(actor: Actor, pathname: string): boolean {
+  return !isRestrictedApiPath(pathname) || canSee(actor, ADMINISTRATION);
 }
 
 /** Throws NotFoundError when the actor may not see the resource, ForbiddenError when they may see but not act. */

@@ -30,6 +30,7 @@ interface SessionAttributes {
 
 interface UserAttributes extends Omit<AuthUser, "id"> {
   totpEnabled: boolean;
+  passwordChangeRequired: boolean;
 }
 
 declare module "lucia" {
@@ -66,6 +67,7 @@ export class HashedPrismaSessionAdapter implements Adapter {
           agency: user.agency,
           status: user.status,
           totpEnabled: Boolean(user.totpSecret && user.totpEnabledAt),
+          passwordChangeRequired: user.passwordChangeRequired,
         },
       },
     ];
@@ -142,6 +144,8 @@ export interface CurrentSession {
   storedId: string;
   mfaVerified: boolean;
   totpEnabled: boolean;
+  /** Signed in with an administrator's one-time password: nothing but choosing a new one until it is done. */
+  passwordChangeRequired: boolean;
   user: AuthUser;
 }
 
@@ -168,12 +172,13 @@ async function validateSessionId(sessionId: string): Promise<CurrentSession | nu
   }
   const storedId = hashSessionId(sessionId);
   await recordActivity(storedId, session.lastSeenAt, now);
-  const { email, displayName, role, agency, status, totpEnabled } = user;
+  const { email, displayName, role, agency, status, totpEnabled, passwordChangeRequired } = user;
   return {
     sessionId,
     storedId,
     mfaVerified: session.mfaVerified,
     totpEnabled,
+    passwordChangeRequired,
     user: { id: user.id, email, displayName, role, agency, status },
   };
 }
@@ -275,6 +280,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
   if (!current?.mfaVerified) {
     throw unauthenticatedResponse("Sign in first, or send a personal access token as 'Authorization: Bearer <token>'.");
   }
+  if (current.passwordChangeRequired) throw unauthenticatedResponse("Choose a new password first (/account/password).");
   return { actor: await loadActor(current.user, origin), identity: `user:${current.user.id}` };
 }
 
@@ -302,7 +308,22 @@ export async function requireActor(request: Request): Promise<Actor> {
     throw redirect(`/login?redirectTo=${back}`, hadCookie ? { headers: { "Set-Cookie": blankSessionCookie() } } : undefined);
   }
   if (!current.mfaVerified) throw redirect(`${current.totpEnabled ? "/mfa/verify" : "/mfa/enrol"}?redirectTo=${back}`);
+  if (current.passwordChangeRequired) throw redirect(`${NEW_PASSWORD_PATH}?redirectTo=${back}`);
   return loadActor(current.user, origin);
+}
+
+export const NEW_PASSWORD_PATH = "/account/password";
+
+/**
+ * For the page where a user who signed in with a one-time password chooses a new one: a fully signed-in
+ * session that still has to. No session: to /login; no change required: to `redirectTo`.
+ */
+export async function requirePasswordChangeSession(request: Request, redirectTo: string): Promise<CurrentSession> {
+  const current = await getCurrentSession(request);
+  if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  if (!current.mfaVerified) throw redirect(`${current.totpEnabled ? "/mfa/verify" : "/mfa/enrol"}?redirectTo=${encodeURIComponent(NEW_PASSWORD_PATH)}`);
+  if (!current.passwordChangeRequired) throw redirect(redirectTo);
+  return current;
 }
 
 /** The fully signed-in user, or null (pages that look different when signed in, e.g. the top bar). */
@@ -346,7 +367,7 @@ function identityOf(user: AuthUser): AuthUser {
 export async function checkSocketSession(storedId: string, options: { activity?: boolean } = {}): Promise<CredentialStatus | null> {
   const row = await prisma.session.findUnique({ where: { id: storedId }, include: { user: true } });
   const now = Date.now();
-  if (!row || !row.mfaVerified || row.user.status !== "ACTIVE") return null;
+  if (!row || !row.mfaVerified || row.user.status !== "ACTIVE" || row.user.passwordChangeRequired) return null;
   if (now >= Math.min(idleExpiry(row.lastSeenAt), row.expiresAt.getTime())) return null;
   const lastSeenAt = options.activity ? await recordActivity(storedId, row.lastSeenAt, now) : row.lastSeenAt;
   return { user: identityOf(row.user), deadline: new Date(Math.min(idleExpiry(lastSeenAt), row.expiresAt.getTime())) };

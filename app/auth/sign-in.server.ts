@@ -133,6 +133,11 @@ export async function signInWithPassword(input: SignInAttempt): Promise<SignInRe
     await recordAudit({ actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "account_not_active", status: user.status }, origin });
     return refused(SIGN_IN_FAILED);
   }
+  if (user.passwordChangeRequired && !(await consumeOneTimePassword(user))) {
+    await addressWait(ipKey, { hit: true });
+    await recordAudit({ actor: user, action: "auth.sign_in", outcome: "failure", details: { reason: "one_time_password_used_or_expired" }, origin });
+    return refused(SIGN_IN_FAILED);
+  }
 
   const totpEnabled = Boolean(user.totpSecret && user.totpEnabledAt);
   const cookie = await startSession(user.id, { mfaVerified: false, origin });
@@ -143,6 +148,20 @@ export async function signInWithPassword(input: SignInAttempt): Promise<SignInRe
     origin,
   });
   return { ok: true, cookie, next: totpEnabled ? "/mfa/verify" : "/mfa/enrol" };
+}
+
+/**
+ * An administrator's one-time password works once, before it expires: the sign-in that uses it marks it used
+ * (atomically, so of two racing sign-ins one wins). That session then enrols a second factor and must choose
+ * a new password before anything else (requireActor).
+ */
+async function consumeOneTimePassword(user: User): Promise<boolean> {
+  const now = new Date();
+  const used = await prisma.user.updateMany({
+    where: { id: user.id, passwordHash: user.passwordHash, passwordChangeRequired: true, passwordExpiresAt: { gt: now } },
+    data: { passwordExpiresAt: now },
+  });
+  return used.count === 1;
 }
 
 /** Counts a wrong answer against the account's client; the audit record says what it earned. */

@@ -180,3 +180,13 @@ export async function consumeRecoveryCode(userId: string, code: string): Promise
 export async function remainingRecoveryCodes(userId: string): Promise<number> {
   return prisma.recoveryCode.count({ where: { userId, usedAt: null } });
 }
+
+/**
+ * Takes the user's second factor away inside the caller's transaction (an administrator's reset): the secret,
+ * its replay step and every recovery code go, so the next sign-in enrols a new authenticator. Returns how many
+ * recovery codes were deleted.
+ */
+export async function clearSecondFactor(tx: Tx, userId: string): Promise<number> {
+  await tx.user.update({ where: { id: userId }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } });
+  return (await tx.recoveryCode.deleteMany({ where: { userId } })).count;
+}

@@ -1,6 +1,6 @@
 // Taskforces and their members (need-to-know): an administrator creates them and decides who is in them.
 // Removing a member ends their live access to the room at once.
-import { requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
+import { ADMINISTRATION, requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit } from "~/models/audit.server";
@@ -18,7 +18,7 @@ export interface TaskforceSummary {
 }
 
 function requireTaskforceManager(actor: Actor) {
-  requirePermission(actor, "taskforce:manage", { type: "global" });
+  requirePermission(actor, "taskforce:manage", ADMINISTRATION);
 }
 
 export async function listTaskforces(actor: Actor): Promise<TaskforceSummary[]> {

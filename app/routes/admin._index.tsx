@@ -19,6 +19,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 const STATUS_LABELS = { PENDING: "Pending vetting", ACTIVE: "Active", SUSPENDED: "Suspended" } as const;
+const VETTING_LABELS = { PENDING: "Pending", VETTED: "Vetted", EXPIRED: "Expired" } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -85,7 +86,7 @@ export default function AdminUsersPage() {
 
       <h2>Users</h2>
       <FormErrors failure={otherFailure} />
-      <DataTable caption="All user accounts" columns={["Name", "Email", "Agency", "Role", "Status", "Authenticator", "Taskforces", "Actions"]}>
+      <DataTable caption="All user accounts" columns={["Name", "Email", "Agency", "Role", "Status", "Vetting", "Authenticator", "Taskforces", "Actions"]}>
         {users.map((user) => (
           <tr key={user.id}>
             <td>{user.displayName}</td>
@@ -96,7 +97,14 @@ export default function AdminUsersPage() {
               {STATUS_LABELS[user.status]}
               {user.signInDelayedUntil ? <span className="muted"> (sign-in held back until {formatDateTime(user.signInDelayedUntil)} after failed attempts)</span> : null}
             </td>
-            <td>{user.mfaEnrolled ? "Set up" : "Not yet"}</td>
+            <td>
+              {VETTING_LABELS[user.vettingState]}
+              {user.vettingExpiresAt ? <span className="muted"> (until {formatDateTime(user.vettingExpiresAt)})</span> : null}
+            </td>
+            <td>
+              {user.mfaEnrolled ? "Set up" : "Not yet"}
+              {user.passwordChangeRequired ? <span className="muted"> (one-time password issued)</span> : null}
+            </td>
             <td>{user.taskforces.map((taskforce) => taskforce.name).join(", ") || <span className="muted">None</span>}</td>
             <td>
               {user.id === me ? (
@@ -147,6 +155,7 @@ export default function AdminUsersPage() {
           <input type="checkbox" id="vettingComplete" name="vettingComplete" defaultChecked={keptText(createFailure, "vettingComplete") === "on"} />
           <label htmlFor="vettingComplete">The agency&apos;s vetting of this person is complete (the account is active at once)</label>
         </div>
+        <TextField name="vettingExpiresAt" label="Vetting valid until (optional)" type="date" defaultValue={keptText(createFailure, "vettingExpiresAt")} errors={createFailure?.fields} />
         <p className="hint">A strong initial password is generated and shown once.</p>
         <div className="form-actions">
           <button type="submit">Create user</button>

@@ -1,5 +1,6 @@
-// GET /api/v1/openapi.json: generated from the zod schemas the API validates with.
+// GET /api/v1/openapi.json: generated from the zod schemas the API validates with; without the operations the
+// caller may not learn exist.
 import { apiRoute } from "~/utils/api.server";
-import { buildOpenApiDocument } from "~/utils/openapi.server";
+import { openApiDocumentFor } from "~/utils/openapi.server";
 
-export const { loader, action } = apiRoute({ GET: () => buildOpenApiDocument() });
+export const { loader, action } = apiRoute({ GET: ({ actor }) => openApiDocumentFor(actor) });

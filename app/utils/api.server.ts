@@ -2,11 +2,11 @@
 // error shape `{ "error": { code, message, fields } }`. Each route file declares its methods with apiRoute.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z, type ZodType } from "zod";
-import type { Actor } from "~/auth/permissions.server";
+import { isRestrictedApiPath, mayReachApiPath, type Actor } from "~/auth/permissions.server";
 import type { CreateOptions } from "~/models/changes.server";
 import { hashSessionId, requestCredential, requireApiCaller } from "~/auth/session.server";
 import { hashToken } from "~/models/tokens.server";
-import { AppError, errorBody, RateLimitedError, ValidationError } from "~/utils/errors.server";
+import { AppError, errorBody, NotFoundError, RateLimitedError, ValidationError } from "~/utils/errors.server";
 import { formToObject, invalidCodePointResponse, parseInput } from "~/utils/forms.server";
 import { findInvalidCodePoint } from "~/validation/code-points";
 import { singleton } from "~/utils/singleton.server";
@@ -49,15 +49,15 @@ export function apiRoute(handlers: Partial<Record<Method, ApiHandler>>) {
 async function runApi(request: Request, params: ApiContext["params"], handlers: Partial<Record<Method, ApiHandler>>): Promise<Response> {
   const method = request.method.toUpperCase() as Method;
   const handler = handlers[method];
-  if (!handler) {
-    return Response.json(
-      { error: { code: "METHOD_NOT_ALLOWED", message: `Use ${Object.keys(handlers).join(", ")} on this path.` } },
-      { status: 405, headers: { Allow: Object.keys(handlers).join(", ") } },
-    );
-  }
+  const url = new URL(request.url);
+  // A path that may not exist for everyone (/api/v1/admin) is judged after authentication and before anything
+  // else, the 405 included, so that no answer confirms it to a caller who may not reach it.
+  const restricted = isRestrictedApiPath(url.pathname);
+  if (!handler && !restricted) return methodNotAllowed(handlers);
   try {
-    const url = new URL(request.url);
     const actor = await authenticateWithinLimit(request, url);
+    if (restricted && !mayReachApiPath(actor, url.pathname)) throw new NotFoundError("No such API endpoint. See /api/v1/openapi.json.");
+    if (!handler) return methodNotAllowed(handlers);
     const createOptions = method === "POST" ? idempotencyOf(request) : {};
     const result = await handler({
       request,
@@ -73,6 +73,13 @@ async function runApi(request: Request, params: ApiContext["params"], handlers: 
   } catch (error) {
     return errorResponse(error);
   }
+}
+
+function methodNotAllowed(handlers: Partial<Record<Method, ApiHandler>>): Response {
+  return Response.json(
+    { error: { code: "METHOD_NOT_ALLOWED", message: `Use ${Object.keys(handlers).join(", ")} on this path.` } },
+    { status: 405, headers: { Allow: Object.keys(handlers).join(", ") } },
+  );
 }
 
 const IDEMPOTENCY_HEADER = "Idempotency-Key";

@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the API validates with
 // (z.toJSONSchema, input side), so the document cannot drift from what the server accepts.
 import { z } from "zod";
+import { mayReachApiPath, type Actor } from "~/auth/permissions.server";
+import { adminNewUserSchema, newMemberSchema, newTaskforceSchema, userUpdateSchema } from "~/validation/accounts";
 import { caseFiltersSchema, createCaseSchema, updateCaseSchema } from "~/validation/case";
 import { createClueSchema, listCluesQuerySchema, updateClueSchema } from "~/validation/clue";
 import { commentBodySchema } from "~/validation/comment";
@@ -30,6 +32,10 @@ export const REQUEST_BODY_SCHEMAS = {
   UpdateTask: updateTaskSchema,
   CreateComment: commentBodySchema,
   DecideReview: decideReviewSchema,
+  CreateUser: adminNewUserSchema,
+  UpdateUser: userUpdateSchema,
+  CreateTaskforce: newTaskforceSchema,
+  AddMember: newMemberSchema,
 } as const;
 
 const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
@@ -81,6 +87,16 @@ const ok = (description: string, schema: Schema, status = "200") => ({ [status]:
 const readResponses = (description: string, schema: Schema) => ({ ...ok(description, schema), ...readErrors, ...queryErrors });
 const writeResponses = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...readErrors, ...writeErrors });
 const patchResponses = (description: string, schema: Schema) => ({ ...writeResponses(description, schema, "200"), ...staleError });
+// The administration operations: a caller who is not an administrator gets 404 for every one of them (so 403 is
+// never sent), and a suspended administrator's credential is no longer valid (401).
+const adminReadErrors = {
+  "401": readErrors["401"],
+  "404": errorResponse("Not found: the caller is not an administrator (the operation is not disclosed), or there is no such user or taskforce."),
+  "429": readErrors["429"],
+};
+// A query string with characters that cannot be stored is refused (422) before any route is chosen.
+const adminRead = (description: string, schema: Schema) => ({ ...ok(description, schema), ...adminReadErrors, ...queryErrors });
+const adminWrite = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...adminReadErrors, ...writeErrors });
 const bodyOf = (name: keyof typeof REQUEST_BODY_SCHEMAS) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
 
 /** The stored items as the API returns them: the fields a client relies on are required, more may follow. */
@@ -109,6 +125,44 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     properties: { exportedAt: { type: "string", format: "date-time" }, handlingCode: { type: "string" }, case: ref("Case"), clues: arrayOf(ref("Clue")), leads: arrayOf(ref("Lead")) },
   },
   ReviewDecision: { type: "object", required: ["review", "item"], properties: { review: { type: "object", required: ["id", "decision"] }, item: { type: "object", required: ["id", "version"] } } },
+  AdminUser: {
+    type: "object",
+    required: ["id", "email", "displayName", "agency", "role", "status", "vettingState", "vettingExpiresAt", "mfaEnrolled", "passwordChangeRequired", "signInDelayedUntil", "createdAt", "taskforces"],
+    properties: {
+      id: { type: "string" },
+      email: { type: "string" },
+      displayName: { type: "string" },
+      agency: { type: "string" },
+      role: { type: "string", enum: ["ANALYST", "COORDINATOR", "LIAISON", "ADMIN"] },
+      status: { type: "string", enum: ["PENDING", "ACTIVE", "SUSPENDED"] },
+      vettingState: { type: "string", enum: ["PENDING", "VETTED", "EXPIRED"] },
+      vettingExpiresAt: { type: ["string", "null"], format: "date-time" },
+      mfaEnrolled: { type: "boolean" },
+      passwordChangeRequired: { type: "boolean", description: "Holds a one-time password: must enrol a second factor and choose a new password at the next sign-in." },
+      signInDelayedUntil: { type: ["string", "null"], format: "date-time" },
+      createdAt: { type: "string", format: "date-time" },
+      taskforces: arrayOf({ type: "object", required: ["id", "name"], properties: { id: { type: "string" }, name: { type: "string" } } }),
+    },
+  },
+  OneTimePassword: {
+    type: "object",
+    required: ["user", "oneTimePassword", "expiresAt"],
+    description: "Shown only in this response and stored hashed: good for one sign-in before expiresAt, after which the user enrols a new second factor and chooses a new password.",
+    properties: { user: ref("AdminUser"), oneTimePassword: { type: "string", minLength: 12 }, expiresAt: { type: "string", format: "date-time" } },
+  },
+  AdminTaskforce: {
+    type: "object",
+    required: ["id", "name", "description", "createdAt", "caseCount", "members"],
+    properties: {
+      id: { type: "string" },
+      name: { type: "string" },
+      description: { type: "string" },
+      createdAt: { type: "string", format: "date-time" },
+      caseCount: { type: "integer", minimum: 0 },
+      members: arrayOf({ type: "object", required: ["id", "email", "displayName", "agency", "role", "status"] }),
+    },
+  },
+  Taskforce: { type: "object", required: ["id", "name", "description", "createdAt"], properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" } } },
 };
 const item = (name: keyof typeof RESPONSE_SCHEMAS) => ref(name);
 
@@ -136,6 +190,17 @@ function commentPaths(collection: "clues" | "leads" | "tasks", idName: string) {
       },
     },
   };
+}
+
+/** The document as this caller may read it: without the operations they may not learn exist (/admin). */
+export function openApiDocumentFor(actor: Actor, serverUrl = "/api/v1") {
+  const document = buildOpenApiDocument(serverUrl);
+  const paths = Object.fromEntries(Object.entries(document.paths).filter(([template]) => mayReachApiPath(actor, `/api/v1${template}`)));
+  return { ...document, paths } as typeof document;
+}
+
+function adminUserAction(path: string, operationId: string, summary: string, description: string, schema: Schema = item("AdminUser")) {
+  return { [`/admin/users/{userId}/${path}`]: { parameters: [pathParameter("userId")], post: { operationId, summary, responses: adminWrite(description, schema) } } };
 }
 
 export function buildOpenApiDocument(serverUrl = "/api/v1") {
@@ -226,6 +291,56 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       },
       "/search": {
         get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults")) },
+      },
+      "/admin/users": {
+        get: { operationId: "adminListUsers", summary: "Every account with its status, vetting, role, agency and taskforces (administrator)", responses: adminRead("Users", arrayOf(item("AdminUser"))) },
+        post: {
+          operationId: "adminCreateUser",
+          summary: "Create an account (administrator); the response carries a one-time password, shown once",
+          requestBody: bodyOf("CreateUser"),
+          responses: adminWrite("The account and its one-time password", item("OneTimePassword")),
+        },
+      },
+      "/admin/users/{userId}": {
+        parameters: [pathParameter("userId")],
+        patch: {
+          operationId: "adminUpdateUser",
+          summary: "Change an account's role, agency or vetting (administrator; a new role or agency drops the user's live connections)",
+          requestBody: bodyOf("UpdateUser"),
+          responses: adminWrite("The account", item("AdminUser"), "200"),
+        },
+      },
+      ...adminUserAction("suspend", "adminSuspendUser", "Suspend an account: every session ends and its sockets close at once", "The suspended account"),
+      ...adminUserAction("reinstate", "adminReinstateUser", "Reinstate a suspended account", "The active account"),
+      ...adminUserAction("activate", "adminActivateUser", "Vetting done: a pending account becomes active and its vetting VETTED", "The active account"),
+      ...adminUserAction("second-factor-reset", "adminResetSecondFactor", "Clear the TOTP secret and recovery codes and end every session: the user enrols again at the next sign-in", "The account"),
+      ...adminUserAction(
+        "one-time-password",
+        "adminIssueOneTimePassword",
+        "Replace the password with a one-time password (single use, expires) and clear the second factor: the user enrols again and chooses a new password at the next sign-in",
+        "The account and its one-time password",
+        item("OneTimePassword"),
+      ),
+      "/admin/taskforces": {
+        get: { operationId: "adminListTaskforces", summary: "Every taskforce with its members and case count (administrator)", responses: adminRead("Taskforces", arrayOf(item("AdminTaskforce"))) },
+        post: { operationId: "adminCreateTaskforce", summary: "Create a taskforce (administrator)", requestBody: bodyOf("CreateTaskforce"), responses: adminWrite("The taskforce", item("Taskforce")) },
+      },
+      "/admin/taskforces/{taskforceId}/members": {
+        parameters: [pathParameter("taskforceId")],
+        post: {
+          operationId: "adminAddMember",
+          summary: "Add the account with this email to the taskforce (administrator); added is false if it was a member already",
+          requestBody: bodyOf("AddMember"),
+          responses: adminWrite("{ added }", { type: "object", required: ["added"], properties: { added: { type: "boolean" } } }),
+        },
+      },
+      "/admin/taskforces/{taskforceId}/members/{userId}": {
+        parameters: [pathParameter("taskforceId"), pathParameter("userId")],
+        delete: {
+          operationId: "adminRemoveMember",
+          summary: "Remove a member (administrator): their sockets leave the room at once; removed is false if they were not a member",
+          responses: { ...ok("{ removed }", { type: "object", required: ["removed"], properties: { removed: { type: "boolean" } } }), ...adminReadErrors, ...queryErrors },
+        },
       },
     },
   };

@@ -1,9 +1,13 @@
 // Input schemas for sign-in, second factor, access tokens, users and taskforces: shared by forms, actions,
 // model functions and the command-line scripts. Every free-text field is text-only.
 import { z } from "zod";
+import { dateInputSchema, upperEnum } from "./common";
 import { textOnly } from "./text-only";
 
 export const ROLES = ["ANALYST", "COORDINATOR", "LIAISON", "ADMIN"] as const;
+export const VETTING_STATES = ["PENDING", "VETTED", "EXPIRED"] as const;
+const ROLE_MESSAGE = "Choose a role: analyst, coordinator, liaison or admin.";
+const VETTING_MESSAGE = "Choose a vetting state: pending, vetted or expired.";
 
 const email = z
   .string()
@@ -53,20 +57,41 @@ export const newTokenSchema = z.object({
     .default(90),
 });
 
-export const newUserSchema = z.object({
+const agency = textOnly(z.string().trim().min(1, "Enter the person's agency.").max(120, "Use at most 120 characters."));
+
+/** A new account as the API creates it: no password is chosen here; the response carries a one-time password. */
+export const adminNewUserSchema = z.object({
   email,
   displayName: textOnly(z.string().trim().min(1, "Enter the person's name.").max(120, "Use at most 120 characters.")),
-  agency: textOnly(z.string().trim().min(1, "Enter the person's agency.").max(120, "Use at most 120 characters.")),
-  role: z.enum(ROLES, "Choose a role: analyst, coordinator, liaison or admin."),
-  /** Checked when the agency's vetting of this person is complete: the account is active at once. */
-  vettingComplete: z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean()).default(false),
+  agency,
+  role: z.enum(ROLES, ROLE_MESSAGE),
+  /** Checked when the agency's vetting of this person is complete: vetting reads VETTED and the account is active at once. */
+  // A form's checkbox sends "on" (or nothing); JSON sends a boolean, and anything else is refused, not read as false.
+  vettingComplete: z.preprocess((value) => (typeof value === "string" ? value === "on" || value === "true" : value), z.boolean("Send true or false.")).default(false),
+  /** When the vetting lapses, if it has an end date ("" or absent: none). */
+  vettingExpiresAt: dateInputSchema.optional(),
+});
+
+/** A new account from the administration page, which may also set the initial password. */
+export const newUserSchema = adminNewUserSchema.extend({
   /** Optional: without one, a strong password is generated and shown once. */
   password: z.string().max(256, "Use at most 256 characters.").optional(),
 });
 
+/** What an administrator changes about an account (at least one field): role, agency and vetting. */
+export const userUpdateSchema = z
+  .object({
+    role: z.enum(ROLES, ROLE_MESSAGE).optional(),
+    agency: agency.optional(),
+    vettingState: upperEnum(VETTING_STATES, VETTING_MESSAGE).optional(),
+    /** null or "" clears the end date. */
+    vettingExpiresAt: dateInputSchema.optional(),
+  })
+  .refine((input) => Object.values(input).some((value) => value !== undefined), "Change at least one of role, agency, vettingState or vettingExpiresAt.");
+
 export const roleChangeSchema = z.object({
   userId: z.string().min(1, "Choose a user."),
-  role: z.enum(ROLES, "Choose a role: analyst, coordinator, liaison or admin."),
+  role: z.enum(ROLES, ROLE_MESSAGE),
 });
 
 export const newTaskforceSchema = z.object({
@@ -74,13 +99,26 @@ export const newTaskforceSchema = z.object({
   description: textOnly(z.string().trim().max(2000, "Use at most 2000 characters.")).default(""),
 });
 
-export const membershipSchema = z.object({
+/** The person to add to a taskforce (the API names the taskforce in its path). */
+export const newMemberSchema = z.object({ email });
+
+export const membershipSchema = newMemberSchema.extend({
   taskforceId: z.string().min(1, "Choose a taskforce."),
-  email,
 });
 
 export type NewUserInput = z.output<typeof newUserSchema>;
+export type UserUpdateInput = z.output<typeof userUpdateSchema>;
 export type RoleChangeInput = z.output<typeof roleChangeSchema>;
 export type NewTaskforceInput = z.output<typeof newTaskforceSchema>;
 export type MembershipInput = z.output<typeof membershipSchema>;
 export type NewTokenInput = z.output<typeof newTokenSchema>;
+
+/** The new password a user must choose after signing in with an administrator's one-time password. */
+export const newPasswordSchema = z
+  .object({
+    password: z.string().min(1, "Enter a new password.").max(256, "Use at most 256 characters."),
+    confirmPassword: z.string().max(256, "Use at most 256 characters."),
+  })
+  .refine((input) => input.password === input.confirmPassword, { error: "The two passwords are not the same.", path: ["confirmPassword"] });
+
+export type NewPasswordInput = z.output<typeof newPasswordSchema>;

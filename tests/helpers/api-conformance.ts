@@ -4,6 +4,7 @@
 // fails the test that received it. Responses are recorded so a test can ask which operations it exercised.
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { isRestrictedApiPath } from "~/auth/permissions.server";
 import { buildOpenApiDocument } from "~/utils/openapi.server";
 
 const API_PREFIX = "/api/v1";
@@ -111,7 +112,8 @@ export function contractProblems(method: string, path: string, status: number, c
   const exchange: ApiExchange = { method, path, operationId: operation?.operationId ?? null, template: operation?.template ?? null, status, contentType, body };
   if (!operation) {
     // Outside the document: only the JSON refusals the router gives any client are allowed.
-    const expected = pathKnown ? 405 : 404;
+    // ...except that under a path only administrators may know of, everyone else is told 404 whatever the method.
+    const expected = pathKnown && !(status === 404 && isRestrictedApiPath(`${API_PREFIX}${path}`)) ? 405 : 404;
     if (status !== expected) problems.push(`${method} ${path} is not a documented operation, so it must be ${expected}, not ${status}`);
     else if (problems.length === 0) problems.push(...schemaProblems(api.validator("/components/schemas/Error"), body));
     return { exchange, problems };

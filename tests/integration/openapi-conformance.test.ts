@@ -3,7 +3,7 @@
 // check sees every documented operation succeed at least once, and that the served document is the one the
 // check uses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "~/utils/openapi.server";
+import { buildOpenApiDocument, openApiDocumentFor } from "~/utils/openapi.server";
 import { apiCallerFor } from "../helpers/api";
 import { apiContract, apiExchanges, contractProblems } from "../helpers/api-conformance";
 import { createTeam } from "../helpers/factories";
@@ -24,7 +24,10 @@ describe("the OpenAPI document", () => {
     const api = await apiCallerFor(server.url, team.analyst);
     const served = await api("GET", "/openapi.json");
     expect(served.status).toBe(200);
-    expect(served.body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+    expect(served.body).toEqual(JSON.parse(JSON.stringify(openApiDocumentFor(team.analyst))));
+    // An administrator reads the whole document: the one the check uses.
+    const admin = await apiCallerFor(server.url, team.admin);
+    expect((await admin("GET", "/openapi.json")).body).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
   });
 
   it("refuses what it does not promise: an undocumented status, a body of the wrong shape, an operation it does not have", () => {
@@ -74,6 +77,22 @@ describe("the OpenAPI document", () => {
     await ok(analyst("POST", `/clues/${clue.id}/review`));
     await ok(liaison("GET", "/reviews"));
     await ok(liaison("POST", `/clues/${clue.id}/review/decision`, { decision: "APPROVED", note: "Fine to share", version: editedClue.version }));
+
+    // Administration: every operation once, by an administrator.
+    const admin = await apiCallerFor(server.url, team.admin);
+    const created = (await ok(admin("POST", "/admin/users", { email: `oas-${Date.now()}@agency.example`, displayName: "Conformance", agency: "Agency A", role: "ANALYST" }))) as unknown as { user: { id: string } };
+    const userId = created.user.id;
+    await ok(admin("GET", "/admin/users"));
+    await ok(admin("PATCH", `/admin/users/${userId}`, { vettingState: "VETTED", vettingExpiresAt: "2030-01-01" }));
+    await ok(admin("POST", `/admin/users/${userId}/activate`));
+    await ok(admin("POST", `/admin/users/${userId}/suspend`));
+    await ok(admin("POST", `/admin/users/${userId}/reinstate`));
+    await ok(admin("POST", `/admin/users/${userId}/second-factor-reset`));
+    await ok(admin("POST", `/admin/users/${userId}/one-time-password`));
+    const taskforce = await ok(admin("POST", "/admin/taskforces", { name: `Conformance ${Date.now()}` }));
+    await ok(admin("GET", "/admin/taskforces"));
+    await ok(admin("POST", `/admin/taskforces/${taskforce.id}/members`, { email: team.outsider.email }));
+    await ok(admin("DELETE", `/admin/taskforces/${taskforce.id}/members/${team.outsider.id}`));
 
     const succeeded = new Set(apiExchanges().filter((exchange) => exchange.status < 300).map((exchange) => exchange.operationId));
     const documented = apiContract().operations.map((operation) => operation.operationId);

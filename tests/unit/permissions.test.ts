@@ -1,6 +1,8 @@
 import type { HandlingCode, Role } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import {
+  ADMINISTRATION,
+  mayReachApiPath,
   audiencesOfActor,
   audiencesOfEvent,
   can,
@@ -112,8 +114,20 @@ describe("requirePermission", () => {
   });
 
   it("lets only admins manage users", () => {
-    expect(can(actor("ADMIN"), "user:manage", { type: "global" })).toBe(true);
-    expect(can(actor("COORDINATOR"), "user:manage", { type: "global" })).toBe(false);
+    expect(can(actor("ADMIN"), "user:manage", ADMINISTRATION)).toBe(true);
+    expect(can(actor("COORDINATOR"), "user:manage", ADMINISTRATION)).toBe(false);
+  });
+
+  it("hides the administration from everyone but an active admin: not found, never forbidden", () => {
+    for (const role of ["ANALYST", "COORDINATOR", "LIAISON"] as const) {
+      expect(() => requirePermission(actor(role), "user:manage", ADMINISTRATION)).toThrow(NotFoundError);
+      expect(mayReachApiPath(actor(role), "/api/v1/admin/users")).toBe(false);
+      expect(mayReachApiPath(actor(role), "/api/v1/admin")).toBe(false);
+      expect(mayReachApiPath(actor(role), "/api/v1/cases")).toBe(true);
+      expect(mayReachApiPath(actor(role), "/api/v1/administrators")).toBe(true);
+    }
+    expect(() => requirePermission(actor("ADMIN", { status: "SUSPENDED" }), "taskforce:manage", ADMINISTRATION)).toThrow(NotFoundError);
+    expect(mayReachApiPath(actor("ADMIN"), "/api/v1/admin/taskforces")).toBe(true);
   });
 });
 

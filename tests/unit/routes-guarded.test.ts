@@ -17,6 +17,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "logout.tsx": "ends the caller's own session (POST only); a GET just redirects",
   "_index.tsx": "redirects by role (getOptionalUser) or to /login; shows no data",
   "api.v1.$.ts": "catch-all JSON 404 for unknown API paths: imports no model and reads nothing",
+  "account_.password.tsx": "after a one-time password: requires a fully signed-in session that must change its password (requirePasswordChangeSession); writes only the user's own password",
 };
 
 /** Signed-in routes that touch no case data at all, and so need no model. */
