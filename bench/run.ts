@@ -1,6 +1,7 @@
 // `npm run bench [-- --full] [-- --only fanout-1000,search-1m] [-- --clues 20000]`: every benchmark prints the app's
 // figure beside its bare baseline measured in the same run, and bench/results/latest.{json,md,txt} record them.
 // Figures, never pass/fail: see bench/README.md. The app is driven only through its HTTP API and socket protocol.
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { loadRemixBuild, startApp, type RunningApp } from "../server/app";
@@ -16,6 +17,8 @@ import { runSearch } from "./search";
 const options = parseOptions(process.argv.slice(2));
 // The per-token API limit (600 a minute) would turn a load test into a test of the limiter.
 process.env.API_RATE_LIMIT_PER_MINUTE ??= "1000000000";
+// A throwaway key for the bench's own database (a PostgreSQL server needs one to sign audit checkpoints).
+process.env.CLUEBRIDGE_SECRET_KEY ??= randomBytes(32).toString("base64");
 
 const consoleLines: string[] = [];
 const log = (line: string) => {
