@@ -2,9 +2,9 @@
 // yet. Exit 0 when intact, 1 at the first broken link. `--seal` chains the unsealed rows first (for example
 // after a crash of a server on the embedded database, whose next start would seal them too).
 import { parseArgs } from "node:util";
-import { getDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { sealAudit, verifyAuditChain } from "~/models/audit.server";
+import { openCommandDatabase } from "./cli";
 
 /** Rows normally wait about a second for the sealer; longer than this means none is running. */
 const STALE_TAIL_MS = 5_000;
@@ -12,7 +12,7 @@ const STALE_TAIL_MS = 5_000;
 const events = (count: number) => `${count} ${count === 1 ? "event" : "events"}`;
 
 const { values } = parseArgs({ options: { seal: { type: "boolean", default: false } }, strict: true });
-const db = getDatabase();
+const db = openCommandDatabase();
 try {
   await migrate(db.sql);
   if (values.seal) console.log(`Sealed ${events(await sealAudit({ wait: true }))}`);

@@ -10,7 +10,10 @@ const config = serverConfigFromEnv();
 const db = getDatabase();
 await migrate(db.sql);
 await seedDemoIfEmpty();
+// The embedded database admits one process: operator commands reach it through this one (decision 013).
+const localAccess = await db.shareWithLocalCommands?.();
 const running = await startApp(config, await loadRemixBuild(), { attachRealtime });
+if (localAccess) console.log(`Local commands reach the embedded database through ${localAccess.socketDir}`);
 console.log(`Cluebridge listening on ${running.url}`);
 
 let stopping = false;
