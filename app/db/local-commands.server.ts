@@ -263,6 +263,7 @@ async function answerControl(db: PGlite, request: http.IncomingMessage, response
 
 /** A consistent gzipped tar of an embedded database: checkpointed, with no transaction of anyone's open. */
 export async function dumpEmbedded(db: PGlite): Promise<Buffer> {
+  await db.waitReady; // the raw protocol calls below do not wait for a database opened a moment ago
   const release = await takeDatabase(db);
   try {
     await db.runExclusive(() => db.execProtocolRaw(simpleQuery("CHECKPOINT")));
