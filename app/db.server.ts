@@ -9,6 +9,7 @@ import { PrismaClient, type Prisma } from "@prisma/client";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { dumpEmbedded, findLocalServer, isAlive, openLocalAccess, PG_SOCKET_PORT, type LocalAccess } from "./db/local-commands.server";
 import { forgetSingleton, singleton } from "./utils/singleton.server";
 
 /** Raw SQL access for the migration runner and the few statements Prisma cannot express. */
@@ -26,6 +27,12 @@ export interface Database {
   dump?(): Promise<Blob>;
   /** Connections open, idle, and queries waiting for one (/metrics). The embedded database is one connection. */
   poolStats(): { total: number; idle: number; waiting: number };
+  /** PGlite only: the whole data directory as a gzipped tar, taken with no transaction open (db:backup). */
+  backup?(): Promise<Buffer>;
+  /** PGlite on a data directory only: lets local commands reach this database while it serves (decision 013). */
+  shareWithLocalCommands?(): Promise<LocalAccess>;
+  /** Runs `work` in one transaction on one connection, committed if it returns (backups and restores). */
+  transaction<T>(isolation: "REPEATABLE READ READ ONLY" | "READ COMMITTED", work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -36,6 +43,8 @@ export interface DatabaseConfig {
   dataDir?: string;
   /** A PGlite dump (tar) to start an in-memory database from: how tests get a migrated database fast. */
   loadDumpFrom?: string;
+  /** The socket directory of a process serving the embedded database: a command connects there (decision 013). */
+  servedAt?: string;
 }
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
@@ -47,33 +56,65 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   };
 }
 
+/**
+ * For an operator command: the configured database, reached through the serving process when `npm start`
+ * has the embedded database open (PGlite admits one process), directly otherwise.
+ */
+export function commandDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const config = databaseConfigFromEnv(env);
+  if (config.url || !config.dataDir || config.dataDir.startsWith("memory://")) return config;
+  const server = findLocalServer(config.dataDir);
+  return server ? { servedAt: server.socketDir } : config;
+}
+
 export function openDatabase(config: DatabaseConfig): Database {
   // Prisma's schema requires a datasource URL even though the driver adapter does the connecting.
   process.env.PRISMA_DATASOURCE_URL ??= config.url ?? "postgresql://embedded/cluebridge";
-  return config.url ? openServer(config.url) : openEmbedded(config);
+  if (config.url) return openServer({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }, "postgres");
+  // The serving process runs one command's unit of work at a time, so a second connection would only wait.
+  if (config.servedAt) return openServer({ host: config.servedAt, port: PG_SOCKET_PORT, user: "postgres", password: "local", database: "postgres", max: 1 }, "pglite");
+  return openEmbedded(config);
 }
 
-function openServer(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database {
+  const pool = new pg.Pool(poolConfig);
   // An idle client whose connection the server ends (restart, admin termination) must not crash the process;
   // the pool drops it and the next query opens a new one.
   pool.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    kind: "postgres",
+    kind,
     prisma,
-    sql: {
-      async exec(sql) {
-        await pool.query(sql);
-      },
-      async query<T>(sql: string, params: unknown[] = []) {
-        return (await pool.query(sql, params)).rows as T[];
-      },
+    sql: sqlRunnerOf(pool),
+    async transaction(isolation, work) {
+      const client = await pool.connect();
+      try {
+        await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+        const result = await work(sqlRunnerOf(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
+    },
+  };
+}
+
+function sqlRunnerOf(client: pg.Pool | pg.PoolClient): SqlRunner {
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      return (await client.query(sql, params)).rows as T[];
     },
   };
 }
@@ -90,6 +131,7 @@ function openEmbedded(config: DatabaseConfig): Database {
   // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils; the runtime contract matches.
   const adapter = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
+  let sharing: LocalAccess | undefined;
   return {
     kind: "pglite",
     prisma,
@@ -101,11 +143,32 @@ function openEmbedded(config: DatabaseConfig): Database {
         return (await client.query<T>(sql, params)).rows;
       },
     },
+    async transaction(isolation, work) {
+      return client.transaction(async (tx) => {
+        await tx.exec(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
+        return work({
+          async exec(sql) {
+            await tx.exec(sql);
+          },
+          async query<T>(sql: string, params: unknown[] = []) {
+            return (await tx.query<T>(sql, params)).rows;
+          },
+        });
+      });
+    },
     async dump() {
       return client.dumpDataDir("none");
     },
     poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
+    backup: () => dumpEmbedded(client),
+    shareWithLocalCommands: inMemory
+      ? undefined
+      : async () => {
+          sharing ??= await openLocalAccess(client, dataDir);
+          return sharing;
+        },
     async close() {
+      await sharing?.close();
       await prisma.$disconnect();
       await client.close();
       if (!inMemory) releaseDataDirLock(dataDir);
@@ -127,7 +190,7 @@ function takeDataDirLock(dataDir: string) {
     const holder = Number(fs.readFileSync(file, "utf8"));
     if (holder && holder !== process.pid && isAlive(holder)) {
       throw new Error(
-        `The embedded database at ${dataDir} is in use by process ${holder}. Stop the server first, or use a PostgreSQL server (DATABASE_URL).`,
+        `The embedded database at ${dataDir} is in use by process ${holder}, which does not serve it to local commands. Stop that process first, or use a PostgreSQL server (DATABASE_URL).`,
       );
     }
     fs.writeFileSync(file, String(process.pid));
@@ -137,15 +200,6 @@ function takeDataDirLock(dataDir: string) {
 function releaseDataDirLock(dataDir: string) {
   const file = lockPath(dataDir);
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === String(process.pid)) fs.unlinkSync(file);
-}
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The process-wide database, opened on first use from the environment. */

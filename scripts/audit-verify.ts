@@ -4,9 +4,9 @@
 // the unsealed rows and signs a checkpoint first (for example after a crash of a server on the embedded database).
 import { parseArgs } from "node:util";
 import { SecretKeyError, currentSecretKey } from "~/auth/secret-box.server";
-import { getDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { sealAudit, verifyAuditChain, writeAuditCheckpoint, type ChainCheck } from "~/models/audit.server";
+import { openCommandDatabase } from "./cli";
 
 /** Rows normally wait about a second for the sealer; longer than this means none is running. */
 const STALE_TAIL_MS = 5_000;
@@ -14,7 +14,7 @@ const STALE_TAIL_MS = 5_000;
 const events = (count: number) => `${count} ${count === 1 ? "event" : "events"}`;
 
 const { values } = parseArgs({ options: { seal: { type: "boolean", default: false } }, strict: true });
-const db = getDatabase();
+const db = openCommandDatabase();
 
 /** "intact up to event N, checkpoint at M": how far the chain is intact and how far a signed checkpoint vouches for it. */
 function extent(check: ChainCheck): string {

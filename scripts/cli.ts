@@ -1,9 +1,11 @@
-// What the command-line scripts share: `--name value` options with a usage line, and one job against the
+// What the command-line scripts share: `--name value` options with a usage line, the database a command uses
+// (through the serving process when `npm start` has the embedded database open), and one job against the
 // migrated database (closed afterwards; refused input printed per field).
 import { parseArgs } from "node:util";
-import { getDatabase } from "~/db.server";
+import { commandDatabaseConfig, openDatabase, type Database } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { ValidationError } from "~/utils/errors.server";
+import { singleton } from "~/utils/singleton.server";
 
 /** Parses string options; prints `usage` and exits with code 2 when one of `required` is missing. */
 export function parseOptions<const Name extends string, const Required extends Name>(
@@ -20,9 +22,17 @@ export function parseOptions<const Name extends string, const Required extends N
   return options as Partial<Record<Name, string>> & Record<Required, string>;
 }
 
+/**
+ * The command's database, also the one every model function of this process uses: a running server's embedded
+ * database is reached through it (decision 013), anything else is opened directly.
+ */
+export function openCommandDatabase(): Database {
+  return singleton("database", () => openDatabase(commandDatabaseConfig()));
+}
+
 /** Runs `job` against the migrated database, then closes it. Refused input is printed per field, exit code 1. */
 export async function withMigratedDatabase(job: () => Promise<void>): Promise<void> {
-  const db = getDatabase();
+  const db = openCommandDatabase();
   try {
     await migrate(db.sql);
     await job();

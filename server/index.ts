@@ -25,7 +25,10 @@ await migrate(db.sql);
 const settled = await refuseWithoutKey(settleStoredSecrets);
 if (settled) console.log(settled);
 await seedDemoIfEmpty();
+// The embedded database admits one process: operator commands reach it through this one (decision 013).
+const localAccess = await db.shareWithLocalCommands?.();
 const running = await startApp(config, await loadRemixBuild(), { attachRealtime });
+if (localAccess) console.log(`Local commands reach the embedded database through ${localAccess.socketDir}`);
 console.log(`Cluebridge listening on ${running.url}`);
 
 let stopping = false;

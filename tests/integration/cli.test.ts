@@ -7,8 +7,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "~/db.server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { commandDatabaseConfig, openDatabase, type Database } from "~/db.server";
+import { COMMAND_TEST_TIMEOUT, runCommand, tableFingerprints } from "../helpers/commands";
 import { TEST_DB } from "../helpers/test-db";
 
 const run = promisify(execFile);
@@ -55,14 +57,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `server/index.ts` and resolves with everything it printed once it is listening. */
-async function startServer(dataDir: string, port: number): Promise<{ output: string; stop(): Promise<void> }> {
+async function startServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<{ output: string; stop(): Promise<void> }> {
   // node itself (not npx → tsx → node) so that SIGTERM reaches the server, which then releases the database.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env: envFor(dataDir, { PORT: String(port), NODE_ENV: "production" }), cwd: process.cwd() });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env: envFor(dataDir, { PORT: String(port), NODE_ENV: "production", ...extraEnv }), cwd: process.cwd() });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 240_000);
     child.stdout.on("data", () => {
       if (output.includes("Cluebridge listening on")) {
         clearTimeout(timer);
@@ -145,4 +147,134 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
     }));
     expect(counts).toEqual({ taskforces: 1, cases: 1 });
   });
+});
+
+/** Keeps one authenticated API read going after another until stopped; resolves with every status seen. */
+function keepRequesting(url: string, token: string) {
+  const statuses: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return statuses;
+    },
+  };
+}
+
+const tokenIn = (output: string) => /(cbt_[A-Za-z0-9_-]+)/.exec(output)?.[1] ?? "";
+
+describe.runIf(TEST_DB === "pglite")("operator commands while the server serves the embedded database", () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let cases: string;
+  let token: string;
+
+  beforeAll(async () => {
+    dataDir = path.join(workDir, "served");
+    const port = await freePort();
+    // The rate limit is lifted so that the requests kept going during the commands are all answered.
+    server = await startServer(dataDir, port, { LOCAL_COMMAND_HOLD_SECONDS: "5", API_RATE_LIMIT_PER_MINUTE: "1000000" });
+    cases = `http://127.0.0.1:${port}/api/v1/cases`;
+    const issued = await runCommand("scripts/token-create.ts", ["--email", "analyst@demo.local", "--name", "load"], envFor(dataDir));
+    expect(issued.stderr).toBe("");
+    token = tokenIn(issued.stdout);
+  }, COMMAND_TEST_TIMEOUT);
+  afterAll(() => server?.stop());
+
+  it("creates a user and a token for them and verifies the audit trail while requests keep being answered", async () => {
+    const load = keepRequesting(cases, token);
+    const created = await runCommand("scripts/user-create.ts", ["--role", "analyst", "--email", "beside@agency.example", "--name", "Beside Server", "--agency", "Agency A"], envFor(dataDir));
+    const issued = await runCommand("scripts/token-create.ts", ["--email", "beside@agency.example"], envFor(dataDir));
+    const verified = await runCommand("scripts/audit-verify.ts", [], envFor(dataDir));
+    const statuses = await load.stop();
+
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    expect(issued.code).toBe(0);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/Audit chain intact: [1-9]\d* events?/);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    // What the commands wrote is in the served database: the new account's token is accepted by the server.
+    const asNewUser = await fetch(cases, { headers: { authorization: `Bearer ${tokenIn(issued.stdout)}` } });
+    expect(asNewUser.status).toBe(200);
+  }, COMMAND_TEST_TIMEOUT);
+
+  it("rolls back and disconnects a command that keeps a transaction open too long, and the server answers meanwhile", async () => {
+    const { servedAt } = commandDatabaseConfig(envFor(dataDir));
+    expect(servedAt).toBeTruthy();
+    const client = new pg.Client({ host: servedAt, port: 5432, user: "postgres", password: "local", database: "postgres" });
+    client.on("error", () => undefined); // the server ends this connection; that is the point
+    await client.connect();
+    await client.query("BEGIN");
+    await client.query(`UPDATE "User" SET "displayName" = 'Held open' WHERE email = 'analyst@demo.local'`);
+
+    const answered = await fetch(cases, { headers: { authorization: `Bearer ${token}` } });
+    expect(answered.status).toBe(200);
+    await expect(client.query("COMMIT")).rejects.toThrow();
+    await client.end().catch(() => undefined);
+
+    const served = openDatabase(commandDatabaseConfig(envFor(dataDir)));
+    try {
+      const [user] = await served.sql.query<{ displayName: string }>(`SELECT "displayName" FROM "User" WHERE email = 'analyst@demo.local'`);
+      expect(user.displayName).not.toBe("Held open");
+    } finally {
+      await served.close();
+    }
+  }, COMMAND_TEST_TIMEOUT);
+
+  it("backs up the served database under load and restores it into an empty directory with every row, where the audit chain verifies", async () => {
+    const load = keepRequesting(cases, token);
+    const underLoad = path.join(workDir, "under-load.tar.gz");
+    const backedUp = await runCommand("scripts/db-backup.ts", ["--out", underLoad], envFor(dataDir));
+    const statuses = await load.stop();
+    expect(backedUp.stderr).toBe("");
+    expect(backedUp.code).toBe(0);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    const restoredUnderLoad = path.join(workDir, "restored-under-load");
+    expect((await runCommand("scripts/db-restore.ts", ["--in", underLoad], envFor(restoredUnderLoad))).code).toBe(0);
+    const verifiedUnderLoad = await runCommand("scripts/audit-verify.ts", ["--seal"], envFor(restoredUnderLoad));
+    expect(verifiedUnderLoad.code).toBe(0);
+    expect(verifiedUnderLoad.stdout).toContain("Audit chain intact");
+
+    // With the server idle (its sealer done), a backup holds every row it has, value for value.
+    const served = openDatabase(commandDatabaseConfig(envFor(dataDir)));
+    let before: Awaited<ReturnType<typeof tableFingerprints>>;
+    let after: typeof before;
+    const quiet = path.join(workDir, "quiet.tar.gz");
+    try {
+      await vi.waitFor(async () => {
+        const [{ unsealed }] = await served.sql.query<{ unsealed: number }>(`SELECT count(*)::int AS unsealed FROM "AuditEvent" WHERE "chainSeq" IS NULL`);
+        expect(unsealed).toBe(0);
+      }, { timeout: 20_000, interval: 250 });
+      before = await tableFingerprints(served);
+      expect((await runCommand("scripts/db-backup.ts", ["--out", quiet], envFor(dataDir))).code).toBe(0);
+      after = await tableFingerprints(served);
+    } finally {
+      await served.close();
+    }
+    expect(after).toEqual(before); // nothing changed while the backup was taken, so the comparison below means something
+    expect(before.AuditEvent.rows).toBeGreaterThan(0);
+
+    const restoredDir = path.join(workDir, "restored");
+    const restored = await runCommand("scripts/db-restore.ts", ["--in", quiet], envFor(restoredDir));
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(await withDatabase(restoredDir, (db) => tableFingerprints(db))).toEqual(before);
+    const verified = await runCommand("scripts/audit-verify.ts", [], envFor(restoredDir));
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(new RegExp(`^Audit chain intact: ${before.AuditEvent.rows} events?$`, "m"));
+
+    const again = await runCommand("scripts/db-restore.ts", ["--in", quiet], envFor(restoredDir));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/not empty/);
+  }, COMMAND_TEST_TIMEOUT);
 });

@@ -1,0 +1,48 @@
+// Operator commands as an operator runs them (a child process per command), and what a backup must keep.
+// Deadlines are generous: a command starts a TypeScript loader and a database, slow on a loaded machine.
+export const COMMAND_TEST_TIMEOUT = 600_000;
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { Database } from "~/db.server";
+
+const run = promisify(execFile);
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tsx <script> ...args` (as `npm run` does, without npm) with exactly `env`; never throws on a non-zero exit. */
+export async function runCommand(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", script, ...args], { env, cwd: process.cwd() });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/**
+ * Every table's row count and a digest of its rows' full contents (row_to_json, in sorted order), so two
+ * databases compare equal only if they hold the same rows, value for value.
+ */
+export async function tableFingerprints(db: Database): Promise<Record<string, { rows: number; md5: string }>> {
+  return db.transaction("REPEATABLE READ READ ONLY", async (sql) => {
+    // Timestamps with a time zone print in the session's zone: one zone for both sides of a comparison.
+    await sql.exec(`SET LOCAL TIME ZONE 'UTC'`);
+    const tables = await sql.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.relname`,
+    );
+    const fingerprints: Record<string, { rows: number; md5: string }> = {};
+    for (const { name } of tables) {
+      const [row] = await sql.query<{ rows: number; md5: string }>(
+        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(j, E'\\n' ORDER BY j), '')) AS md5 FROM (SELECT row_to_json(t)::text AS j FROM "${name}" t) rows`,
+      );
+      fingerprints[name] = row;
+    }
+    return fingerprints;
+  });
+}
