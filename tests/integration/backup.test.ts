@@ -69,7 +69,7 @@ describe.runIf(TEST_DB === "postgres")("db:backup and db:restore on a PostgreSQL
 
     const verify = await runCommand("scripts/audit-verify.ts", [], serverEnv(target));
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(new RegExp(`^Audit chain intact: ${before.AuditEvent.rows} events?$`, "m"));
+    expect(verify.stdout).toMatch(new RegExp(`^Audit chain intact up to event ${before.AuditEvent.rows}, `, "m"));
 
     // Sequences moved past the restored rows: a new account and its audit record are written, then sealed.
     const created = await runCommand("scripts/user-create.ts", ["--role", "analyst", "--email", "after-restore@agency.example", "--name", "After Restore", "--agency", "Agency A"], serverEnv(target));
@@ -95,7 +95,7 @@ describe.runIf(TEST_DB === "postgres")("db:backup and db:restore on a PostgreSQL
     expect(await fingerprintsOf(openDatabase({ dataDir }))).toEqual(before);
     const verify = await runCommand("scripts/audit-verify.ts", [], embeddedEnv(dataDir));
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(new RegExp(`^Audit chain intact: ${before.AuditEvent.rows} events?$`, "m"));
+    expect(verify.stdout).toMatch(new RegExp(`^Audit chain intact up to event ${before.AuditEvent.rows}, `, "m"));
 
     // No server serves that directory, so db:backup archives it itself; the archive restores into a server.
     const archive = path.join(workDir, "embedded.tar.gz");

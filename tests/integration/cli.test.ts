@@ -200,7 +200,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
     expect(created.code).toBe(0);
     expect(issued.code).toBe(0);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/Audit chain intact: [1-9]\d* events?/);
+    expect(verified.stdout).toMatch(/Audit chain intact up to event [1-9]\d*, /);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     // What the commands wrote is in the served database: the new account's token is accepted by the server.
@@ -271,7 +271,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
     expect(await withDatabase(restoredDir, (db) => tableFingerprints(db))).toEqual(before);
     const verified = await runCommand("scripts/audit-verify.ts", [], envFor(restoredDir));
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(new RegExp(`^Audit chain intact: ${before.AuditEvent.rows} events?$`, "m"));
+    expect(verified.stdout).toMatch(new RegExp(`^Audit chain intact up to event ${before.AuditEvent.rows}, `, "m"));
 
     const again = await runCommand("scripts/db-restore.ts", ["--in", quiet], envFor(restoredDir));
     expect(again.code).toBe(1);
