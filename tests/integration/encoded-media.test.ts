@@ -5,40 +5,17 @@ import { prisma } from "~/db.server";
 import { flushAuditRecords } from "~/models/audit.server";
 import { ENCODED_FRAGMENTS_AUDIT_ACTION, ENCODED_FRAGMENTS_MESSAGE } from "~/models/encoded-fragments.server";
 import { TEXT_ONLY_MESSAGES } from "~/validation/text-only";
+import { ascii85Body, pseudoRandomBytes } from "../helpers/encoded-bytes";
 import { createTeam } from "../helpers/factories";
 import { accessTokenFor, request, requestOk, sessionCookieFor, socketTestSuite } from "../helpers/sockets";
 import { SHA256 } from "../helpers/workspace";
 
 const suite = socketTestSuite();
 
-/** Deterministic bytes that look like compressed image data. */
-function imageLikeBytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
-const ascii85 = (bytes: Buffer): string => {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 4) {
-    let value = 0;
-    for (let j = 0; j < 4; j++) value = value * 256 + (bytes[i + j] ?? 0);
-    const group: string[] = [];
-    for (let j = 0; j < 5; j++) {
-      group.unshift(String.fromCharCode(33 + (value % 85)));
-      value = Math.floor(value / 85);
-    }
-    out += group.join("");
-  }
-  return out;
-};
-const IMAGE_ASCII85 = ascii85(imageLikeBytes(400, 3));
-const IMAGE_BRAILLE = [...imageLikeBytes(400, 4)].map((b) => String.fromCodePoint(0x2800 + b)).join("");
+const IMAGE_ASCII85 = ascii85Body(pseudoRandomBytes(400, 3));
+const IMAGE_BRAILLE = [...pseudoRandomBytes(400, 4)].map((b) => String.fromCodePoint(0x2800 + b)).join("");
 /** A 900-byte payload in base64, cut into comment-sized pieces that each pass the per-text guard (under 64 characters). */
-const BASE64_PIECES = (imageLikeBytes(900, 5).toString("base64").match(/.{1,60}/g) ?? []).map((piece, i) => `part ${i}: ${piece}`);
+const BASE64_PIECES = (pseudoRandomBytes(900, 5).toString("base64").match(/.{1,60}/g) ?? []).map((piece, i) => `part ${i}: ${piece}`);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -57,7 +34,7 @@ describe("encoded media over the API", () => {
   it("refuses encoded bytes in any alphabet with 422 naming the field, and writes nothing", async () => {
     const team = await createTeam();
     const token = await accessTokenFor(team.analyst);
-    for (const detail of [IMAGE_ASCII85, IMAGE_BRAILLE, [...imageLikeBytes(300, 6)].join(" ")]) {
+    for (const detail of [IMAGE_ASCII85, IMAGE_BRAILLE, [...pseudoRandomBytes(300, 6)].join(" ")]) {
       const response = await api(token, "POST", `/cases/${team.case.id}/clues`, clue({ detail }));
       expect(response.status).toBe(422);
       expect(response.body.error.fields.detail).toEqual([TEXT_ONLY_MESSAGES.ENCODED_BYTES]);
@@ -71,7 +48,7 @@ describe("encoded media over the API", () => {
   it("caps media references per clue and refuses references that read as file data", async () => {
     const team = await createTeam();
     const token = await accessTokenFor(team.analyst);
-    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ algorithm: "SHA256", value: imageLikeBytes(32, 50 + i).toString("hex") }));
+    const refs = (n: number) => Array.from({ length: n }, (_, i) => ({ algorithm: "SHA256", value: pseudoRandomBytes(32, 50 + i).toString("hex") }));
     const nine = await api(token, "POST", `/cases/${team.case.id}/clues`, clue({ mediaRefs: refs(9) }));
     expect(nine.status).toBe(422);
     expect(nine.body.error.fields.mediaRefs).toEqual(["At most 8 media references per clue; refer to a series by its AGENCY id."]);
@@ -115,7 +92,7 @@ describe("encoded media over the API", () => {
     const values = [
       "Shop sign «Аптека» and «ΦΑΡΜΑΚΕΙΟ», plate WX 12345, VIN 1HGCM82633A004352, EAN 5901234123457",
       "صيدلية النهدي، شارع الملك فهد — מכולת השכונה — ร้านขายยา — 薬局 マツモトキヨシ — 편의점 GS25 — दवा की दुकान",
-      `Hashes of the series: ${Array.from({ length: 12 }, (_, i) => imageLikeBytes(32, 900 + i).toString("hex")).join(", ")}`,
+      `Hashes of the series: ${Array.from({ length: 12 }, (_, i) => pseudoRandomBytes(32, 900 + i).toString("hex")).join(", ")}`,
     ];
     for (let round = 0; round < 4; round++) {
       for (const value of values) {

@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../helpers/encoded-bytes";
 import { MAX_MEDIA_REFS_PER_CLUE, MAX_PHOTODNA_REFS_PER_CLUE, mediaRefSchema, mediaRefsSchema } from "../../app/validation/clue";
 
-/** Deterministic uniform bytes, as a real digest's are. */
-function digestBytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
 const SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 /** The first 384 bytes of a small JPEG: header, zero-padded tables, then scan data. */
 const JPEG_START = Buffer.concat([
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x01, 0x00, 0x48, 0x00, 0x48, 0x00, 0x00]),
   Buffer.from([0xff, 0xdb, 0x00, 0x43, 0x00, 0x08, 0x06, 0x06, 0x07, 0x06, 0x05, 0x08, 0x07, 0x07, 0x07, 0x09, 0x09, 0x08, 0x0a, 0x0c]),
-  digestBytes(344, 5),
+  pseudoRandomBytes(344, 5),
 ]).toString("hex");
 
 const valueIssue = (ref: { algorithm: string; value: string }): string | undefined => {
@@ -27,11 +18,11 @@ const valueIssue = (ref: { algorithm: string; value: string }): string | undefin
 describe("media reference values are ids, not carriers", () => {
   it("accepts real-looking ids of every algorithm", () => {
     for (const ref of [
-      { algorithm: "MD5", value: digestBytes(16, 1).toString("hex") },
-      { algorithm: "SHA1", value: digestBytes(20, 2).toString("hex") },
+      { algorithm: "MD5", value: pseudoRandomBytes(16, 1).toString("hex") },
+      { algorithm: "SHA1", value: pseudoRandomBytes(20, 2).toString("hex") },
       { algorithm: "SHA256", value: SHA256.toUpperCase() },
-      { algorithm: "SHA512", value: digestBytes(64, 3).toString("hex") },
-      { algorithm: "PHOTODNA", value: digestBytes(144, 4).toString("hex") },
+      { algorithm: "SHA512", value: pseudoRandomBytes(64, 3).toString("hex") },
+      { algorithm: "PHOTODNA", value: pseudoRandomBytes(144, 4).toString("hex") },
       { algorithm: "AGENCY", value: "NL-2026-0042" },
       { algorithm: "agency", value: "icse-00012345" },
       { algorithm: "AGENCY", value: "NCMEC-CT-99812" },
@@ -54,14 +45,14 @@ describe("media reference values are ids, not carriers", () => {
 
   it("refuses a digest that opens with a file signature or holds file zero runs", () => {
     expect(valueIssue({ algorithm: "SHA512", value: JPEG_START.slice(0, 128) })).toMatch(/does not look like a hash id/);
-    expect(valueIssue({ algorithm: "SHA256", value: `0000000000000000${digestBytes(24, 9).toString("hex")}` })).toMatch(/does not look like a hash id/);
+    expect(valueIssue({ algorithm: "SHA256", value: `0000000000000000${pseudoRandomBytes(24, 9).toString("hex")}` })).toMatch(/does not look like a hash id/);
     expect(valueIssue({ algorithm: "PHOTODNA", value: JPEG_START.slice(0, 288) })).toMatch(/does not look like a hash id/);
   });
 });
 
 describe("media references per clue", () => {
   const refs = (count: number, algorithm = "SHA256", bytes = 32) =>
-    Array.from({ length: count }, (_, i) => ({ algorithm, value: digestBytes(bytes, 100 + i).toString("hex") }));
+    Array.from({ length: count }, (_, i) => ({ algorithm, value: pseudoRandomBytes(bytes, 100 + i).toString("hex") }));
 
   it(`accepts up to ${MAX_MEDIA_REFS_PER_CLUE} references and refuses more, saying how many`, () => {
     expect(mediaRefsSchema.safeParse(refs(MAX_MEDIA_REFS_PER_CLUE)).success).toBe(true);
@@ -79,7 +70,7 @@ describe("media references per clue", () => {
 
   it("refuses file data cut into several digests even when each alone passes", () => {
     // Quantisation tables and byte stuffing leave zero bytes through a JPEG: here one in 16, four per SHA-512.
-    const fileBytes = Buffer.from(digestBytes(256, 21).map((byte, i) => (i % 16 === 7 ? 0 : byte === 0 ? 1 : byte)));
+    const fileBytes = Buffer.from(pseudoRandomBytes(256, 21).map((byte, i) => (i % 16 === 7 ? 0 : byte === 0 ? 1 : byte)));
     const pieces = [0, 1, 2, 3].map((i) => ({ algorithm: "SHA512", value: fileBytes.subarray(i * 64, (i + 1) * 64).toString("hex") }));
     for (const ref of pieces) expect(valueIssue(ref)).toBeUndefined();
     const result = mediaRefsSchema.safeParse(pieces);

@@ -8,21 +8,12 @@ import {
   textOnly,
   type TextRefusalCode,
 } from "../../app/validation/text-only";
+import { ascii85Body, pseudoRandomBytes } from "../helpers/encoded-bytes";
 
 // ---------------------------------------------------------------------------
 // Fixtures: realistic binary, generated from bytes so nothing opaque is pasted in
 // ---------------------------------------------------------------------------
 
-/** Deterministic pseudo-random bytes (compressed image data looks like this). */
-function pseudoRandomBytes(length: number, seed = 20240512): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = (x >>> 16) & 0xff;
-  }
-  return out;
-}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PNG_IHDR = [
@@ -361,20 +352,7 @@ const base32 = (bytes: Buffer): string => {
   }
   return out;
 };
-const ascii85 = (bytes: Buffer): string => {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 4) {
-    let value = 0;
-    for (let j = 0; j < 4; j++) value = value * 256 + (bytes[i + j] ?? 0);
-    const group: string[] = [];
-    for (let j = 0; j < 5; j++) {
-      group.unshift(String.fromCharCode(33 + (value % 85)));
-      value = Math.floor(value / 85);
-    }
-    out += group.join("");
-  }
-  return `<~${out}~>`;
-};
+const ascii85 = (bytes: Buffer): string => `<~${ascii85Body(bytes)}~>`;
 const Z85_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 const z85 = (bytes: Buffer): string => ascii85(bytes).slice(2, -2).replace(/./g, (c) => Z85_ALPHABET[c.charCodeAt(0) - 33] as string);
 const uuencode = (bytes: Buffer, header = true): string => {
