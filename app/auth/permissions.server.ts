@@ -15,6 +15,7 @@ export type Action =
   | "user:manage"
   | "taskforce:manage"
   | "audit:read"
+  | "taskforce:overview"
   | "metrics:read"
   | "case:read"
   | "case:create"
@@ -66,6 +67,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "comment:read:any", "comment:create:any",
     "review:request:any",
     "room:join:any",
+    // Oversight of their own taskforces: its audit trail (auditTaskforceScope) and the overview counts.
+    "audit:read:any", "taskforce:overview:any",
   ],
   LIAISON: [
     "case:read:any",
@@ -268,6 +271,15 @@ function visibleItemsWhere(actor: Actor, namedOnItem: Record<string, unknown>) {
       { handlingCode: "RED" as const, OR: [{ authorId: actor.id }, namedOnItem] },
     ],
   };
+}
+
+/**
+ * Whose audit events the actor may read: every event for an administrator (`"all"`), the events recorded
+ * against their taskforces for a coordinator, nothing for anyone else (null: refused).
+ */
+export function auditTaskforceScope(actor: Actor): "all" | string[] | null {
+  if (!hasGrant(actor, "audit:read")) return null;
+  return actor.role === "ADMIN" ? "all" : workingTaskforceIds(actor);
 }
 
 /** Cases this actor may open: those of their taskforces (never for an admin). */

@@ -5,6 +5,7 @@
 import { Prisma } from "@prisma/client";
 import { visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
 import { prisma, readSql } from "~/db.server";
+import { endOfDay } from "~/utils/dates";
 import type { SearchQuery } from "~/validation/search";
 import { auditRead } from "./changes.server";
 import { selectClueViews, type ClueView } from "./clue-views.server";
@@ -57,16 +58,12 @@ function commonFilters(alias: string, query: SearchQuery): Prisma.Sql[] {
   const a = Prisma.raw(`"${alias}"`);
   const filters: Prisma.Sql[] = [];
   if (query.caseId) filters.push(Prisma.sql`${a}."caseId" = ${query.caseId}`);
+  if (query.taskforceId) filters.push(Prisma.sql`${a}."taskforceId" = ${query.taskforceId}`);
   if (query.handlingCode) filters.push(Prisma.sql`${a}."handlingCode"::text = ${query.handlingCode}`);
   if (query.authorId) filters.push(Prisma.sql`${a}."authorId" = ${query.authorId}`);
   if (query.from) filters.push(Prisma.sql`${a}."createdAt" >= ${new Date(query.from)}`);
   if (query.to) filters.push(Prisma.sql`${a}."createdAt" <= ${endOfDay(query.to)}`);
   return filters;
-}
-
-/** A bare date "to" includes that whole day. */
-function endOfDay(value: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
 }
 
 function and(parts: Prisma.Sql[]): Prisma.Sql {

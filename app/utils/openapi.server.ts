@@ -7,6 +7,8 @@ import { caseFiltersSchema, createCaseSchema, updateCaseSchema } from "~/validat
 import { createClueSchema, listCluesQuerySchema, updateClueSchema } from "~/validation/clue";
 import { commentBodySchema } from "~/validation/comment";
 import { createLeadSchema, leadFiltersSchema, updateLeadSchema } from "~/validation/lead";
+import { auditQuerySchema } from "~/validation/audit";
+import { caseExportQuerySchema } from "~/validation/export";
 import { decideReviewSchema } from "~/validation/review";
 import { searchQuerySchema } from "~/validation/search";
 import { createTaskSchema, taskBoardQuerySchema, updateTaskSchema } from "~/validation/task";
@@ -85,6 +87,11 @@ const writeErrors = {
 const staleError = { "409": errorResponse("Stale edit: error.current holds the newer version.") };
 const ok = (description: string, schema: Schema, status = "200") => ({ [status]: { description, content: { "application/json": { schema } } } });
 const readResponses = (description: string, schema: Schema) => ({ ...ok(description, schema), ...readErrors, ...queryErrors });
+/** A read that may also answer text/csv (format=csv): a spreadsheet download whose cells are made formula-safe. */
+const readResponsesWithCsv = (description: string, schema: Schema, csvDescription: string) => ({
+  ...readResponses(description, schema),
+  "200": { description: `${description}; or, with format=csv, ${csvDescription}`, content: { "application/json": { schema }, "text/csv": { schema: { type: "string" } } } },
+});
 const writeResponses = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...readErrors, ...writeErrors });
 const patchResponses = (description: string, schema: Schema) => ({ ...writeResponses(description, schema, "200"), ...staleError });
 // The administration operations: a caller who is not an administrator gets 404 for every one of them (so 403 is
@@ -121,8 +128,73 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   CaseExport: {
     type: "object",
-    required: ["exportedAt", "exportedBy", "handlingCode", "case", "clues", "leads"],
-    properties: { exportedAt: { type: "string", format: "date-time" }, handlingCode: { type: "string" }, case: ref("Case"), clues: arrayOf(ref("Clue")), leads: arrayOf(ref("Lead")) },
+    description: "The case package: only what the exporter may see, marked with the strictest handling code it contains.",
+    required: ["exportedAt", "exportedBy", "handlingCode", "case", "clues", "leads", "tasks"],
+    properties: {
+      exportedAt: { type: "string", format: "date-time" },
+      exportedBy: { type: "object", required: ["id", "email"] },
+      handlingCode: { type: "string", enum: ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"] },
+      case: ref("Case"),
+      clues: arrayOf(ref("Clue")),
+      leads: arrayOf(ref("Lead")),
+      tasks: arrayOf(ref("Task")),
+    },
+  },
+  AuditRecord: {
+    type: "object",
+    required: ["id", "at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "details", "detailsWithheld", "sealed"],
+    properties: {
+      id: { type: "string", pattern: "^[0-9]+$" },
+      at: { type: "string", format: "date-time" },
+      actorId: { type: ["string", "null"] },
+      actorEmail: { type: ["string", "null"] },
+      action: { type: "string" },
+      outcome: { type: "string", enum: ["ok", "failure", "denied"] },
+      itemType: { type: ["string", "null"] },
+      itemId: { type: ["string", "null"] },
+      taskforceId: { type: ["string", "null"] },
+      caseId: { type: ["string", "null"] },
+      ip: { type: ["string", "null"], description: "Administrators only (null for coordinators)." },
+      details: { description: "null when withheld: the event is about a clue or lead the caller may not see." },
+      detailsWithheld: { type: "boolean" },
+      sealed: { type: "boolean", description: "Linked into the hash chain yet (normally within a second)." },
+    },
+  },
+  AuditChainStatus: {
+    type: "object",
+    description: "npm run audit:verify's result, from at most a minute ago (checkedAt).",
+    required: ["state", "intactUpTo", "brokenAt", "reason", "checkpointAt", "unsealed", "checkedAt"],
+    properties: {
+      state: { type: "string", enum: ["intact", "broken", "unverifiable"] },
+      intactUpTo: { type: "integer", minimum: 0 },
+      brokenAt: { type: ["string", "null"] },
+      reason: { type: ["string", "null"] },
+      checkpointAt: { type: ["integer", "null"] },
+      unsealed: { type: "object", required: ["count", "oldestAt"], properties: { count: { type: "integer", minimum: 0 }, oldestAt: { type: ["string", "null"], format: "date-time" } } },
+      checkedAt: { type: "string", format: "date-time" },
+    },
+  },
+  AuditPage: {
+    type: "object",
+    required: ["items", "nextCursor", "chain"],
+    properties: { items: arrayOf(ref("AuditRecord")), nextCursor: { type: ["string", "null"] }, chain: ref("AuditChainStatus") },
+  },
+  TaskforceOverview: {
+    type: "object",
+    description: "Counts of what the caller may see only: items kept from them are not counted.",
+    required: ["taskforce", "generatedAt", "cluesByCategory", "leadsByStatus", "overdueByAssignee", "activity"],
+    properties: {
+      taskforce: { type: "object", required: ["id", "name"] },
+      generatedAt: { type: "string", format: "date-time" },
+      cluesByCategory: arrayOf({ type: "object", required: ["categoryKey", "label", "count"], properties: { count: { type: "integer", minimum: 1 } } }),
+      leadsByStatus: arrayOf({ type: "object", required: ["status", "count"], properties: { status: { type: "string", enum: ["OPEN", "IN_PROGRESS", "CONFIRMED", "DISMISSED"] }, count: { type: "integer", minimum: 0 } } }),
+      overdueByAssignee: arrayOf({ type: "object", required: ["assigneeId", "displayName", "agency", "count"], properties: { count: { type: "integer", minimum: 1 } } }),
+      activity: {
+        ...arrayOf({ type: "object", required: ["day", "clues", "leads", "tasks"], properties: { day: { type: "string", format: "date" }, clues: { type: "integer" }, leads: { type: "integer" }, tasks: { type: "integer" } } }),
+        minItems: 30,
+        maxItems: 30,
+      },
+    },
   },
   ReviewDecision: { type: "object", required: ["review", "item"], properties: { review: { type: "object", required: ["id", "decision"] }, item: { type: "object", required: ["id", "version"] } } },
   AdminUser: {
@@ -276,7 +348,36 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       ...commentPaths("tasks", "taskId"),
       "/cases/{caseId}/export": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "exportCase", summary: "Every clue and lead of the case the caller may see, as one document marked with its strictest handling code", responses: readResponses("{ exportedAt, exportedBy, handlingCode, case, clues, leads }", item("CaseExport")) },
+        get: {
+          operationId: "exportCase",
+          summary: "The case package: every clue, lead and task of the case the caller may see, marked with its strictest handling code (each export audited)",
+          parameters: queryParameters(caseExportQuerySchema),
+          responses: readResponsesWithCsv(
+            "{ exportedAt, exportedBy, handlingCode, case, clues, leads, tasks }",
+            item("CaseExport"),
+            "one CSV: a first 'package' row with the marking, then a row per clue, lead and task (record column); the X-Handling-Code header and the file name carry the code",
+          ),
+        },
+      },
+      "/audit": {
+        get: {
+          operationId: "listAuditEvents",
+          summary: "The audit trail, newest first (administrators: every event; coordinators: their taskforces'); reading it is audited",
+          parameters: queryParameters(auditQuerySchema),
+          responses: readResponsesWithCsv(
+            "{ items, nextCursor, chain }: a page of events, the cursor of the next (older) page, and the chain's verification status",
+            item("AuditPage"),
+            "the filtered view (at most 50,000 rows; X-Audit-Truncated says whether it was cut)",
+          ),
+        },
+      },
+      "/taskforces/{taskforceId}/overview": {
+        parameters: [pathParameter("taskforceId")],
+        get: {
+          operationId: "taskforceOverview",
+          summary: "A coordinator's counts of what they may see: clues per category, leads by status, overdue tasks per assignee, activity per day over 30 days",
+          responses: readResponses("The overview", item("TaskforceOverview")),
+        },
       },
       "/{collection}/{itemId}/review": {
         parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
