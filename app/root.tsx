@@ -42,6 +42,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     return [
       { to: "/admin", label: "Admin" },
       { to: "/admin/taskforces", label: "Taskforces" },
+      { to: "/audit", label: "Audit" },
       { to: "/account", label: "Account" },
     ];
   }
@@ -52,6 +53,8 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },
+    // Oversight of their taskforces: the overview's counts and the audit trail.
+    ...(role === "COORDINATOR" ? [{ to: "/overview", label: "Overview" }, { to: "/audit", label: "Audit" }] : []),
     { to: "/account", label: "Account" },
   ];
 }

@@ -3,12 +3,13 @@
 // (visibleItemsSql, the SQL twin of visibleCluesWhere / visibleLeadsWhere): an item kept from the viewer is not
 // counted, so a count never tells of what the viewer may not read.
 import { Prisma } from "@prisma/client";
-import { isWorkingMember, requirePermission, visibleItemsSql, type Actor } from "~/auth/permissions.server";
+import { hasGrant, isWorkingMember, requirePermission, visibleItemsSql, type Actor } from "~/auth/permissions.server";
 import { prisma, readSql } from "~/db.server";
 import { utcDay } from "~/utils/dates";
-import { NotFoundError } from "~/utils/errors.server";
+import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { LEAD_STATUSES, type LeadStatusInput } from "~/validation/lead";
 import { auditRead } from "./changes.server";
+import { listMyTaskforces } from "./taskforces.server";
 
 export const ACTIVITY_DAYS = 30;
 
@@ -23,6 +24,12 @@ export interface TaskforceOverview {
 }
 
 type Count = { count: number };
+
+/** The taskforces whose overview the actor may open (a coordinator's own), or 403 for any other role. */
+export async function overviewTaskforces(actor: Actor): Promise<{ id: string; name: string }[]> {
+  if (!hasGrant(actor, "taskforce:overview")) throw new ForbiddenError("The taskforce overview is for coordinators.");
+  return (await listMyTaskforces(actor)).map(({ id, name }) => ({ id, name }));
+}
 
 export async function taskforceOverview(actor: Actor, taskforceId: string, now = new Date()): Promise<TaskforceOverview> {
   requirePermission(actor, "taskforce:overview", { type: "taskforce", taskforceId });

@@ -208,7 +208,7 @@ export async function listMyTasks(actor: Actor): Promise<TaskView[]> {
 
 /** The coordinator's board: tasks by assignee and status, overdue first. */
 export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promise<TaskBoard> {
-  const { taskforceId, caseId } = query;
+  const { taskforceId, caseId, assigneeId, overdue } = query;
   let taskforceIds = [...actor.taskforceIds];
   if (caseId) {
     const kase = await loadVisibleCase(actor, caseId);
@@ -220,7 +220,12 @@ export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promi
   }
   for (const id of taskforceIds) requirePermission(actor, "task:assign", { type: "case", taskforceId: id });
   const rows = await prisma.task.findMany({
-    where: { taskforceId: { in: taskforceIds }, ...(caseId ? { caseId } : {}) },
+    where: {
+      taskforceId: { in: taskforceIds },
+      ...(caseId ? { caseId } : {}),
+      ...(assigneeId ? { assigneeId } : {}),
+      ...(overdue ? { status: { not: "DONE" as const }, dueDate: { lt: new Date() } } : {}),
+    },
     include: taskInclude,
   });
   const tasks = (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
@@ -234,7 +239,7 @@ export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promi
     lane.byStatus[task.status].push(task);
     if (task.overdue) lane.overdueCount += 1;
   }
-  await auditRead(actor, { action: "task.board", taskforceId: taskforceId ?? null, caseId: caseId ?? null, details: { count: tasks.length } });
+  await auditRead(actor, { action: "task.board", taskforceId: taskforceId ?? null, caseId: caseId ?? null, details: { count: tasks.length, assigneeId: assigneeId ?? null, overdue: overdue ?? false } });
   return {
     statuses: TASK_STATUSES,
     lanes: [...lanes.values()].sort((a, b) => b.overdueCount - a.overdueCount || a.assignee.displayName.localeCompare(b.assignee.displayName)),

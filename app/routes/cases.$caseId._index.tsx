@@ -100,6 +100,10 @@ export default function CasePage() {
               Edit case
             </Link>
           ) : null}
+          {/* Everyone who may open the case may export what they see of it (each export is audited). */}
+          <Link className="button secondary" to={`/cases/${kase.id}/report`}>
+            Case report
+          </Link>
         </div>
       </div>
       {kase.summary ? <p className="pre-wrap">{kase.summary}</p> : null}

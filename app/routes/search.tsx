@@ -21,7 +21,7 @@ import { searchQuerySchema } from "~/validation/search";
 
 export const meta: MetaFunction = () => [{ title: "Search · Cluebridge" }];
 
-const FILTERS = ["q", "category", "caseId", "handlingCode", "status", "authorId", "from", "to"] as const;
+const FILTERS = ["q", "kind", "taskforceId", "category", "caseId", "handlingCode", "status", "authorId", "from", "to"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -101,6 +101,9 @@ export default function SearchPage() {
           <TextField name="from" type="date" label="Recorded from" errors={errors} defaultValue={values.from} />
           <TextField name="to" type="date" label="Recorded to" errors={errors} defaultValue={values.to} />
         </div>
+        {/* Kept from the taskforce overview's links, which narrow to one taskforce and kind. */}
+        {values.taskforceId ? <input type="hidden" name="taskforceId" value={values.taskforceId} /> : null}
+        {values.kind ? <input type="hidden" name="kind" value={values.kind} /> : null}
         <div className="form-actions">
           <button type="submit">Search</button>
           <Link to="/search">Clear</Link>
