@@ -73,6 +73,8 @@ describe("the OpenAPI document", () => {
       await ok(analyst("GET", `/${collection}/${id}/comments`));
     }
     await ok(analyst("GET", `/cases/${kase.id}/export`));
+    await ok(coordinator("GET", `/taskforces/${team.taskforce.id}/overview`));
+    await ok(coordinator("GET", "/audit?action=clue.&take=5"));
     await ok(analyst("GET", `/search?q=tram&kind=ALL`));
     await ok(analyst("POST", `/clues/${clue.id}/review`));
     await ok(liaison("GET", "/reviews"));
