@@ -399,6 +399,8 @@ export function reviewRequestProblem(item: Pick<ItemVisibility, "handlingCode" |
     return { field: "handlingCode", message: `Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(item.handlingCode)}.` };
   }
   if (item.reviewState === "REQUESTED") return { field: "_form", message: "This item is already waiting for liaison review." };
+  // An edit voids an approval (reviewStateAfterEdit): only a changed item goes to review again.
+  if (item.reviewState === "APPROVED") return { field: "_form", message: "This item is already approved for dissemination; edit it first if it must be reviewed again." };
   return null;
 }
 
