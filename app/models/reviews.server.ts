@@ -9,6 +9,7 @@ import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { setClueReviewState, type ClueView } from "./clues.server";
 import { setLeadReviewState, type LeadView } from "./leads.server";
 import { excerpt, notify } from "./notifications.server";
+import { userRefs } from "./users.server";
 
 interface ReviewTarget {
   itemType: ReviewableItemType;
@@ -129,4 +130,26 @@ export async function listReviewQueue(actor: Actor): Promise<ReviewQueueItem[]> 
   ].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   await auditRead(actor, { action: "review.queue", details: { count: queue.length } });
   return queue;
+}
+
+export interface ReviewHistoryEntry {
+  id: string;
+  decision: Review["decision"];
+  note: string;
+  reviewerName: string;
+  createdAt: Date;
+}
+
+/** The liaison decisions on an item the actor may see, newest first. */
+export async function reviewsOfItem(actor: Actor, itemType: ReviewableItemType, itemId: string): Promise<ReviewHistoryEntry[]> {
+  await loadTarget(actor, itemType, itemId);
+  const reviews = await prisma.review.findMany({ where: { itemType, itemId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const reviewers = await userRefs(reviews.map((review) => review.reviewerId));
+  return reviews.map((review) => ({
+    id: review.id,
+    decision: review.decision,
+    note: review.note,
+    reviewerName: reviewers.get(review.reviewerId)?.displayName ?? "Unknown user",
+    createdAt: review.createdAt,
+  }));
 }

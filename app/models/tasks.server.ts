@@ -270,3 +270,10 @@ export async function loadTaskForComments(actor: Actor, taskId: string) {
     canBeSeenBy: (member: Actor) => canSee(member, taskResource(row, lead)),
   };
 }
+
+/** The tasks on one lead the actor may see, in board order (none for liaisons). For callers that made the lead's entry check. */
+export async function tasksOfLead(actor: Actor, leadId: string): Promise<TaskView[]> {
+  if (!hasGrant(actor, "task:read")) return [];
+  const rows = await prisma.task.findMany({ where: { leadId }, include: taskInclude });
+  return (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
+}

@@ -246,6 +246,8 @@ export default function CluePage() {
                 <ConflictPanel
                   kind="clue"
                   message={conflict.message}
+                  pageVersion={clue.version}
+                  namedVersion={typeof current?.version === "number" ? current.version : undefined}
                   rows={[
                     { label: "Category", yours: categoryLabel(values.category), theirs: stored.category },
                     { label: "Clue", yours: values.value, theirs: stored.value },
