@@ -8,6 +8,7 @@ import type { NotificationNotice } from "~/realtime/protocol";
 export function NotificationBadge({ unread, asOf }: { unread: number; asOf: number }) {
   const [count, setCount] = useState(unread);
   const [latest, setLatest] = useState<string>("");
+  const [live, setLive] = useState(false);
   // A new page load (or a mark-read) brings the server's count: it replaces what was added live.
   useEffect(() => setCount(unread), [unread, asOf]);
   useEffect(() => {
@@ -16,16 +17,23 @@ export function NotificationBadge({ unread, asOf }: { unread: number; asOf: numb
       setCount((current) => current + 1);
       setLatest(notice.text);
     };
+    const onConnect = () => setLive(true);
+    const onDisconnect = () => setLive(false);
     socket.on("notification:new", onNotice);
+    socket.on("connect", onConnect);
+    socket.on("disconnect", onDisconnect);
+    setLive(socket.connected);
     return () => {
       socket.off("notification:new", onNotice);
+      socket.off("connect", onConnect);
+      socket.off("disconnect", onDisconnect);
       releaseSocket(socket);
     };
   }, []);
   const shown = count > 99 ? "99+" : String(count);
   return (
     <>
-      <NavLink to="/notifications" data-testid="inbox-link">
+      <NavLink to="/notifications" data-testid="inbox-link" data-live={live ? "on" : "off"}>
         Inbox
         {count > 0 ? (
           <span className="inbox-badge" data-testid="inbox-badge">
