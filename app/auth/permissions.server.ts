@@ -411,6 +411,8 @@ export function reviewRequestProblem(item: Pick<ItemVisibility, "handlingCode" |
     return { field: "handlingCode", message: `Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(item.handlingCode)}.` };
   }
   if (item.reviewState === "REQUESTED") return { field: "_form", message: "This item is already waiting for liaison review." };
+  // An edit voids an approval (reviewStateAfterEdit): only a changed item goes to review again.
+  if (item.reviewState === "APPROVED") return { field: "_form", message: "This item is already approved for dissemination; edit it first if it must be reviewed again." };
   return null;
 }
 
@@ -589,4 +591,39 @@ export function audiencesOfEvent(visibility: EventVisibility): Audience[] {
         return [base];
     }
   });
+}
+
+// ---- people who may see an item, as SQL (notifications) ----------------------------------------------------------
+
+/** What a notification may be about, as a permission resource: an item, a task, or a comment's parent. */
+export type NotifiableResource = ItemResource | Extract<Resource, { type: "task" }>;
+
+/**
+ * canSee for every member at once: an SQL condition on a "User" row (alias) that, for a user who is a member of
+ * the resource's taskforce, holds exactly when canSee(member, resource) does. The caller joins the membership;
+ * one INSERT ... SELECT then writes a notification for each member who may see the item, with no per-person
+ * query (tests/integration/notifications.test.ts checks it agrees with canSee for every role and code).
+ */
+export function memberMaySeeSql(resource: NotifiableResource, alias = "u"): Prisma.Sql {
+  const u = Prisma.raw(`"${alias}"`);
+  const working = Prisma.sql`${u}."status"::text = 'ACTIVE' AND ${u}."role"::text <> 'ADMIN'`;
+  if (resource.type === "task") {
+    const lead = resource.lead ? Prisma.sql`AND ${itemSeenBySql(resource.lead, u)}` : Prisma.empty;
+    return Prisma.sql`(${working} AND ${u}."role"::text <> 'LIAISON' ${lead})`;
+  }
+  return Prisma.sql`(${working} AND ${itemSeenBySql(resource, u)})`;
+}
+
+function itemSeenBySql(item: ItemVisibility, u: Prisma.Sql): Prisma.Sql {
+  const liaisons = item.reviewState === "NONE" ? Prisma.sql`${u}."role"::text <> 'LIAISON'` : Prisma.sql`TRUE`;
+  switch (item.handlingCode) {
+    case "RED":
+      return Prisma.sql`(${liaisons} AND ${u}."id" IN (${Prisma.join([...new Set([item.authorId, ...item.recipientIds])])}))`;
+    case "AMBER_STRICT":
+      return Prisma.sql`(${liaisons} AND ${u}."agency" = ${item.authorAgency})`;
+    case "AMBER":
+    case "GREEN":
+    case "CLEAR":
+      return liaisons;
+  }
 }

@@ -8,6 +8,8 @@ import type { DecideReviewInput, ReviewableItemType } from "~/validation/review"
 import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { setClueReviewState, type ClueView } from "./clues.server";
 import { setLeadReviewState, type LeadView } from "./leads.server";
+import { excerpt, notify } from "./notifications.server";
+import { userRefs } from "./users.server";
 
 interface ReviewTarget {
   itemType: ReviewableItemType;
@@ -39,6 +41,17 @@ async function setReviewState(ctx: ChangeContext, target: ReviewTarget, state: "
   return target.itemType === "CLUE" ? setClueReviewState(ctx, target.itemId, state) : setLeadReviewState(ctx, target.itemId, state);
 }
 
+/** 'lead "Title"' or 'clue "Value"', for a notification's line. */
+function itemLine(target: ReviewTarget, item: ClueView | LeadView): string {
+  return target.itemType === "CLUE" ? `clue "${excerpt((item as ClueView).value)}"` : `lead "${excerpt((item as LeadView).title)}"`;
+}
+
+/** Who sent the item to review (the latest request's actor, from the audit trail), to tell them the decision. */
+async function reviewRequesterOf(ctx: ChangeContext, target: ReviewTarget): Promise<string | null> {
+  const request = await ctx.tx.auditEvent.findFirst({ where: { action: "review.request", itemType: target.itemType, itemId: target.itemId }, orderBy: { id: "desc" }, select: { actorId: true } });
+  return request?.actorId ?? null;
+}
+
 /** Submits a GREEN or CLEAR item for liaison review (its author, owner for leads, or a coordinator). */
 export async function requestReview(actor: Actor, itemType: ReviewableItemType, itemId: string): Promise<ClueView | LeadView> {
   const target = await loadTarget(actor, itemType, itemId);
@@ -49,6 +62,7 @@ export async function requestReview(actor: Actor, itemType: ReviewableItemType, 
     const item = await setReviewState(ctx, target, "REQUESTED");
     await ctx.audit({ action: "review.request", itemType: target.itemType, itemId: target.itemId, taskforceId: target.taskforceId, caseId: target.caseId, details: { handlingCode: target.handlingCode } });
     const visibility = { ...target.visibility, reviewState: "REQUESTED" as const };
+    await notify(ctx, { members: true, roles: ["LIAISON"] }, { kind: "review.requested", about: { ...resourceOf(target), reviewState: "REQUESTED" }, itemType: target.itemType, itemId: target.itemId, text: `${actor.displayName} asks for review of ${itemLine(target, item)}` });
     await ctx.event({
       taskforceId: target.taskforceId,
       type: target.itemType === "CLUE" ? "clue.updated" : "lead.updated",
@@ -77,6 +91,7 @@ export async function decideReview(
   return writeChange(actor, async (ctx) => {
     const review = await ctx.tx.review.create({ data: { itemType: target.itemType, itemId: target.itemId, reviewerId: actor.id, decision, note } });
     const item = await setReviewState(ctx, target, decision);
+    await notify(ctx, { userIds: [target.visibility.authorId, await reviewRequesterOf(ctx, target)] }, { kind: "review.decided", about: { ...resourceOf(target), reviewState: decision }, itemType: target.itemType, itemId: target.itemId, text: `${actor.displayName} ${decision === "APPROVED" ? "approved" : "rejected"} ${itemLine(target, item)}` });
     await ctx.audit({ action: "review.decide", itemType: target.itemType, itemId: target.itemId, taskforceId: target.taskforceId, caseId: target.caseId, details: { decision, reviewId: review.id } });
     await ctx.event({
       taskforceId: target.taskforceId,
@@ -115,4 +130,26 @@ export async function listReviewQueue(actor: Actor): Promise<ReviewQueueItem[]> 
   ].sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   await auditRead(actor, { action: "review.queue", details: { count: queue.length } });
   return queue;
+}
+
+export interface ReviewHistoryEntry {
+  id: string;
+  decision: Review["decision"];
+  note: string;
+  reviewerName: string;
+  createdAt: Date;
+}
+
+/** The liaison decisions on an item the actor may see, newest first. */
+export async function reviewsOfItem(actor: Actor, itemType: ReviewableItemType, itemId: string): Promise<ReviewHistoryEntry[]> {
+  await loadTarget(actor, itemType, itemId);
+  const reviews = await prisma.review.findMany({ where: { itemType, itemId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const reviewers = await userRefs(reviews.map((review) => review.reviewerId));
+  return reviews.map((review) => ({
+    id: review.id,
+    decision: review.decision,
+    note: review.note,
+    reviewerName: reviewers.get(review.reviewerId)?.displayName ?? "Unknown user",
+    createdAt: review.createdAt,
+  }));
 }

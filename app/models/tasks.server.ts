@@ -21,6 +21,7 @@ import { TASK_STATUSES, type CreateTaskInput, type TaskBoardQuery, type TaskStat
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
+import { excerpt, notify } from "./notifications.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface TaskView extends Task {
@@ -125,6 +126,7 @@ export async function createTask(actor: Actor, caseId: string, data: CreateTaskI
     const view = jsonSafe((await toTaskViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "task.assign", itemType: "TASK", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { assigneeId: created.assigneeId } });
     await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, visibility: taskEventVisibility(created.taskforceId, lead), payload: view });
+    await notify(ctx, { userIds: [created.assigneeId] }, { kind: "task.assigned", about: taskResource(created, lead), itemType: "TASK", itemId: created.id, text: `${actor.displayName} assigned you "${excerpt(created.title)}"` });
     return view;
   };
   return writeCreate(actor, options, { type: "task.assigned" }, write, createdItemOf<Jsonified<TaskView>>);
@@ -187,6 +189,7 @@ export async function updateTask(actor: Actor, taskId: string, data: UpdateTaskI
       details: { version: updated.version, from: current.status, status, assigneeId: updated.assigneeId },
     });
     await ctx.event({ taskforceId: updated.taskforceId, type: "task.updated", itemType: "TASK", itemId: taskId, visibility: taskEventVisibility(updated.taskforceId, lead), payload: view });
+    if (updated.assigneeId !== current.assigneeId) await notify(ctx, { userIds: [updated.assigneeId] }, { kind: "task.assigned", about: taskResource(updated, lead), itemType: "TASK", itemId: taskId, text: `${actor.displayName} assigned you "${excerpt(updated.title)}"` });
     return view;
   });
 }
@@ -271,4 +274,11 @@ export async function loadTaskForComments(actor: Actor, taskId: string) {
     eventVisibility: taskEventVisibility(row.taskforceId, lead),
     canBeSeenBy: (member: Actor) => canSee(member, taskResource(row, lead)),
   };
+}
+
+/** The tasks on one lead the actor may see, in board order (none for liaisons). For callers that made the lead's entry check. */
+export async function tasksOfLead(actor: Actor, leadId: string): Promise<TaskView[]> {
+  if (!hasGrant(actor, "task:read")) return [];
+  const rows = await prisma.task.findMany({ where: { leadId }, include: taskInclude });
+  return (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
 }

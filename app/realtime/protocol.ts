@@ -147,11 +147,23 @@ export interface ClientToServerEvents {
 }
 export type ClientEventName = keyof ClientToServerEvents;
 
+/** A new notification for the receiving user (sent to their user room on every page); the inbox holds the rest. */
+export interface NotificationNotice {
+  kind: string;
+  itemType: string | null;
+  itemId: string | null;
+  text: string;
+  href: string | null;
+  createdAt: string;
+}
+
 type RoomEventListeners = { [Name in RoomEventName]: (event: RoomFeedEvent) => void };
 export interface ServerToClientEvents extends RoomEventListeners {
   "presence:diff": (diff: PresenceDiff) => void;
   /** You were removed from this room (membership removed); its feed stops. */
   "room:revoked": (notice: { taskforceId: string; reason: AccessRevocationReason }) => void;
+  /** Something happened that you are told about (app/models/notifications.server.ts), whatever page you are on. */
+  "notification:new": (notice: NotificationNotice) => void;
 }
 
 /**

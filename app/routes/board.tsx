@@ -140,7 +140,7 @@ export default function BoardPage() {
           Tasks by assignee <span className="count">{taskCount}</span>
         </h2>
         {lanes.length === 0 ? (
-          <EmptyState title={caseReference ? `No tasks on ${caseReference} yet.` : "No tasks yet."}>
+          <EmptyState title={caseReference ? `No tasks on ${caseReference} yet.` : "No tasks you can see yet."}>
             <p>Assign the first one with the form above; it appears on the assignee's “My tasks”.</p>
           </EmptyState>
         ) : (

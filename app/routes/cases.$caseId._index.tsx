@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         originKind: kase.originKind,
         originText: kase.originText,
         taskforceName: kase.taskforceName,
-        updatedAt: kase.updatedAt,
+        lastChangeAt: kase.lastChangeAt,
         clueCount: kase.clueCount,
         clueCounts: kase.clueCounts,
       },
@@ -81,7 +81,7 @@ export default function CasePage() {
               New clues default to <HandlingCodeBadge code={kase.defaultHandlingCode} />
             </span>
             <span>Taskforce {kase.taskforceName}</span>
-            <span>Last change {formatDateTime(kase.updatedAt)}</span>
+            <span>Last change {formatDateTime(kase.lastChangeAt)}</span>
           </p>
         </div>
         <div className="form-actions">
@@ -122,7 +122,7 @@ export default function CasePage() {
           Clues <span className="count">{kase.clueCount}</span>
         </h2>
         {kase.clueCount === 0 ? (
-          <EmptyState title="No clues on this case yet.">
+          <EmptyState title="No clues you can see on this case yet.">
             <p>
               {can.addClue ? (
                 <>
@@ -198,7 +198,7 @@ export default function CasePage() {
           Leads <span className="count">{leads.length}</span>
         </h2>
         {leads.length === 0 ? (
-          <EmptyState title="No leads yet.">
+          <EmptyState title="No leads you can see on this case yet.">
             <p>
               {can.addLead ? (
                 <>

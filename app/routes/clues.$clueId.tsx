@@ -218,7 +218,7 @@ export default function CluePage() {
           <section aria-labelledby="leads-heading">
             <h2 id="leads-heading">Leads citing this clue</h2>
             {clue.leads.length === 0 ? (
-              <EmptyState title="No lead cites this clue yet.">
+              <EmptyState title="No lead you can see cites this clue yet.">
                 {canBuildLead ? (
                   <p>
                     <Link to={`/cases/${clue.caseId}/leads/new?clue=${clue.id}`}>Build a lead</Link> from it and other clues.
@@ -246,6 +246,8 @@ export default function CluePage() {
                 <ConflictPanel
                   kind="clue"
                   message={conflict.message}
+                  pageVersion={clue.version}
+                  namedVersion={typeof current?.version === "number" ? current.version : undefined}
                   rows={[
                     { label: "Category", yours: categoryLabel(values.category), theirs: stored.category },
                     { label: "Clue", yours: values.value, theirs: stored.value },

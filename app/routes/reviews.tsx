@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
@@ -19,7 +20,8 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Cluebridge" }
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const queue = await runLoader(() => listReviewQueue(actor));
-  return { queue, decided: new URL(request.url).searchParams.get("decided") };
+  // Only a liaison decides: others see the queue without the buttons the server would refuse.
+  return { queue, canDecide: hasGrant(actor, "review:decide"), decided: new URL(request.url).searchParams.get("decided") };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -33,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ReviewsPage() {
-  const { queue, decided } = useLoaderData<typeof loader>();
+  const { queue, canDecide, decided } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>());
   return (
     <AppShell>
@@ -44,7 +46,7 @@ export default function ReviewsPage() {
         </p>
       ) : null}
       {queue.length === 0 ? (
-        <EmptyState title="Nothing is waiting for review.">
+        <EmptyState title="Nothing you can see is waiting for review.">
           <p>Clues and leads marked TLP:GREEN or TLP:CLEAR appear here when their author asks for review before dissemination.</p>
         </EmptyState>
       ) : (
@@ -65,6 +67,7 @@ export default function ReviewsPage() {
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
                 </div>
+                {canDecide ? (
                 <Form method="post" className="stack" noValidate>
                   <input type="hidden" name="itemType" value={item.itemType} />
                   <input type="hidden" name="itemId" value={item.id} />
@@ -80,6 +83,9 @@ export default function ReviewsPage() {
                     </button>
                   </div>
                 </Form>
+                ) : (
+                  <p className="muted">Waiting for a liaison's decision.</p>
+                )}
               </li>
             );
           })}

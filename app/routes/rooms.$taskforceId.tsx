@@ -12,7 +12,7 @@ import { listTaskforceMembers } from "~/models/cases.server";
 import { claimLead, listRoomLeads, reassignClaim, releaseLead, shareLead } from "~/models/lead-room.server";
 import { useRoom, type ConnectionState } from "~/realtime/use-room";
 import { AppError } from "~/utils/errors.server";
-import { failureOf } from "~/utils/form-values";
+import { failureOf, formatTime } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { runAction } from "~/utils/route-errors.server";
 import { shellUser } from "~/utils/shell.server";
@@ -120,7 +120,7 @@ function describe(event: RoomFeedEvent): { title: string | null; by: string | nu
 
 function claimText(claim: ClaimView | undefined, meId: string): string {
   if (!claim?.holder || (claim.expiresAt && new Date(claim.expiresAt) <= new Date())) return "Not claimed";
-  const until = claim.expiresAt ? new Date(claim.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  const until = claim.expiresAt ? formatTime(claim.expiresAt) : "";
   return claim.holder.id === meId ? `You are working this lead (until ${until})` : `${claim.holder.displayName} is working this lead (until ${until})`;
 }
 
@@ -223,7 +223,7 @@ export default function RoomPage() {
                       {isNew ? <span className="pill">new</span> : null}
                       {by ? <span> by {by}</span> : null}
                       <time className="muted" dateTime={event.createdAt}>
-                        {new Date(event.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                        {formatTime(event.createdAt)}
                       </time>
                     </p>
                     {title ? (

@@ -122,7 +122,7 @@ export default function SearchPage() {
             </h2>
             <p className="hint">{results.ranking.clues.explanation}</p>
             {results.clues.length === 0 ? (
-              <EmptyState title="No clues match.">
+              <EmptyState title="No clues you can see match.">
                 <p>{values.status ? "Lead status filters leads only; clear it to search clues." : "Try fewer words, the start of a word, or fewer filters."}</p>
               </EmptyState>
             ) : (
@@ -150,7 +150,7 @@ export default function SearchPage() {
             </h2>
             <p className="hint">{results.ranking.leads.explanation}</p>
             {results.leads.length === 0 ? (
-              <EmptyState title="No leads match.">
+              <EmptyState title="No leads you can see match.">
                 <p>{values.category ? "A clue category filters clues only; clear it to search leads." : "Try fewer words or fewer filters."}</p>
               </EmptyState>
             ) : (

@@ -9,6 +9,7 @@ import { commentBodySchema } from "~/validation/comment";
 import { createLeadSchema, leadFiltersSchema, updateLeadSchema } from "~/validation/lead";
 import { auditQuerySchema } from "~/validation/audit";
 import { caseExportQuerySchema } from "~/validation/export";
+import { listNotificationsQuerySchema, markNotificationsReadSchema } from "~/validation/notification";
 import { decideReviewSchema } from "~/validation/review";
 import { searchQuerySchema } from "~/validation/search";
 import { createTaskSchema, taskBoardQuerySchema, updateTaskSchema } from "~/validation/task";
@@ -38,6 +39,7 @@ export const REQUEST_BODY_SCHEMAS = {
   UpdateUser: userUpdateSchema,
   CreateTaskforce: newTaskforceSchema,
   AddMember: newMemberSchema,
+  MarkNotificationsRead: markNotificationsReadSchema,
 } as const;
 
 const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
@@ -234,6 +236,22 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       members: arrayOf({ type: "object", required: ["id", "email", "displayName", "agency", "role", "status"] }),
     },
   },
+  Notification: {
+    type: "object",
+    required: ["id", "kind", "itemType", "itemId", "text", "href", "createdAt", "readAt"],
+    description: "Only about items the caller may see now.",
+    properties: {
+      id: { type: "string", pattern: "^[0-9]+$" },
+      kind: { type: "string", enum: ["task.assigned", "task.overdue", "mention", "lead.shared", "review.requested", "review.decided", "tip.received", "correlation"] },
+      itemType: { type: ["string", "null"] },
+      itemId: { type: ["string", "null"] },
+      text: { type: "string" },
+      href: { type: ["string", "null"], description: "The page of the item." },
+      createdAt: { type: "string", format: "date-time" },
+      readAt: { type: ["string", "null"], format: "date-time" },
+    },
+  },
+  NotificationsMarked: { type: "object", required: ["marked", "unread"], properties: { marked: { type: "integer", minimum: 0 }, unread: { type: "integer", minimum: 0 } } },
   Taskforce: { type: "object", required: ["id", "name", "description", "createdAt"], properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" } } },
 };
 const item = (name: keyof typeof RESPONSE_SCHEMAS) => ref(name);
@@ -389,6 +407,17 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       },
       "/reviews": {
         get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: readResponses("Review queue", arrayOf(item("ReviewQueueItem"))) },
+      },
+      "/notifications": {
+        get: { operationId: "listNotifications", summary: "The caller's notifications, newest first (at most 100), only about items they may still see", parameters: queryParameters(listNotificationsQuerySchema), responses: readResponses("Notifications", arrayOf(item("Notification"))) },
+      },
+      "/notifications/read": {
+        post: {
+          operationId: "markNotificationsRead",
+          summary: "Mark the caller's notifications read: { ids: [...] } or { all: true }",
+          requestBody: bodyOf("MarkNotificationsRead"),
+          responses: writeResponses("{ marked, unread }", item("NotificationsMarked"), "200"),
+        },
       },
       "/search": {
         get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults")) },

@@ -4,6 +4,7 @@ import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
+import { onNotifications } from "~/models/notifications.server";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
 import type { ServerConfig } from "../config";
 import type { AppMetrics } from "../metrics";
@@ -70,10 +71,12 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
 
   const stopAnnouncing = onRoomEvents((events) => realtime.announce(events));
   const stopRevoking = onAccessRevoked((revocation) => realtime.revoke(revocation));
+  const stopNotifying = onNotifications((batch) => realtime.notify(batch));
 
   return async () => {
     stopAnnouncing();
     stopRevoking();
+    stopNotifying();
     realtime.stop();
     // io.close() also closes the HTTP server; startApp closes its connections right after.
     await io.close();

@@ -79,6 +79,8 @@ describe("the OpenAPI document", () => {
     await ok(analyst("POST", `/clues/${clue.id}/review`));
     await ok(liaison("GET", "/reviews"));
     await ok(liaison("POST", `/clues/${clue.id}/review/decision`, { decision: "APPROVED", note: "Fine to share", version: editedClue.version }));
+    await ok(analyst("GET", "/notifications?unread=true"));
+    await ok(analyst("POST", "/notifications/read", { all: true }));
 
     // Administration: every operation once, by an administrator.
     const admin = await apiCallerFor(server.url, team.admin);

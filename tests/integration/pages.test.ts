@@ -261,7 +261,7 @@ describe("role home pages", () => {
 
     const approved = await post("/reviews", cookie, { itemType: "CLUE", itemId: clue.id, decision: "APPROVED", note: "Fine to share" });
     expect(approved.status).toBe(302);
-    expect((await get("/reviews", cookie)).html).toContain("Nothing is waiting for review.");
+    expect((await get("/reviews", cookie)).html).toContain("Nothing you can see is waiting for review.");
   });
 });
 
