@@ -14,13 +14,14 @@ import { SelectField, TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
+import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listComments } from "~/models/comments.server";
 import { getLead, updateLead } from "~/models/leads.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, LEAD_STATUSES_NEEDING_REASON, updateLeadSchema } from "~/validation/lead";
@@ -79,6 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canUpdate: can(actor, "lead:update", resource),
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
+      review: await reviewPanelOf(actor, "LEAD", lead.id, { ...resource, type: "lead" } as const, { title: lead.title, hypothesis: lead.hypothesis }),
       saved: new URL(request.url).searchParams.get("saved"),
     };
   });
@@ -99,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LeadPage() {
-  const { lead, comments, canUpdate, canComment, canRequestReview, saved } = useLoaderData<typeof loader>();
+  const { lead, comments, canUpdate, canComment, canRequestReview, review, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
   const conflict = statusFailure?.conflict;
@@ -127,6 +129,11 @@ export default function LeadPage() {
         </p>
       ) : null}
       {saved === "review" ? <ReviewRequestedNotice /> : null}
+      {saved && saved in DECIDED_NOTICES ? (
+        <p className="notice" role="status">
+          {DECIDED_NOTICES[saved]}
+        </p>
+      ) : null}
       {lead.hypothesis ? <p className="pre-wrap">{lead.hypothesis}</p> : <p className="muted">No hypothesis written yet.</p>}
       <dl className="facts">
         <dt>Built by</dt>
@@ -221,7 +228,9 @@ export default function LeadPage() {
         </section>
       ) : null}
 
-      {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
+      <ReviewPanel panel={review} reviewState={lead.reviewState} version={lead.version} actionData={actionData} />
+
+          {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
     </AppShell>

@@ -8,6 +8,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { DECIDED_NOTICES } from "~/components/ReviewPanel";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
@@ -40,7 +41,7 @@ export default function ReviewsPage() {
       <h1>Review queue</h1>
       {decided ? (
         <p className="notice" role="status">
-          {decided === "APPROVED" ? "Approved for dissemination." : "Rejected; the author can see your note."}
+          {DECIDED_NOTICES[decided.toLowerCase()] ?? "Decision recorded."}
         </p>
       ) : null}
       {queue.length === 0 ? (
@@ -70,16 +71,22 @@ export default function ReviewsPage() {
                   <input type="hidden" name="itemId" value={item.id} />
                   <input type="hidden" name="version" value={item.version} />
                   <FormErrors failure={mine} />
-                  <TextAreaField name="note" id={noteId} label="Note" hint="Required when rejecting: say what must change." errors={mine?.fields} defaultValue={keptText(mine, "note")} maxLength={5_000} />
+                  <TextAreaField name="note" id={noteId} label="Note" hint="Required to return or reject: say what must change." errors={mine?.fields} defaultValue={keptText(mine, "note")} maxLength={5_000} />
                   <div className="form-actions">
                     <button type="submit" name="decision" value="APPROVED">
                       Approve<span className="sr-only">: {item.title}</span>
+                    </button>
+                    <button type="submit" name="decision" value="RETURNED" className="secondary">
+                      Return to author<span className="sr-only">: {item.title}</span>
                     </button>
                     <button type="submit" name="decision" value="REJECTED" className="danger">
                       Reject<span className="sr-only">: {item.title}</span>
                     </button>
                   </div>
                 </Form>
+                <p className="hint">
+                  To send a redacted copy instead of the original, <Link to={item.itemType === "CLUE" ? `/clues/${item.id}` : `/leads/${item.id}`}>open the {item.itemType === "CLUE" ? "clue" : "lead"}</Link> and approve it there.
+                </p>
               </li>
             );
           })}
