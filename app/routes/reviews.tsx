@@ -1,7 +1,12 @@
 // The liaison's home: GREEN and CLEAR items waiting for a decision before they leave the taskforce.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type {
+  ActionFunctionArgs,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
@@ -15,12 +20,19 @@ import { formToObject, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { decideReviewSchema, requestReviewSchema } from "~/validation/review";
 
-export const meta: MetaFunction = () => [{ title: "Review queue · Cluebridge" }];
+export const meta: MetaFunction = () => [
+  { title: "Review queue · Cluebridge" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const queue = await runLoader(() => listReviewQueue(actor));
-  return { queue, decided: new URL(request.url).searchParams.get("decided") };
+  // Only a liaison decides: anyone else sees the queue without the decision buttons.
+  return {
+    queue,
+    canDecide: hasGrant(actor, "review:decide"),
+    decided: new URL(request.url).searchParams.get("decided"),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,13 +40,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formToObject(await request.formData());
   return runAction(values, async () => {
     const { itemType, itemId } = parseInput(requestReviewSchema, values);
-    const { review } = await decideReview(actor, itemType, itemId, parseInput(decideReviewSchema, values));
+    const { review } = await decideReview(
+      actor,
+      itemType,
+      itemId,
+      parseInput(decideReviewSchema, values)
+    );
     return redirect(`/reviews?decided=${review.decision}`);
   });
 }
 
 export default function ReviewsPage() {
-  const { queue, decided } = useLoaderData<typeof loader>();
+  const { queue, canDecide, decided } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>());
   return (
     <AppShell>
@@ -46,47 +63,106 @@ export default function ReviewsPage() {
       ) : null}
       {queue.length === 0 ? (
         <EmptyState title="Nothing is waiting for review.">
-          <p>Clues and leads marked TLP:GREEN or TLP:CLEAR appear here when their author asks for review before dissemination.</p>
+          <p>
+            Clues and leads marked TLP:GREEN or TLP:CLEAR appear here when their
+            author asks for review before dissemination.
+          </p>
         </EmptyState>
       ) : (
         <ul className="item-list">
           {queue.map((item) => {
-            const mine = failure && failure.values.itemId === item.id ? failure : undefined;
+            const mine =
+              failure && failure.values.itemId === item.id
+                ? failure
+                : undefined;
             const noteId = `note-${item.id}`;
             return (
               <li key={`${item.itemType}-${item.id}`} className="task-card">
-                <Link className="item-title" to={item.itemType === "CLUE" ? `/clues/${item.id}` : `/leads/${item.id}`}>
+                <Link
+                  className="item-title"
+                  to={
+                    item.itemType === "CLUE"
+                      ? `/clues/${item.id}`
+                      : `/leads/${item.id}`
+                  }
+                >
                   {item.title}
                 </Link>
                 <div className="meta-line">
-                  <span className="pill">{item.itemType === "CLUE" ? "Clue" : "Lead"}</span>
+                  <span className="pill">
+                    {item.itemType === "CLUE" ? "Clue" : "Lead"}
+                  </span>
                   <HandlingCodeBadge code={item.handlingCode} />
                   <span>
-                    Case <Link to={`/cases/${item.caseId}`}>{item.caseReference}</Link>
+                    Case{" "}
+                    <Link to={`/cases/${item.caseId}`}>
+                      {item.caseReference}
+                    </Link>
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
                 </div>
-                <Form method="post" className="stack" noValidate>
-                  <input type="hidden" name="itemType" value={item.itemType} />
-                  <input type="hidden" name="itemId" value={item.id} />
-                  <input type="hidden" name="version" value={item.version} />
-                  <FormErrors failure={mine} />
-                  <TextAreaField name="note" id={noteId} label="Note" hint="Required to return or reject: say what must change." errors={mine?.fields} defaultValue={keptText(mine, "note")} maxLength={5_000} />
-                  <div className="form-actions">
-                    <button type="submit" name="decision" value="APPROVED">
-                      Approve<span className="sr-only">: {item.title}</span>
-                    </button>
-                    <button type="submit" name="decision" value="RETURNED" className="secondary">
-                      Return to author<span className="sr-only">: {item.title}</span>
-                    </button>
-                    <button type="submit" name="decision" value="REJECTED" className="danger">
-                      Reject<span className="sr-only">: {item.title}</span>
-                    </button>
-                  </div>
-                </Form>
-                <p className="hint">
-                  To send a redacted copy instead of the original, <Link to={item.itemType === "CLUE" ? `/clues/${item.id}` : `/leads/${item.id}`}>open the {item.itemType === "CLUE" ? "clue" : "lead"}</Link> and approve it there.
-                </p>
+                {canDecide ? (
+                  <>
+                    <Form method="post" className="stack" noValidate>
+                      <input
+                        type="hidden"
+                        name="itemType"
+                        value={item.itemType}
+                      />
+                      <input type="hidden" name="itemId" value={item.id} />
+                      <input
+                        type="hidden"
+                        name="version"
+                        value={item.version}
+                      />
+                      <FormErrors failure={mine} />
+                      <TextAreaField
+                        name="note"
+                        id={noteId}
+                        label="Note"
+                        hint="Required to return or reject: say what must change."
+                        errors={mine?.fields}
+                        defaultValue={keptText(mine, "note")}
+                        maxLength={5_000}
+                      />
+                      <div className="form-actions">
+                        <button type="submit" name="decision" value="APPROVED">
+                          Approve<span className="sr-only">: {item.title}</span>
+                        </button>
+                        <button
+                          type="submit"
+                          name="decision"
+                          value="RETURNED"
+                          className="secondary"
+                        >
+                          Return to author
+                          <span className="sr-only">: {item.title}</span>
+                        </button>
+                        <button
+                          type="submit"
+                          name="decision"
+                          value="REJECTED"
+                          className="danger"
+                        >
+                          Reject<span className="sr-only">: {item.title}</span>
+                        </button>
+                      </div>
+                    </Form>
+                    <p className="hint">
+                      To send a redacted copy instead of the original,{" "}
+                      <Link
+                        to={
+                          item.itemType === "CLUE"
+                            ? `/clues/${item.id}`
+                            : `/leads/${item.id}`
+                        }
+                      >
+                        open the {item.itemType === "CLUE" ? "clue" : "lead"}
+                      </Link>{" "}
+                      and approve it there.
+                    </p>
+                  </>
+                ) : null}
               </li>
             );
           })}
