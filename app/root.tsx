@@ -42,6 +42,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     return [
       { to: "/admin", label: "Admin" },
       { to: "/admin/taskforces", label: "Taskforces" },
+      { to: "/admin/recipients", label: "Contact points" },
       { to: "/account", label: "Account" },
     ];
   }
@@ -52,6 +53,8 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },
+    { to: "/disseminations", label: "Disseminations" },
+    ...(role === "LIAISON" ? [{ to: "/appeals/queue", label: "Appeals" }] : []),
     { to: "/account", label: "Account" },
   ];
 }

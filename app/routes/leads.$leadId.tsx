@@ -3,12 +3,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can, canRequestReview, type Resource } from "~/auth/permissions.server";
+import { can, canRequestReview, hasGrant, type Resource } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { evaluationOf } from "~/components/ClueList";
 import { CommentThread } from "~/components/CommentThread";
 import { ConflictPanel } from "~/components/ConflictPanel";
+import { DisseminationSection } from "~/components/DisseminateForm";
 import { EmptyState } from "~/components/EmptyState";
 import { SelectField, TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
@@ -17,6 +18,7 @@ import { ItemSummary } from "~/components/ItemSummary";
 import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listComments } from "~/models/comments.server";
+import { disseminateLead, listDisseminations, listRecipients } from "~/models/disseminations.server";
 import { getLead, updateLead } from "~/models/leads.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptText } from "~/utils/form-values";
@@ -24,6 +26,7 @@ import { formToObject, parseInput } from "~/utils/forms.server";
 import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
+import { createDisseminationSchema } from "~/validation/dissemination";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, LEAD_STATUSES_NEEDING_REASON, updateLeadSchema } from "~/validation/lead";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Lead: ${data.lead.title} · Cluebridge` : "Lead · Cluebridge" }];
@@ -44,6 +47,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ownerId: lead.ownerId,
     };
     const comments = await listComments(actor, "LEAD", leadId);
+    // Only a liaison sends, and only an approved lead: nobody else is offered the form.
+    const canDisseminate = lead.reviewState === "APPROVED" && can(actor, "lead:disseminate", resource);
+    const [recipients, sent] = await Promise.all([
+      canDisseminate ? listRecipients(actor) : Promise.resolve([]),
+      hasGrant(actor, "dissemination:read") ? listDisseminations(actor, { leadId }) : Promise.resolve([]),
+    ]);
     return {
       lead: {
         id: lead.id,
@@ -81,6 +90,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
       review: await reviewPanelOf(actor, "LEAD", lead.id, { ...resource, type: "lead" } as const, { title: lead.title, hypothesis: lead.hypothesis }),
+      canDisseminate,
+      recipients: recipients.map(({ id, country, agency, contactPoint }) => ({ id, label: `${agency}, ${contactPoint} (${country})` })),
+      sent: sent.map(({ id, europolCode, sentAt, package: { recipient } }) => ({ id, europolCode, sentAt, recipient: `${recipient.agency}, ${recipient.contactPoint} (${recipient.country})` })),
       saved: new URL(request.url).searchParams.get("saved"),
     };
   });
@@ -93,6 +105,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return runAction(values, async () => {
     const handled = await handleItemIntent(actor, "LEAD", leadId, values, `/leads/${leadId}`);
     if (handled) return handled;
+    if (values.intent === "disseminate") {
+      const sent = await disseminateLead(actor, leadId, parseInput(createDisseminationSchema, values));
+      return redirect(`/disseminations/${sent.id}/report`);
+    }
     if (values.intent !== "status") throw new Response("Unknown form", { status: 400 });
     const { version, status, statusReason } = parseInput(updateLeadSchema, values);
     await updateLead(actor, leadId, { version, status, statusReason });
@@ -101,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LeadPage() {
-  const { lead, comments, canUpdate, canComment, canRequestReview, review, saved } = useLoaderData<typeof loader>();
+  const { lead, comments, canUpdate, canComment, canRequestReview, review, canDisseminate, recipients, sent, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
   const conflict = statusFailure?.conflict;
@@ -231,6 +247,8 @@ export default function LeadPage() {
       <ReviewPanel panel={review} reviewState={lead.reviewState} version={lead.version} actionData={actionData} />
 
           {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
+
+      <DisseminationSection sent={sent} recipients={recipients} canDisseminate={canDisseminate} actionData={actionData} />
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
     </AppShell>
