@@ -182,8 +182,8 @@ export async function reviewHistory(itemType: ReviewableItemType, itemId: string
 }
 
 /**
- * The approvals standing now, by item id: the latest APPROVED review of each item that is still approved (an
- * edit voids an approval, and a new request supersedes it). Its redaction, if any, is what may leave.
+ * The latest approval of each item, by item id, unless a request came after it. Its redaction, if any, is what
+ * may leave. An edit voids an approval by setting the item's review state: callers check the item is APPROVED.
  */
 export async function standingApprovals(itemType: ReviewableItemType, itemIds: readonly string[]): Promise<Map<string, Review>> {
   if (itemIds.length === 0) return new Map();
