@@ -19,7 +19,9 @@ const DONE_LABELS: Partial<Record<ReviewState, string>> = { REQUESTED: "Review r
 export function ReviewPanel({ panel, reviewState, version, actionData }: { panel: ReviewPanelData; reviewState: ReviewState; version: number; actionData: unknown }) {
   if (panel.history.length === 0 && !panel.canDecide) return null;
   const standing = reviewState === "NONE" || reviewState === "REQUESTED" ? undefined : [...panel.history].reverse().find((entry) => entry.decision === reviewState);
-  const failure = failureOf(actionData, "decideReview");
+  const failed = failureOf(actionData, "decideReview");
+  // A decision on a version the liaison did not read is refused (409): say so, and the page shows the new text.
+  const failure = failed?.conflict ? { ...failed, formError: failed.conflict.message } : failed;
   const redaction = standing?.decision === "APPROVED" ? standing.redaction : null;
   return (
     <section aria-labelledby="review-panel-heading" className="review-panel">
