@@ -48,6 +48,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
       { to: "/admin", label: "Admin" },
       { to: "/admin/taskforces", label: "Taskforces" },
       { to: "/audit", label: "Audit" },
+      { to: "/admin/recipients", label: "Contact points" },
       { to: "/account", label: "Account" },
     ];
   }
@@ -58,6 +59,8 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },
+    { to: "/disseminations", label: "Disseminations" },
+    ...(role === "LIAISON" ? [{ to: "/appeals/queue", label: "Appeals" }] : []),
     // Oversight of their taskforces: the overview's counts and the audit trail.
     ...(role === "COORDINATOR" ? [{ to: "/overview", label: "Overview" }, { to: "/audit", label: "Audit" }] : []),
   ];

@@ -39,6 +39,11 @@ export type Action =
   | "comment:create"
   | "review:request"
   | "review:decide"
+  | "lead:disseminate"
+  | "dissemination:read"
+  | "recipient:manage"
+  | "appeal:read"
+  | "appeal:publish"
   | "room:join";
 
 /**
@@ -57,6 +62,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "task:read:any", "task:updateStatus:own",
     "comment:read:any", "comment:create:any",
     "review:request:own",
+    "dissemination:read:any",
     "room:join:any",
   ],
   COORDINATOR: [
@@ -66,6 +72,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "task:read:any", "task:assign:any", "task:update:any", "task:updateStatus:any",
     "comment:read:any", "comment:create:any",
     "review:request:any",
+    "dissemination:read:any",
     "room:join:any",
     // Oversight of their own taskforces: its audit trail (auditTaskforceScope) and the overview counts.
     "audit:read:any", "taskforce:overview:any",
@@ -75,10 +82,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "clue:read:review", "lead:read:review",
     "comment:read:review", "comment:create:review",
     "review:decide:review",
+    // Only what a liaison approved leaves the taskforce, and only through a liaison (issue 12, decision 020).
+    "lead:disseminate:review", "dissemination:read:any",
+    "appeal:read:any", "appeal:publish:any",
     "room:join:any",
   ],
-  // An admin manages people and taskforces; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any"],
+  // An admin manages people, taskforces and the list of partner contact points; case content is none of their business.
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */
@@ -119,7 +129,11 @@ export type Resource =
   | { type: "case"; taskforceId: string }
   | ItemResource
   | { type: "task"; taskforceId: string; assigneeId: string; createdById: string; lead?: ItemVisibility | null }
-  | { type: "comment"; authorId: string; parent: Resource };
+  | { type: "comment"; authorId: string; parent: Resource }
+  /** A record of what was sent outside the taskforce (decision 020). */
+  | { type: "dissemination"; taskforceId: string }
+  /** A public object appeal of a taskforce and the tips it brought in (decision 020). */
+  | { type: "appeal"; taskforceId: string };
 
 export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
   const memberships = await prisma.taskforceMember.findMany({ where: { userId: user.id }, select: { taskforceId: true } });
@@ -197,6 +211,11 @@ export function canSee(actor: Actor, resource: Resource): boolean {
       return resource.lead ? canSeeItem(actor, resource.lead) : true;
     case "comment":
       return canSee(actor, resource.parent);
+    // Already outside the taskforce at GREEN or CLEAR: the taskforce's working members may read what was sent.
+    case "dissemination":
+      return isWorkingMember(actor, resource.taskforceId);
+    case "appeal":
+      return isWorkingMember(actor, resource.taskforceId);
   }
 }
 

@@ -141,7 +141,7 @@ export interface ClientToServerEvents {
   "task:update": (input: { taskId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
   "comment:create": (input: { itemType: "CLUE" | "LEAD" | "TASK"; itemId: string; body: string } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "review:decide": (
-    input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "REJECTED"; note?: string },
+    input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "RETURNED" | "REJECTED"; note?: string; redaction?: Record<string, string> },
     ack: AckCallback<ItemResult>,
   ) => void;
 }

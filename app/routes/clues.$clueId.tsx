@@ -12,6 +12,7 @@ import { ConflictPanel } from "~/components/ConflictPanel";
 import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, updateClue } from "~/models/clues.server";
@@ -19,7 +20,7 @@ import { listComments } from "~/models/comments.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { formatMediaRefLines, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITY_LABELS, updateClueSchema } from "~/validation/clue";
@@ -70,6 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canEdit,
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
+      review: await reviewPanelOf(actor, "CLUE", clue.id, { ...resource, type: "clue" } as const, { value: clue.value, detail: clue.detail }),
       canBuildLead: hasGrant(actor, "lead:create"),
       categories: categories.map(({ key, label }) => ({ key, label })),
       members: members.filter((member) => member.id !== actor.id).map(({ id, displayName, agency }) => ({ id, displayName, agency })),
@@ -134,7 +136,7 @@ function storedAsForm(current: Record<string, unknown>): Record<string, string> 
 }
 
 export default function CluePage() {
-  const { clue, comments, canEdit, canComment, canRequestReview, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
+  const { clue, comments, canEdit, canComment, canRequestReview, review, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const editFailure = failureOf(actionData, "edit");
   const conflict = editFailure?.conflict;
@@ -174,6 +176,11 @@ export default function CluePage() {
         </p>
       ) : null}
       {saved === "review" ? <ReviewRequestedNotice /> : null}
+      {saved && saved in DECIDED_NOTICES ? (
+        <p className="notice" role="status">
+          {DECIDED_NOTICES[saved]}
+        </p>
+      ) : null}
 
       <div className="two-col">
         <div>
@@ -236,6 +243,8 @@ export default function CluePage() {
               </ul>
             )}
           </section>
+
+          <ReviewPanel panel={review} reviewState={clue.reviewState} version={clue.version} actionData={actionData} />
 
           {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={clue.handlingCode} what="items" /> : null}
 

@@ -12,25 +12,28 @@ import { AppShell } from "~/components/AppShell";
 import { evaluationOf } from "~/components/ClueList";
 import { CommentThread } from "~/components/CommentThread";
 import { ConflictPanel } from "~/components/ConflictPanel";
+import { DisseminationSection } from "~/components/DisseminateForm";
 import { EmptyState } from "~/components/EmptyState";
 import { ChoiceGroup, SelectField, TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
+import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listAssignableMembers } from "~/models/cases.server";
 import { listClues } from "~/models/clues.server";
 import { listComments } from "~/models/comments.server";
 import { shareLead } from "~/models/lead-room.server";
+import { disseminateLead, listDisseminations, listRecipients } from "~/models/disseminations.server";
 import { getLead, updateLead } from "~/models/leads.server";
-import { reviewsOfItem } from "~/models/reviews.server";
 import { createTask, tasksOfLead } from "~/models/tasks.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, PRIORITY_OPTIONS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
+import { createDisseminationSchema } from "~/validation/dissemination";
 import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, LEAD_STATUSES_NEEDING_REASON, updateLeadSchema } from "~/validation/lead";
 import { leadShareSchema } from "~/validation/realtime";
 import { createTaskSchema } from "~/validation/task";
@@ -60,12 +63,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
     const canUpdate = can(actor, "lead:update", resource);
     const canAssign = can(actor, "task:assign", { type: "task", taskforceId: lead.taskforceId, assigneeId: actor.id, createdById: actor.id, lead: resource });
-    const [comments, tasks, reviews, members, cluePage] = await Promise.all([
+    // Only a liaison sends, and only an approved lead: nobody else is offered the form.
+    const canDisseminate = lead.reviewState === "APPROVED" && can(actor, "lead:disseminate", resource);
+    const [comments, tasks, members, cluePage, recipients, sent] = await Promise.all([
       listComments(actor, "LEAD", leadId),
       tasksOfLead(actor, leadId),
-      reviewsOfItem(actor, "LEAD", leadId),
       canUpdate || canAssign ? listAssignableMembers(actor, lead.taskforceId) : Promise.resolve([]),
       canUpdate ? listClues(actor, lead.caseId, { take: CLUE_CHOICES }) : Promise.resolve({ items: [] }),
+      canDisseminate ? listRecipients(actor) : Promise.resolve([]),
+      hasGrant(actor, "dissemination:read") ? listDisseminations(actor, { leadId }) : Promise.resolve([]),
     ]);
     // Owners and assignees must be able to see the lead (the models check it again): only they are offered.
     const seeing = members.filter((member) => canSeeItem({ ...member, role: member.role as Role, status: "ACTIVE", taskforceIds: new Set([lead.taskforceId]) }, resource));
@@ -107,7 +113,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
       comments: comments.map(commentLine),
       tasks: tasks.map((task) => ({ id: task.id, title: task.title, status: task.status, assignee: task.assignee?.displayName ?? "Unknown user", dueDate: task.dueDate, overdue: task.overdue })),
-      reviews,
       members: seeing.map((member) => ({ value: member.id, label: `${member.displayName} (${member.agency})` })),
       clueChoices,
       canUpdate,
@@ -116,6 +121,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canReadTasks: hasGrant(actor, "task:read"),
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
+      review: await reviewPanelOf(actor, "LEAD", lead.id, { ...resource, type: "lead" } as const, { title: lead.title, hypothesis: lead.hypothesis }),
+      canDisseminate,
+      recipients: recipients.map(({ id, country, agency, contactPoint }) => ({ id, label: `${agency}, ${contactPoint} (${country})` })),
+      sent: sent.map(({ id, europolCode, sentAt, package: { recipient } }) => ({ id, europolCode, sentAt, recipient: `${recipient.agency}, ${recipient.contactPoint} (${recipient.country})` })),
       saved: new URL(request.url).searchParams.get("saved"),
     };
   });
@@ -149,6 +158,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await shareLead(actor, leadId, note ?? "");
         return redirect(`/leads/${leadId}?saved=share`);
       }
+      case "disseminate": {
+        const sent = await disseminateLead(actor, leadId, parseInput(createDisseminationSchema, values));
+        return redirect(`/disseminations/${sent.id}/report`);
+      }
       default:
         throw new Response("Unknown form", { status: 400 });
     }
@@ -156,7 +169,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LeadPage() {
-  const { lead, comments, tasks, reviews, members, clueChoices, canUpdate, canAssign, canShare, canReadTasks, canComment, canRequestReview, saved } = useLoaderData<typeof loader>();
+  const { lead, comments, tasks, members, clueChoices, canUpdate, canAssign, canShare, canReadTasks, canComment, canRequestReview, review, canDisseminate, recipients, sent, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
   const conflict = statusFailure?.conflict;
@@ -187,6 +200,11 @@ export default function LeadPage() {
       {saved && SAVED_NOTICES[saved] ? (
         <p className="notice" role="status">
           {SAVED_NOTICES[saved]}
+        </p>
+      ) : null}
+      {saved && saved in DECIDED_NOTICES ? (
+        <p className="notice" role="status">
+          {DECIDED_NOTICES[saved]}
         </p>
       ) : null}
       {lead.hypothesis ? <p className="pre-wrap">{lead.hypothesis}</p> : <p className="muted">No hypothesis written yet.</p>}
@@ -287,6 +305,8 @@ export default function LeadPage() {
 
       {canUpdate ? <EditLeadSection lead={lead} members={members} clueChoices={clueChoices} actionData={actionData} /> : null}
 
+      <ReviewPanel panel={review} reviewState={lead.reviewState} version={lead.version} actionData={actionData} />
+
       {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
 
       {canShare ? (
@@ -326,34 +346,7 @@ export default function LeadPage() {
         </section>
       ) : null}
 
-      <section aria-labelledby="reviews-heading">
-        <h2 id="reviews-heading">
-          Reviews <span className="count">{reviews.length}</span>
-        </h2>
-        {reviews.length === 0 ? (
-          <EmptyState title="No liaison has decided on this lead yet." />
-        ) : (
-          <ul className="item-list">
-            {reviews.map((review) => (
-              <li key={review.id}>
-                <span className="meta-line">
-                  <span className="pill">{REVIEW_STATE_LABELS[review.decision]}</span>
-                  <span>
-                    {review.reviewerName}, {formatDateTime(review.createdAt)}
-                  </span>
-                </span>
-                {review.note ? <p className="pre-wrap">{review.note}</p> : null}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      {/* Disseminations of this lead (issue 12, point 2): the dissemination feature lists them in this slot. */}
-      <section aria-labelledby="disseminations-heading" data-slot="disseminations">
-        <h2 id="disseminations-heading">Disseminations</h2>
-        <EmptyState title="No disseminations you can see for this lead." />
-      </section>
+      <DisseminationSection sent={sent} recipients={recipients} canDisseminate={canDisseminate} actionData={actionData} />
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
     </AppShell>

@@ -1,5 +1,9 @@
 // The liaison's home: GREEN and CLEAR items waiting for a decision before they leave the taskforce.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type {
+  ActionFunctionArgs,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasGrant } from "~/auth/permissions.server";
@@ -9,19 +13,26 @@ import { EmptyState } from "~/components/EmptyState";
 import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { DECIDED_NOTICES } from "~/components/ReviewPanel";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { decideReviewSchema, requestReviewSchema } from "~/validation/review";
 
-export const meta: MetaFunction = () => [{ title: "Review queue · Cluebridge" }];
+export const meta: MetaFunction = () => [
+  { title: "Review queue · Cluebridge" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const queue = await runLoader(() => listReviewQueue(actor));
-  // Only a liaison decides: others see the queue without the buttons the server would refuse.
-  return { queue, canDecide: hasGrant(actor, "review:decide"), decided: new URL(request.url).searchParams.get("decided") };
+  // Only a liaison decides: anyone else sees the queue without the decision buttons.
+  return {
+    queue,
+    canDecide: hasGrant(actor, "review:decide"),
+    decided: new URL(request.url).searchParams.get("decided"),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +40,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formToObject(await request.formData());
   return runAction(values, async () => {
     const { itemType, itemId } = parseInput(requestReviewSchema, values);
-    const { review } = await decideReview(actor, itemType, itemId, parseInput(decideReviewSchema, values));
+    const { review } = await decideReview(
+      actor,
+      itemType,
+      itemId,
+      parseInput(decideReviewSchema, values)
+    );
     return redirect(`/reviews?decided=${review.decision}`);
   });
 }
@@ -42,7 +58,7 @@ export default function ReviewsPage() {
       <h1>Review queue</h1>
       {decided ? (
         <p className="notice" role="status">
-          {decided === "APPROVED" ? "Approved for dissemination." : "Rejected; the author can see your note."}
+          {DECIDED_NOTICES[decided.toLowerCase()] ?? "Decision recorded."}
         </p>
       ) : null}
       {queue.length === 0 ? (
@@ -52,37 +68,97 @@ export default function ReviewsPage() {
       ) : (
         <ul className="item-list">
           {queue.map((item) => {
-            const mine = failure && failure.values.itemId === item.id ? failure : undefined;
+            const mine =
+              failure && failure.values.itemId === item.id
+                ? failure
+                : undefined;
             const noteId = `note-${item.id}`;
             return (
               <li key={`${item.itemType}-${item.id}`} className="task-card">
-                <Link className="item-title" to={item.itemType === "CLUE" ? `/clues/${item.id}` : `/leads/${item.id}`}>
+                <Link
+                  className="item-title"
+                  to={
+                    item.itemType === "CLUE"
+                      ? `/clues/${item.id}`
+                      : `/leads/${item.id}`
+                  }
+                >
                   {item.title}
                 </Link>
                 <div className="meta-line">
-                  <span className="pill">{item.itemType === "CLUE" ? "Clue" : "Lead"}</span>
+                  <span className="pill">
+                    {item.itemType === "CLUE" ? "Clue" : "Lead"}
+                  </span>
                   <HandlingCodeBadge code={item.handlingCode} />
                   <span>
-                    Case <Link to={`/cases/${item.caseId}`}>{item.caseReference}</Link>
+                    Case{" "}
+                    <Link to={`/cases/${item.caseId}`}>
+                      {item.caseReference}
+                    </Link>
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
                 </div>
                 {canDecide ? (
-                <Form method="post" className="stack" noValidate>
-                  <input type="hidden" name="itemType" value={item.itemType} />
-                  <input type="hidden" name="itemId" value={item.id} />
-                  <input type="hidden" name="version" value={item.version} />
-                  <FormErrors failure={mine} />
-                  <TextAreaField name="note" id={noteId} label="Note" hint="Required when rejecting: say what must change." errors={mine?.fields} defaultValue={keptText(mine, "note")} maxLength={5_000} />
-                  <div className="form-actions">
-                    <button type="submit" name="decision" value="APPROVED">
-                      Approve<span className="sr-only">: {item.title}</span>
-                    </button>
-                    <button type="submit" name="decision" value="REJECTED" className="danger">
-                      Reject<span className="sr-only">: {item.title}</span>
-                    </button>
-                  </div>
-                </Form>
+                  <>
+                    <Form method="post" className="stack" noValidate>
+                      <input
+                        type="hidden"
+                        name="itemType"
+                        value={item.itemType}
+                      />
+                      <input type="hidden" name="itemId" value={item.id} />
+                      <input
+                        type="hidden"
+                        name="version"
+                        value={item.version}
+                      />
+                      <FormErrors failure={mine} />
+                      <TextAreaField
+                        name="note"
+                        id={noteId}
+                        label="Note"
+                        hint="Required to return or reject: say what must change."
+                        errors={mine?.fields}
+                        defaultValue={keptText(mine, "note")}
+                        maxLength={5_000}
+                      />
+                      <div className="form-actions">
+                        <button type="submit" name="decision" value="APPROVED">
+                          Approve<span className="sr-only">: {item.title}</span>
+                        </button>
+                        <button
+                          type="submit"
+                          name="decision"
+                          value="RETURNED"
+                          className="secondary"
+                        >
+                          Return to author
+                          <span className="sr-only">: {item.title}</span>
+                        </button>
+                        <button
+                          type="submit"
+                          name="decision"
+                          value="REJECTED"
+                          className="danger"
+                        >
+                          Reject<span className="sr-only">: {item.title}</span>
+                        </button>
+                      </div>
+                    </Form>
+                    <p className="hint">
+                      To send a redacted copy instead of the original,{" "}
+                      <Link
+                        to={
+                          item.itemType === "CLUE"
+                            ? `/clues/${item.id}`
+                            : `/leads/${item.id}`
+                        }
+                      >
+                        open the {item.itemType === "CLUE" ? "clue" : "lead"}
+                      </Link>{" "}
+                      and approve it there.
+                    </p>
+                  </>
                 ) : (
                   <p className="muted">Waiting for a liaison's decision.</p>
                 )}

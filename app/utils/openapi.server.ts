@@ -10,6 +10,7 @@ import { createLeadSchema, leadFiltersSchema, updateLeadSchema } from "~/validat
 import { auditQuerySchema } from "~/validation/audit";
 import { caseExportQuerySchema } from "~/validation/export";
 import { listNotificationsQuerySchema, markNotificationsReadSchema } from "~/validation/notification";
+import { createDisseminationSchema, listDisseminationsQuerySchema, newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
 import { decideReviewSchema } from "~/validation/review";
 import { searchQuerySchema } from "~/validation/search";
 import { createTaskSchema, taskBoardQuerySchema, updateTaskSchema } from "~/validation/task";
@@ -40,6 +41,9 @@ export const REQUEST_BODY_SCHEMAS = {
   CreateTaskforce: newTaskforceSchema,
   AddMember: newMemberSchema,
   MarkNotificationsRead: markNotificationsReadSchema,
+  CreateDissemination: createDisseminationSchema,
+  CreateRecipient: newRecipientSchema,
+  UpdateRecipient: recipientUpdateSchema,
 } as const;
 
 const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
@@ -253,6 +257,60 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   NotificationsMarked: { type: "object", required: ["marked", "unread"], properties: { marked: { type: "integer", minimum: 0 }, unread: { type: "integer", minimum: 0 } } },
   Taskforce: { type: "object", required: ["id", "name", "description", "createdAt"], properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" } } },
+  Recipient: {
+    type: "object",
+    required: ["id", "country", "agency", "contactPoint", "active", "createdAt"],
+    properties: { id: { type: "string" }, country: { type: "string" }, agency: { type: "string" }, contactPoint: { type: "string" }, active: { type: "boolean" }, createdAt: { type: "string", format: "date-time" } },
+  },
+  DisseminationPackage: {
+    type: "object",
+    description: "Exactly what was sent, frozen when it was sent: later edits to the lead or its clues never change it. Text fields are the redacted copies where a liaison redacted them.",
+    required: ["handlingCode", "europolCode", "europolMeaning", "restriction", "note", "recipient", "sentBy", "sentAt", "lead", "clues"],
+    properties: {
+      handlingCode: { type: "string", enum: ["GREEN", "CLEAR"], description: "TLP 2.0 code: the strictest of what was sent." },
+      europolCode: { type: "string", enum: ["H0", "H1", "H2", "H3"] },
+      europolMeaning: { type: "string" },
+      restriction: { type: "string", description: "The stated restriction (always present for H3)." },
+      note: { type: "string" },
+      recipient: { type: "object", required: ["country", "agency", "contactPoint"], properties: { country: { type: "string" }, agency: { type: "string" }, contactPoint: { type: "string" } } },
+      sentBy: { type: "object", required: ["displayName", "agency"], properties: { displayName: { type: "string" }, agency: { type: "string" } } },
+      sentAt: { type: "string", format: "date-time" },
+      lead: {
+        type: "object",
+        required: ["title", "hypothesis", "handlingCode", "redacted", "approvedBy", "approvedAt"],
+        properties: { title: { type: "string" }, hypothesis: { type: "string" }, handlingCode: { type: "string" }, redacted: { type: "boolean" }, approvedBy: { type: "string" }, approvedAt: { type: "string", format: "date-time" } },
+      },
+      clues: arrayOf({
+        type: "object",
+        required: ["category", "value", "detail", "handlingCode", "evaluation", "redacted"],
+        properties: {
+          category: { type: "string" },
+          value: { type: "string" },
+          detail: { type: "string" },
+          handlingCode: { type: "string" },
+          evaluation: {
+            type: "object",
+            required: ["sourceReliability", "infoAssessment", "code"],
+            description: "The 4x4 evaluation: source reliability A/B/C/X and information assessment 1-4 (code e.g. B2).",
+            properties: { sourceReliability: { type: "string", enum: ["A", "B", "C", "X"] }, infoAssessment: { type: "integer", minimum: 1, maximum: 4 }, code: { type: "string" } },
+          },
+          redacted: { type: "boolean" },
+        },
+      }),
+    },
+  },
+  Dissemination: {
+    type: "object",
+    required: ["id", "leadId", "caseId", "taskforceId", "recipientId", "handlingCode", "europolCode", "sentById", "sentAt", "package"],
+    properties: {
+      id: { type: "string" },
+      leadId: { type: "string" },
+      handlingCode: { type: "string" },
+      europolCode: { type: "string", enum: ["H0", "H1", "H2", "H3"] },
+      sentAt: { type: "string", format: "date-time" },
+      package: { $ref: "#/components/schemas/DisseminationPackage" },
+    },
+  },
 };
 const item = (name: keyof typeof RESPONSE_SCHEMAS) => ref(name);
 
@@ -419,6 +477,22 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
           responses: writeResponses("{ marked, unread }", item("NotificationsMarked"), "200"),
         },
       },
+      "/leads/{leadId}/disseminations": {
+        parameters: [pathParameter("leadId")],
+        post: {
+          operationId: "disseminateLead",
+          summary: "Send an approved lead (with its approved clues, redacted where redacted) to a contact point under a Europol handling code (liaison); a lead that is not approved is 422",
+          requestBody: bodyOf("CreateDissemination"),
+          responses: writeResponses("The dissemination record, with the package as sent", item("Dissemination")),
+        },
+      },
+      "/disseminations": {
+        get: { operationId: "listDisseminations", summary: "What was sent from the caller's taskforces, newest first", parameters: queryParameters(listDisseminationsQuerySchema), responses: readResponses("Disseminations", arrayOf(item("Dissemination"))) },
+      },
+      "/disseminations/{disseminationId}": {
+        parameters: [pathParameter("disseminationId")],
+        get: { operationId: "getDissemination", summary: "One dissemination exactly as sent (the JSON download)", responses: readResponses("The dissemination", item("Dissemination")) },
+      },
       "/search": {
         get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults")) },
       },
@@ -454,6 +528,14 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/admin/taskforces": {
         get: { operationId: "adminListTaskforces", summary: "Every taskforce with its members and case count (administrator)", responses: adminRead("Taskforces", arrayOf(item("AdminTaskforce"))) },
         post: { operationId: "adminCreateTaskforce", summary: "Create a taskforce (administrator)", requestBody: bodyOf("CreateTaskforce"), responses: adminWrite("The taskforce", item("Taskforce")) },
+      },
+      "/admin/recipients": {
+        get: { operationId: "adminListRecipients", summary: "The partner contact points leads may be disseminated to (administrator)", responses: adminRead("Contact points", arrayOf(item("Recipient"))) },
+        post: { operationId: "adminCreateRecipient", summary: "Add a contact point: country, agency, contact point (administrator)", requestBody: bodyOf("CreateRecipient"), responses: adminWrite("The contact point", item("Recipient")) },
+      },
+      "/admin/recipients/{recipientId}": {
+        parameters: [pathParameter("recipientId")],
+        patch: { operationId: "adminUpdateRecipient", summary: "Retire a contact point or bring it back (administrator); what was sent to it stays on record", requestBody: bodyOf("UpdateRecipient"), responses: adminWrite("The contact point", item("Recipient"), "200") },
       },
       "/admin/taskforces/{taskforceId}/members": {
         parameters: [pathParameter("taskforceId")],

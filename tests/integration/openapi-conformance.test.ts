@@ -98,6 +98,17 @@ describe("the OpenAPI document", () => {
     await ok(admin("POST", `/admin/taskforces/${taskforce.id}/members`, { email: team.outsider.email }));
     await ok(admin("DELETE", `/admin/taskforces/${taskforce.id}/members/${team.outsider.id}`));
 
+    // Dissemination (issue 12): a contact point, an approved GREEN lead, the package, the list.
+    const recipient = await ok(admin("POST", "/admin/recipients", { country: "Poland", agency: `Policja ${Date.now()}`, contactPoint: "SPOC" }));
+    await ok(admin("GET", "/admin/recipients"));
+    await ok(admin("PATCH", `/admin/recipients/${recipient.id}`, { active: true }));
+    const greenLead = await ok(analyst("POST", `/cases/${kase.id}/leads`, { title: "Tram city, for partners", clueIds: [clue.id], handlingCode: "GREEN" }));
+    await ok(analyst("POST", `/leads/${greenLead.id}/review`));
+    await ok(liaison("POST", `/leads/${greenLead.id}/review/decision`, { decision: "APPROVED", redaction: { hypothesis: "Redacted" } }));
+    const sent = await ok(liaison("POST", `/leads/${greenLead.id}/disseminations`, { recipientId: recipient.id, handlingCode: "H0" }));
+    await ok(analyst("GET", "/disseminations"));
+    await ok(analyst("GET", `/disseminations/${sent.id}`));
+
     const succeeded = new Set(apiExchanges().filter((exchange) => exchange.status < 300).map((exchange) => exchange.operationId));
     const documented = apiContract().operations.map((operation) => operation.operationId);
     expect(documented.filter((operationId) => !succeeded.has(operationId)), "documented operations never exercised").toEqual([]);
