@@ -66,7 +66,7 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
       const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
       const claim = await claimViewOf(lead, tx);
       await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
-      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` });
+      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` }, { afterAnnounce: true });
       return event({
         taskforceId: lead.taskforceId,
         type: "lead.shared",

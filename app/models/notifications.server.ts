@@ -63,33 +63,66 @@ export function excerpt(value: string, limit = TITLE_LIMIT): string {
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
 }
 
+export interface NotifyOptions {
+  /**
+   * Write after the change's room events are announced instead of inside its transaction: for a notice to a whole
+   * room (a lead shared with 1,000 members), whose rows would otherwise hold up the room's fan-out by the time it
+   * takes to write them. A crash between the commit and this write loses these notices (the room log keeps the event).
+   */
+  afterAnnounce?: boolean;
+}
+
 /**
  * Writes the notifications inside the change's transaction (one statement, however many recipients) and tells
- * their open pages after the commit (one emit to all their user rooms). Returns how many were written.
+ * their open pages after the commit (one emit to all their user rooms). Returns how many were written (0 when
+ * written after the announcement).
  */
-export async function notify(ctx: Pick<ChangeContext, "tx" | "actor" | "afterCommit">, recipients: NotificationRecipients, input: NotificationInput): Promise<number> {
+export async function notify(
+  ctx: Pick<ChangeContext, "tx" | "actor" | "afterCommit">,
+  recipients: NotificationRecipients,
+  input: NotificationInput,
+  options: NotifyOptions = {},
+): Promise<number> {
+  const statement = insertStatement(ctx.actor.id, recipients, input);
+  if (!statement) return 0;
+  if (options.afterAnnounce) {
+    ctx.afterCommit(() => {
+      void prisma.$queryRaw<InsertedRow[]>(statement)
+        .then((rows) => announceInserted(rows, input))
+        .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
+    });
+    return 0;
+  }
+  const rows = await ctx.tx.$queryRaw<InsertedRow[]>(statement);
+  if (rows.length > 0) ctx.afterCommit(() => announceInserted(rows, input));
+  return rows.length;
+}
+
+type InsertedRow = { recipientId: string; createdAt: Date };
+
+function announceInserted(rows: InsertedRow[], input: NotificationInput): void {
+  if (rows.length === 0) return;
+  const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text: excerpt(input.text, TEXT_LIMIT), href: hrefOf(input.itemType, input.itemId), createdAt: rows[0].createdAt.toISOString() };
+  announceNotifications({ recipientIds: rows.map((row) => row.recipientId), notice });
+}
+
+/** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
+function insertStatement(actorId: string, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
   const { about } = input;
   let who: Prisma.Sql;
   if ("userIds" in recipients) {
-    const ids = [...new Set(recipients.userIds.filter((id): id is string => Boolean(id) && id !== ctx.actor.id))];
-    if (ids.length === 0) return 0;
+    const ids = [...new Set(recipients.userIds.filter((id): id is string => Boolean(id) && id !== actorId))];
+    if (ids.length === 0) return null;
     who = Prisma.sql`u."id" IN (${Prisma.join(ids)})`;
   } else {
     who = recipients.roles?.length ? Prisma.sql`u."role"::text IN (${Prisma.join([...recipients.roles])})` : Prisma.sql`TRUE`;
   }
-  const text = excerpt(input.text, TEXT_LIMIT);
-  const rows = await ctx.tx.$queryRaw<{ id: bigint; recipientId: string; createdAt: Date }[]>`
+  return Prisma.sql`
     INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
-    SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${ctx.actor.id}, ${text}
+    SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
     FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" <> ${ctx.actor.id} AND ${who} AND ${memberMaySeeSql(about)}
-    RETURNING "id", "recipientId", "createdAt"`;
-  if (rows.length > 0) {
-    const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text, href: hrefOf(input.itemType, input.itemId), createdAt: rows[0].createdAt.toISOString() };
-    const recipientIds = rows.map((row) => row.recipientId);
-    ctx.afterCommit(() => announceNotifications({ recipientIds, notice }));
-  }
-  return rows.length;
+    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" <> ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
+    RETURNING "recipientId", "createdAt"`;
 }
 
 // ---- live delivery: the realtime layer registers here (server/socket/index.ts), as for room events ----------------

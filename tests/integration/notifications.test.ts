@@ -27,6 +27,13 @@ async function recipientsOf(kind: string, itemId: string): Promise<string[]> {
   return rows.map((row) => row.recipientId).sort();
 }
 
+/** A share's notices are written just after its room event is announced (decision 021): wait for them. */
+async function sharedWith(leadId: string, count: number): Promise<string[]> {
+  await waitFor(async () => (await recipientsOf("lead.shared", leadId)).length >= count, `${count} lead.shared notices`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return recipientsOf("lead.shared", leadId);
+}
+
 const everyone = (team: Team) => [team.analyst, team.analystOtherAgency, team.coordinator, team.liaison, team.outsider, team.admin];
 
 describe("who is told (written only for people who may see the item)", () => {
@@ -82,10 +89,10 @@ describe("who is told (written only for people who may see the item)", () => {
     const team = await createTeam();
     const red = await leadAs(team.analyst, team.case.id, { handlingCode: "RED", recipientIds: [team.coordinator.id] });
     await shareLead(team.analyst, red.id);
-    expect(await recipientsOf("lead.shared", red.id)).toEqual([team.coordinator.id]);
+    expect(await sharedWith(red.id, 1)).toEqual([team.coordinator.id]);
     const amber = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER" });
     await shareLead(team.coordinator, amber.id);
-    expect(await recipientsOf("lead.shared", amber.id)).toEqual([team.analyst.id, team.analystOtherAgency.id].sort());
+    expect(await sharedWith(amber.id, 2)).toEqual([team.analyst.id, team.analystOtherAgency.id].sort());
     for (const refused of [team.liaison, team.outsider, team.admin]) expect(await kindsOf(refused)).toEqual([]);
   });
 
@@ -106,6 +113,7 @@ describe("reading: only what the reader may still see", () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER" });
     await shareLead(team.analyst, lead.id);
+    expect(await sharedWith(lead.id, 2)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
     expect(await kindsOf(team.analystOtherAgency)).toEqual(["lead.shared"]);
     expect(await unreadCount(team.analystOtherAgency)).toBe(1);
     await updateLead(team.analyst, lead.id, { version: lead.version, handlingCode: "AMBER_STRICT" });
