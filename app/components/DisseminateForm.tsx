@@ -24,7 +24,6 @@ export function DisseminationSection({
   canDisseminate: boolean;
   actionData: unknown;
 }) {
-  if (!canDisseminate && sent.length === 0) return null;
   const failure = failureOf(actionData, "disseminate");
   return (
     <section aria-labelledby="dissemination-heading">
@@ -40,7 +39,9 @@ export function DisseminationSection({
             </li>
           ))}
         </ul>
-      ) : null}
+      ) : (
+        <p className="muted">Not disseminated yet: a liaison sends a lead once it is approved.</p>
+      )}
       {canDisseminate ? (
         recipients.length === 0 ? (
           <p className="muted">No contact points are on the list yet: an administrator adds them.</p>

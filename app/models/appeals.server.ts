@@ -2,15 +2,15 @@
 // text of their own; the public sees that text and nothing else, and may send a text tip, which waits in the
 // liaison's queue. Unpublishing takes the appeal off the public page at once (decision 020).
 import { createHash } from "node:crypto";
-import type { PublicTip } from "@prisma/client";
 import { canSeeItem, hasGrant, itemVisibility, requirePermission, visibleCluesWhere, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { NotFoundError, RateLimitedError, ValidationError } from "~/utils/errors.server";
 import { limitStore } from "~/utils/limit-store.server";
 import { APPEAL_CATEGORIES, type PublicTipInput, type PublishAppealInput } from "~/validation/appeal";
-import { recordAudit } from "./audit.server";
+import { appendAudit } from "./audit.server";
 import { auditRead, writeChange } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
+import { excerpt, notify } from "./notifications.server";
 
 /** An appeal as the public sees it: its text, and when it went up. Nothing else leaves. */
 export interface PublicAppeal {
@@ -70,14 +70,6 @@ export function publicTipLimitPerHour(): number {
 const TIP_WINDOW_MS = 60 * 60_000;
 
 /**
- * Called once a public tip is stored. The one place a "public tip received" notification is hooked (the
- * notifications module, issue 12 point 4; it tells the taskforce's liaisons): today it does nothing.
- */
-export async function afterPublicTipReceived(tip: { tip: PublicTip; taskforceId: string; clueId: string; caseId: string }): Promise<void> {
-  void tip;
-}
-
-/**
  * A tip from the public. Counted per client address in the limit store (under a digest of the address: the
  * address itself is not kept, nor written to the audit trail); the answer never says anything about the case.
  */
@@ -89,9 +81,20 @@ export async function submitPublicTip(input: PublicTipInput, address: string | n
   }
   const appeal = await prisma.appeal.findFirst({ where: { id: input.appealId, unpublishedAt: null } });
   if (!appeal) throw new NotFoundError("This appeal is no longer published.");
-  const tip = await prisma.publicTip.create({ data: { appealId: appeal.id, body: input.body } });
-  await recordAudit({ actor: null, action: "appeal.tip", itemType: "CLUE", itemId: appeal.clueId, taskforceId: appeal.taskforceId, caseId: appeal.caseId, details: { appealId: appeal.id, tipId: tip.id } });
-  await afterPublicTipReceived({ tip, taskforceId: appeal.taskforceId, clueId: appeal.clueId, caseId: appeal.caseId });
+  const clue = await prisma.clue.findUnique({ where: { id: appeal.clueId }, include: { recipients: { select: { userId: true } } } });
+  if (!clue) throw new NotFoundError("This appeal is no longer published.");
+  // The tip, its audit record and the liaisons' notices commit together: no tip without its record.
+  const announcements: (() => void)[] = [];
+  await prisma.$transaction(async (tx) => {
+    const tip = await tx.publicTip.create({ data: { appealId: appeal.id, body: input.body } });
+    await appendAudit(tx, { actor: null, action: "appeal.tip", itemType: "CLUE", itemId: appeal.clueId, taskforceId: appeal.taskforceId, caseId: appeal.caseId, details: { appealId: appeal.id, tipId: tip.id } });
+    await notify(
+      { tx, actor: null, afterCommit: (announce) => void announcements.push(announce) },
+      { members: true, roles: ["LIAISON"] },
+      { kind: "tip.received", about: { type: "clue", ...itemVisibility(clue) }, itemType: "CLUE", itemId: clue.id, text: `A public tip arrived on the appeal "${excerpt(appeal.publicText)}"` },
+    );
+  });
+  for (const announce of announcements) announce();
 }
 
 export interface AppealQueue {

@@ -78,12 +78,12 @@ export interface NotifyOptions {
  * written after the announcement).
  */
 export async function notify(
-  ctx: Pick<ChangeContext, "tx" | "actor" | "afterCommit">,
+  ctx: Pick<ChangeContext, "tx" | "afterCommit"> & { actor: Pick<Actor, "id"> | null },
   recipients: NotificationRecipients,
   input: NotificationInput,
   options: NotifyOptions = {},
 ): Promise<number> {
-  const statement = insertStatement(ctx.actor.id, recipients, input);
+  const statement = insertStatement(ctx.actor?.id ?? null, recipients, input);
   if (!statement) return 0;
   if (options.afterAnnounce) {
     ctx.afterCommit(() => {
@@ -107,7 +107,7 @@ function announceInserted(rows: InsertedRow[], input: NotificationInput): void {
 }
 
 /** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
-function insertStatement(actorId: string, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
+function insertStatement(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
   const { about } = input;
   let who: Prisma.Sql;
   if ("userIds" in recipients) {
@@ -121,7 +121,7 @@ function insertStatement(actorId: string, recipients: NotificationRecipients, in
     INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
     SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
     FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" <> ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
+    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
     RETURNING "recipientId", "createdAt"`;
 }
 

@@ -102,6 +102,10 @@ describe("the public appeals page", () => {
 
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "appeal.tip", itemId: clue.id } });
     expect(audit).toMatchObject({ actorId: null, ip: null });
+    // The taskforce's liaisons are told; nobody else, and the notice names only the appeal's public text.
+    const notices = await prisma.notification.findMany({ where: { kind: "tip.received", itemId: clue.id } });
+    expect(notices.map((notice) => notice.recipientId)).toEqual([team.liaison.id]);
+    expect(notices[0].text).toContain("Where was this mug sold?");
     const queue = await appealQueue(team.liaison);
     expect(queue.appeals.find((row) => row.id === appeal.id)?.tips.map((row) => row.body)).toEqual(["My aunt had one, bought in Gdansk in 2015."]);
 

@@ -100,7 +100,7 @@ describe("the lead page as the hub", () => {
     const page = await get(`/leads/${lead.id}`, cookie);
     expect(page.html).toContain("Call the pharmacy");
     expect(page.html).toContain("Name the pharmacy chain only.");
-    expect(page.html).toContain('data-slot="disseminations"');
+    expect(page.html).toContain("Not disseminated yet");
   });
 });
 
