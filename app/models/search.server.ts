@@ -287,17 +287,20 @@ async function searchLeads(actor: Actor, query: SearchQuery, take: number): Prom
   return { hits, found };
 }
 
+/** "2,000": one formatter for every note (toLocaleString builds a new one per call). */
+const COUNT_FORMAT = new Intl.NumberFormat("en-GB");
+
 const NOT_SEARCHED: RankingNote = { bounded: false, candidates: 0, explanation: "Not searched with these filters." };
 
 function rankingNote(q: string, found: Found): RankingNote {
   const bounded = Boolean(q) && found.candidates >= SEARCH_CANDIDATES;
-  const count = found.candidates.toLocaleString("en-GB");
+  const count = COUNT_FORMAT.format(found.candidates);
   let explanation: string;
   if (!q) explanation = "Newest first.";
   else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
   else if (found.candidates === 0) explanation = "No matches.";
   else if (found.strategy === "fuzzy") {
-    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${FUZZY_WINDOW.toLocaleString("en-GB")}.`;
+    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${COUNT_FORMAT.format(FUZZY_WINDOW)}.`;
   } else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
   return { bounded, candidates: found.candidates, explanation };
 }
