@@ -1,7 +1,8 @@
 // Search across the clues and leads a user may see: PostgreSQL full text ('simple' config) and ILIKE (trigram
 // index) for exact matches, pg_trgm word similarity for near-misses when nothing matches exactly. Visibility is
 // applied twice: an SQL fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible
-// rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found.
+// rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found, in the
+// hydrating part of the same statement (decision 019).
 import { Prisma } from "@prisma/client";
 import { visibleItemsSql, type Actor } from "~/auth/permissions.server";
 import { readSql } from "~/db.server";
@@ -127,8 +128,8 @@ interface RankedColumns {
  * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are similar
  * values (trigram similarity: typos) looked for, among the newest FUZZY_WINDOW rows: the trigram index would
  * have to recheck every row sharing a common trigram, which grows with the table. Each choice is a one-time
- * filter on an uncommitted branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates the sample once
- * and never starts the branch not taken.
+ * filter, an uncorrelated sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates
+ * the sample once and never starts the branch not taken (EXPLAIN ANALYZE: "never executed").
  */
 async function rankNewestMatches<H>(
   actor: Actor,
