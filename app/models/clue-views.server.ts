@@ -39,16 +39,13 @@ export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = 
   return rows.map((row) => toClueView(row, users));
 }
 
-type ClueViewRow = Omit<ClueView, "evaluation" | "author"> & { author: UserRef | null };
+export type ClueViewRow = Omit<ClueView, "evaluation" | "author"> & { author: UserRef | null };
 
 /**
- * The clue views of the rows that `where` selects (alias "c"), newest first, at most `limit`: one round trip in
- * plain SQL with the media references, recipients, category and author folded in, instead of four queries
- * through the ORM. The clue list's hot path (decision 011); the same views as toClueViews.
+ * The select list of a ClueView over `"Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"`: the row
+ * with its media references, recipients, category and author folded in as JSON (read with toClueViewRows).
  */
-export async function selectClueViews(where: Prisma.Sql, limit: number): Promise<ClueView[]> {
-  const rows = await readSql<ClueViewRow>(Prisma.sql`
-    SELECT c."id", c."caseId", c."taskforceId", c."authorId", c."authorAgency", c."categoryKey", c."value", c."detail",
+export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c."authorId", c."authorAgency", c."categoryKey", c."value", c."detail",
       c."confidence"::text AS "confidence", c."handlingCode"::text AS "handlingCode",
       c."sourceReliability"::text AS "sourceReliability", c."infoAssessment"::text AS "infoAssessment",
       c."reviewState"::text AS "reviewState", c."version",
@@ -58,15 +55,29 @@ export async function selectClueViews(where: Prisma.Sql, limit: number): Promise
         FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]') AS "mediaRefs",
       COALESCE((SELECT json_agg(r."userId") FROM "ClueRecipient" r WHERE r."clueId" = c."id"), '[]') AS "recipientIds",
       (SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
-        FROM "User" u WHERE u."id" = c."authorId") AS "author"
-    FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
-    WHERE ${where}
-    ORDER BY c."createdAt" DESC, c."id" DESC
-    LIMIT ${limit}`);
+        FROM "User" u WHERE u."id" = c."authorId") AS "author"`;
+
+/** Rows selected with clueViewColumns (and any further columns, kept as they are) as ClueViews. */
+export function toClueViewRows<R extends ClueViewRow>(rows: R[]): (Omit<R, "author"> & ClueView)[] {
   const unknownAuthors = new Map<string, UserRef>();
   return rows.map((row) => ({
     ...row,
     evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
     author: row.author ?? userRefOf(unknownAuthors, row.authorId),
   }));
+}
+
+/**
+ * The clue views of the rows that `where` selects (alias "c"), newest first, at most `limit`: one round trip in
+ * plain SQL with the media references, recipients, category and author folded in, instead of four queries
+ * through the ORM. The clue list's hot path (decision 011); the same views as toClueViews.
+ */
+export async function selectClueViews(where: Prisma.Sql, limit: number): Promise<ClueView[]> {
+  const rows = await readSql<ClueViewRow>(Prisma.sql`
+    SELECT ${clueViewColumns}
+    FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
+    WHERE ${where}
+    ORDER BY c."createdAt" DESC, c."id" DESC
+    LIMIT ${limit}`);
+  return toClueViewRows(rows);
 }
