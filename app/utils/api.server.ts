@@ -40,9 +40,16 @@ export function apiError(error: AppError, headers?: HeadersInit): Response {
   return Response.json({ error: errorBody(error) }, { status: error.status, headers });
 }
 
+/**
+ * Marks the loader and action `apiRoute` makes: server/api-dispatch.ts calls such a loader or action directly,
+ * past Remix's request pipeline (decision 018), because it answers every request and every error itself. A
+ * registered symbol, so the server's module graph and the Remix build's agree on it.
+ */
+export const API_ROUTE_MARK: unique symbol = Symbol.for("cluebridge.apiRoute") as never;
+
 /** The loader and action of an API route: GET goes to the loader, everything else to the action. */
 export function apiRoute(handlers: Partial<Record<Method, ApiHandler>>) {
-  const handle = (args: LoaderFunctionArgs | ActionFunctionArgs) => runApi(args.request, args.params, handlers);
+  const handle = Object.assign((args: LoaderFunctionArgs | ActionFunctionArgs) => runApi(args.request, args.params, handlers), { [API_ROUTE_MARK]: true as const });
   return { loader: handle, action: handle };
 }
 
