@@ -9,7 +9,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
-import { API_ROUTE_MARK } from "~/utils/api.server";
+import { API_ROUTE_MARK, type ApiOutcome, type ApiRun } from "~/utils/api.server";
 
 type BuildRoute = ServerBuild["routes"][string];
 
@@ -39,7 +39,7 @@ const MAX_CACHED_SUBTREES = 256;
  * Remix's own `matchRoutes`, on the few routes whose path could match (a superset filter by segment count
  * and static segments), so the choice, the ranking and the parameters are Remix's.
  */
-export function apiDispatcher(build: ServerBuild, getLoadContext: LoadContextOf): RequestHandler {
+export function apiDispatcher(build: ServerBuild): RequestHandler {
   const routes = build.routes;
   const branches = collectBranches(routes);
   const subtrees = new Map<string, AgnosticRouteObject[]>();
@@ -71,21 +71,15 @@ export function apiDispatcher(build: ServerBuild, getLoadContext: LoadContextOf)
     const module = routes[leaf.route.id as string]?.module as { loader?: unknown; action?: unknown; default?: unknown; ErrorBoundary?: unknown } | undefined;
     const handler = req.method === "GET" || req.method === "HEAD" ? module?.loader : module?.action;
     if (!module || module.default != null || module.ErrorBoundary != null || typeof handler !== "function" || !(API_ROUTE_MARK in handler)) return next();
-    void serve(req, res, next, handler as unknown as ApiHandler, leaf.params, getLoadContext);
+    void serve(req, res, next, (handler as { [API_ROUTE_MARK]: ApiRun })[API_ROUTE_MARK], leaf.params);
   };
 }
 
-type ApiHandler = (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<Response>;
-
-type LoadContextOf = (req: ExpressRequest, res: ExpressResponse) => unknown;
-
-async function serve(req: ExpressRequest, res: ExpressResponse, next: Parameters<RequestHandler>[2], handler: ApiHandler, params: Record<string, string | undefined>, getLoadContext: LoadContextOf) {
+/** Runs the route's apiRoute handler (which needs no load context) and writes its outcome. */
+async function serve(req: ExpressRequest, res: ExpressResponse, next: Parameters<RequestHandler>[2], run: ApiRun, params: Record<string, string | undefined>) {
   try {
-    const request = fetchRequestOf(req, res);
-    let response = await handler({ request, params: { ...params }, context: await getLoadContext(req, res) });
-    // As Remix answers HEAD: the GET's status and headers, no body.
-    if (req.method === "HEAD") response = new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
-    await send(res, response);
+    const outcome = await run(fetchRequestOf(req, res), { ...params });
+    await send(res, outcome, req.method === "HEAD");
   } catch (error) {
     // An apiRoute handler answers its own errors; anything else gets Remix's last resort, as under Remix.
     if (error instanceof Response) {
@@ -126,14 +120,23 @@ function fetchRequestOf(req: ExpressRequest, res: ExpressResponse): Request {
 }
 
 /**
- * Sends a loader's answer as @remix-run/express does (status, status text, every header), the body in one write:
- * an API answer is JSON already whole in memory (Response.json), never a stream to pass on as it comes.
+ * Writes an outcome. JSON: the bytes `Response.json` would carry, with its Content-Type, in one write, as a bare
+ * Express route's res.json. A Response: as @remix-run/express sends one (status, status text, every header), the
+ * body in one write: an API answer is whole in memory, never a stream to pass on as it comes. HEAD: as Remix
+ * answers it, the GET's status and headers without a body.
  */
-async function send(res: ExpressResponse, response: Response): Promise<void> {
-  res.statusMessage = response.statusText;
-  res.status(response.status);
-  for (const [name, value] of response.headers) res.append(name, value);
-  if (response.body) res.end(Buffer.from(await response.arrayBuffer()));
+async function send(res: ExpressResponse, outcome: ApiOutcome, head = false): Promise<void> {
+  if (!(outcome instanceof Response)) {
+    res.status(outcome.status);
+    for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
+    res.setHeader("content-type", "application/json");
+    res.end(head ? undefined : JSON.stringify(outcome.body));
+    return;
+  }
+  res.statusMessage = outcome.statusText;
+  res.status(outcome.status);
+  for (const [name, value] of outcome.headers) res.append(name, value);
+  if (outcome.body && !head) res.end(Buffer.from(await outcome.arrayBuffer()));
   else res.end();
 }
 

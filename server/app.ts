@@ -48,7 +48,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.use(/^(?!\/api\/)/, express.static("public", { maxAge: "1h" }));
   const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce as string, allowedOrigins: config.allowedOrigins });
   // The API's routes, from the same build, straight to their loader or action (decision 018); the rest is Remix's.
-  app.use(apiDispatcher(build, getLoadContext));
+  app.use(apiDispatcher(build));
   // Mounted without a path pattern: Express would decode a pattern's parameters itself and answer a malformed
   // escape (/api/v1/cases/%C0%AE) with its own HTML error page; Remix's router takes the URL as it came.
   app.use(createRequestHandler({ build, mode: config.production ? "production" : "development", getLoadContext }));

@@ -39,7 +39,7 @@ export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = 
   return rows.map((row) => toClueView(row, users));
 }
 
-type ClueViewRow = Omit<ClueView, "evaluation" | "author"> & { author: UserRef | null };
+type ClueViewRow = Omit<ClueView, "evaluation" | "author" | "createdAt" | "updatedAt"> & { author: UserRef | null; createdAtMs: number; updatedAtMs: number };
 
 /**
  * The clue views of the rows that `where` selects (alias "c"), newest first, at most `limit`: one round trip in
@@ -52,7 +52,7 @@ export async function selectClueViews(where: Prisma.Sql, limit: number): Promise
       c."confidence"::text AS "confidence", c."handlingCode"::text AS "handlingCode",
       c."sourceReliability"::text AS "sourceReliability", c."infoAssessment"::text AS "infoAssessment",
       c."reviewState"::text AS "reviewState", c."version",
-      c."createdAt" AT TIME ZONE 'UTC' AS "createdAt", c."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+      (EXTRACT(EPOCH FROM c."createdAt") * 1000)::float8 AS "createdAtMs", (EXTRACT(EPOCH FROM c."updatedAt") * 1000)::float8 AS "updatedAtMs",
       json_build_object('key', cat."key", 'label', cat."label") AS "category",
       COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
         FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]') AS "mediaRefs",
@@ -64,8 +64,12 @@ export async function selectClueViews(where: Prisma.Sql, limit: number): Promise
     ORDER BY c."createdAt" DESC, c."id" DESC
     LIMIT ${limit}`);
   const unknownAuthors = new Map<string, UserRef>();
-  return rows.map((row) => ({
+  // Instants arrive as milliseconds since the epoch (the columns hold UTC): a number becomes a Date far more
+  // cheaply than the driver parses a timestamp's text, twice per clue (decision 018).
+  return rows.map(({ createdAtMs, updatedAtMs, ...row }) => ({
     ...row,
+    createdAt: new Date(createdAtMs),
+    updatedAt: new Date(updatedAtMs),
     evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
     author: row.author ?? userRefOf(unknownAuthors, row.authorId),
   }));
