@@ -41,6 +41,29 @@ const MAX_CACHED_SUBTREES = 256;
  */
 export function apiDispatcher(build: ServerBuild): RequestHandler {
   const routes = build.routes;
+  const match = apiRouteMatcher(routes);
+  return (req, res, next) => {
+    const url = req.originalUrl;
+    if (!url.startsWith("/api/")) return next();
+    const queryAt = url.indexOf("?");
+    // Remix's own convention for ?_data requests stays with Remix.
+    if (queryAt !== -1 && new URLSearchParams(url.slice(queryAt + 1)).has("_data")) return next();
+    const found = match(queryAt === -1 ? url : url.slice(0, queryAt));
+    if (!found) return next();
+    const module = routes[found.routeId]?.module as { loader?: unknown; action?: unknown; default?: unknown; ErrorBoundary?: unknown } | undefined;
+    const handler = req.method === "GET" || req.method === "HEAD" ? module?.loader : module?.action;
+    // Remix's test for a resource route, and an apiRoute handler (which answers every error itself).
+    if (!module || module.default != null || module.ErrorBoundary != null || typeof handler !== "function" || !(API_ROUTE_MARK in handler)) return next();
+    void serve(req, res, next, (handler as { [API_ROUTE_MARK]: ApiRun })[API_ROUTE_MARK], found.params);
+  };
+}
+
+/**
+ * The route Remix would match to a path (its last match: the route that serves a resource request) and its
+ * parameters, or null (no match, or a path this matcher leaves to Remix: single-fetch `.data`, a segment that
+ * does not decode). Remix's matchRoutes decides, on the candidates only.
+ */
+export function apiRouteMatcher(routes: ServerBuild["routes"]): (pathname: string) => { routeId: string; params: Record<string, string | undefined> } | null {
   const branches = collectBranches(routes);
   const subtrees = new Map<string, AgnosticRouteObject[]>();
   const subtreeOf = (candidates: Branch[]): AgnosticRouteObject[] => {
@@ -53,32 +76,22 @@ export function apiDispatcher(build: ServerBuild): RequestHandler {
     }
     return tree;
   };
-
-  return (req, res, next) => {
-    const url = req.originalUrl;
-    if (!url.startsWith("/api/")) return next();
-    const queryAt = url.indexOf("?");
-    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
-    // Remix's own conventions for these (single-fetch data, ?_data) stay with Remix.
-    if (pathname.endsWith(".data") || (queryAt !== -1 && new URLSearchParams(url.slice(queryAt + 1)).has("_data"))) return next();
+  return (pathname) => {
+    if (pathname.endsWith(".data")) return null;
     const segments = decodedSegments(pathname);
-    if (!segments) return next();
+    if (!segments) return null;
     const candidates = branches.filter((branch) => mayMatch(branch, segments));
-    if (candidates.length === 0) return next();
+    if (candidates.length === 0) return null;
     const matches = matchRoutes(subtreeOf(candidates), pathname);
     const leaf = matches?.[matches.length - 1];
-    if (!matches || !leaf) return next();
-    const module = routes[leaf.route.id as string]?.module as { loader?: unknown; action?: unknown; default?: unknown; ErrorBoundary?: unknown } | undefined;
-    const handler = req.method === "GET" || req.method === "HEAD" ? module?.loader : module?.action;
-    if (!module || module.default != null || module.ErrorBoundary != null || typeof handler !== "function" || !(API_ROUTE_MARK in handler)) return next();
-    void serve(req, res, next, (handler as { [API_ROUTE_MARK]: ApiRun })[API_ROUTE_MARK], leaf.params);
+    return leaf ? { routeId: leaf.route.id as string, params: { ...leaf.params } } : null;
   };
 }
 
 /** Runs the route's apiRoute handler (which needs no load context) and writes its outcome. */
 async function serve(req: ExpressRequest, res: ExpressResponse, next: Parameters<RequestHandler>[2], run: ApiRun, params: Record<string, string | undefined>) {
   try {
-    const outcome = await run(fetchRequestOf(req, res), { ...params });
+    const outcome = await run(fetchRequestOf(req, res), params);
     await send(res, outcome, req.method === "HEAD");
   } catch (error) {
     // An apiRoute handler answers its own errors; anything else gets Remix's last resort, as under Remix.

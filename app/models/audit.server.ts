@@ -143,6 +143,7 @@ class AuditRecorder {
   /** A write is scheduled: "now" (next turn of the event loop), or a timer (linger, retry). */
   private scheduled: "now" | NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  lingerMs = READ_RECORD_LINGER_MS;
 
   /** Resolves when the record is committed; a failed write rejects it. */
   add(row: Prisma.AuditEventCreateManyInput): Promise<void> {
@@ -157,7 +158,7 @@ class AuditRecorder {
     if (this.detached >= MAX_PENDING_READ_RECORDS) return this.add(row);
     this.pending.push({ row, attempts: 0 });
     this.detached += 1;
-    this.schedule(READ_RECORD_LINGER_MS);
+    this.schedule(this.lingerMs);
     return Promise.resolve();
   }
 
@@ -275,6 +276,13 @@ export function recordAudit(entry: AuditEntry): Promise<void> {
  */
 export function recordRead(entry: AuditEntry): Promise<void> {
   return recorder().addDetached(auditRow(entry));
+}
+
+/** Tests: how long read records wait for company before they are written; returns the previous value. */
+export function setReadRecordLinger(ms: number): number {
+  const previous = recorder().lingerMs;
+  recorder().lingerMs = ms;
+  return previous;
 }
 
 /** Records not yet written (tests). */
