@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
 import { DENSITY_SAMPLE, FUZZY_WINDOW, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
@@ -167,6 +168,8 @@ describe("search", () => {
   it("audits each search", async () => {
     const team = await createTeam();
     await search(team.analyst, { q: "anything" });
+    // A read's record is queued, not awaited (decision 018).
+    await flushAuditRecords();
     expect(await prisma.auditEvent.count({ where: { actorId: team.analyst.id, action: "search" } })).toBe(1);
   });
 });
