@@ -9,7 +9,7 @@ import { canReceiveEvent, type Actor } from "~/auth/permissions.server";
 import { Prisma } from "@prisma/client";
 import { prisma, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
-import { appendAudit, recordAudit, type AuditEntry } from "~/models/audit.server";
+import { appendAudit, recordAudit, recordRead, type AuditEntry } from "~/models/audit.server";
 import { announceRoomEvents, appendRoomEvent, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredRoomEvent } from "~/models/rooms.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { jsonSafe } from "~/utils/json";
@@ -169,9 +169,12 @@ export function createdItemOf<T>(stored: StoredRoomEvent): T {
   return stored.payload as T;
 }
 
-/** Audits a read of case data. */
+/**
+ * Audits a read of case data: the record is queued and written within a fraction of a second with the reads
+ * around it, and at shutdown; the read does not wait for its commit unless the queue is full (decision 018).
+ */
 export async function auditRead(actor: Actor, entry: AuditRecord): Promise<void> {
-  await recordAudit({ ...entry, actor, origin: actor.origin });
+  await recordRead({ ...entry, actor, origin: actor.origin });
 }
 
 /** The message of a refused stale edit (optimistic concurrency): never a silent overwrite. */

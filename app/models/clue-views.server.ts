@@ -39,7 +39,7 @@ export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = 
   return rows.map((row) => toClueView(row, users));
 }
 
-export type ClueViewRow = Omit<ClueView, "evaluation" | "author"> & { author: UserRef | null };
+export type ClueViewRow = Omit<ClueView, "evaluation" | "author" | "createdAt" | "updatedAt"> & { author: UserRef | null; createdAtMs: number; updatedAtMs: number };
 
 /**
  * The select list of a ClueView over `"Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"`: the row
@@ -49,7 +49,7 @@ export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c
       c."confidence"::text AS "confidence", c."handlingCode"::text AS "handlingCode",
       c."sourceReliability"::text AS "sourceReliability", c."infoAssessment"::text AS "infoAssessment",
       c."reviewState"::text AS "reviewState", c."version",
-      c."createdAt" AT TIME ZONE 'UTC' AS "createdAt", c."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+      (EXTRACT(EPOCH FROM c."createdAt") * 1000)::float8 AS "createdAtMs", (EXTRACT(EPOCH FROM c."updatedAt") * 1000)::float8 AS "updatedAtMs",
       json_build_object('key', cat."key", 'label', cat."label") AS "category",
       COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
         FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]') AS "mediaRefs",
@@ -58,13 +58,18 @@ export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c
         FROM "User" u WHERE u."id" = c."authorId") AS "author"`;
 
 /** Rows selected with clueViewColumns (and any further columns, kept as they are) as ClueViews. */
-export function toClueViewRows<R extends ClueViewRow>(rows: R[]): (Omit<R, "author"> & ClueView)[] {
+export function toClueViewRows<R extends ClueViewRow>(rows: R[]): (Omit<R, "author" | "createdAtMs" | "updatedAtMs"> & ClueView)[] {
+  type View = Omit<R, "author" | "createdAtMs" | "updatedAtMs"> & ClueView;
   const unknownAuthors = new Map<string, UserRef>();
-  return rows.map((row) => ({
+  // Instants arrive as milliseconds since the epoch (the columns hold UTC): a number becomes a Date far more
+  // cheaply than the driver parses a timestamp's text, twice per clue (decision 018).
+  return rows.map(({ createdAtMs, updatedAtMs, ...row }) => ({
     ...row,
+    createdAt: new Date(createdAtMs),
+    updatedAt: new Date(updatedAtMs),
     evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
     author: row.author ?? userRefOf(unknownAuthors, row.authorId),
-  }));
+  }) as unknown as View);
 }
 
 /**

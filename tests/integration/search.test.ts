@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "@prisma/client";
 import { prisma, readSql } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
 import { DENSITY_SAMPLE, FUZZY_WINDOW, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
@@ -176,6 +177,8 @@ describe("search", () => {
   it("audits each search", async () => {
     const team = await createTeam();
     await search(team.analyst, { q: "anything" });
+    // A read's record is queued, not awaited (decision 018).
+    await flushAuditRecords();
     expect(await prisma.auditEvent.count({ where: { actorId: team.analyst.id, action: "search" } })).toBe(1);
   });
 });
