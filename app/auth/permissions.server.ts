@@ -16,6 +16,8 @@ export type Action =
   | "taskforce:manage"
   | "audit:read"
   | "metrics:read"
+  /** Correct a row of the country reference data the narrowing reads (issue 14). */
+  | "reference:manage"
   | "case:read"
   | "case:create"
   | "case:update"
@@ -75,7 +77,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "room:join:any",
   ],
   // An admin manages people and taskforces; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any"],
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any", "reference:manage:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */
