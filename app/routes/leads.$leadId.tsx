@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { can, canRequestReview, type Resource } from "~/auth/permissions.server";
+import { can, canRequestReview, hasGrant, type Resource } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { evaluationOf } from "~/components/ClueList";
@@ -14,6 +14,11 @@ import { SelectField, TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
+import { NarrowingPanel } from "~/components/NarrowingPanel";
+import { listAssignableMembers } from "~/models/cases.server";
+import { createCountryTasks, narrowLead } from "~/models/narrowing.server";
+import { narrowingView } from "~/utils/narrowing-view.server";
+import { countryTasksSchema } from "~/validation/narrowing";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listComments } from "~/models/comments.server";
 import { getLead, updateLead } from "~/models/leads.server";
@@ -42,7 +47,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reviewState: lead.reviewState,
       ownerId: lead.ownerId,
     };
-    const comments = await listComments(actor, "LEAD", leadId);
+    const canAssign = hasGrant(actor, "task:assign");
+    const [comments, narrowing, members] = await Promise.all([
+      listComments(actor, "LEAD", leadId),
+      narrowLead(actor, leadId),
+      canAssign ? listAssignableMembers(actor, lead.taskforceId) : Promise.resolve([]),
+    ]);
     return {
       lead: {
         id: lead.id,
@@ -80,6 +90,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
       saved: new URL(request.url).searchParams.get("saved"),
+      narrowing: narrowingView(narrowing),
+      members: members.map(({ id, displayName }) => ({ id, displayName })),
+      canAssign,
     };
   });
 }
@@ -91,6 +104,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return runAction(values, async () => {
     const handled = await handleItemIntent(actor, "LEAD", leadId, values, `/leads/${leadId}`);
     if (handled) return handled;
+    if (values.intent === "country-tasks") {
+      const tasks = await createCountryTasks(actor, String(values.caseId ?? ""), parseInput(countryTasksSchema, { ...values, leadId }));
+      return redirect(`/leads/${leadId}?saved=tasks&count=${tasks.length}`);
+    }
     if (values.intent !== "status") throw new Response("Unknown form", { status: 400 });
     const { version, status, statusReason } = parseInput(updateLeadSchema, values);
     await updateLead(actor, leadId, { version, status, statusReason });
@@ -99,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LeadPage() {
-  const { lead, comments, canUpdate, canComment, canRequestReview, saved } = useLoaderData<typeof loader>();
+  const { lead, comments, canUpdate, canComment, canRequestReview, saved, narrowing, members, canAssign } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
   const conflict = statusFailure?.conflict;
@@ -127,6 +144,20 @@ export default function LeadPage() {
         </p>
       ) : null}
       {saved === "review" ? <ReviewRequestedNotice /> : null}
+      {saved === "tasks" ? (
+        <p className="notice" role="status">
+          Tasks created for the chosen countries.
+        </p>
+      ) : null}
+      {failureOf(actionData, "country-tasks") ? (
+        <div className="notice error" role="alert">
+          {Object.values(failureOf(actionData, "country-tasks")?.fields ?? {})
+            .flat()
+            .map((message) => (
+              <p key={message}>{message}</p>
+            ))}
+        </div>
+      ) : null}
       {lead.hypothesis ? <p className="pre-wrap">{lead.hypothesis}</p> : <p className="muted">No hypothesis written yet.</p>}
       <dl className="facts">
         <dt>Built by</dt>
@@ -224,6 +255,7 @@ export default function LeadPage() {
       {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={lead.handlingCode} what="leads" /> : null}
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
+      <NarrowingPanel view={narrowing} taskForm={canAssign ? { action: `/leads/${lead.id}`, members, leadId: lead.id, caseId: lead.caseId } : null} />
     </AppShell>
   );
 }
