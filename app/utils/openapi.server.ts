@@ -212,7 +212,7 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     required: ["row", "corrections", "sources"],
     properties: { row: { type: "object", required: ["code", "name"] }, corrections: arrayOf({ type: "object", required: ["field", "version", "reason"] }), sources: arrayOf({ type: "object" }) },
   },
-  ReferenceCorrection: {
+  ReferenceCorrectionVersion: {
     type: "object",
     required: ["id", "country", "field", "value", "version", "reason", "editorId", "createdAt"],
     properties: { country: { type: "string" }, field: { type: "string" }, version: { type: "integer", minimum: 1 }, value: { type: ["array", "null"], items: { type: "string" } } },
@@ -407,7 +407,7 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
           operationId: "adminCorrectReference",
           summary: "Correct one field of a country's reference row: a new version, audited; value null restores the shipped value (administrator)",
           requestBody: bodyOf("ReferenceCorrection"),
-          responses: adminWrite("The correction", item("ReferenceCorrection")),
+          responses: adminWrite("The correction", item("ReferenceCorrectionVersion")),
         },
       },
       "/admin/taskforces/{taskforceId}/members": {
