@@ -8,6 +8,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { countriesLeadsPointTo } from "~/models/narrowing.server";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
@@ -19,7 +20,9 @@ export const meta: MetaFunction = () => [{ title: "Review queue · Cluebridge" }
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const queue = await runLoader(() => listReviewQueue(actor));
-  return { queue, decided: new URL(request.url).searchParams.get("decided") };
+  // Which countries each lead points to, from the cited clues the liaison may see (one query for the queue).
+  const countries = await countriesLeadsPointTo(actor, queue.filter((item) => item.itemType === "LEAD").map((item) => item.id));
+  return { queue: queue.map((item) => ({ ...item, countries: countries.get(item.id) ?? [] })), decided: new URL(request.url).searchParams.get("decided") };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -64,6 +67,9 @@ export default function ReviewsPage() {
                     Case <Link to={`/cases/${item.caseId}`}>{item.caseReference}</Link>
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
+                  {item.countries.length ? (
+                    <span data-testid="lead-countries">Points to {item.countries.map((country) => `${country.name} (${country.country})`).join(", ")}</span>
+                  ) : null}
                 </div>
                 <Form method="post" className="stack" noValidate>
                   <input type="hidden" name="itemType" value={item.itemType} />
