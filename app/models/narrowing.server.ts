@@ -369,12 +369,12 @@ async function narrowingsOfLeads(actor: Actor, leads: readonly { id: string }[])
     SELECT lc."leadId", lc."clueId" FROM "LeadClue" lc WHERE lc."leadId" IN (${Prisma.join(ids)})`);
   const clueIds = [...new Set(links.map((link) => link.clueId))];
   const clues = clueIds.length ? await facetedClues(Prisma.sql`c."id" IN (${Prisma.join(clueIds)}) AND ${visibleItemsSql(actor, "clue", "c")}`) : [];
-  const byId = new Map(clues.map((clue) => [clue.id, clue]));
+  const leadsOfClue = new Map<string, string[]>();
+  for (const link of links) leadsOfClue.set(link.clueId, [...(leadsOfClue.get(link.clueId) ?? []), link.leadId]);
+  // In the clues' order (oldest first), as for a case.
   const result = new Map<string, NarrowingClue[]>();
-  for (const link of links) {
-    const clue = byId.get(link.clueId);
-    if (!clue) continue;
-    result.set(link.leadId, [...(result.get(link.leadId) ?? []), clue]);
+  for (const clue of clues) {
+    for (const leadId of leadsOfClue.get(clue.id) ?? []) result.set(leadId, [...(result.get(leadId) ?? []), clue]);
   }
   return result;
 }
