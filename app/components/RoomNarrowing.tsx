@@ -12,7 +12,8 @@ export function RoomNarrowing({ cases, feed }: { cases: readonly { id: string; r
   const [caseId, setCaseId] = useState(cases[0]?.id ?? "");
   const fetcher = useFetcher<NarrowingView>();
   const { load } = fetcher;
-  const lastEventId = useRef<number | null>(null);
+  // Events up to this id have been looked at; a replay on (re)joining may cause one extra fetch, never a missed one.
+  const lastEventId = useRef(0);
   const [updates, setUpdates] = useState(0);
 
   useEffect(() => {
@@ -23,8 +24,7 @@ export function RoomNarrowing({ cases, feed }: { cases: readonly { id: string; r
     const newest = feed[0];
     if (!newest) return;
     const previous = lastEventId.current;
-    lastEventId.current = Number(newest.id);
-    if (previous === null) return;
+    lastEventId.current = Math.max(previous, Number(newest.id));
     const changed = feed.some((event) => Number(event.id) > previous && event.type.startsWith("clue.") && (event.payload as { caseId?: unknown }).caseId === caseId);
     if (changed && caseId) {
       load(`/cases/${caseId}/narrowing`);
