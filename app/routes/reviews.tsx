@@ -68,7 +68,7 @@ export default function ReviewsPage() {
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
                   {item.countries.length ? (
-                    <span data-testid="lead-countries">Points to {item.countries.map((country) => `${country.name} (${country.country})`).join(", ")}</span>
+                    <span data-testid="lead-countries">{`Points to ${item.countries.map((country) => `${country.name} (${country.country})`).join(", ")}`}</span>
                   ) : null}
                 </div>
                 <Form method="post" className="stack" noValidate>

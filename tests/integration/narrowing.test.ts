@@ -8,7 +8,8 @@ import { apiCallerFor, type ApiCaller } from "../helpers/api";
 import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
-import { listClues, updateClue } from "../helpers/edge";
+import { listClues, requestReview, updateClue } from "../helpers/edge";
+import { sessionCookieFor } from "../helpers/sockets";
 import { getClue } from "~/models/clues.server";
 
 let server: TestServer;
@@ -210,5 +211,70 @@ describe("reference corrections", () => {
     const bad = await admin("POST", "/admin/reference/countries/MT/corrections", { field: "flagColour", value: ["red"], reason: "x" });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields)).toEqual(["field"]);
+  });
+});
+
+describe("the pages", () => {
+  async function get(path: string, userId: string) {
+    const response = await fetch(`${server.url}${path}`, { headers: { Cookie: await sessionCookieFor(userId) }, redirect: "manual" });
+    return { status: response.status, html: await response.text() };
+  }
+  async function post(path: string, userId: string, fields: Record<string, string | string[]>) {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
+    const response = await fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { Cookie: await sessionCookieFor(userId), Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+      redirect: "manual",
+    });
+    return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+  }
+
+  it("take facets from the clue form, refuse a bad one by its line, and show the narrowing with its map on the case page", async () => {
+    const team = await createTeam();
+    const form = { category: "text_language", value: "Label in Polish", confidence: "HIGH", sourceReliability: "B", infoAssessment: "2", then: "case" };
+    const refused = await post(`/cases/${team.case.id}/clues/new`, team.analyst.id, { ...form, facets: ["language: pl", "plugType: Q", ""] });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain("Line 2: A plug type is one IEC letter from A to O");
+    expect(refused.html).toContain('value="plugType: Q"');
+    const saved = await post(`/cases/${team.case.id}/clues/new`, team.analyst.id, { ...form, facets: ["language: pl", "", "mainsFrequency: 50Hz"] });
+    expect(saved.status).toBe(302);
+    const page = await get(`/cases/${team.case.id}`, team.coordinator.id);
+    expect(page.html).toContain("Where was this made?");
+    expect(page.html).toMatch(/<svg [^>]*class="world-map"/);
+    expect(page.html).toContain('id="country-PL" data-country="PL"');
+    expect(page.html).toContain("Ask liaisons to check the top candidates");
+    // An analyst sees the narrowing but no task form.
+    expect((await get(`/cases/${team.case.id}`, team.analyst.id)).html).not.toContain("Ask liaisons to check");
+
+    const made = await post(`/cases/${team.case.id}?index`, team.coordinator.id, { intent: "country-tasks", countries: ["PL"], subject: "brand X", assigneeId: team.analyst.id });
+    expect(made.status).toBe(302);
+    expect(made.location).toContain("tasksCreated=1");
+    expect(await prisma.task.count({ where: { caseId: team.case.id, title: "Ask the liaison for Poland (PL) to check brand X" } })).toBe(1);
+  });
+
+  it("show the liaison which countries a lead in review points to, from the clues in review only", async () => {
+    const team = await createTeam();
+    const clue = await clueAs(team.analyst, team.case.id, facetClue("productSoldIn: PL", { handlingCode: "GREEN" }));
+    const lead = await leadAs(team.analyst, team.case.id, { clueIds: [clue.id], handlingCode: "GREEN" });
+    await requestReview(team.analyst, "LEAD", lead.id);
+    expect((await get("/reviews", team.liaison.id)).html).not.toContain("Points to");
+    await requestReview(team.analyst, "CLUE", clue.id);
+    expect((await get("/reviews", team.liaison.id)).html).toContain("Points to Poland (PL)");
+    const leadPage = await get(`/leads/${lead.id}`, team.liaison.id);
+    expect(leadPage.html).toContain("Where was this made?");
+  });
+
+  it("let only an admin correct the reference data on its page", async () => {
+    const team = await createTeam();
+    const page = await get("/admin/reference?country=MT", team.admin.id);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("Malta (MT)");
+    expect(page.html).toContain("IEC World Plugs");
+    expect((await get("/admin/reference?country=MT", team.analyst.id)).status).toBe(404);
+    const saved = await post("/admin/reference", team.admin.id, { country: "MT", field: "emergencyNumbers", value: "112, 999", reason: "Checked with the liaison" });
+    expect(saved.status).toBe(302);
+    expect(await prisma.referenceCorrection.count({ where: { country: "MT", field: "emergencyNumbers" } })).toBeGreaterThan(0);
   });
 });
