@@ -9,6 +9,7 @@ import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
 import { listClues, requestReview, updateClue } from "../helpers/edge";
+import { getPage, postForm } from "../helpers/pages";
 import { sessionCookieFor } from "../helpers/sockets";
 import { getClue } from "~/models/clues.server";
 
@@ -215,21 +216,8 @@ describe("reference corrections", () => {
 });
 
 describe("the pages", () => {
-  async function get(path: string, userId: string) {
-    const response = await fetch(`${server.url}${path}`, { headers: { Cookie: await sessionCookieFor(userId) }, redirect: "manual" });
-    return { status: response.status, html: await response.text() };
-  }
-  async function post(path: string, userId: string, fields: Record<string, string | string[]>) {
-    const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
-    const response = await fetch(`${server.url}${path}`, {
-      method: "POST",
-      headers: { Cookie: await sessionCookieFor(userId), Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body,
-      redirect: "manual",
-    });
-    return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-  }
+  const get = async (path: string, userId: string) => getPage(server.url, path, await sessionCookieFor(userId));
+  const post = async (path: string, userId: string, fields: Record<string, string | string[]>) => postForm(server.url, path, await sessionCookieFor(userId), fields);
 
   it("take facets from the clue form, refuse a bad one by its line, and show the narrowing with its map on the case page", async () => {
     const team = await createTeam();
