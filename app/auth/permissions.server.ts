@@ -17,6 +17,8 @@ export type Action =
   | "audit:read"
   | "taskforce:overview"
   | "metrics:read"
+  /** Correct a row of the country reference data the narrowing reads (issue 14). */
+  | "reference:manage"
   | "case:read"
   | "case:create"
   | "case:update"
@@ -87,8 +89,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "appeal:read:any", "appeal:publish:any",
     "room:join:any",
   ],
-  // An admin manages people, taskforces and the list of partner contact points; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any"],
+  // An admin manages people, taskforces, the list of partner contact points and corrections of the country reference
+  // table; case content is none of their business.
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any", "reference:manage:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */

@@ -2,12 +2,14 @@
 // author. Shared by clues, the leads that cite them and search, so none of them imports another's writes.
 import { Prisma, type Clue } from "@prisma/client";
 import { prisma, readSql, type Tx } from "~/db.server";
+import { facetValueOut } from "~/validation/facets";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export const clueInclude = {
   mediaRefs: { select: { id: true, algorithm: true, value: true }, orderBy: { id: "asc" } },
   recipients: { select: { userId: true } },
   category: { select: { key: true, label: true } },
+  facets: { select: { type: true, value: true }, orderBy: { id: "asc" } },
 } satisfies Prisma.ClueInclude;
 export type ClueRow = Prisma.ClueGetPayload<{ include: typeof clueInclude }>;
 
@@ -16,8 +18,19 @@ export interface ClueView extends Omit<Clue, never> {
   category: { key: string; label: string };
   mediaRefs: { id: string; algorithm: string; value: string }[];
   recipientIds: string[];
+  /** Typed facets (issue 14); list facets (productSoldIn) as arrays. */
+  facets: ClueFacetView[];
   evaluation: { sourceReliability: string; infoAssessment: number };
   author: UserRef | null;
+}
+
+export interface ClueFacetView {
+  type: string;
+  value: string | string[];
+}
+
+function facetViews(facets: { type: string; value: string }[]): ClueFacetView[] {
+  return facets.map(({ type, value }) => ({ type, value: facetValueOut(type, value) }));
 }
 
 export function infoAssessmentNumber(value: string): number {
@@ -25,9 +38,10 @@ export function infoAssessmentNumber(value: string): number {
 }
 
 export function toClueView(row: ClueRow, users: Map<string, UserRef>): ClueView {
-  const { recipients, ...rest } = row;
+  const { recipients, facets, ...rest } = row;
   return {
     ...rest,
+    facets: facetViews(facets),
     recipientIds: recipients.map((recipient) => recipient.userId),
     evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
     author: userRefOf(users, row.authorId),
@@ -39,11 +53,17 @@ export async function toClueViews(rows: ClueRow[], client: Tx | typeof prisma = 
   return rows.map((row) => toClueView(row, users));
 }
 
-export type ClueViewRow = Omit<ClueView, "evaluation" | "author" | "createdAt" | "updatedAt"> & { author: UserRef | null; createdAtMs: number; updatedAtMs: number };
+export type ClueViewRow = Omit<ClueView, "evaluation" | "author" | "createdAt" | "updatedAt" | "facets"> & {
+  author: UserRef | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** As stored (list facets comma-separated): facetViews turns them into the API's values. */
+  facets: { type: string; value: string }[];
+};
 
 /**
  * The select list of a ClueView over `"Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"`: the row
- * with its media references, recipients, category and author folded in as JSON (read with toClueViewRows).
+ * with its media references, recipients, facets, category and author folded in as JSON (read with toClueViewRows).
  */
 export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c."authorId", c."authorAgency", c."categoryKey", c."value", c."detail",
       c."confidence"::text AS "confidence", c."handlingCode"::text AS "handlingCode",
@@ -54,6 +74,8 @@ export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c
       COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
         FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]') AS "mediaRefs",
       COALESCE((SELECT json_agg(r."userId") FROM "ClueRecipient" r WHERE r."clueId" = c."id"), '[]') AS "recipientIds",
+      COALESCE((SELECT json_agg(json_build_object('type', f."type", 'value', f."value") ORDER BY f."id")
+        FROM "ClueFacet" f WHERE f."clueId" = c."id"), '[]') AS "facets",
       (SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
         FROM "User" u WHERE u."id" = c."authorId") AS "author"`;
 
@@ -67,6 +89,7 @@ export function toClueViewRows<R extends ClueViewRow>(rows: R[]): (Omit<R, "auth
     ...row,
     createdAt: new Date(createdAtMs),
     updatedAt: new Date(updatedAtMs),
+    facets: facetViews(row.facets),
     evaluation: { sourceReliability: row.sourceReliability, infoAssessment: infoAssessmentNumber(row.infoAssessment) },
     author: row.author ?? userRefOf(unknownAuthors, row.authorId),
   }) as unknown as View);

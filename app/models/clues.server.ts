@@ -24,6 +24,7 @@ import { screenEncodedFragments } from "./encoded-fragments.server";
 import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
+import { formatFacetLine } from "~/validation/facets";
 
 export type { ClueView };
 
@@ -210,6 +211,7 @@ function historyFields(row: ClueRow) {
     infoAssessment: infoAssessmentNumber(row.infoAssessment),
     mediaRefs: row.mediaRefs.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
     recipientIds: row.recipients.map((recipient) => recipient.userId).sort(),
+    facets: row.facets.map(formatFacetLine).sort(),
   };
 }
 
@@ -239,6 +241,7 @@ export async function createClue(actor: Actor, caseId: string, data: CreateClueI
         infoAssessment: `I${data.evaluation.infoAssessment}` as Clue["infoAssessment"],
         mediaRefs: { create: mediaRefs },
         recipients: { create: recipientIds.map((userId) => ({ userId })) },
+        facets: { create: data.facets ?? [] },
       },
       include: clueInclude,
     });
@@ -293,6 +296,7 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
     infoAssessment: data.evaluation?.infoAssessment,
     mediaRefs: mediaRefs?.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
     recipientIds: [...recipientIds].sort(),
+    facets: data.facets?.map(formatFacetLine).sort(),
   };
   const changes = diffFields(before, after);
   if (Object.keys(changes).length === 0) return (await toClueViews([current]))[0];
@@ -317,6 +321,10 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
     if (mediaRefs) {
       await ctx.tx.clueMediaRef.deleteMany({ where: { clueId } });
       await ctx.tx.clueMediaRef.createMany({ data: mediaRefs.map((ref) => ({ ...ref, clueId })) });
+    }
+    if (changes.facets && data.facets) {
+      await ctx.tx.clueFacet.deleteMany({ where: { clueId } });
+      await ctx.tx.clueFacet.createMany({ data: data.facets.map((facet) => ({ ...facet, clueId })) });
     }
     if (changes.recipientIds) {
       await ctx.tx.clueRecipient.deleteMany({ where: { clueId } });

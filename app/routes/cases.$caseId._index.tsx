@@ -1,6 +1,8 @@
-// A case: its header, clues grouped by category (paged by cursor), leads and tasks, each with what to do next.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+// A case: its header, clues grouped by category (paged by cursor), leads and tasks, each with what to do next,
+// and where it was made: the narrowing of the country of production with its map (issue 14).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
@@ -8,13 +10,19 @@ import { ClueList } from "~/components/ClueList";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
+import { NarrowingPanel } from "~/components/NarrowingPanel";
 import { TaskList } from "~/components/TaskList";
 import { getCaseOverview } from "~/models/case-overview.server";
-import { formatDateTime } from "~/utils/form-values";
+import { listAssignableMembers } from "~/models/cases.server";
+import { createCountryTasks, narrowCase } from "~/models/narrowing.server";
+import { failureOf, formatDateTime } from "~/utils/form-values";
+import { formToObject, parseInput } from "~/utils/forms.server";
+import { narrowingView } from "~/utils/narrowing-view.server";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
-import { runLoader } from "~/utils/route-errors.server";
+import { runAction, runLoader } from "~/utils/route-errors.server";
 import { clueLine, leadLine, taskLine } from "~/utils/views.server";
 import { CASE_STATUS_LABELS, ORIGIN_KIND_LABELS } from "~/validation/case";
+import { countryTasksSchema } from "~/validation/narrowing";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.kase.reference} · Cluebridge` : "Case · Cluebridge" }];
 
@@ -34,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const take = onlyCategory ? CATEGORY_PAGE_TAKE : OVERVIEW_TAKE;
     const { kase, groups: categoryGroups, leads, tasks } = await getCaseOverview(actor, caseId, { category: onlyCategory ?? undefined, cursor, take });
     const groups = categoryGroups.map((group) => ({ ...group, clues: group.clues.map(clueLine) }));
+    const canAssign = hasGrant(actor, "task:assign");
+    const [narrowing, members] = await Promise.all([narrowCase(actor, caseId), canAssign ? listAssignableMembers(actor, kase.taskforceId) : Promise.resolve([])]);
     return {
       kase: {
         id: kase.id,
@@ -58,12 +68,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tasksAreAll: hasGrant(actor, "task:read"),
       can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign"), editCase: hasGrant(actor, "case:update") },
       added: search.get("added"),
+      narrowing: narrowingView(narrowing),
+      members: members.map(({ id, displayName }) => ({ id, displayName })),
+      tasksCreated: Number(search.get("tasksCreated")) || 0,
     };
   });
 }
 
+/** The coordinator turns top candidate countries into tasks (one per country) in one step. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const caseId = params.caseId ?? "";
+  const values = formToObject(await request.formData());
+  return runAction({ ...values, intent: "country-tasks" }, async () => {
+    const tasks = await createCountryTasks(actor, caseId, parseInput(countryTasksSchema, values));
+    return redirect(`/cases/${caseId}?tasksCreated=${tasks.length}#tasks-heading`);
+  });
+}
+
 export default function CasePage() {
-  const { kase, onlyCategory, page, take, groups, leads, tasks, tasksAreAll, can, added } = useLoaderData<typeof loader>();
+  const { kase, onlyCategory, page, take, groups, leads, tasks, tasksAreAll, can, added, narrowing, members, tasksCreated } = useLoaderData<typeof loader>();
+  const taskFailure = failureOf(useActionData<typeof action>(), "country-tasks");
   const originLabel = ORIGIN_KIND_LABELS[kase.originKind as keyof typeof ORIGIN_KIND_LABELS] ?? kase.originKind;
   return (
     <AppShell>
@@ -192,6 +217,24 @@ export default function CasePage() {
           </>
         )}
       </section>
+
+      {taskFailure ? (
+        <div className="notice error" role="alert">
+          <p>The tasks were not created.</p>
+          {Object.values(taskFailure.fields)
+            .flat()
+            .concat(Object.keys(taskFailure.fields).length ? [] : [taskFailure.formError ?? ""])
+            .map((message) => (
+              <p key={message}>{message}</p>
+            ))}
+        </div>
+      ) : null}
+      {tasksCreated ? (
+        <p className="notice" role="status">
+          {tasksCreated === 1 ? "1 task created." : `${tasksCreated} tasks created.`}
+        </p>
+      ) : null}
+      <NarrowingPanel view={narrowing} taskForm={can.assignTask ? { action: `/cases/${kase.id}?index`, members } : null} />
 
       <section aria-labelledby="leads-heading">
         <h2 id="leads-heading">

@@ -61,6 +61,7 @@ export default function NewCluePage() {
     infoAssessment: keptText(failure, "infoAssessment", "4"),
     mediaRefs: keptText(failure, "mediaRefs"),
     recipientIds: keptList(failure, "recipientIds"),
+    facets: keptList(failure, "facets").filter(Boolean),
   };
   return (
     <AppShell>

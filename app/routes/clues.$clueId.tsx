@@ -23,6 +23,7 @@ import { formToObject, parseInput } from "~/utils/forms.server";
 import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
+import { formatFacetLine } from "~/validation/facets";
 import { formatMediaRefLines, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITY_LABELS, updateClueSchema } from "~/validation/clue";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Clue: ${data.clue.value.slice(0, 60)} · Cluebridge` : "Clue · Cluebridge" }];
@@ -54,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         reviewState: clue.reviewState,
         mediaRefs: clue.mediaRefs.map(({ algorithm, value }) => ({ algorithm, value })),
         recipientIds: clue.recipientIds,
+        facets: clue.facets.map(formatFacetLine),
         recipients: clue.recipients.map(({ id, displayName, agency }) => ({ id, displayName, agency })),
         author: clue.author ? { displayName: clue.author.displayName, agency: clue.author.agency } : null,
         createdAt: clue.createdAt,
@@ -102,6 +104,7 @@ const FIELD_LABELS: Record<string, string> = {
   infoAssessment: "Information assessment",
   mediaRefs: "Media references",
   recipientIds: "Named recipients",
+  facets: "Facets",
 };
 
 function show(value: unknown): string {
@@ -152,6 +155,7 @@ export default function CluePage() {
     infoAssessment: keptText(editFailure, "infoAssessment", clue.infoAssessment.replace(/^I/, "")),
     mediaRefs: keptText(editFailure, "mediaRefs", formatMediaRefLines(clue.mediaRefs)),
     recipientIds: keptList(editFailure, "recipientIds", clue.recipientIds),
+    facets: keptList(editFailure, "facets", clue.facets).filter(Boolean),
   };
   // After a conflict the form keeps the user's edit but is based on the newer version, so saving re-applies it.
   const baseVersion = editedVersion(editFailure, clue.version, { conflictShown: true });
@@ -194,6 +198,8 @@ export default function CluePage() {
             </dd>
             <dt>Confidence</dt>
             <dd>{CONFIDENCE_LABELS[clue.confidence]}</dd>
+            <dt>Facets</dt>
+            <dd data-testid="clue-facets">{clue.facets.length ? clue.facets.join("; ") : "(none)"}</dd>
             <dt>Media references</dt>
             <dd>
               {clue.mediaRefs.length === 0 ? (

@@ -19,6 +19,10 @@ import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
 import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
+import { NarrowingPanel } from "~/components/NarrowingPanel";
+import { createCountryTasks, narrowLead } from "~/models/narrowing.server";
+import { narrowingView } from "~/utils/narrowing-view.server";
+import { countryTasksSchema } from "~/validation/narrowing";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listAssignableMembers } from "~/models/cases.server";
 import { listClues } from "~/models/clues.server";
@@ -65,8 +69,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const canAssign = can(actor, "task:assign", { type: "task", taskforceId: lead.taskforceId, assigneeId: actor.id, createdById: actor.id, lead: resource });
     // Only a liaison sends, and only an approved lead: nobody else is offered the form.
     const canDisseminate = lead.reviewState === "APPROVED" && can(actor, "lead:disseminate", resource);
-    const [comments, tasks, members, cluePage, recipients, sent] = await Promise.all([
+    const [comments, narrowing, tasks, members, cluePage, recipients, sent] = await Promise.all([
       listComments(actor, "LEAD", leadId),
+      narrowLead(actor, leadId),
       tasksOfLead(actor, leadId),
       canUpdate || canAssign ? listAssignableMembers(actor, lead.taskforceId) : Promise.resolve([]),
       canUpdate ? listClues(actor, lead.caseId, { take: CLUE_CHOICES }) : Promise.resolve({ items: [] }),
@@ -126,6 +131,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       recipients: recipients.map(({ id, country, agency, contactPoint }) => ({ id, label: `${agency}, ${contactPoint} (${country})` })),
       sent: sent.map(({ id, europolCode, sentAt, package: { recipient } }) => ({ id, europolCode, sentAt, recipient: `${recipient.agency}, ${recipient.contactPoint} (${recipient.country})` })),
       saved: new URL(request.url).searchParams.get("saved"),
+      narrowing: narrowingView(narrowing),
     };
   });
 }
@@ -158,6 +164,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await shareLead(actor, leadId, note ?? "");
         return redirect(`/leads/${leadId}?saved=share`);
       }
+      case "country-tasks": {
+        const tasks = await createCountryTasks(actor, String(values.caseId ?? ""), parseInput(countryTasksSchema, { ...values, leadId }));
+        return redirect(`/leads/${leadId}?saved=tasks&count=${tasks.length}`);
+      }
       case "disseminate": {
         const sent = await disseminateLead(actor, leadId, parseInput(createDisseminationSchema, values));
         return redirect(`/disseminations/${sent.id}/report`);
@@ -169,7 +179,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LeadPage() {
-  const { lead, comments, tasks, members, clueChoices, canUpdate, canAssign, canShare, canReadTasks, canComment, canRequestReview, review, canDisseminate, recipients, sent, saved } = useLoaderData<typeof loader>();
+  const { lead, comments, tasks, members, clueChoices, canUpdate, canAssign, canShare, canReadTasks, canComment, canRequestReview, review, canDisseminate, recipients, sent, saved, narrowing } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const statusFailure = failureOf(actionData, "status");
   const conflict = statusFailure?.conflict;
@@ -206,6 +216,20 @@ export default function LeadPage() {
         <p className="notice" role="status">
           {DECIDED_NOTICES[saved]}
         </p>
+      ) : null}
+      {saved === "tasks" ? (
+        <p className="notice" role="status">
+          Tasks created for the chosen countries.
+        </p>
+      ) : null}
+      {failureOf(actionData, "country-tasks") ? (
+        <div className="notice error" role="alert">
+          {Object.values(failureOf(actionData, "country-tasks")?.fields ?? {})
+            .flat()
+            .map((message) => (
+              <p key={message}>{message}</p>
+            ))}
+        </div>
       ) : null}
       {lead.hypothesis ? <p className="pre-wrap">{lead.hypothesis}</p> : <p className="muted">No hypothesis written yet.</p>}
       <dl className="facts">
@@ -349,6 +373,7 @@ export default function LeadPage() {
       <DisseminationSection sent={sent} recipients={recipients} canDisseminate={canDisseminate} actionData={actionData} />
 
       <CommentThread comments={comments} actionData={actionData} canComment={canComment} maxLength={5_000} />
+      <NarrowingPanel view={narrowing} taskForm={canAssign ? { action: `/leads/${lead.id}`, members: members.map(({ value, label }) => ({ id: value, displayName: label })), leadId: lead.id, caseId: lead.caseId } : null} />
     </AppShell>
   );
 }

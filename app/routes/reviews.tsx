@@ -14,6 +14,7 @@ import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { DECIDED_NOTICES } from "~/components/ReviewPanel";
+import { countriesLeadsPointTo } from "~/models/narrowing.server";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
@@ -28,8 +29,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const queue = await runLoader(() => listReviewQueue(actor));
   // Only a liaison decides: anyone else sees the queue without the decision buttons.
+  // Which countries each lead points to, from the cited clues the liaison may see (one query for the queue).
+  const countries = await countriesLeadsPointTo(actor, queue.filter((item) => item.itemType === "LEAD").map((item) => item.id));
   return {
-    queue,
+    queue: queue.map((item) => ({ ...item, countries: countries.get(item.id) ?? [] })),
     canDecide: hasGrant(actor, "review:decide"),
     decided: new URL(request.url).searchParams.get("decided"),
   };
@@ -97,6 +100,9 @@ export default function ReviewsPage() {
                     </Link>
                   </span>
                   <span>Waiting since {formatDateTime(item.updatedAt)}</span>
+                  {item.countries.length ? (
+                    <span data-testid="lead-countries">{`Points to ${item.countries.map((country) => `${country.name} (${country.country})`).join(", ")}`}</span>
+                  ) : null}
                 </div>
                 {canDecide ? (
                   <>

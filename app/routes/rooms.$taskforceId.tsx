@@ -8,7 +8,8 @@ import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
-import { listTaskforceMembers } from "~/models/cases.server";
+import { RoomNarrowing } from "~/components/RoomNarrowing";
+import { listCases, listTaskforceMembers } from "~/models/cases.server";
 import { claimLead, listRoomLeads, reassignClaim, releaseLead, shareLead } from "~/models/lead-room.server";
 import { useRoom, type ConnectionState } from "~/realtime/use-room";
 import { AppError } from "~/utils/errors.server";
@@ -36,7 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const taskforceId = params.taskforceId ?? "";
   const { taskforce, leads } = await roomOr404(() => listRoomLeads(actor, taskforceId));
   const canReassign = hasGrant(actor, "lead:reassignClaim");
+  const cases = await listCases(actor, { taskforceId });
   return {
+    cases: cases.map(({ id, reference, title }) => ({ id, reference, title })),
     user: shellUser(actor),
     me: { id: actor.id, displayName: actor.displayName },
     taskforce,
@@ -125,7 +128,7 @@ function claimText(claim: ClaimView | undefined, meId: string): string {
 }
 
 export default function RoomPage() {
-  const { user, me, taskforce, leads, canShare, canClaim, canReassign, members } = useLoaderData<typeof loader>();
+  const { user, me, taskforce, leads, canShare, canClaim, canReassign, members, cases } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = failureOf(actionData);
   const actionNotice = failure
@@ -281,6 +284,8 @@ export default function RoomPage() {
           ) : null}
         </aside>
       </div>
+
+      <RoomNarrowing cases={cases} feed={room.feed} />
 
       <section aria-labelledby="leads-heading">
         <h2 id="leads-heading">Leads in this taskforce</h2>

@@ -11,6 +11,7 @@ import { auditQuerySchema } from "~/validation/audit";
 import { caseExportQuerySchema } from "~/validation/export";
 import { listNotificationsQuerySchema, markNotificationsReadSchema } from "~/validation/notification";
 import { createDisseminationSchema, listDisseminationsQuerySchema, newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
+import { countryTasksSchema, referenceCorrectionSchema } from "~/validation/narrowing";
 import { decideReviewSchema } from "~/validation/review";
 import { searchQuerySchema } from "~/validation/search";
 import { createTaskSchema, taskBoardQuerySchema, updateTaskSchema } from "~/validation/task";
@@ -44,6 +45,8 @@ export const REQUEST_BODY_SCHEMAS = {
   CreateDissemination: createDisseminationSchema,
   CreateRecipient: newRecipientSchema,
   UpdateRecipient: recipientUpdateSchema,
+  CountryTasks: countryTasksSchema,
+  ReferenceCorrection: referenceCorrectionSchema,
 } as const;
 
 const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
@@ -256,6 +259,58 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     },
   },
   NotificationsMarked: { type: "object", required: ["marked", "unread"], properties: { marked: { type: "integer", minimum: 0 }, unread: { type: "integer", minimum: 0 } } },
+  Narrowing: {
+    type: "object",
+    required: ["data"],
+    description: "Candidate countries of production from the facets of the clues the caller may see (only those), best first.",
+    properties: {
+      data: {
+        type: "object",
+        required: ["candidates", "excluded", "contradictions", "usedClues", "hiddenCluesIgnored"],
+        properties: {
+          candidates: arrayOf({
+            type: "object",
+            required: ["country", "score", "supportedBy", "weakenedBy"],
+            properties: {
+              country: { type: "string", pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2" },
+              score: { type: "number", minimum: -1, maximum: 1 },
+              supportedBy: arrayOf({ type: "string" }),
+              weakenedBy: arrayOf({ type: "string" }),
+            },
+          }),
+          excluded: arrayOf({
+            type: "object",
+            required: ["country", "excludedBy"],
+            properties: {
+              country: { type: "string", pattern: "^[A-Z]{2}$" },
+              excludedBy: arrayOf({ type: "object", required: ["clueId", "reason"], properties: { clueId: { type: "string" }, reason: { type: "string" } } }),
+            },
+          }),
+          contradictions: arrayOf({
+            type: "object",
+            required: ["clueIds", "facets", "message"],
+            properties: {
+              clueIds: arrayOf({ type: "string" }),
+              facets: arrayOf({ type: "object", required: ["type", "value"] }),
+              message: { type: "string", description: 'e.g. "type G socket but right-hand traffic: check both clues"' },
+            },
+          }),
+          usedClues: { ...arrayOf({ type: "string" }), description: "Ids of the clues whose facets were used." },
+          hiddenCluesIgnored: { type: "boolean", description: "Clues the caller may not see were left out (for a case always true; for a lead, when it cites any)." },
+        },
+      },
+    },
+  },
+  ReferenceRow: {
+    type: "object",
+    required: ["row", "corrections", "sources"],
+    properties: { row: { type: "object", required: ["code", "name"] }, corrections: arrayOf({ type: "object", required: ["field", "version", "reason"] }), sources: arrayOf({ type: "object" }) },
+  },
+  ReferenceCorrectionVersion: {
+    type: "object",
+    required: ["id", "country", "field", "value", "version", "reason", "editorId", "createdAt"],
+    properties: { country: { type: "string" }, field: { type: "string" }, version: { type: "integer", minimum: 1 }, value: { type: ["array", "null"], items: { type: "string" } } },
+  },
   Taskforce: { type: "object", required: ["id", "name", "description", "createdAt"], properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" } } },
   Recipient: {
     type: "object",
@@ -392,6 +447,23 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         parameters: [pathParameter("clueId")],
         get: { operationId: "getClue", summary: "A clue with media refs, recipients, version history and citing leads", responses: readResponses("The clue", item("Clue")) },
         patch: { operationId: "updateClue", summary: "Edit a clue (carries version)", requestBody: bodyOf("UpdateClue"), responses: patchResponses("The clue", item("Clue")) },
+      },
+      "/cases/{caseId}/narrowing": {
+        parameters: [pathParameter("caseId")],
+        get: { operationId: "narrowCase", summary: "Where was this made? Candidate countries from the facets of the clues the caller may see", responses: readResponses("{ data: { candidates, excluded, contradictions, usedClues, hiddenCluesIgnored } }", item("Narrowing")) },
+      },
+      "/cases/{caseId}/narrowing/tasks": {
+        parameters: [pathParameter("caseId")],
+        post: {
+          operationId: "createCountryTasks",
+          summary: "One task per chosen candidate country (\"ask the liaison for X to check Y\"), each carrying that country's reasons (coordinator)",
+          requestBody: bodyOf("CountryTasks"),
+          responses: writeResponses("The tasks", arrayOf(item("Task"))),
+        },
+      },
+      "/leads/{leadId}/narrowing": {
+        parameters: [pathParameter("leadId")],
+        get: { operationId: "narrowLead", summary: "Candidate countries from the lead's cited clues the caller may see", responses: readResponses("{ data: { candidates, excluded, contradictions, usedClues, hiddenCluesIgnored } }", item("Narrowing")) },
       },
       "/cases/{caseId}/leads": {
         parameters: [pathParameter("caseId")],
@@ -536,6 +608,19 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/admin/recipients/{recipientId}": {
         parameters: [pathParameter("recipientId")],
         patch: { operationId: "adminUpdateRecipient", summary: "Retire a contact point or bring it back (administrator); what was sent to it stays on record", requestBody: bodyOf("UpdateRecipient"), responses: adminWrite("The contact point", item("Recipient"), "200") },
+      },
+      "/admin/reference/countries/{country}": {
+        parameters: [pathParameter("country")],
+        get: { operationId: "adminReferenceRow", summary: "A country's reference row as in force (shipped table and corrections), its correction versions and the sources (administrator)", responses: adminRead("The row", item("ReferenceRow")) },
+      },
+      "/admin/reference/countries/{country}/corrections": {
+        parameters: [pathParameter("country")],
+        post: {
+          operationId: "adminCorrectReference",
+          summary: "Correct one field of a country's reference row: a new version, audited; value null restores the shipped value (administrator)",
+          requestBody: bodyOf("ReferenceCorrection"),
+          responses: adminWrite("The correction", item("ReferenceCorrectionVersion")),
+        },
       },
       "/admin/taskforces/{taskforceId}/members": {
         parameters: [pathParameter("taskforceId")],

@@ -108,6 +108,13 @@ describe("the OpenAPI document", () => {
     const sent = await ok(liaison("POST", `/leads/${greenLead.id}/disseminations`, { recipientId: recipient.id, handlingCode: "H0" }));
     await ok(analyst("GET", "/disseminations"));
     await ok(analyst("GET", `/disseminations/${sent.id}`));
+    // Where was this made? (issue 14)
+    await ok(analyst("PATCH", `/clues/${clue.id}`, { version: editedClue.version, facets: [{ type: "plugType", value: "F" }] }));
+    await ok(analyst("GET", `/cases/${kase.id}/narrowing`));
+    await ok(analyst("GET", `/leads/${lead.id}/narrowing`));
+    await ok(coordinator("POST", `/cases/${kase.id}/narrowing/tasks`, { countries: ["DE"], assigneeId: team.analyst.id, subject: "tram line 4 signs" }));
+    await ok(admin("POST", "/admin/reference/countries/PL/corrections", { field: "emergencyNumbers", value: ["112", "997", "998"], reason: "Conformance" }));
+    await ok(admin("GET", "/admin/reference/countries/PL"));
 
     const succeeded = new Set(apiExchanges().filter((exchange) => exchange.status < 300).map((exchange) => exchange.operationId));
     const documented = apiContract().operations.map((operation) => operation.operationId);

@@ -2,6 +2,7 @@
 // refused form comes back as 422 with every field the user typed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth/session.server";
+import { getPage, postForm } from "../helpers/pages";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
@@ -22,22 +23,8 @@ async function sessionCookie(userId: string): Promise<string> {
   return setCookie.split(";")[0];
 }
 
-async function get(path: string, cookie: string) {
-  const response = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
-  return { status: response.status, html: await response.text() };
-}
-
-async function post(path: string, cookie: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body,
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const get = (path: string, cookie: string) => getPage(server.url, path, cookie);
+const post = (path: string, cookie: string, fields: Record<string, string | string[]>) => postForm(server.url, path, cookie, fields);
 
 describe("pages for another taskforce's items", () => {
   let mine: Team;
