@@ -1,8 +1,8 @@
 // Who is in each room, on every node, and who is viewing which lead. Each node keeps one record per socket for
 // its own sockets and, through the adapter, for the other nodes' (so a join answers from memory, not from a
-// cross-node fetch). Changes go out as coalesced diffs, at most one batch per room every FLUSH_MS: who came and
-// went to everyone in the room; who views a lead only to the audiences of that lead's visibility, like any
-// event about it. Nothing is filtered per recipient.
+// cross-node fetch). Changes go out as coalesced diffs, at most one batch per room every FLUSH_MS (a second in
+// large rooms): who came and went to everyone in the room; who views a lead only to the audiences of that lead's
+// visibility, like any event about it. Nothing is filtered per recipient.
 // A join's list is the room as the last diff left it (plus the joiner): what changed since reaches the joiner in
 // the next diff, like everyone else, so a burst of joins does not send each joiner the people the next diff
 // sends it again, and the list is built once per diff, not once per join.
@@ -11,6 +11,13 @@ import type { PresenceDiff, PresenceEntry, PresencePerson, PresenceSocketRecord 
 import { audienceRoom, taskforceRoom, type RealtimeServer } from "./types";
 
 const FLUSH_MS = 250;
+/**
+ * A room with this many of this node's sockets or more is sent its diffs once a second instead: every diff is a
+ * write to each of its sockets, and at a thousand members four a second is most of a burst's cost (issue 9:
+ * "at most a few messages per second per room").
+ */
+const LARGE_ROOM_SOCKETS = 100;
+const LARGE_ROOM_FLUSH_MS = 1_000;
 const SYNC_TIMEOUT_MS = 2_000;
 
 interface PendingDiff {
@@ -82,7 +89,8 @@ export class RoomPresence {
   /** taskforceId -> the same as of the last diff sent. */
   private readonly published = new Map<string, Published>();
   private readonly pending = new Map<string, PendingDiff>();
-  private timer: NodeJS.Timeout | undefined;
+  /** One timer per room with a diff pending. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly io: RealtimeServer,
@@ -160,7 +168,7 @@ export class RoomPresence {
     this.viewingChanged(taskforceId, record.userId, viewedBefore, room.viewedBy(record.userId));
     diff.records.set(record.socketId, record);
     diff.gone.delete(record.socketId);
-    this.schedule();
+    this.schedule(taskforceId);
   }
 
   /** A socket of this node left the room (or disconnected). */
@@ -178,7 +186,7 @@ export class RoomPresence {
     }
     diff.records.delete(socketId);
     diff.gone.add(socketId);
-    this.schedule();
+    this.schedule(taskforceId);
   }
 
   /** Another node's records changed (its sockets have been sent the diffs already). */
@@ -233,17 +241,25 @@ export class RoomPresence {
     return diff;
   }
 
-  private schedule(): void {
-    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  private schedule(taskforceId: string): void {
+    if (this.timers.has(taskforceId)) return;
+    const size = this.rooms.get(taskforceId)?.bySocket.size ?? 0;
+    const delay = size >= LARGE_ROOM_SOCKETS ? LARGE_ROOM_FLUSH_MS : FLUSH_MS;
+    this.timers.set(taskforceId, setTimeout(() => this.flushRoom(taskforceId), delay).unref());
   }
 
-  /** Sends what changed: one diff per room to everyone in it, one per group of viewing audiences. */
+  /** Sends what changed in every room now (a leave, shutdown). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const pending = [...this.pending];
-    this.pending.clear();
-    for (const [taskforceId, diff] of pending) {
+    for (const taskforceId of [...this.pending.keys()]) this.flushRoom(taskforceId);
+  }
+
+  /** Sends what changed in a room: one diff to everyone in it, one per group of viewing audiences. */
+  private flushRoom(taskforceId: string): void {
+    clearTimeout(this.timers.get(taskforceId));
+    this.timers.delete(taskforceId);
+    const diff = this.pending.get(taskforceId);
+    this.pending.delete(taskforceId);
+    if (diff) {
       // From now on a join answers with the room as this diff leaves it.
       const published = this.published.get(taskforceId);
       if (published) {
