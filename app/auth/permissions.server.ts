@@ -147,12 +147,14 @@ export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Pro
 /** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
 export async function loadActors(userIds: readonly string[]): Promise<Map<string, Actor>> {
   if (userIds.length === 0) return new Map();
-  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(userIds)] } }, include: { memberships: { select: { taskforceId: true } } } });
+  // One round trip, as loadMemberActor: the periodic re-check passes every open socket's user (a thousand ids),
+  // which a Prisma include turned into two queries, a query compile over a thousand parameters and a join in JS.
+  const users = await prisma.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>`
+    SELECT u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
+      COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
+    FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`;
   return new Map(
-    users.map(({ memberships, id, email, displayName, role, agency, status }) => [
-      id,
-      { id, email, displayName, role, agency, status, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) },
-    ]),
+    users.map(({ taskforceIds, id, email, displayName, role, agency, status }) => [id, { id, email, displayName, role, agency, status, taskforceIds: new Set(taskforceIds) }]),
   );
 }
 

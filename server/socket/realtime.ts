@@ -180,7 +180,8 @@ export class Realtime {
     this.presence.put(taskforceId, { ...this.presenceRecord(socket), viewing });
   }
 
-  private presenceRecord(socket: RealtimeSocket): PresenceSocketRecord {
+  /** The socket's presence record, viewing nothing. */
+  presenceRecord(socket: RealtimeSocket): PresenceSocketRecord {
     return { socketId: socket.id, userId: socket.data.userId, displayName: socket.data.displayName, role: socket.data.role, viewing: null };
   }
 
