@@ -1,26 +1,12 @@
 // Notifications in real browsers: an analyst on an ordinary page (not a room) sees the top bar's badge count up the
 // moment a coordinator assigns them a task from the lead page, without a reload, and finds it in the inbox.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { browserTestSuite, collectBrowserErrors, signInThroughPages } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { browserTestSuite } from "../helpers/browser";
 import { createLead } from "../helpers/edge";
 import { createTeam } from "../helpers/factories";
 
 const suite = browserTestSuite();
-const contexts: BrowserContext[] = [];
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-});
-
-async function signedInPage(email: string, path: string): Promise<{ page: Page; browserErrors: string[] }> {
-  const context = await suite.browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  const browserErrors = collectBrowserErrors(page);
-  await signInThroughPages(page, suite.server.url, email, path);
-  expect(new URL(page.url()).pathname).toBe(path);
-  return { page, browserErrors };
-}
+const { signedInPage } = suite;
 
 describe("notifications in the browser", () => {
   it("gives an analyst on a non-room page a live badge when a coordinator assigns a task", async () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSession } from "~/auth/session.server";
 import { prisma } from "~/db.server";
+import { pageRequests } from "../helpers/pages";
 import { apiCallerFor, type ApiCaller } from "../helpers/api";
 import { createActor, createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -27,15 +28,7 @@ async function page(path: string, cookie: string) {
   return { status: response.status, html: await response.text(), headers: response.headers };
 }
 
-async function postForm(path: string, cookie: string, fields: Record<string, string>) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const { post: postForm } = pageRequests(() => server.url);
 
 async function recipient(country = "Poland") {
   return prisma.disseminationRecipient.create({ data: { country, agency: `Policja ${Math.random().toString(36).slice(2, 8)}`, contactPoint: "SPOC Warsaw" } });

@@ -1,11 +1,11 @@
 // Issue 12 over HTTP: the lead page as the hub (edits with optimistic concurrency, a task from it, sharing it, its
 // tasks and reviews), pages offering only what the viewer may do, and the inbox with its top-bar badge.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { getLead } from "~/models/leads.server";
 import { createTask, decideReview, requestReview, updateLead } from "../helpers/edge";
 import { createTeam } from "../helpers/factories";
+import { pageRequests, sessionCookie } from "../helpers/pages";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs } from "../helpers/workspace";
 
@@ -17,26 +17,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function cookieFor(userId: string): Promise<string> {
-  return (await startSession(userId, { mfaVerified: true })).split(";")[0];
-}
-
-async function get(path: string, cookie: string) {
-  const response = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
-  return { status: response.status, html: await response.text() };
-}
-
-async function post(path: string, cookie: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body,
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const { get, post } = pageRequests(() => server.url);
 
 describe("the lead page as the hub", () => {
   it("edits title, hypothesis, cited clues, owner and priority, raising the code with a stricter clue", async () => {
@@ -44,7 +25,7 @@ describe("the lead page as the hub", () => {
     const plain = await clueAs(team.analyst, team.case.id, { value: "Tram ticket" });
     const strict = await clueWithCode(team.analyst, team.case.id, "AMBER_STRICT", { value: "Receipt from a pharmacy" });
     const lead = await leadAs(team.analyst, team.case.id, { clueIds: [plain.id] });
-    const cookie = await cookieFor(team.coordinator.id);
+    const cookie = await sessionCookie(team.coordinator.id);
     const page = await get(`/leads/${lead.id}`, cookie);
     expect(page.html).toContain("Edit lead");
     expect(page.html).toContain("Receipt from a pharmacy");
@@ -71,7 +52,7 @@ describe("the lead page as the hub", () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { title: "First title" });
     await updateLead(team.coordinator, lead.id, { version: lead.version, title: "Their title" });
-    const stale = await post(`/leads/${lead.id}`, await cookieFor(team.analyst.id), { intent: "edit", version: String(lead.version), title: "My title", priority: "LOW" });
+    const stale = await post(`/leads/${lead.id}`, await sessionCookie(team.analyst.id), { intent: "edit", version: String(lead.version), title: "My title", priority: "LOW" });
     expect(stale.status).toBe(409);
     expect(stale.html).toContain("Someone else changed this lead since you opened it");
     expect(stale.html).toContain("Their title");
@@ -83,7 +64,7 @@ describe("the lead page as the hub", () => {
   it("creates a task on the lead, shares it to the room, and lists its tasks and reviews", async () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { handlingCode: "GREEN" });
-    const cookie = await cookieFor(team.coordinator.id);
+    const cookie = await sessionCookie(team.coordinator.id);
     const created = await post(`/leads/${lead.id}`, cookie, { intent: "task", caseId: team.case.id, title: "Call the pharmacy", assigneeId: team.analyst.id });
     expect(created.status).toBe(302);
     const task = await prisma.task.findFirstOrThrow({ where: { leadId: lead.id } });
@@ -109,16 +90,16 @@ describe("pages offer only what the viewer may do", () => {
     const team = await createTeam();
     const clue = await clueWithCode(team.analyst, team.case.id, "GREEN", { value: "Church tower" });
     await requestReview(team.analyst, "CLUE", clue.id);
-    const asAnalyst = await get("/reviews", await cookieFor(team.analyst.id));
+    const asAnalyst = await get("/reviews", await sessionCookie(team.analyst.id));
     expect(asAnalyst.html).toContain("Church tower");
     expect(asAnalyst.html).not.toContain(">Approve<");
     expect(asAnalyst.html).toContain("Waiting for a liaison");
-    expect((await get("/reviews", await cookieFor(team.liaison.id))).html).toContain(">Approve<");
+    expect((await get("/reviews", await sessionCookie(team.liaison.id))).html).toContain(">Approve<");
   });
 
   it("gives a liaison no add-clue or build-a-lead form, and no edit, share or task forms on a lead", async () => {
     const team = await createTeam();
-    const cookie = await cookieFor(team.liaison.id);
+    const cookie = await sessionCookie(team.liaison.id);
     expect((await get(`/cases/${team.case.id}`, cookie)).html).not.toContain("Add clue");
     expect((await get(`/cases/${team.case.id}/clues/new`, cookie)).status).toBe(403);
     expect((await get(`/cases/${team.case.id}/leads/new`, cookie)).status).toBe(403);
@@ -132,11 +113,11 @@ describe("pages offer only what the viewer may do", () => {
   it("offers another analyst no edit and no task form, and an author no review request on an approved item", async () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { handlingCode: "CLEAR" });
-    const other = await get(`/leads/${lead.id}`, await cookieFor(team.analystOtherAgency.id));
+    const other = await get(`/leads/${lead.id}`, await sessionCookie(team.analystOtherAgency.id));
     expect(other.html).not.toContain("Edit lead");
     expect(other.html).not.toContain("New task on this lead");
     expect(other.html).toContain("Share in the room");
-    const author = await cookieFor(team.analyst.id);
+    const author = await sessionCookie(team.analyst.id);
     expect((await get(`/leads/${lead.id}`, author)).html).toContain("Request review");
     await requestReview(team.analyst, "LEAD", lead.id);
     await decideReview(team.liaison, "LEAD", lead.id, { decision: "APPROVED" });
@@ -149,7 +130,7 @@ describe("pages offer only what the viewer may do", () => {
   it("says 'you can see' where leads may be hidden", async () => {
     const team = await createTeam();
     await leadAs(team.analyst, team.case.id, { handlingCode: "RED" });
-    expect((await get(`/cases/${team.case.id}`, await cookieFor(team.coordinator.id))).html).toContain("No leads you can see on this case yet.");
+    expect((await get(`/cases/${team.case.id}`, await sessionCookie(team.coordinator.id))).html).toContain("No leads you can see on this case yet.");
   });
 });
 
@@ -157,7 +138,7 @@ describe("the inbox and its badge", () => {
   it("counts unread notifications in the top bar and marks them read from the inbox", async () => {
     const team = await createTeam();
     await createTask(team.coordinator, team.case.id, { title: "Trace the tram ticket", assigneeId: team.analyst.id });
-    const cookie = await cookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const home = await get("/home", cookie);
     expect(home.html).toMatch(/data-testid="inbox-badge">1</);
     const inbox = await get("/notifications", cookie);
@@ -168,6 +149,6 @@ describe("the inbox and its badge", () => {
     expect(after.html).not.toContain("inbox-badge");
     expect(after.html).toContain("Everything is read.");
     expect((await post("/notifications", cookie, {})).status).toBe(422);
-    expect((await get("/home", await cookieFor(team.coordinator.id))).html).not.toContain("inbox-badge");
+    expect((await get("/home", await sessionCookie(team.coordinator.id))).html).not.toContain("inbox-badge");
   });
 });

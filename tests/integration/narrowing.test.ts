@@ -9,7 +9,7 @@ import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
 import { listClues, requestReview, updateClue } from "../helpers/edge";
-import { getPage, postForm } from "../helpers/pages";
+import { pageRequests } from "../helpers/pages";
 import { sessionCookieFor } from "../helpers/sockets";
 import { getClue } from "~/models/clues.server";
 
@@ -216,8 +216,9 @@ describe("reference corrections", () => {
 });
 
 describe("the pages", () => {
-  const get = async (path: string, userId: string) => getPage(server.url, path, await sessionCookieFor(userId));
-  const post = async (path: string, userId: string, fields: Record<string, string | string[]>) => postForm(server.url, path, await sessionCookieFor(userId), fields);
+  const pages = pageRequests(() => server.url);
+  const get = async (path: string, userId: string) => pages.get(path, await sessionCookieFor(userId));
+  const post = async (path: string, userId: string, fields: Record<string, string | string[]>) => pages.post(path, await sessionCookieFor(userId), fields);
 
   it("take facets from the clue form, refuse a bad one by its line, and show the narrowing with its map on the case page", async () => {
     const team = await createTeam();

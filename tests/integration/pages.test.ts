@@ -1,8 +1,7 @@
 // The case-workspace pages over HTTP: what another taskforce owns is "not found" (never "forbidden"), and a
 // refused form comes back as 422 with every field the user typed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "~/auth/session.server";
-import { getPage, postForm } from "../helpers/pages";
+import { pageRequests, sessionCookie } from "../helpers/pages";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
@@ -17,14 +16,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A fully signed-in browser session for the user, as the Cookie header a browser would send. */
-async function sessionCookie(userId: string): Promise<string> {
-  const setCookie = await startSession(userId, { mfaVerified: true });
-  return setCookie.split(";")[0];
-}
-
-const get = (path: string, cookie: string) => getPage(server.url, path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string | string[]>) => postForm(server.url, path, cookie, fields);
+const { get, post } = pageRequests(() => server.url);
 
 describe("pages for another taskforce's items", () => {
   let mine: Team;
