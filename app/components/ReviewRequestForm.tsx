@@ -10,7 +10,7 @@ export function ReviewRequestForm({ actionData, handlingCode, what }: { actionDa
   const failure = failureOf(actionData, "requestReview");
   return (
     <section aria-labelledby="review-heading">
-      <h2 id="review-heading">Liaison review</h2>
+      <h2 id="review-heading">Ask for review</h2>
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="requestReview" />
         <FormErrors failure={failure} />

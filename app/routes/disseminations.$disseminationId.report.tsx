@@ -9,7 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireActor } from "~/auth/session.server";
 import { HANDLING_CODE_LABELS } from "~/components/HandlingCodeBadge";
 import { getDissemination } from "~/models/disseminations.server";
-import reportHref from "~/styles/report.css?url";
+import reportHref from "../styles/report.css?url";
 import { formatDateTime } from "~/utils/form-values";
 import { runLoader } from "~/utils/route-errors.server";
 

@@ -2,7 +2,8 @@
 // moment a coordinator assigns them a task from the lead page, without a reload, and finds it in the inbox.
 import { describe, expect, it } from "vitest";
 import { browserTestSuite } from "../helpers/browser";
-import { createLead } from "../helpers/edge";
+import { createLead, requestReview } from "../helpers/edge";
+import { clueWithCode } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
 
 const suite = browserTestSuite();
@@ -41,6 +42,33 @@ describe("notifications in the browser", () => {
 
     expect(analyst.browserErrors).toEqual([]);
     expect(coordinator.browserErrors).toEqual([]);
+  });
+
+  it("tells the author live when a liaison returns their clue, with the liaison's note", async () => {
+    const team = await createTeam();
+    const clue = await clueWithCode(team.analyst, team.case.id, "GREEN", { value: "Tram ticket, yellow stripe" });
+    await requestReview(team.analyst, "CLUE", clue.id);
+    const author = await signedInPage(team.analyst.email, "/home");
+    const liaison = await signedInPage(team.liaison.email, "/reviews");
+    await author.page.locator('[data-testid="inbox-link"][data-live="on"]').waitFor();
+    await author.page.evaluate(() => ((window as unknown as { pageMark: number }).pageMark = 3));
+
+    await liaison.page.getByLabel("Note").fill("Say which city's tram network this is.");
+    await liaison.page.getByRole("button", { name: /Return to author/ }).click();
+    await liaison.page.getByRole("status").first().waitFor();
+
+    // Without a reload: the badge counts up and the notice (read out to screen readers) carries the note.
+    await author.page.getByTestId("inbox-badge").waitFor();
+    await author.page.getByRole("status").filter({ hasText: "Say which city's tram network this is." }).waitFor({ state: "attached" });
+    expect(await author.page.evaluate(() => (window as unknown as { pageMark?: number }).pageMark)).toBe(3);
+    // The inbox lists it, and the clue shows the note in its review history.
+    await author.page.getByTestId("inbox-link").click();
+    await author.page.getByRole("link", { name: /returned clue "Tram ticket, yellow stripe"/ }).click();
+    await author.page.getByRole("heading", { name: "Liaison review" }).waitFor();
+    expect(await author.page.getByText("Say which city's tram network this is.").count()).toBeGreaterThan(0);
+
+    expect(author.browserErrors).toEqual([]);
+    expect(liaison.browserErrors).toEqual([]);
   });
 
   it("shows the skip link readably when it has focus", async () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
 import { apiCallerFor, type ApiCaller } from "../helpers/api";
 import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -96,6 +97,8 @@ describe("the narrowing over the API", () => {
     expect(data.usedClues).toEqual([socket.id, mains.id, label.id]);
     expect(data.hiddenCluesIgnored).toBe(true);
     expect(data.contradictions).toEqual([]);
+    // Read records are queued and written within a second (decision 018): write them now.
+    await flushAuditRecords();
     const audit = await prisma.auditEvent.findFirst({ where: { action: "case.narrowing", itemId: team.case.id } });
     expect(audit?.actorId).toBe(team.coordinator.id);
   });

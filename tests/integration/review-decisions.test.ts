@@ -30,6 +30,11 @@ describe("review decisions", () => {
       ["REQUESTED", team.coordinator.id, ""],
       ["RETURNED", team.liaison.id, "Name the shop chain, not the branch."],
     ]);
+    // Both the author and whoever asked are told, with the note, in the decision's own transaction.
+    const notices = await prisma.notification.findMany({ where: { kind: "review.decided", itemId: lead.id } });
+    expect(notices.map((notice) => notice.recipientId).sort()).toEqual([team.analyst.id, team.coordinator.id].sort());
+    for (const notice of notices) expect(notice.text).toContain("returned");
+    for (const notice of notices) expect(notice.text).toContain("Name the shop chain, not the branch.");
     // The author edits and asks again; the liaison can then approve.
     const edited = await updateLead(team.analyst, lead.id, { version: item.version, hypothesis: "Sold by one shop chain" });
     expect(edited.reviewState).toBe("RETURNED");
