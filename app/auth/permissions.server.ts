@@ -38,7 +38,12 @@ export type Action =
   | "comment:create"
   | "review:request"
   | "review:decide"
-  | "room:join";
+  | "room:join"
+  /** De-confliction (issue 13): see and act on their taskforce's side of links to clues they cannot see. */
+  | "deconfliction:read"
+  | "deconfliction:act"
+  /** See the values the over-correlation guard stopped, and exclude a value from correlation. */
+  | "correlation:manage";
 
 /**
  * How far a grant reaches, on top of being allowed to see the resource at all:
@@ -66,6 +71,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "comment:read:any", "comment:create:any",
     "review:request:any",
     "room:join:any",
+    "deconfliction:read:any", "deconfliction:act:any",
   ],
   LIAISON: [
     "case:read:any",
@@ -73,9 +79,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "comment:read:review", "comment:create:review",
     "review:decide:review",
     "room:join:any",
+    "deconfliction:read:any", "deconfliction:act:any",
   ],
   // An admin manages people and taskforces; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any"],
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any", "correlation:manage:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */

@@ -20,6 +20,8 @@ export interface ChangeContext {
   audit(entry: AuditRecord): Promise<void>;
   /** Appends a room event to the change (its payload as clients receive it: JSON); announced after the commit. */
   event(event: Omit<NewRoomEvent, "actorId" | "clientEventId" | "payload"> & { payload: object }): Promise<StoredRoomEvent>;
+  /** Runs after the commit (never on rollback), after the room events are announced: for other announcements. */
+  afterCommit(announce: () => void): void;
 }
 
 /** What the stored event must be for an idempotency key to count as the same action (a reused key is a client bug). */
@@ -106,9 +108,12 @@ async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, ru
 
 async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
   const events: StoredRoomEvent[] = [];
+  const announcements: (() => void)[] = [];
   const result = await prisma.$transaction(async (tx) => {
+    announcements.length = 0;
     const ctx: ChangeContext = {
       tx,
+      afterCommit: (announce) => void announcements.push(announce),
       audit: (entry) => appendAudit(tx, { ...entry, actor, origin: actor.origin }),
       event: async (event) => {
         const clientEventId = events.length === 0 ? idempotencyKey : undefined;
@@ -120,6 +125,7 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
     return run(ctx);
   }, TRANSACTION_LIMITS);
   announceRoomEvents(events);
+  for (const announce of announcements) announce();
   return result;
 }
 
