@@ -10,7 +10,7 @@ import { prisma, type Tx } from "~/db.server";
 import { clueWeight, correlationKeysOf, linkScore, type CorrelationKey } from "~/utils/correlation-keys";
 import { NotFoundError } from "~/utils/errors.server";
 import { loadVisibleCase } from "./cases.server";
-import { auditRead, type ChangeContext } from "./changes.server";
+import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { announceCorrelationNotices, deconflictionNoticesFor, type CorrelationNoticeFor } from "./correlation-notices.server";
 
 export interface CorrelationSettings {
@@ -553,4 +553,52 @@ export function caseCorrelationsBody(result: CaseCorrelations) {
       hidden: result.hidden.map(({ kind, deconflictionId }) => ({ kind, deconflictionId })),
     },
   };
+}
+
+// ---- the over-correlation guard, as an administrator manages it ------------------------------------------------
+
+export interface StoppedValue {
+  kind: CorrelationKind;
+  categoryKey: string;
+  key: string;
+  reason: "COMMON" | "EXCLUDED";
+  caseCount: number;
+  markedAt: string | null;
+}
+
+/** The values that no longer link (common or excluded), newest first: for administrators only. */
+export async function listStoppedValues(actor: Actor, take = 200): Promise<StoppedValue[]> {
+  requirePermission(actor, "correlation:manage", { type: "administration" });
+  const rows = await prisma.correlationValue.findMany({ where: { reason: { not: null } }, orderBy: [{ markedAt: "desc" }], take });
+  await auditRead(actor, { action: "correlation.values_list", details: { count: rows.length } });
+  return rows.map((row) => ({ kind: row.kind, categoryKey: row.categoryKey, key: row.key, reason: row.reason as StoppedValue["reason"], caseCount: row.caseCount, markedAt: row.markedAt?.toISOString() ?? null }));
+}
+
+/** The key an administrator means: a value normalised as its category's clues are, or a media hash id as stored. */
+export function exclusionKey(input: { kind: "VALUE" | "HASH"; categoryKey: string; value: string }): CorrelationKey {
+  if (input.kind === "VALUE") return { kind: "VALUE", categoryKey: input.categoryKey, key: correlationKeysOf({ categoryKey: input.categoryKey, value: input.value, mediaRefs: [] })[0]?.key ?? "" };
+  const [algorithm, ...rest] = input.value.split(":");
+  const id = rest.join(":").trim();
+  const hex = ["MD5", "SHA1", "SHA256", "SHA512"].includes(algorithm.toUpperCase());
+  return { kind: "HASH", categoryKey: "", key: `${algorithm.toUpperCase()}:${hex ? id.toLowerCase() : id.toUpperCase()}` };
+}
+
+/** Excludes a value from correlation: it stops linking and its links go at once. Audited. */
+export async function excludeValue(actor: Actor, input: { kind: "VALUE" | "HASH"; categoryKey: string; value: string }): Promise<{ key: CorrelationKey; linksRemoved: number }> {
+  requirePermission(actor, "correlation:manage", { type: "administration" });
+  const key = exclusionKey(input);
+  return writeChange(actor, async (ctx) => {
+    const linksRemoved = await markValue(ctx.tx, key, "EXCLUDED", 0, actor.id, new Set());
+    await ctx.audit({ action: "correlation.exclude", itemType: "CORRELATION_VALUE", details: { kind: key.kind, categoryKey: key.categoryKey, key: key.key, linksRemoved } });
+    return { key, linksRemoved };
+  });
+}
+
+/** Lets an excluded or common value link again, from the next save of a clue holding it. Audited. */
+export async function includeValue(actor: Actor, key: CorrelationKey): Promise<void> {
+  requirePermission(actor, "correlation:manage", { type: "administration" });
+  await writeChange(actor, async (ctx) => {
+    await ctx.tx.correlationValue.updateMany({ where: { kind: key.kind, categoryKey: key.categoryKey, key: key.key }, data: { reason: null, caseCount: 0, markedAt: null, excludedById: null } });
+    await ctx.audit({ action: "correlation.include", itemType: "CORRELATION_VALUE", details: { kind: key.kind, categoryKey: key.categoryKey, key: key.key } });
+  });
 }

@@ -118,6 +118,7 @@ export async function stepDeconfliction(actor: Actor, id: string, input: Deconfl
   const sides = row ? sidesOf(actor, row, "deconfliction:read") : [];
   if (!row || sides.length === 0) throw new NotFoundError("De-confliction not found.");
   const step = STEP_RESULT[input.step];
+  if (input.step === "DECLINE" && !input.reason.trim()) throw new ValidationError({ reason: ["Say why you decline (only your side will see it)."] });
   // The side acting: for a request, any side of the actor's; for an answer, the side that was asked.
   const side = input.step === "REQUEST" ? sides[0] : sides.find((candidate) => row.requestedSide !== null && row.requestedSide !== candidate);
   if (!side) throw new ValidationError({ step: ["Only the other taskforce can answer your request."] });
