@@ -42,6 +42,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     return [
       { to: "/admin", label: "Admin" },
       { to: "/admin/taskforces", label: "Taskforces" },
+      { to: "/admin/correlation", label: "Correlation" },
       { to: "/account", label: "Account" },
     ];
   }
@@ -52,6 +53,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },
+    ...(role === "COORDINATOR" || role === "LIAISON" ? [{ to: "/deconfliction", label: "De-confliction" }] : []),
     { to: "/account", label: "Account" },
   ];
 }

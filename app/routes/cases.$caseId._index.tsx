@@ -5,11 +5,13 @@ import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { ClueList } from "~/components/ClueList";
+import { LinkedCasesPanel } from "~/components/CorrelationPanels";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
 import { TaskList } from "~/components/TaskList";
 import { getCaseOverview } from "~/models/case-overview.server";
+import { getCaseCorrelations } from "~/models/correlation.server";
 import { formatDateTime } from "~/utils/form-values";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runLoader } from "~/utils/route-errors.server";
@@ -34,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const take = onlyCategory ? CATEGORY_PAGE_TAKE : OVERVIEW_TAKE;
     const { kase, groups: categoryGroups, leads, tasks } = await getCaseOverview(actor, caseId, { category: onlyCategory ?? undefined, cursor, take });
     const groups = categoryGroups.map((group) => ({ ...group, clues: group.clues.map(clueLine) }));
+    const linked = await getCaseCorrelations(actor, caseId);
     return {
       kase: {
         id: kase.id,
@@ -55,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       groups,
       leads: leads.map(leadLine),
       tasks: tasks.map(taskLine),
+      linked,
       tasksAreAll: hasGrant(actor, "task:read"),
       can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign"), editCase: hasGrant(actor, "case:update") },
       added: search.get("added"),
@@ -63,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CasePage() {
-  const { kase, onlyCategory, page, take, groups, leads, tasks, tasksAreAll, can, added } = useLoaderData<typeof loader>();
+  const { kase, onlyCategory, page, take, groups, leads, tasks, linked, tasksAreAll, can, added } = useLoaderData<typeof loader>();
   const originLabel = ORIGIN_KIND_LABELS[kase.originKind as keyof typeof ORIGIN_KIND_LABELS] ?? kase.originKind;
   return (
     <AppShell>
@@ -188,6 +192,8 @@ export default function CasePage() {
           </>
         )}
       </section>
+
+      <LinkedCasesPanel visible={linked.visible} hidden={linked.hidden} />
 
       <section aria-labelledby="leads-heading">
         <h2 id="leads-heading">
