@@ -123,7 +123,7 @@ export async function correlateClue(ctx: ChangeContext, clue: CorrelatedClue, op
       }
     }
   }
-  const kept = [...candidates.values()].sort((a, b) => b.score - a.score || (a.clueId < b.clueId ? -1 : 1)).slice(0, settings.maxLinks);
+  let kept = [...candidates.values()].sort((a, b) => b.score - a.score || (a.clueId < b.clueId ? -1 : 1)).slice(0, settings.maxLinks);
   if (kept.length > 0) {
     await tx.$executeRaw`INSERT INTO "ClueLink" ("clueId", "otherClueId", "kind", "matchKey", "score", "caseId", "otherCaseId", "taskforceId", "otherTaskforceId") VALUES ${Prisma.join(
       kept.flatMap((link) => [
@@ -131,7 +131,11 @@ export async function correlateClue(ctx: ChangeContext, clue: CorrelatedClue, op
         Prisma.sql`(${link.clueId}, ${clue.id}, ${kindSql(link.kind)}, ${link.matchKey}, ${link.score}, ${link.caseId}, ${clue.caseId}, ${link.taskforceId}, ${clue.taskforceId})`,
       ]),
     )}`;
-    for (const id of await trimOverfull(tx, kept.map((link) => link.clueId), settings.maxLinks)) affected.add(id);
+    const trimmed = await trimOverfull(tx, kept.map((link) => link.clueId), settings.maxLinks);
+    for (const pair of trimmed) affected.add(pair.clueId).add(pair.otherClueId);
+    // A linked clue already full of stronger links drops this one: it is not a link, so nobody hears of it.
+    const dropped = new Set(trimmed.filter((pair) => pair.clueId === clue.id || pair.otherClueId === clue.id).map((pair) => (pair.clueId === clue.id ? pair.otherClueId : pair.clueId)));
+    kept = kept.filter((link) => !dropped.has(link.clueId));
   }
   const opened = await openDeconflictions(tx, clue, kept.filter((link) => link.taskforceId !== clue.taskforceId));
   const closed = await closeUnlinkedDeconflictions(tx, [...affected]);
@@ -258,8 +262,8 @@ async function nearMatches(tx: Tx, clue: CorrelatedClue, key: CorrelationKey, se
   return rows.map((row) => ({ row, similarity: similarity.get(row.key) ?? settings.nearThreshold }));
 }
 
-/** Linked clues now holding more than maxLinks links lose their weakest (both directions); returns who changed. */
-async function trimOverfull(tx: Tx, clueIds: string[], maxLinks: number): Promise<string[]> {
+/** Linked clues now holding more than maxLinks links lose their weakest (both directions); returns the pairs gone. */
+async function trimOverfull(tx: Tx, clueIds: string[], maxLinks: number): Promise<{ clueId: string; otherClueId: string }[]> {
   const gone = await tx.$queryRaw<{ clueId: string; otherClueId: string }[]>`
     WITH ranked AS (
       SELECT "clueId", "otherClueId", row_number() OVER (PARTITION BY "clueId" ORDER BY "score" DESC, "otherClueId") AS n
@@ -273,7 +277,7 @@ async function trimOverfull(tx: Tx, clueIds: string[], maxLinks: number): Promis
       RETURNING l."clueId", l."otherClueId"
     )
     SELECT "clueId", "otherClueId" FROM gone UNION ALL SELECT "clueId", "otherClueId" FROM reverse`;
-  return [...new Set(gone.flatMap((row) => [row.clueId, row.otherClueId]))];
+  return gone;
 }
 
 export interface OpenedDeconfliction {
