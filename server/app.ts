@@ -60,6 +60,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   // proxies 60 s): with Node's 5 s the server could close a connection just as a slow-looping client reused it
   // (ECONNRESET), which the longer clue saves of correlation (decision 023) made visible in the page tests.
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000; // above keepAliveTimeout, as Node advises
   // Chains audit rows after commit, about once a second (docs/decisions/007).
   const sealer = startAuditSealer();
   const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config, metrics) : async () => {};
