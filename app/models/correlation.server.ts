@@ -241,8 +241,8 @@ async function exactMatches(tx: Tx, clue: CorrelatedClue, key: CorrelationKey, l
 }
 
 /**
- * Clues of other cases whose normalised value in the same category is near this one: the nearest distinct
- * values first (a GiST trigram walk in distance order, stopped at NEAR_VALUES), then each value's clues.
+ * Clues of other cases whose normalised value in the same category is near this one: the distinct values above
+ * the threshold (a GIN trigram probe), the NEAR_VALUES nearest of them, then each value's clues.
  */
 async function nearMatches(tx: Tx, clue: CorrelatedClue, key: CorrelationKey, settings: CorrelationSettings): Promise<{ row: CandidateRow; similarity: number }[]> {
   await tx.$executeRaw`SELECT set_config('pg_trgm.similarity_threshold', ${String(settings.nearThreshold)}, true)`;

@@ -114,7 +114,8 @@ ALTER TABLE "Deconfliction" ADD CONSTRAINT "Deconfliction_clueAId_fkey" FOREIGN 
 -- AddForeignKey
 ALTER TABLE "Deconfliction" ADD CONSTRAINT "Deconfliction_clueBId_fkey" FOREIGN KEY ("clueBId") REFERENCES "Clue"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Hand-written: near values. A GiST trigram index answers "the nearest distinct values above the similarity
--- threshold" in distance order (ORDER BY key <-> $1 LIMIT n), so a near probe reads about n entries however
--- many rows share a trigram (a GIN index would recheck every one of them).
-CREATE INDEX "CorrelationValue_key_trgm_idx" ON "CorrelationValue" USING GIST ("key" gist_trgm_ops) WHERE "kind" = 'VALUE';
+-- Hand-written: near values. A GIN trigram index over the distinct values finds those above the similarity
+-- threshold (`%`) by merging the posting lists of the probe's own trigrams; each value appears once however many
+-- clues hold it. (A GiST index can walk in distance order, but its signatures blur as the table grows: the bench
+-- measured its probe at 14 ms p95 at 10k and 132 ms at 1M.)
+CREATE INDEX "CorrelationValue_key_trgm_idx" ON "CorrelationValue" USING GIN ("key" gin_trgm_ops) WHERE "kind" = 'VALUE';
