@@ -2,7 +2,10 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import type { Role } from "@prisma/client";
 import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useMatches, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { loadActor } from "./auth/permissions.server";
 import { getOptionalUser } from "./auth/session.server";
+import { NotificationBadge } from "./components/NotificationBadge";
+import { unreadCount } from "./models/notifications.server";
 import stylesHref from "./styles.css?url";
 import { ROLE_HOME, ROLE_LABELS } from "./utils/labels";
 import { useNonce } from "./utils/nonce";
@@ -10,10 +13,12 @@ import { useNonce } from "./utils/nonce";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 export const meta: MetaFunction = () => [{ title: "Cluebridge" }];
 
-/** The signed-in user for the top bar (only what it shows), or null. */
+/** The signed-in user for the top bar (only what it shows, with their unread notifications), or null. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  return { user: user ? { displayName: user.displayName, role: user.role } : null };
+  if (!user) return { user: null };
+  const unread = user.role === "ADMIN" ? 0 : await unreadCount(await loadActor(user));
+  return { user: { displayName: user.displayName, role: user.role, unread, unreadAt: Date.now() } };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -42,6 +47,8 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     return [
       { to: "/admin", label: "Admin" },
       { to: "/admin/taskforces", label: "Taskforces" },
+      { to: "/audit", label: "Audit" },
+      { to: "/admin/recipients", label: "Contact points" },
       { to: "/admin/correlation", label: "Correlation" },
       { to: "/account", label: "Account" },
     ];
@@ -53,12 +60,15 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     { to: "/cases", label: "Cases" },
     { to: "/search", label: "Search" },
     { to: "/rooms", label: "Rooms" },
+    { to: "/disseminations", label: "Disseminations" },
+    ...(role === "LIAISON" ? [{ to: "/appeals/queue", label: "Appeals" }] : []),
+    // Oversight of their taskforces: the overview's counts and the audit trail.
+    ...(role === "COORDINATOR" ? [{ to: "/overview", label: "Overview" }, { to: "/audit", label: "Audit" }] : []),
     ...(role === "COORDINATOR" || role === "LIAISON" ? [{ to: "/deconfliction", label: "De-confliction" }] : []),
-    { to: "/account", label: "Account" },
   ];
 }
 
-function TopBar({ user }: { user: { displayName: string; role: Role } }) {
+function TopBar({ user }: { user: { displayName: string; role: Role; unread: number; unreadAt: number } }) {
   return (
     <header className="topbar">
       <a href="#main" className="skip-link">
@@ -71,6 +81,8 @@ function TopBar({ user }: { user: { displayName: string; role: Role } }) {
             {link.label}
           </NavLink>
         ))}
+        {user.role === "ADMIN" ? null : <NotificationBadge unread={user.unread} asOf={user.unreadAt} />}
+        {user.role === "ADMIN" ? null : <NavLink to="/account">Account</NavLink>}
       </nav>
       <div className="topbar-user">
         <span>

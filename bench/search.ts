@@ -1,6 +1,13 @@
 // search-1m: a fixed query set (a common word, a rare one, one that matches nothing) through GET /api/v1/search at
 // each size, beside a plain `ILIKE '%…%'` scan over the same rows in the same run. Rows are written set-based
 // (INSERT … SELECT FROM generate_series) on the PostgreSQL server; each size starts from an empty case.
+//
+// What each side includes (bench/README.md): the app figure is a whole API request from the client process
+// (HTTP, Remix, the bearer-token check, both kinds searched, up to 50 hydrated clues as JSON, the audit record
+// committed); the scan is the SQL statement alone, ids only, run from this process on a connection of its own
+// with the server's default settings (not the app's pool and its session settings). The ratio therefore
+// charges the app's fixed costs against it, never the other way.
+import pg from "pg";
 import type { SqlRunner } from "~/db.server";
 import { ClientProcess } from "./lib/clients";
 import type { Measured } from "./lib/report";
@@ -43,12 +50,12 @@ async function seed(sql: SqlRunner, room: SearchRoom, size: number): Promise<num
   return (performance.now() - started) / 1000;
 }
 
-async function scan(sql: SqlRunner, room: SearchRoom, term: string, reps: number): Promise<Summary> {
+async function scan(client: pg.Client, room: SearchRoom, term: string, reps: number): Promise<Summary> {
   const samples: number[] = [];
   for (let i = 0; i < reps + 1; i++) {
     const started = performance.now();
     // `value || ' ' || detail` matches no index: this is the plain scan the app is measured against.
-    await sql.query(`SELECT c."id" FROM "Clue" c WHERE c."taskforceId" = $1 AND (c."value" || ' ' || c."detail") ILIKE $2 ORDER BY c."createdAt" DESC LIMIT 50`, [room.taskforceId, `%${term}%`]);
+    await client.query(`SELECT c."id" FROM "Clue" c WHERE c."taskforceId" = $1 AND (c."value" || ' ' || c."detail") ILIKE $2 ORDER BY c."createdAt" DESC LIMIT 50`, [room.taskforceId, `%${term}%`]);
     if (i > 0) samples.push(performance.now() - started);
   }
   return summarize(samples);
@@ -63,8 +70,14 @@ interface SizeFigures {
 }
 
 export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom, sizes: readonly number[], full: boolean, log: (line: string) => void): Promise<Measured[]> {
-  const reps = full ? 20 : 10;
+  // The target is on p99, so the app gets enough runs for a p99 that is not just the slowest of a handful
+  // (each is milliseconds); the scan (up to a second each at 1M) gets fewer: its p50 is what the ratio uses.
+  const reps = full ? 100 : 30;
+  const scanReps = full ? 20 : 10;
   const clients = ClientProcess.start();
+  // The baseline's own connection, with the server's defaults (the app's pool sets session options of its own).
+  const baselineClient = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await baselineClient.connect();
   const figures: SizeFigures[] = [];
   try {
     for (const size of sizes) {
@@ -82,13 +95,14 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
         await clients.request({ kind: "http", url, headers, concurrency: 1, durationMs: 60_000, maxRequests: 1 }, bound);
         const measured = await clients.request({ kind: "http", url, headers, concurrency: 1, durationMs: 30_000 * reps, maxRequests: reps }, bound);
         app[kind] = { ...measured.latency, failed: measured.requests - measured.ok };
-        scans[kind] = await scan(sql, room, term, reps);
+        scans[kind] = await scan(baselineClient, room, term, scanReps);
         log(`    ${kind} "${term}" (${matches[kind]} rows): app p50 ${app[kind].p50} ms, p99 ${app[kind].p99} ms; scan p50 ${scans[kind].p50} ms, p99 ${scans[kind].p99} ms`);
       }
       figures.push({ size, seedSeconds: round(seedSeconds, 1), matches, app, scan: scans });
     }
   } finally {
     await clients.close();
+    await baselineClient.end();
   }
 
   const out: Measured[] = [];
@@ -116,22 +130,25 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
   if (figures.length >= 2) {
     const first = figures[0];
     const last = figures[figures.length - 1];
-    const growth = Object.fromEntries((Object.keys(QUERIES) as QueryClass[]).map((kind) => [kind, round(last.app[kind].p50 / first.app[kind].p50, 2)]));
-    const scanGrowth = Object.fromEntries((Object.keys(QUERIES) as QueryClass[]).map((kind) => [kind, round(last.scan[kind].p50 / first.scan[kind].p50, 2)]));
-    const worst = Math.max(...Object.values(growth));
+    const growthOf = (side: "app" | "scan", at: "p50" | "p99") =>
+      Object.fromEntries((Object.keys(QUERIES) as QueryClass[]).map((kind) => [kind, round(last[side][kind][at] / first[side][kind][at], 2)]));
+    const [p99Growth, p50Growth] = [growthOf("app", "p99"), growthOf("app", "p50")];
+    const [scanP99Growth, scanP50Growth] = [growthOf("scan", "p99"), growthOf("scan", "p50")];
+    const worst = Math.max(...Object.values(p99Growth));
     const text = (g: Record<string, number>) => Object.entries(g).map(([kind, value]) => `${kind} ×${value}`).join(", ");
     out.push({
       result: {
         name: "search-1m:flat",
-        app: { from: first.size, to: last.size, p50Growth: growth },
-        baseline: { from: first.size, to: last.size, p50Growth: scanGrowth },
+        app: { from: first.size, to: last.size, p99Growth, p50Growth },
+        baseline: { from: first.size, to: last.size, p99Growth: scanP99Growth, p50Growth: scanP50Growth },
         ratio: worst,
-        target: `p50 at ${label(last.size)} ≤ 1.5× p50 at ${label(first.size)}, every query`,
+        // Issue 9: "p99 for any query stays flat (≤ 1.5×) from 10k to 1M clues".
+        target: `p99 at ${label(last.size)} ≤ 1.5× p99 at ${label(first.size)}, every query`,
         met: worst <= 1.5,
         note: last.size < 1_000_000 ? "quick run: 1M rows only with --full" : undefined,
       },
-      appText: `p50 growth ${label(first.size)}→${label(last.size)}: ${text(growth)}`,
-      baselineText: `scan p50 growth: ${text(scanGrowth)}`,
+      appText: `p99 growth ${label(first.size)}→${label(last.size)}: ${text(p99Growth)} (p50: ${text(p50Growth)})`,
+      baselineText: `scan p99 growth: ${text(scanP99Growth)} (p50: ${text(scanP50Growth)})`,
     });
   }
   return out;

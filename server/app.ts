@@ -6,6 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { startAuditSealer } from "~/models/audit.server";
+import { apiDispatcher } from "./api-dispatch";
 import { releaseLimitStore, configureLimitStore } from "~/utils/limit-store.server";
 import type { ServerConfig } from "./config";
 import { operatorRoutes } from "./health";
@@ -45,15 +46,12 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   // Not under /api: the API has no files, and looking for one cost a stat() per request on the hot read path.
   app.use(/^(?!\/api\/)/, express.static("public", { maxAge: "1h" }));
+  const getLoadContext = (_req: express.Request, res: express.Response) => ({ cspNonce: res.locals.cspNonce as string, allowedOrigins: config.allowedOrigins });
+  // The API's routes, from the same build, straight to their loader or action (decision 018); the rest is Remix's.
+  app.use(apiDispatcher(build));
   // Mounted without a path pattern: Express would decode a pattern's parameters itself and answer a malformed
   // escape (/api/v1/cases/%C0%AE) with its own HTML error page; Remix's router takes the URL as it came.
-  app.use(
-    createRequestHandler({
-      build,
-      mode: config.production ? "production" : "development",
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, allowedOrigins: config.allowedOrigins }),
-    }),
-  );
+  app.use(createRequestHandler({ build, mode: config.production ? "production" : "development", getLoadContext }));
 
   const httpServer = http.createServer(app);
   // Idle keep-alive connections stay open longer than a client's or proxy's own idle timeout (undici 4 s, most

@@ -15,7 +15,10 @@ export type Action =
   | "user:manage"
   | "taskforce:manage"
   | "audit:read"
+  | "taskforce:overview"
   | "metrics:read"
+  /** Correct a row of the country reference data the narrowing reads (issue 14). */
+  | "reference:manage"
   | "case:read"
   | "case:create"
   | "case:update"
@@ -38,6 +41,11 @@ export type Action =
   | "comment:create"
   | "review:request"
   | "review:decide"
+  | "lead:disseminate"
+  | "dissemination:read"
+  | "recipient:manage"
+  | "appeal:read"
+  | "appeal:publish"
   | "room:join"
   /** De-confliction (issue 13): see and act on their taskforce's side of links to clues they cannot see. */
   | "deconfliction:read"
@@ -61,6 +69,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "task:read:any", "task:updateStatus:own",
     "comment:read:any", "comment:create:any",
     "review:request:own",
+    "dissemination:read:any",
     "room:join:any",
   ],
   COORDINATOR: [
@@ -70,19 +79,26 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "task:read:any", "task:assign:any", "task:update:any", "task:updateStatus:any",
     "comment:read:any", "comment:create:any",
     "review:request:any",
+    "dissemination:read:any",
     "room:join:any",
     "deconfliction:read:any", "deconfliction:act:any",
+    // Oversight of their own taskforces: its audit trail (auditTaskforceScope) and the overview counts.
+    "audit:read:any", "taskforce:overview:any",
   ],
   LIAISON: [
     "case:read:any",
     "clue:read:review", "lead:read:review",
     "comment:read:review", "comment:create:review",
     "review:decide:review",
+    // Only what a liaison approved leaves the taskforce, and only through a liaison (issue 12, decision 020).
+    "lead:disseminate:review", "dissemination:read:any",
+    "appeal:read:any", "appeal:publish:any",
     "room:join:any",
     "deconfliction:read:any", "deconfliction:act:any",
   ],
-  // An admin manages people and taskforces; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "audit:read:any", "metrics:read:any", "correlation:manage:any"],
+  // An admin manages people, taskforces, the list of partner contact points, corrections of the country reference
+  // table and the values kept out of correlation; case content is none of their business.
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any", "reference:manage:any", "correlation:manage:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */
@@ -123,7 +139,11 @@ export type Resource =
   | { type: "case"; taskforceId: string }
   | ItemResource
   | { type: "task"; taskforceId: string; assigneeId: string; createdById: string; lead?: ItemVisibility | null }
-  | { type: "comment"; authorId: string; parent: Resource };
+  | { type: "comment"; authorId: string; parent: Resource }
+  /** A record of what was sent outside the taskforce (decision 020). */
+  | { type: "dissemination"; taskforceId: string }
+  /** A public object appeal of a taskforce and the tips it brought in (decision 020). */
+  | { type: "appeal"; taskforceId: string };
 
 export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
   const memberships = await prisma.taskforceMember.findMany({ where: { userId: user.id }, select: { taskforceId: true } });
@@ -134,12 +154,14 @@ export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Pro
 /** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
 export async function loadActors(userIds: readonly string[]): Promise<Map<string, Actor>> {
   if (userIds.length === 0) return new Map();
-  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(userIds)] } }, include: { memberships: { select: { taskforceId: true } } } });
+  // One round trip, as loadMemberActor: the periodic re-check passes every open socket's user (a thousand ids),
+  // which a Prisma include turned into two queries, a query compile over a thousand parameters and a join in JS.
+  const users = await prisma.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>`
+    SELECT u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
+      COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
+    FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`;
   return new Map(
-    users.map(({ memberships, id, email, displayName, role, agency, status }) => [
-      id,
-      { id, email, displayName, role, agency, status, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) },
-    ]),
+    users.map(({ taskforceIds, id, email, displayName, role, agency, status }) => [id, { id, email, displayName, role, agency, status, taskforceIds: new Set(taskforceIds) }]),
   );
 }
 
@@ -201,6 +223,11 @@ export function canSee(actor: Actor, resource: Resource): boolean {
       return resource.lead ? canSeeItem(actor, resource.lead) : true;
     case "comment":
       return canSee(actor, resource.parent);
+    // Already outside the taskforce at GREEN or CLEAR: the taskforce's working members may read what was sent.
+    case "dissemination":
+      return isWorkingMember(actor, resource.taskforceId);
+    case "appeal":
+      return isWorkingMember(actor, resource.taskforceId);
   }
 }
 
@@ -275,6 +302,15 @@ function visibleItemsWhere(actor: Actor, namedOnItem: Record<string, unknown>) {
       { handlingCode: "RED" as const, OR: [{ authorId: actor.id }, namedOnItem] },
     ],
   };
+}
+
+/**
+ * Whose audit events the actor may read: every event for an administrator (`"all"`), the events recorded
+ * against their taskforces for a coordinator, nothing for anyone else (null: refused).
+ */
+export function auditTaskforceScope(actor: Actor): "all" | string[] | null {
+  if (!hasGrant(actor, "audit:read")) return null;
+  return actor.role === "ADMIN" ? "all" : workingTaskforceIds(actor);
 }
 
 /** Cases this actor may open: those of their taskforces (never for an admin). */
@@ -406,6 +442,8 @@ export function reviewRequestProblem(item: Pick<ItemVisibility, "handlingCode" |
     return { field: "handlingCode", message: `Only TLP:GREEN or TLP:CLEAR items can go to liaison review; this one is ${codeLabel(item.handlingCode)}.` };
   }
   if (item.reviewState === "REQUESTED") return { field: "_form", message: "This item is already waiting for liaison review." };
+  // An edit voids an approval (reviewStateAfterEdit): only a changed item goes to review again.
+  if (item.reviewState === "APPROVED") return { field: "_form", message: "This item is already approved for dissemination; edit it first if it must be reviewed again." };
   return null;
 }
 
@@ -584,4 +622,39 @@ export function audiencesOfEvent(visibility: EventVisibility): Audience[] {
         return [base];
     }
   });
+}
+
+// ---- people who may see an item, as SQL (notifications) ----------------------------------------------------------
+
+/** What a notification may be about, as a permission resource: an item, a task, or a comment's parent. */
+export type NotifiableResource = ItemResource | Extract<Resource, { type: "task" }>;
+
+/**
+ * canSee for every member at once: an SQL condition on a "User" row (alias) that, for a user who is a member of
+ * the resource's taskforce, holds exactly when canSee(member, resource) does. The caller joins the membership;
+ * one INSERT ... SELECT then writes a notification for each member who may see the item, with no per-person
+ * query (tests/integration/notifications.test.ts checks it agrees with canSee for every role and code).
+ */
+export function memberMaySeeSql(resource: NotifiableResource, alias = "u"): Prisma.Sql {
+  const u = Prisma.raw(`"${alias}"`);
+  const working = Prisma.sql`${u}."status"::text = 'ACTIVE' AND ${u}."role"::text <> 'ADMIN'`;
+  if (resource.type === "task") {
+    const lead = resource.lead ? Prisma.sql`AND ${itemSeenBySql(resource.lead, u)}` : Prisma.empty;
+    return Prisma.sql`(${working} AND ${u}."role"::text <> 'LIAISON' ${lead})`;
+  }
+  return Prisma.sql`(${working} AND ${itemSeenBySql(resource, u)})`;
+}
+
+function itemSeenBySql(item: ItemVisibility, u: Prisma.Sql): Prisma.Sql {
+  const liaisons = item.reviewState === "NONE" ? Prisma.sql`${u}."role"::text <> 'LIAISON'` : Prisma.sql`TRUE`;
+  switch (item.handlingCode) {
+    case "RED":
+      return Prisma.sql`(${liaisons} AND ${u}."id" IN (${Prisma.join([...new Set([item.authorId, ...item.recipientIds])])}))`;
+    case "AMBER_STRICT":
+      return Prisma.sql`(${liaisons} AND ${u}."agency" = ${item.authorAgency})`;
+    case "AMBER":
+    case "GREEN":
+    case "CLEAR":
+      return liaisons;
+  }
 }

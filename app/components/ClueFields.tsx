@@ -4,6 +4,8 @@ import { ChoiceGroup, SelectField, TextAreaField, TextField, type Option } from 
 import type { FieldErrors } from "~/utils/form-values";
 import { CONFIDENCE_OPTIONS, HANDLING_CODE_OPTIONS } from "~/utils/labels";
 import { INFO_ASSESSMENTS, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITIES, SOURCE_RELIABILITY_LABELS } from "~/validation/clue";
+import { errorsFor } from "~/utils/form-values";
+import { FACET_TYPES, MAX_FACETS_PER_CLUE, facetSuggestions } from "~/validation/facets";
 
 export interface ClueFieldValues {
   category: string;
@@ -15,6 +17,8 @@ export interface ClueFieldValues {
   infoAssessment: string;
   mediaRefs: string;
   recipientIds: string[];
+  /** Facet lines, "type: value". */
+  facets: string[];
 }
 
 export interface MemberOption {
@@ -87,6 +91,7 @@ export function ClueFields({
         spellCheck={false}
         autoComplete="off"
       />
+      <FacetFields lines={values.facets} errors={errors} />
       <div hidden={!isRed}>
         {members.length === 0 ? (
           <p className="notice">TLP:RED: only you will see this clue. There are no other active members to name.</p>
@@ -103,5 +108,42 @@ export function ClueFields({
         )}
       </div>
     </>
+  );
+}
+
+// Built once per page load: every "type: value" of the closed vocabularies, for the browser's own autocomplete.
+let suggestions: string[] | undefined;
+const FACET_HINT = `Optional, for narrowing the country: one per field as type: value, e.g. plugType: F, language: pl, drivingSide: left, mainsFrequency: 50, productSoldIn: PL, CZ. Types: ${Object.keys(FACET_TYPES).join(", ")}.`;
+
+/** Typed facets: plain text inputs with a shared <datalist>, so entering one is typing with autocomplete, keyboard only. */
+function FacetFields({ lines, errors }: { lines: string[]; errors: FieldErrors | undefined }) {
+  suggestions ??= facetSuggestions();
+  const count = Math.min(MAX_FACETS_PER_CLUE, Math.max(4, lines.length + 2));
+  const messages = errorsFor(errors, "facets");
+  return (
+    <fieldset className="facets" aria-describedby={messages ? "facets-hint facets-error" : "facets-hint"}>
+      <legend>Facets</legend>
+      <p id="facets-hint" className="hint">
+        {FACET_HINT}
+      </p>
+      <datalist id="facet-vocabulary">
+        {suggestions.map((line) => (
+          <option key={line} value={line} />
+        ))}
+      </datalist>
+      <div className="grid2">
+        {Array.from({ length: count }, (_, index) => (
+          <div className="field" key={index}>
+            <label htmlFor={`facet-${index}`}>{`Facet ${index + 1}`}</label>
+            <input id={`facet-${index}`} name="facets" list="facet-vocabulary" defaultValue={lines[index] ?? ""} autoComplete="off" spellCheck={false} maxLength={300} />
+          </div>
+        ))}
+      </div>
+      {messages ? (
+        <p id="facets-error" className="field-error">
+          {messages.join(" ")}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }

@@ -33,7 +33,8 @@ async function readCase(caseId: string): Promise<Case | undefined> {
   const [kase] = await readSql<Case>(Prisma.sql`
     SELECT "id", "taskforceId", "reference", "title", "summary", "status"::text AS "status",
       "defaultHandlingCode"::text AS "defaultHandlingCode", "originKind", "originText", "createdById", "version",
-      "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"
+      "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+      "lastChangeAt" AT TIME ZONE 'UTC' AS "lastChangeAt"
     FROM "Case" WHERE "id" = ${caseId}`);
   return kase;
 }
@@ -44,7 +45,7 @@ export async function listCases(actor: Actor, filters: CaseFilters = {}): Promis
   const cases = await prisma.case.findMany({
     where: { AND: [visibleCasesWhere(actor), taskforceId ? { taskforceId } : {}, status ? { status } : {}] },
     include: { taskforce: { select: { name: true } } },
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    orderBy: [{ lastChangeAt: "desc" }, { id: "desc" }],
   });
   await auditRead(actor, { action: "case.list", taskforceId: taskforceId ?? null, details: { count: cases.length } });
   return cases.map(({ taskforce, ...kase }) => ({ ...kase, taskforceName: taskforce.name }));

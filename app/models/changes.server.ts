@@ -6,9 +6,10 @@
 // loser's transaction fails on the unique index, rolls back whole (row, audit, seq) and answers with the
 // winner's result. Reads of case data are recorded here too (auditRead).
 import { canReceiveEvent, type Actor } from "~/auth/permissions.server";
+import { Prisma } from "@prisma/client";
 import { prisma, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
-import { appendAudit, recordAudit, type AuditEntry } from "~/models/audit.server";
+import { appendAudit, recordAudit, recordRead, type AuditEntry } from "~/models/audit.server";
 import { announceRoomEvents, appendRoomEvent, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredRoomEvent } from "~/models/rooms.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { jsonSafe } from "~/utils/json";
@@ -17,12 +18,20 @@ export type AuditRecord = Omit<AuditEntry, "actor" | "origin">;
 
 export interface ChangeContext {
   tx: Tx;
+  /** Who writes (notifications leave them out). */
+  actor: Actor;
   audit(entry: AuditRecord): Promise<void>;
   /** Appends a room event to the change (its payload as clients receive it: JSON); announced after the commit. */
   event(event: Omit<NewRoomEvent, "actorId" | "clientEventId" | "payload"> & { payload: object }): Promise<StoredRoomEvent>;
-  /** Runs after the commit (never on rollback), after the room events are announced: for other announcements. */
+  /** Runs after the commit, after the room events are announced (e.g. notifications: app/models/notifications.server.ts). */
   afterCommit(announce: () => void): void;
 }
+
+/**
+ * What is not a change of the case's content (its "Last change" stays): sharing and claiming a lead touch no
+ * field of it. Every other audited write that names a case moves the case's lastChangeAt.
+ */
+const NOT_CASE_CHANGES: ReadonlySet<string> = new Set(["lead.share", "lead.claim", "lead.release", "lead.reassign_claim"]);
 
 /** What the stored event must be for an idempotency key to count as the same action (a reused key is a client bug). */
 export interface CreateMatch {
@@ -111,18 +120,27 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
   const announcements: (() => void)[] = [];
   const result = await prisma.$transaction(async (tx) => {
     announcements.length = 0;
+    const changedCases = new Set<string>();
     const ctx: ChangeContext = {
       tx,
-      afterCommit: (announce) => void announcements.push(announce),
-      audit: (entry) => appendAudit(tx, { ...entry, actor, origin: actor.origin }),
+      actor,
+      audit: (entry) => {
+        if (entry.caseId && !NOT_CASE_CHANGES.has(entry.action)) changedCases.add(entry.caseId);
+        return appendAudit(tx, { ...entry, actor, origin: actor.origin });
+      },
       event: async (event) => {
         const clientEventId = events.length === 0 ? idempotencyKey : undefined;
         const stored = await appendRoomEvent(tx, { ...event, actorId: actor.id, clientEventId, payload: jsonSafe(event.payload) as Record<string, unknown> });
         events.push(stored);
         return stored;
       },
+      afterCommit: (announce) => void announcements.push(announce),
     };
-    return run(ctx);
+    const value = await run(ctx);
+    if (changedCases.size > 0) {
+      await tx.$executeRaw`UPDATE "Case" SET "lastChangeAt" = GREATEST("lastChangeAt", now()) WHERE "id" IN (${Prisma.join([...changedCases])})`;
+    }
+    return value;
   }, TRANSACTION_LIMITS);
   announceRoomEvents(events);
   for (const announce of announcements) announce();
@@ -152,9 +170,12 @@ export function createdItemOf<T>(stored: StoredRoomEvent): T {
   return stored.payload as T;
 }
 
-/** Audits a read of case data. */
+/**
+ * Audits a read of case data: the record is queued and written within a fraction of a second with the reads
+ * around it, and at shutdown; the read does not wait for its commit unless the queue is full (decision 018).
+ */
 export async function auditRead(actor: Actor, entry: AuditRecord): Promise<void> {
-  await recordAudit({ ...entry, actor, origin: actor.origin });
+  await recordRead({ ...entry, actor, origin: actor.origin });
 }
 
 /** The message of a refused stale edit (optimistic concurrency): never a silent overwrite. */

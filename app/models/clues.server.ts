@@ -25,6 +25,7 @@ import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueV
 import { correlateClue, CORRELATED_FIELDS, type CorrelatedClue } from "./correlation.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
+import { formatFacetLine } from "~/validation/facets";
 
 export type { ClueView };
 
@@ -63,9 +64,14 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export async function listClues(actor: Actor, caseId: string, query: ListCluesQuery = {}): Promise<ClueList> {
+  // The case's entry check and the page are independent reads, asked for together: one round trip's wait
+  // instead of two (decision 018). The page applies visibility itself, and is returned (and its errors
+  // reported) only after the check passed, so an invisible case still answers 404 and nothing else.
+  const pending = pageOfCaseClues(actor, caseId, query);
+  pending.catch(() => undefined);
   const kase = await loadVisibleCase(actor, caseId);
   requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
-  const page = await pageOfClues(actor, kase, query);
+  const page = await pending;
   await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: page.items.length } });
   return page;
 }
@@ -77,10 +83,14 @@ export interface ClueList {
 
 /** A page of the case's clues the actor may see, newest first. For callers that made the case's entry check. */
 export async function pageOfClues(actor: Actor, kase: VisibleCase, query: ListCluesQuery): Promise<ClueList> {
+  return pageOfCaseClues(actor, kase.id, query);
+}
+
+async function pageOfCaseClues(actor: Actor, caseId: string, query: ListCluesQuery): Promise<ClueList> {
   const take = Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await selectClueViews(
-    Prisma.sql`c."caseId" = ${kase.id} AND ${visibleItemsSql(actor, "clue", "c")}
+    Prisma.sql`c."caseId" = ${caseId} AND ${visibleItemsSql(actor, "clue", "c")}
       ${query.category ? Prisma.sql`AND c."categoryKey" = ${query.category}` : Prisma.empty}
       ${after ? Prisma.sql`AND (c."createdAt", c."id") < (${after.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})` : Prisma.empty}`,
     take + 1,
@@ -202,6 +212,7 @@ function historyFields(row: ClueRow) {
     infoAssessment: infoAssessmentNumber(row.infoAssessment),
     mediaRefs: row.mediaRefs.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
     recipientIds: row.recipients.map((recipient) => recipient.userId).sort(),
+    facets: row.facets.map(formatFacetLine).sort(),
   };
 }
 
@@ -231,6 +242,7 @@ export async function createClue(actor: Actor, caseId: string, data: CreateClueI
         infoAssessment: `I${data.evaluation.infoAssessment}` as Clue["infoAssessment"],
         mediaRefs: { create: mediaRefs },
         recipients: { create: recipientIds.map((userId) => ({ userId })) },
+        facets: { create: data.facets ?? [] },
       },
       include: clueInclude,
     });
@@ -287,6 +299,7 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
     infoAssessment: data.evaluation?.infoAssessment,
     mediaRefs: mediaRefs?.map((ref) => `${ref.algorithm}:${ref.value}`).sort(),
     recipientIds: [...recipientIds].sort(),
+    facets: data.facets?.map(formatFacetLine).sort(),
   };
   const changes = diffFields(before, after);
   if (Object.keys(changes).length === 0) return (await toClueViews([current]))[0];
@@ -311,6 +324,10 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
     if (mediaRefs) {
       await ctx.tx.clueMediaRef.deleteMany({ where: { clueId } });
       await ctx.tx.clueMediaRef.createMany({ data: mediaRefs.map((ref) => ({ ...ref, clueId })) });
+    }
+    if (changes.facets && data.facets) {
+      await ctx.tx.clueFacet.deleteMany({ where: { clueId } });
+      await ctx.tx.clueFacet.createMany({ data: data.facets.map((facet) => ({ ...facet, clueId })) });
     }
     if (changes.recipientIds) {
       await ctx.tx.clueRecipient.deleteMany({ where: { clueId } });

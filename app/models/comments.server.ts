@@ -1,13 +1,14 @@
 // Comments on clues, leads and tasks: text only, with @mentions ("@" + a member's email) resolved only to
 // members who may see the item commented on.
 import type { Comment, Prisma } from "@prisma/client";
-import { canSeeComment, canSeeItem, itemVisibility, loadMemberActor, requirePermission, type Actor, type EventVisibility, type Resource } from "~/auth/permissions.server";
+import { canSeeComment, canSeeItem, itemVisibility, loadMemberActor, requirePermission, type Actor, type EventVisibility, type NotifiableResource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { jsonSafe, type Jsonified } from "~/utils/json";
 import { extractMentionedEmails, type CommentableItemType, type CreateCommentInput } from "~/validation/comment";
 import { auditRead, createdItemOf, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
+import { excerpt, notify } from "./notifications.server";
 import { loadTaskForComments } from "./tasks.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -22,7 +23,7 @@ interface Parent {
   itemId: string;
   caseId: string;
   taskforceId: string;
-  resource: Resource;
+  resource: NotifiableResource;
   eventVisibility: EventVisibility;
   canBeSeenBy(member: Actor): boolean;
 }
@@ -123,6 +124,7 @@ export async function createComment(actor: Actor, input: CreateCommentInput, opt
       details: { on: { itemType: parent.itemType, itemId: parent.itemId }, mentions: mentionIds },
     });
     await ctx.event({ taskforceId: parent.taskforceId, type: "comment.created", itemType: "COMMENT", itemId: created.id, visibility: parent.eventVisibility, payload: view });
+    await notify(ctx, { userIds: mentionIds }, { kind: "mention", about: parent.resource, itemType: parent.itemType, itemId: parent.itemId, text: `${actor.displayName} mentioned you: "${excerpt(input.body)}"` });
     return view;
   };
   return writeCreate(actor, options, { type: "comment.created" }, write, createdItemOf<Jsonified<CommentView>>);

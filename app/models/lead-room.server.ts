@@ -8,6 +8,7 @@ import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { auditRead, writeChange, writeCreate, type CreateOptions } from "./changes.server";
+import { excerpt, notify } from "./notifications.server";
 import { userRefs } from "./users.server";
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
@@ -59,11 +60,13 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
     actor,
     options,
     { type: "lead.shared", itemId: leadId },
-    async ({ tx, audit, event }) => {
+    async (ctx) => {
+      const { tx, audit, event } = ctx;
       const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
       const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
       const claim = await claimViewOf(lead, tx);
       await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
+      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` }, { afterAnnounce: true });
       return event({
         taskforceId: lead.taskforceId,
         type: "lead.shared",

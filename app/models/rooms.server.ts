@@ -4,7 +4,7 @@
 import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
 import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
-import { recordAudit } from "~/models/audit.server";
+import { recordRead } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
 import type { AccessRevocation, EventVisibility, StoredRoomEvent } from "~/realtime/protocol";
@@ -127,7 +127,7 @@ export async function eventsSince(actor: Actor, taskforceId: string, afterSeq: n
   });
   const lastSeq = rows.length > 0 ? rows[rows.length - 1].seq : afterSeq;
   if (options.audit !== false && events.length > 0) {
-    await recordAudit({ actor, action: "room.replay", taskforceId, details: { afterSeq, lastSeq, count: events.length }, origin: actor.origin });
+    await recordRead({ actor, action: "room.replay", taskforceId, details: { afterSeq, lastSeq, count: events.length }, origin: actor.origin });
   }
   return { events, lastSeq, hasMore: rows.length === limit };
 }

@@ -1,14 +1,16 @@
 // Search across the clues and leads a user may see: PostgreSQL full text ('simple' config) and ILIKE (trigram
 // index) for exact matches, pg_trgm word similarity for near-misses when nothing matches exactly. Visibility is
 // applied twice: an SQL fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible
-// rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found.
+// rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found, in the
+// hydrating part of the same statement (decision 019).
 import { Prisma } from "@prisma/client";
-import { visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
-import { prisma, readSql } from "~/db.server";
+import { visibleItemsSql, type Actor } from "~/auth/permissions.server";
+import { readSql } from "~/db.server";
+import { endOfDay } from "~/utils/dates";
 import type { SearchQuery } from "~/validation/search";
 import { auditRead } from "./changes.server";
-import { selectClueViews, type ClueView } from "./clue-views.server";
-import { userRefOf, userRefs, type UserRef } from "./users.server";
+import { clueViewColumns, toClueViewRows, type ClueView, type ClueViewRow } from "./clue-views.server";
+import { userRefOf, type UserRef } from "./users.server";
 
 export interface ClueHit extends ClueView {
   caseReference: string;
@@ -57,16 +59,12 @@ function commonFilters(alias: string, query: SearchQuery): Prisma.Sql[] {
   const a = Prisma.raw(`"${alias}"`);
   const filters: Prisma.Sql[] = [];
   if (query.caseId) filters.push(Prisma.sql`${a}."caseId" = ${query.caseId}`);
+  if (query.taskforceId) filters.push(Prisma.sql`${a}."taskforceId" = ${query.taskforceId}`);
   if (query.handlingCode) filters.push(Prisma.sql`${a}."handlingCode"::text = ${query.handlingCode}`);
   if (query.authorId) filters.push(Prisma.sql`${a}."authorId" = ${query.authorId}`);
   if (query.from) filters.push(Prisma.sql`${a}."createdAt" >= ${new Date(query.from)}`);
   if (query.to) filters.push(Prisma.sql`${a}."createdAt" <= ${endOfDay(query.to)}`);
   return filters;
-}
-
-/** A bare date "to" includes that whole day. */
-function endOfDay(value: string): Date {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
 }
 
 function and(parts: Prisma.Sql[]): Prisma.Sql {
@@ -86,7 +84,7 @@ export interface RankingNote {
 }
 
 interface Found {
-  hits: { id: string; rank: number }[];
+  /** How many visible matches were ranked. */
   candidates: number;
   /** How the candidates were found; "fuzzy" means nothing matched exactly and these are similar values. */
   strategy: Strategy;
@@ -114,39 +112,88 @@ const FUZZY_WORD_SIMILARITY = 0.4;
 type SearchedKind = (typeof SEARCHED)[keyof typeof SEARCHED];
 type Strategy = "walk" | "indexes" | "fuzzy";
 
+/** What the one statement of a kind returns with each hit: its rank and how the hits were found. */
+interface RankedColumns {
+  rank: number;
+  candidates: number;
+  rare: boolean | null;
+  matched: "exact" | "fuzzy";
+}
+
 /**
- * The newest `limit` visible matches, then the best `take` of those by rank; the work is bounded by `limit` and
- * the sample, not by the table (decision 008). A sample of the newest rows tells which bounded plan fits the
- * words: a common word walks the (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a
- * rare one (or none) is collected whole from the text indexes, which hold only its few rows. Only when nothing
- * matches exactly are similar values (trigram similarity: typos) looked for, among the newest FUZZY_WINDOW rows:
- * the trigram index would have to recheck every row sharing a common trigram, which grows with the table.
+ * The newest `limit` visible matches, then the best `take` of those by rank, hydrated: the work is bounded by
+ * `limit` and the sample, not by the table (decision 008), and it is one statement, one round trip (decision
+ * 019). A sample of the newest rows tells which bounded plan fits the words: a common word walks the
+ * (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a rare one (or none) is collected
+ * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are similar
+ * values (trigram similarity: typos) looked for, among the newest FUZZY_WINDOW rows: the trigram index would
+ * have to recheck every row sharing a common trigram, which grows with the table. Each choice is a one-time
+ * filter, an uncorrelated sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates
+ * the sample once and never starts the branch not taken (EXPLAIN ANALYZE: "never executed").
  */
-async function rankNewestMatches(actor: Actor, kind: "clue" | "lead", conditions: Prisma.Sql[], q: string, limit: number, take: number): Promise<Found> {
-  if (actor.taskforceIds.size === 0) return { hits: [], candidates: 0, strategy: "indexes" };
+async function rankNewestMatches<H>(
+  actor: Actor,
+  kind: "clue" | "lead",
+  conditions: Prisma.Sql[],
+  q: string,
+  limit: number,
+  take: number,
+  hydrate: (top: Prisma.Sql) => Prisma.Sql,
+): Promise<{ rows: (H & RankedColumns)[]; found: Found }> {
+  if (actor.taskforceIds.size === 0) return { rows: [], found: { candidates: 0, strategy: "indexes" } };
   const searched = SEARCHED[kind];
   const a = Prisma.raw(`"${searched.alias}"`);
   const where = [visibleItemsSql(actor, kind, searched.alias), ...conditions];
-  if (!q) return rankCandidates(actor, searched, newestMatching(actor, searched, where, limit), Prisma.sql`0`, take, "walk");
-  const tsq = prefixTsQuery(q);
-  // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
-  const exactParts = searched.substringColumns.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
-  if (tsq) exactParts.push(Prisma.sql`${a}."searchVector" @@ to_tsquery('simple', ${tsq})`);
-  const exact = Prisma.sql`(${Prisma.join(exactParts, " OR ")})`;
-  const similar = Prisma.raw(`"${searched.similarColumn}"`);
-  const rank = tsq
-    ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
-    : Prisma.sql`similarity("m".${similar}, ${q})`;
+  let statement: Prisma.Sql;
+  if (!q) {
+    // Without words every match ranks alike: the newest `take` are the answer, and only they are read.
+    statement = Prisma.sql`WITH "m" AS MATERIALIZED (${newestMatching(actor, searched, where, limit)}),
+      "top" AS MATERIALIZED (SELECT "m"."id", 0::float8 AS "rank", "m"."createdAt", 'exact' AS "matched" FROM "m")
+      ${hydrate(Prisma.sql`"top"`)}`;
+  } else {
+    const tsq = prefixTsQuery(q);
+    // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
+    const exactOn = (alias: Prisma.Sql) => {
+      const parts = searched.substringColumns.map((column) => Prisma.sql`${alias}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
+      if (tsq) parts.push(Prisma.sql`${alias}."searchVector" @@ to_tsquery('simple', ${tsq})`);
+      return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+    };
+    const exact = exactOn(a);
+    const similar = Prisma.raw(`"${searched.similarColumn}"`);
+    const rank = tsq
+      ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
+      : Prisma.sql`similarity("m".${similar}, ${q})`;
+    // Similar values only when nothing matched exactly (an init plan: the scan below never starts otherwise).
+    const fuzzy = searched.fuzzyMatch
+      ? Prisma.sql`UNION ALL SELECT *, 'fuzzy' AS "matched" FROM (
+          SELECT * FROM (${newestMatching(actor, searched, where, FUZZY_WINDOW)}) AS "r"
+          WHERE NOT EXISTS (SELECT 1 FROM "exact") AND word_similarity(${q}, "r".${similar}) >= ${FUZZY_WORD_SIMILARITY}
+          ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}) AS "f"`
+      : Prisma.empty;
+    statement = Prisma.sql`WITH "sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)}),
+      "plan" AS MATERIALIZED (
+        SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${exactOn(Prisma.raw(`"s"`))}) < count(*) * ${Prisma.raw(String(COMMON_SHARE))} AS "rare"
+        FROM "sample" AS "s"),
+      "exact" AS MATERIALIZED (
+        SELECT * FROM (${newestMatching(actor, searched, [...where, exact], limit)}) AS "w" WHERE NOT (SELECT "rare" FROM "plan")
+        UNION ALL
+        SELECT * FROM (${indexedMatches(searched, [...where, exact], limit)}) AS "i" WHERE (SELECT "rare" FROM "plan")),
+      "m" AS MATERIALIZED (SELECT *, 'exact' AS "matched" FROM "exact" ${fuzzy}),
+      "top" AS MATERIALIZED (
+        SELECT "m"."id", (${rank})::float8 AS "rank", "m"."createdAt", "m"."matched" FROM "m"
+        ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC LIMIT ${take})
+      ${hydrate(Prisma.sql`"top"`)}`;
+  }
+  const rows = await readSql<H & RankedColumns>(statement);
+  const first = rows[0];
+  const strategy: Strategy = !first ? "indexes" : first.matched === "fuzzy" ? "fuzzy" : first.rare ? "indexes" : "walk";
+  return { rows: rows.map((row) => ({ ...row, rank: Number(row.rank) })), found: { candidates: first?.candidates ?? 0, strategy } };
+}
 
-  const common = await isCommon(actor, searched, where, exact);
-  const found = common
-    ? await rankCandidates(actor, searched, newestMatching(actor, searched, [...where, exact], limit), rank, take, "walk")
-    : await rankCandidates(actor, searched, indexedMatches(searched, [...where, exact], limit), rank, take, "indexes");
-  if (found.candidates > 0 || !searched.fuzzyMatch) return found;
-  const recent = newestMatching(actor, searched, where, FUZZY_WINDOW);
-  const fuzzy = Prisma.sql`SELECT * FROM (${recent}) AS "r" WHERE word_similarity(${q}, "r".${similar}) >= ${FUZZY_WORD_SIMILARITY}
-    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
-  return rankCandidates(actor, searched, fuzzy, rank, take, "fuzzy");
+/** What the hydrating SELECT adds to each hit of `top`: rank, the candidates' count, how they were found. */
+function rankedColumns(q: string): Prisma.Sql {
+  return Prisma.sql`"t"."rank", (SELECT count(*) FROM "m")::int AS "candidates", "t"."matched",
+    ${q ? Prisma.sql`(SELECT "rare" FROM "plan")` : Prisma.sql`NULL::boolean`} AS "rare"`;
 }
 
 /** What matching and ranking read of each candidate. */
@@ -181,49 +228,80 @@ function indexedMatches(searched: SearchedKind, where: Prisma.Sql[], limit: numb
     SELECT * FROM "hits") AS "h" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }
 
-/** Whether the words match at least COMMON_SHARE of the newest DENSITY_SAMPLE visible rows (a small set counts as common: walking it is cheap). */
-async function isCommon(actor: Actor, searched: SearchedKind, where: Prisma.Sql[], exact: Prisma.Sql): Promise<boolean> {
-  const a = Prisma.raw(`"${searched.alias}"`);
-  const sample = newestMatching(actor, searched, where, DENSITY_SAMPLE);
-  const [row] = await readSql<{ rows: number; hits: number }>(Prisma.sql`
-    SELECT count(*)::int AS "rows", count(*) FILTER (WHERE ${exact})::int AS "hits" FROM (${sample}) AS ${a}`);
-  return !row || row.rows < DENSITY_SAMPLE || row.hits >= row.rows * COMMON_SHARE;
+interface ClueHitRow extends ClueViewRow {
+  caseReference: string;
+  caseTitle: string;
 }
 
-/** Ranks the candidates (MATERIALIZED: the ranking runs over them, never pushed down into the scans). */
-async function rankCandidates(actor: Actor, searched: SearchedKind, candidates: Prisma.Sql, rank: Prisma.Sql, take: number, strategy: Strategy): Promise<Found> {
-  const rows = await readSql<{ id: string; rank: number; candidates: number }>(Prisma.sql`
-    WITH "m" AS MATERIALIZED (${candidates})
-    SELECT "m"."id", (${rank})::float8 AS "rank", (SELECT count(*) FROM "m")::int AS "candidates" FROM "m"
-    ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC
-    LIMIT ${take}`);
-  return { hits: rows.map(({ id, rank }) => ({ id, rank: Number(rank) })), candidates: rows[0]?.candidates ?? 0, strategy };
-}
-
-function searchClueIds(actor: Actor, query: SearchQuery, take: number): Promise<Found> {
+/** The best clues, hydrated in the same statement; visibility applied again on the ids found (it can only narrow). */
+async function searchClues(actor: Actor, query: SearchQuery, take: number): Promise<{ hits: ClueHit[]; found: Found }> {
   const conditions = commonFilters("c", query);
   if (query.category) conditions.push(Prisma.sql`c."categoryKey" = ${query.category}`);
-  // Without words every match ranks alike: the newest `take` are the answer.
-  return rankNewestMatches(actor, "clue", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take);
+  const hydrate = (top: Prisma.Sql) => Prisma.sql`
+    SELECT ${clueViewColumns}, k."reference" AS "caseReference", k."title" AS "caseTitle", ${rankedColumns(query.q)}
+    FROM ${top} AS "t" JOIN "Clue" c ON c."id" = "t"."id" JOIN "ClueCategory" cat ON cat."key" = c."categoryKey" JOIN "Case" k ON k."id" = c."caseId"
+    WHERE ${visibleItemsSql(actor, "clue", "c")}
+    ORDER BY "t"."rank" DESC, "t"."createdAt" DESC, "t"."id" DESC`;
+  const { rows, found } = await rankNewestMatches<ClueHitRow>(actor, "clue", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take, hydrate);
+  const hits = toClueViewRows(rows).map(({ candidates: _candidates, matched: _matched, rare: _rare, ...hit }) => hit);
+  return { hits, found };
 }
 
-function searchLeadIds(actor: Actor, query: SearchQuery, take: number): Promise<Found> {
+interface LeadHitRow extends Omit<LeadHit, "author" | "rank"> {
+  author: UserRef | null;
+}
+
+async function searchLeads(actor: Actor, query: SearchQuery, take: number): Promise<{ hits: LeadHit[]; found: Found }> {
   const conditions = commonFilters("l", query);
   if (query.status) conditions.push(Prisma.sql`l."status"::text = ${query.status}`);
-  return rankNewestMatches(actor, "lead", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take);
+  const hydrate = (top: Prisma.Sql) => Prisma.sql`
+    SELECT l."id", l."caseId", k."reference" AS "caseReference", k."title" AS "caseTitle", l."title", l."hypothesis",
+      l."status"::text AS "status", l."priority"::text AS "priority", l."handlingCode"::text AS "handlingCode",
+      l."reviewState"::text AS "reviewState", l."authorId",
+      (SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
+        FROM "User" u WHERE u."id" = l."authorId") AS "author",
+      l."createdAt" AT TIME ZONE 'UTC' AS "createdAt", l."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", ${rankedColumns(query.q)}
+    FROM ${top} AS "t" JOIN "Lead" l ON l."id" = "t"."id" JOIN "Case" k ON k."id" = l."caseId"
+    WHERE ${visibleItemsSql(actor, "lead", "l")}
+    ORDER BY "t"."rank" DESC, "t"."createdAt" DESC, "t"."id" DESC`;
+  const { rows, found } = await rankNewestMatches<LeadHitRow>(actor, "lead", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take, hydrate);
+  const unknownAuthors = new Map<string, UserRef>();
+  const hits = rows.map(
+    (row): LeadHit => ({
+      id: row.id,
+      caseId: row.caseId,
+      caseReference: row.caseReference,
+      caseTitle: row.caseTitle,
+      title: row.title,
+      hypothesis: row.hypothesis,
+      status: row.status,
+      priority: row.priority,
+      handlingCode: row.handlingCode,
+      reviewState: row.reviewState,
+      authorId: row.authorId,
+      author: row.author ?? userRefOf(unknownAuthors, row.authorId),
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      rank: row.rank,
+    }),
+  );
+  return { hits, found };
 }
+
+/** "2,000": one formatter for every note (toLocaleString builds a new one per call). */
+const COUNT_FORMAT = new Intl.NumberFormat("en-GB");
 
 const NOT_SEARCHED: RankingNote = { bounded: false, candidates: 0, explanation: "Not searched with these filters." };
 
 function rankingNote(q: string, found: Found): RankingNote {
   const bounded = Boolean(q) && found.candidates >= SEARCH_CANDIDATES;
-  const count = found.candidates.toLocaleString("en-GB");
+  const count = COUNT_FORMAT.format(found.candidates);
   let explanation: string;
   if (!q) explanation = "Newest first.";
   else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
   else if (found.candidates === 0) explanation = "No matches.";
   else if (found.strategy === "fuzzy") {
-    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${FUZZY_WINDOW.toLocaleString("en-GB")}.`;
+    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${COUNT_FORMAT.format(FUZZY_WINDOW)}.`;
   } else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
   return { bounded, candidates: found.candidates, explanation };
 }
@@ -231,72 +309,23 @@ function rankingNote(q: string, found: Found): RankingNote {
 export async function search(actor: Actor, query: SearchQuery): Promise<SearchResults> {
   const take = query.take ?? DEFAULT_TAKE;
   const kind = query.kind ?? "ALL";
-  const notSearched: Found = { hits: [], candidates: 0, strategy: "indexes" };
-  const searchClues = kind !== "LEADS" && !query.status;
-  const searchLeads = kind !== "CLUES" && !query.category;
-  const [foundClues, foundLeads] = await Promise.all([
-    searchClues ? searchClueIds(actor, query, take) : notSearched,
-    searchLeads ? searchLeadIds(actor, query, take) : notSearched,
+  const notSearched = { hits: [], found: { candidates: 0, strategy: "indexes" as const } };
+  const cluesSearched = kind !== "LEADS" && !query.status;
+  const leadsSearched = kind !== "CLUES" && !query.category;
+  // One statement per kind (sample, candidates, ranking and hydration), the two in parallel.
+  const [clueResult, leadResult] = await Promise.all([
+    cluesSearched ? searchClues(actor, query, take) : notSearched,
+    leadsSearched ? searchLeads(actor, query, take) : notSearched,
   ]);
-  const [clueIds, leadIds] = [foundClues.hits, foundLeads.hits];
-
-  // Visibility again on the ids found (the fragment can only ever narrow, never widen), hydrated in plain SQL.
-  const [clueViews, clueCases, leadRows] = await Promise.all([
-    clueIds.length ? selectClueViews(Prisma.sql`c."id" IN (${Prisma.join(clueIds.map((hit) => hit.id))}) AND ${visibleItemsSql(actor, "clue", "c")}`, clueIds.length) : [],
-    clueIds.length
-      ? readSql<{ clueId: string; reference: string; title: string }>(Prisma.sql`
-          SELECT c."id" AS "clueId", k."reference", k."title" FROM "Clue" c JOIN "Case" k ON k."id" = c."caseId"
-          WHERE c."id" IN (${Prisma.join(clueIds.map((hit) => hit.id))})`)
-      : [],
-    leadIds.length
-      ? prisma.lead.findMany({
-          where: { AND: [visibleLeadsWhere(actor), { id: { in: leadIds.map((hit) => hit.id) } }] },
-          include: { case: { select: { reference: true, title: true } } },
-        })
-      : [],
-  ]);
-
-  const viewById = new Map(clueViews.map((view) => [view.id, view]));
-  const caseByClue = new Map(clueCases.map((row) => [row.clueId, row]));
-  const clues = clueIds.flatMap((hit) => {
-    const view = viewById.get(hit.id);
-    const kase = caseByClue.get(hit.id);
-    if (!view || !kase) return [];
-    return [{ ...view, caseReference: kase.reference, caseTitle: kase.title, rank: Number(hit.rank) }];
-  });
-  const users = await userRefs(leadRows.map((row) => row.authorId));
-  const leadById = new Map(leadRows.map((row) => [row.id, row]));
-  const leads = leadIds.flatMap((hit): LeadHit[] => {
-    const row = leadById.get(hit.id);
-    if (!row) return [];
-    return [
-      {
-        id: row.id,
-        caseId: row.caseId,
-        caseReference: row.case.reference,
-        caseTitle: row.case.title,
-        title: row.title,
-        hypothesis: row.hypothesis,
-        status: row.status,
-        priority: row.priority,
-        handlingCode: row.handlingCode,
-        reviewState: row.reviewState,
-        authorId: row.authorId,
-        author: userRefOf(users, row.authorId),
-        createdAt: row.createdAt,
-        updatedAt: row.updatedAt,
-        rank: Number(hit.rank),
-      },
-    ];
-  });
+  const [clues, leads] = [clueResult.hits, leadResult.hits];
   await auditRead(actor, {
     action: "search",
     caseId: query.caseId ?? null,
     details: { q: query.q, filters: { ...query, q: undefined }, clues: clues.length, leads: leads.length },
   });
   const ranking = {
-    clues: searchClues ? rankingNote(query.q, foundClues) : NOT_SEARCHED,
-    leads: searchLeads ? rankingNote(query.q, foundLeads) : NOT_SEARCHED,
+    clues: cluesSearched ? rankingNote(query.q, clueResult.found) : NOT_SEARCHED,
+    leads: leadsSearched ? rankingNote(query.q, leadResult.found) : NOT_SEARCHED,
   };
   return { clues, leads, ranking };
 }

@@ -21,6 +21,7 @@ import { TASK_STATUSES, type CreateTaskInput, type TaskBoardQuery, type TaskStat
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
+import { excerpt, notify } from "./notifications.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface TaskView extends Task {
@@ -125,6 +126,7 @@ export async function createTask(actor: Actor, caseId: string, data: CreateTaskI
     const view = jsonSafe((await toTaskViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "task.assign", itemType: "TASK", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { assigneeId: created.assigneeId } });
     await ctx.event({ taskforceId: created.taskforceId, type: "task.assigned", itemType: "TASK", itemId: created.id, visibility: taskEventVisibility(created.taskforceId, lead), payload: view });
+    await notify(ctx, { userIds: [created.assigneeId] }, { kind: "task.assigned", about: taskResource(created, lead), itemType: "TASK", itemId: created.id, text: `${actor.displayName} assigned you "${excerpt(created.title)}"` });
     return view;
   };
   return writeCreate(actor, options, { type: "task.assigned" }, write, createdItemOf<Jsonified<TaskView>>);
@@ -187,6 +189,7 @@ export async function updateTask(actor: Actor, taskId: string, data: UpdateTaskI
       details: { version: updated.version, from: current.status, status, assigneeId: updated.assigneeId },
     });
     await ctx.event({ taskforceId: updated.taskforceId, type: "task.updated", itemType: "TASK", itemId: taskId, visibility: taskEventVisibility(updated.taskforceId, lead), payload: view });
+    if (updated.assigneeId !== current.assigneeId) await notify(ctx, { userIds: [updated.assigneeId] }, { kind: "task.assigned", about: taskResource(updated, lead), itemType: "TASK", itemId: taskId, text: `${actor.displayName} assigned you "${excerpt(updated.title)}"` });
     return view;
   });
 }
@@ -208,7 +211,7 @@ export async function listMyTasks(actor: Actor): Promise<TaskView[]> {
 
 /** The coordinator's board: tasks by assignee and status, overdue first. */
 export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promise<TaskBoard> {
-  const { taskforceId, caseId } = query;
+  const { taskforceId, caseId, assigneeId, overdue } = query;
   let taskforceIds = [...actor.taskforceIds];
   if (caseId) {
     const kase = await loadVisibleCase(actor, caseId);
@@ -220,7 +223,12 @@ export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promi
   }
   for (const id of taskforceIds) requirePermission(actor, "task:assign", { type: "case", taskforceId: id });
   const rows = await prisma.task.findMany({
-    where: { taskforceId: { in: taskforceIds }, ...(caseId ? { caseId } : {}) },
+    where: {
+      taskforceId: { in: taskforceIds },
+      ...(caseId ? { caseId } : {}),
+      ...(assigneeId ? { assigneeId } : {}),
+      ...(overdue ? { status: { not: "DONE" as const }, dueDate: { lt: new Date() } } : {}),
+    },
     include: taskInclude,
   });
   const tasks = (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
@@ -234,7 +242,7 @@ export async function taskBoard(actor: Actor, query: TaskBoardQuery = {}): Promi
     lane.byStatus[task.status].push(task);
     if (task.overdue) lane.overdueCount += 1;
   }
-  await auditRead(actor, { action: "task.board", taskforceId: taskforceId ?? null, caseId: caseId ?? null, details: { count: tasks.length } });
+  await auditRead(actor, { action: "task.board", taskforceId: taskforceId ?? null, caseId: caseId ?? null, details: { count: tasks.length, assigneeId: assigneeId ?? null, overdue: overdue ?? false } });
   return {
     statuses: TASK_STATUSES,
     lanes: [...lanes.values()].sort((a, b) => b.overdueCount - a.overdueCount || a.assignee.displayName.localeCompare(b.assignee.displayName)),
@@ -266,4 +274,11 @@ export async function loadTaskForComments(actor: Actor, taskId: string) {
     eventVisibility: taskEventVisibility(row.taskforceId, lead),
     canBeSeenBy: (member: Actor) => canSee(member, taskResource(row, lead)),
   };
+}
+
+/** The tasks on one lead the actor may see, in board order (none for liaisons). For callers that made the lead's entry check. */
+export async function tasksOfLead(actor: Actor, leadId: string): Promise<TaskView[]> {
+  if (!hasGrant(actor, "task:read")) return [];
+  const rows = await prisma.task.findMany({ where: { leadId }, include: taskInclude });
+  return (await toTaskViews(await filterVisibleTasks(actor, rows))).sort(boardOrder);
 }

@@ -141,7 +141,7 @@ export interface ClientToServerEvents {
   "task:update": (input: { taskId: string; changes: Record<string, unknown> }, ack: AckCallback<ItemResult>) => void;
   "comment:create": (input: { itemType: "CLUE" | "LEAD" | "TASK"; itemId: string; body: string } & ClientEventKey, ack: AckCallback<ItemResult>) => void;
   "review:decide": (
-    input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "REJECTED"; note?: string },
+    input: { itemType: "CLUE" | "LEAD"; itemId: string; decision: "APPROVED" | "RETURNED" | "REJECTED"; note?: string; redaction?: Record<string, string> },
     ack: AckCallback<ItemResult>,
   ) => void;
 }
@@ -159,6 +159,16 @@ export interface CorrelationNotice {
   deconflictionId?: string;
 }
 
+/** A new notification for the receiving user (sent to their user room on every page); the inbox holds the rest. */
+export interface NotificationNotice {
+  kind: string;
+  itemType: string | null;
+  itemId: string | null;
+  text: string;
+  href: string | null;
+  createdAt: string;
+}
+
 type RoomEventListeners = { [Name in RoomEventName]: (event: RoomFeedEvent) => void };
 export interface ServerToClientEvents extends RoomEventListeners {
   "presence:diff": (diff: PresenceDiff) => void;
@@ -166,6 +176,8 @@ export interface ServerToClientEvents extends RoomEventListeners {
   "room:revoked": (notice: { taskforceId: string; reason: AccessRevocationReason }) => void;
   /** Correlation news for this user (their own side only); delivered to every socket of theirs, in a room or not. */
   "correlation:notice": (notice: CorrelationNotice) => void;
+  /** Something happened that you are told about (app/models/notifications.server.ts), whatever page you are on. */
+  "notification:new": (notice: NotificationNotice) => void;
 }
 
 /**

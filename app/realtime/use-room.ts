@@ -5,7 +5,7 @@
 // before the answer arrives, the same action is sent again with the same id once the room is joined again,
 // and the server answers with the first result instead of storing it twice.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { io, type Socket } from "socket.io-client";
+import { acquireSocket, releaseSocket, type AppSocket } from "./connection";
 import { applyPresenceDiff, sortPresence } from "./presence";
 import {
   IDEMPOTENT_EVENTS,
@@ -15,13 +15,13 @@ import {
   type ClientEventName,
   type ClientToServerEvents,
   type PresenceEntry,
+  type PresenceDiff,
   type RoomFeedEvent,
-  type ServerToClientEvents,
 } from "~/realtime/protocol";
 
 /** "connecting" until the first join; "reconnecting" after a drop; "offline" when the network is down or retries keep failing. */
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
-type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type RoomSocket = AppSocket;
 type AckData<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (response: Ack<infer T>) => void ? T : never;
 type Payload<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
 
@@ -175,12 +175,20 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
   useEffect(() => {
     const progress = readProgress(key);
     setSeenEventId(progress.seenEventId ?? 0);
-    const socket: RoomSocket = io({ transports: ["websocket", "polling"], withCredentials: true, reconnectionDelayMax: 5_000 });
+    // The page's shared connection (the top bar's notifications use it too): this hook adds its listeners and
+    // takes them off again, and leaves the room rather than closing the connection.
+    const socket: RoomSocket = acquireSocket();
+    let active = true;
     socketRef.current = socket;
 
     const join = () => {
       const lastEventId = lastEventIdRef.current ?? undefined;
       socket.emit("room:join", { taskforceId, lastEventId }, (response) => {
+        // Answered after the page left the room: leave it again (the connection stays for the rest of the page).
+        if (!active) {
+          if (response.ok) socket.emit("room:leave", { taskforceId }, () => undefined);
+          return;
+        }
         if (!response.ok) {
           joinedRef.current = false;
           setConnection("offline");
@@ -205,31 +213,39 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
     };
 
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    socket.on("connect", join);
-    socket.on("disconnect", (reason) => {
+    const onDisconnect = (reason: string) => {
       joinedRef.current = false;
       setConnection(navigator.onLine ? "reconnecting" : "offline");
       // The server dropped us (e.g. a session ended elsewhere): try once more; a dead session fails the handshake.
       if (reason === "io server disconnect") retryTimer = setTimeout(() => socket.connect(), 1_000);
-    });
-    socket.on("connect_error", (error) => {
+    };
+    const onConnectError = (error: Error) => {
       const code = (error as Error & { data?: { code?: string } }).data?.code;
       if (code === "UNAUTHENTICATED" || code === "ORIGIN_NOT_ALLOWED") {
         setConnection("offline");
         setProblem("Your session has ended. Sign in again to rejoin the room.");
       }
-    });
-    socket.io.on("reconnect_attempt", (attempt) => setConnection(attempt > ATTEMPTS_BEFORE_OFFLINE || !navigator.onLine ? "offline" : "reconnecting"));
-    for (const name of ROOM_EVENT_NAMES) socket.on(name as "lead:shared", (event) => addEvents([event]));
-    socket.on("presence:diff", (diff) => {
+    };
+    const onReconnectAttempt = (attempt: number) => setConnection(attempt > ATTEMPTS_BEFORE_OFFLINE || !navigator.onLine ? "offline" : "reconnecting");
+    const onRoomEvent = (event: RoomFeedEvent) => addEvents([event]);
+    const onPresence = (diff: PresenceDiff) => {
       if (diff.taskforceId === taskforceId) setPresence((current) => applyPresenceDiff(current, diff));
-    });
-    socket.on("room:revoked", (notice) => {
+    };
+    const onRevoked = (notice: { taskforceId: string }) => {
       if (notice.taskforceId !== taskforceId) return;
       joinedRef.current = false;
       setConnection("offline");
       setProblem("You are no longer a member of this taskforce.");
-    });
+    };
+    socket.on("connect", join);
+    socket.on("disconnect", onDisconnect);
+    socket.on("connect_error", onConnectError);
+    socket.io.on("reconnect_attempt", onReconnectAttempt);
+    for (const name of ROOM_EVENT_NAMES) socket.on(name as "lead:shared", onRoomEvent);
+    socket.on("presence:diff", onPresence);
+    socket.on("room:revoked", onRevoked);
+    // Already connected for the top bar: join now (otherwise "connect" does).
+    if (socket.connected) join();
 
     const goneOffline = () => setConnection("offline");
     const backOnline = () => {
@@ -242,10 +258,17 @@ export function useRoom(taskforceId: string, options: { userId: string; initialC
     return () => {
       window.removeEventListener("offline", goneOffline);
       window.removeEventListener("online", backOnline);
+      active = false;
       clearTimeout(retryTimer);
-      socket.removeAllListeners();
-      socket.io.removeAllListeners();
-      socket.close();
+      socket.off("connect", join);
+      socket.off("disconnect", onDisconnect);
+      socket.off("connect_error", onConnectError);
+      socket.io.off("reconnect_attempt", onReconnectAttempt);
+      for (const name of ROOM_EVENT_NAMES) socket.off(name as "lead:shared", onRoomEvent);
+      socket.off("presence:diff", onPresence);
+      socket.off("room:revoked", onRevoked);
+      if (joinedRef.current && socket.connected) socket.emit("room:leave", { taskforceId }, () => undefined);
+      releaseSocket(socket);
       socketRef.current = null;
       joinedRef.current = false;
     };

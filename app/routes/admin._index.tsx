@@ -81,7 +81,8 @@ export default function AdminUsersPage() {
     <main id="main" className="page">
       <h1>Administration</h1>
       <p>
-        People and their access. Taskforce membership is on the <Link to="/admin/taskforces">taskforces</Link> page.
+        People and their access. Taskforce membership is on the <Link to="/admin/taskforces">taskforces</Link> page; the country facts the narrowing reads are on the{" "}
+        <Link to="/admin/reference">reference data</Link> page.
       </p>
 
       <h2>Users</h2>

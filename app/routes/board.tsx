@@ -17,23 +17,28 @@ import { TASK_STATUS_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { taskLine } from "~/utils/views.server";
 import { idSchema } from "~/validation/common";
-import { createTaskSchema } from "~/validation/task";
+import { createTaskSchema, taskBoardQuerySchema } from "~/validation/task";
 import { z } from "zod";
 
 export const meta: MetaFunction = () => [{ title: "Task board · Cluebridge" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
-  const caseId = new URL(request.url).searchParams.get("caseId") || undefined;
+  const params = new URL(request.url).searchParams;
+  const caseId = params.get("caseId") || undefined;
   return runLoader(async () => {
-    const [board, cases] = await Promise.all([taskBoard(actor, { caseId }), listCases(actor)]);
+    // The overview's links narrow the board to a taskforce, a member, overdue work.
+    const narrow = parseInput(taskBoardQuerySchema, { taskforceId: params.get("taskforceId") ?? "", assigneeId: params.get("assigneeId") ?? "", overdue: params.get("overdue") ?? "" });
+    const [board, cases] = await Promise.all([taskBoard(actor, { ...narrow, caseId }), listCases(actor)]);
     const chosenCase = caseId ? cases.find((kase) => kase.id === caseId) : undefined;
     const taskforceIds = chosenCase ? [chosenCase.taskforceId] : [...actor.taskforceIds];
     const memberLists = await Promise.all(taskforceIds.map((id) => listAssignableMembers(actor, id)));
     const assignees = new Map(memberLists.flat().map((member) => [member.id, member]));
     const leads = caseId ? await listLeads(actor, caseId) : [];
+    const narrowedTo = narrow.assigneeId ? board.lanes.find((lane) => lane.assignee.id === narrow.assigneeId)?.assignee.displayName ?? "one member" : null;
     return {
       caseId: caseId ?? "",
+      narrowing: narrow.assigneeId || narrow.overdue || narrow.taskforceId ? [narrow.overdue ? "overdue tasks" : "tasks", narrowedTo ? `of ${narrowedTo}` : ""].filter(Boolean).join(" ") : null,
       caseReference: chosenCase?.reference ?? null,
       statuses: board.statuses,
       lanes: board.lanes.map((lane) => ({
@@ -66,7 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BoardPage() {
-  const { caseId, caseReference, statuses, lanes, taskCount, cases, assignees, leads, assigned } = useLoaderData<typeof loader>();
+  const { caseId, narrowing, caseReference, statuses, lanes, taskCount, cases, assignees, leads, assigned } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>(), "assign");
   const errors = failure?.fields;
   return (
@@ -78,6 +83,11 @@ export default function BoardPage() {
           Show
         </button>
       </Form>
+      {narrowing ? (
+        <p className="notice" role="status">
+          Showing only {narrowing}. <Link to="/board">Show the whole board</Link>.
+        </p>
+      ) : null}
       {assigned ? (
         <p className="notice" role="status">
           Task assigned. <Link to={`/tasks/${assigned}`}>Open it</Link>.
@@ -130,7 +140,7 @@ export default function BoardPage() {
           Tasks by assignee <span className="count">{taskCount}</span>
         </h2>
         {lanes.length === 0 ? (
-          <EmptyState title={caseReference ? `No tasks on ${caseReference} yet.` : "No tasks yet."}>
+          <EmptyState title={caseReference ? `No tasks on ${caseReference} yet.` : "No tasks you can see yet."}>
             <p>Assign the first one with the form above; it appears on the assignee's “My tasks”.</p>
           </EmptyState>
         ) : (

@@ -1,6 +1,8 @@
-// A case: its header, clues grouped by category (paged by cursor), leads and tasks, each with what to do next.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+// A case: its header, clues grouped by category (paged by cursor), leads and tasks, each with what to do next,
+// and where it was made: the narrowing of the country of production with its map (issue 14).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
@@ -9,14 +11,20 @@ import { LinkedCasesPanel } from "~/components/CorrelationPanels";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
+import { NarrowingPanel } from "~/components/NarrowingPanel";
 import { TaskList } from "~/components/TaskList";
 import { getCaseOverview } from "~/models/case-overview.server";
 import { getCaseCorrelations } from "~/models/correlation.server";
-import { formatDateTime } from "~/utils/form-values";
+import { listAssignableMembers } from "~/models/cases.server";
+import { createCountryTasks, narrowCase } from "~/models/narrowing.server";
+import { failureOf, formatDateTime } from "~/utils/form-values";
+import { formToObject, parseInput } from "~/utils/forms.server";
+import { narrowingView } from "~/utils/narrowing-view.server";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
-import { runLoader } from "~/utils/route-errors.server";
+import { runAction, runLoader } from "~/utils/route-errors.server";
 import { clueLine, leadLine, taskLine } from "~/utils/views.server";
 import { CASE_STATUS_LABELS, ORIGIN_KIND_LABELS } from "~/validation/case";
+import { countryTasksSchema } from "~/validation/narrowing";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.kase.reference} · Cluebridge` : "Case · Cluebridge" }];
 
@@ -37,6 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { kase, groups: categoryGroups, leads, tasks } = await getCaseOverview(actor, caseId, { category: onlyCategory ?? undefined, cursor, take });
     const groups = categoryGroups.map((group) => ({ ...group, clues: group.clues.map(clueLine) }));
     const linked = await getCaseCorrelations(actor, caseId);
+    const canAssign = hasGrant(actor, "task:assign");
+    const [narrowing, members] = await Promise.all([narrowCase(actor, caseId), canAssign ? listAssignableMembers(actor, kase.taskforceId) : Promise.resolve([])]);
     return {
       kase: {
         id: kase.id,
@@ -48,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         originKind: kase.originKind,
         originText: kase.originText,
         taskforceName: kase.taskforceName,
-        updatedAt: kase.updatedAt,
+        lastChangeAt: kase.lastChangeAt,
         clueCount: kase.clueCount,
         clueCounts: kase.clueCounts,
       },
@@ -62,12 +72,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tasksAreAll: hasGrant(actor, "task:read"),
       can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign"), editCase: hasGrant(actor, "case:update") },
       added: search.get("added"),
+      narrowing: narrowingView(narrowing),
+      members: members.map(({ id, displayName }) => ({ id, displayName })),
+      tasksCreated: Number(search.get("tasksCreated")) || 0,
     };
   });
 }
 
+/** The coordinator turns top candidate countries into tasks (one per country) in one step. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const caseId = params.caseId ?? "";
+  const values = formToObject(await request.formData());
+  return runAction({ ...values, intent: "country-tasks" }, async () => {
+    const tasks = await createCountryTasks(actor, caseId, parseInput(countryTasksSchema, values));
+    return redirect(`/cases/${caseId}?tasksCreated=${tasks.length}#tasks-heading`);
+  });
+}
+
 export default function CasePage() {
-  const { kase, onlyCategory, page, take, groups, leads, tasks, linked, tasksAreAll, can, added } = useLoaderData<typeof loader>();
+  const { kase, onlyCategory, page, take, groups, leads, tasks, linked, tasksAreAll, can, added, narrowing, members, tasksCreated } = useLoaderData<typeof loader>();
+  const taskFailure = failureOf(useActionData<typeof action>(), "country-tasks");
   const originLabel = ORIGIN_KIND_LABELS[kase.originKind as keyof typeof ORIGIN_KIND_LABELS] ?? kase.originKind;
   return (
     <AppShell>
@@ -85,7 +110,7 @@ export default function CasePage() {
               New clues default to <HandlingCodeBadge code={kase.defaultHandlingCode} />
             </span>
             <span>Taskforce {kase.taskforceName}</span>
-            <span>Last change {formatDateTime(kase.updatedAt)}</span>
+            <span>Last change {formatDateTime(kase.lastChangeAt)}</span>
           </p>
         </div>
         <div className="form-actions">
@@ -104,6 +129,10 @@ export default function CasePage() {
               Edit case
             </Link>
           ) : null}
+          {/* Everyone who may open the case may export what they see of it (each export is audited). */}
+          <Link className="button secondary" to={`/cases/${kase.id}/report`}>
+            Case report
+          </Link>
         </div>
       </div>
       {kase.summary ? <p className="pre-wrap">{kase.summary}</p> : null}
@@ -122,7 +151,7 @@ export default function CasePage() {
           Clues <span className="count">{kase.clueCount}</span>
         </h2>
         {kase.clueCount === 0 ? (
-          <EmptyState title="No clues on this case yet.">
+          <EmptyState title="No clues you can see on this case yet.">
             <p>
               {can.addClue ? (
                 <>
@@ -194,13 +223,30 @@ export default function CasePage() {
       </section>
 
       <LinkedCasesPanel visible={linked.visible} hidden={linked.hidden} />
+      {taskFailure ? (
+        <div className="notice error" role="alert">
+          <p>The tasks were not created.</p>
+          {Object.values(taskFailure.fields)
+            .flat()
+            .concat(Object.keys(taskFailure.fields).length ? [] : [taskFailure.formError ?? ""])
+            .map((message) => (
+              <p key={message}>{message}</p>
+            ))}
+        </div>
+      ) : null}
+      {tasksCreated ? (
+        <p className="notice" role="status">
+          {tasksCreated === 1 ? "1 task created." : `${tasksCreated} tasks created.`}
+        </p>
+      ) : null}
+      <NarrowingPanel view={narrowing} taskForm={can.assignTask ? { action: `/cases/${kase.id}?index`, members } : null} />
 
       <section aria-labelledby="leads-heading">
         <h2 id="leads-heading">
           Leads <span className="count">{leads.length}</span>
         </h2>
         {leads.length === 0 ? (
-          <EmptyState title="No leads yet.">
+          <EmptyState title="No leads you can see on this case yet.">
             <p>
               {can.addLead ? (
                 <>

@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { CaseBackLink } from "~/components/CaseBackLink";
@@ -23,6 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const caseId = params.caseId ?? "";
   return runLoader(async () => {
     const kase = await getCase(actor, caseId);
+    // The form is offered only to those who may add a clue (a liaison reviews; they get 403, not a form that fails).
+    requirePermission(actor, "clue:create", { type: "case", taskforceId: kase.taskforceId });
     const [categories, members] = await Promise.all([listClueCategories(), listTaskforceMembers(actor, kase.taskforceId)]);
     const added = new URL(request.url).searchParams.get("added");
     return {
@@ -58,6 +61,7 @@ export default function NewCluePage() {
     infoAssessment: keptText(failure, "infoAssessment", "4"),
     mediaRefs: keptText(failure, "mediaRefs"),
     recipientIds: keptList(failure, "recipientIds"),
+    facets: keptList(failure, "facets").filter(Boolean),
   };
   return (
     <AppShell>

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { mayHoldWork } from "~/auth/permissions.server";
+import { mayHoldWork, requirePermission } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { CaseBackLink } from "~/components/CaseBackLink";
@@ -35,6 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const preselected = search.getAll("clue").filter(Boolean).slice(0, 50);
   return runLoader(async () => {
     const kase = await getCase(actor, caseId);
+    // The form is offered only to those who may build a lead (not to a liaison).
+    requirePermission(actor, "lead:create", { type: "case", taskforceId: kase.taskforceId });
     const [page, members, extra] = await Promise.all([
       listClues(actor, caseId, { category, take: CLUE_CHOICES }),
       listTaskforceMembers(actor, kase.taskforceId),
@@ -102,7 +104,7 @@ export default function NewLeadPage() {
         <TextField name="title" label="Title" hint="The hypothesis in one line, e.g. “Filmed in a flat in southern Poland”." errors={errors} defaultValue={keptText(failure, "title")} maxLength={200} required />
         <TextAreaField name="hypothesis" label="Hypothesis" hint="Why these clues point there, and what would confirm it. Text only." errors={errors} defaultValue={keptText(failure, "hypothesis")} maxLength={10_000} />
         {clues.length === 0 ? (
-          <EmptyState title="No clues to cite yet.">
+          <EmptyState title="No clues you can see to cite yet.">
             <p>
               A lead can be saved without evidence, but it is stronger with it. <Link to={`/cases/${kase.id}/clues/new`}>Add clues</Link> first, then come back.
             </p>

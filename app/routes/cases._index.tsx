@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status,
     statusLabel: status ? CASE_STATUS_LABELS[status] : null,
     canCreate: hasGrant(actor, "case:create"),
-    cases: cases.map(({ id, reference, title, status, defaultHandlingCode, taskforceName, updatedAt }) => ({ id, reference, title, status, defaultHandlingCode, taskforceName, updatedAt })),
+    cases: cases.map(({ id, reference, title, status, defaultHandlingCode, taskforceName, lastChangeAt }) => ({ id, reference, title, status, defaultHandlingCode, taskforceName, lastChangeAt })),
   };
 }
 
@@ -81,7 +81,7 @@ export default function CasesPage() {
                 <HandlingCodeBadge code={kase.defaultHandlingCode} />
               </td>
               <td>{kase.taskforceName}</td>
-              <td>{formatDateTime(kase.updatedAt)}</td>
+              <td>{formatDateTime(kase.lastChangeAt)}</td>
             </tr>
           ))}
         </DataTable>

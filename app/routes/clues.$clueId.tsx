@@ -13,6 +13,7 @@ import { ConflictPanel } from "~/components/ConflictPanel";
 import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
 import { HANDLING_CODE_LABELS, HandlingCodeBadge } from "~/components/HandlingCodeBadge";
+import { DECIDED_NOTICES, ReviewPanel } from "~/components/ReviewPanel";
 import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewRequestForm";
 import { listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, updateClue } from "~/models/clues.server";
@@ -21,9 +22,10 @@ import { getClueCorrelations } from "~/models/correlation.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
-import { handleItemIntent } from "~/utils/item-page.server";
+import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, LEAD_STATUS_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
+import { formatFacetLine } from "~/validation/facets";
 import { formatMediaRefLines, INFO_ASSESSMENT_LABELS, SOURCE_RELIABILITY_LABELS, updateClueSchema } from "~/validation/clue";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Clue: ${data.clue.value.slice(0, 60)} · Cluebridge` : "Clue · Cluebridge" }];
@@ -56,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         reviewState: clue.reviewState,
         mediaRefs: clue.mediaRefs.map(({ algorithm, value }) => ({ algorithm, value })),
         recipientIds: clue.recipientIds,
+        facets: clue.facets.map(formatFacetLine),
         recipients: clue.recipients.map(({ id, displayName, agency }) => ({ id, displayName, agency })),
         author: clue.author ? { displayName: clue.author.displayName, agency: clue.author.agency } : null,
         createdAt: clue.createdAt,
@@ -77,6 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       canEdit,
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
+      review: await reviewPanelOf(actor, "CLUE", clue.id, { ...resource, type: "clue" } as const, { value: clue.value, detail: clue.detail }),
       canBuildLead: hasGrant(actor, "lead:create"),
       categories: categories.map(({ key, label }) => ({ key, label })),
       members: members.filter((member) => member.id !== actor.id).map(({ id, displayName, agency }) => ({ id, displayName, agency })),
@@ -107,6 +111,7 @@ const FIELD_LABELS: Record<string, string> = {
   infoAssessment: "Information assessment",
   mediaRefs: "Media references",
   recipientIds: "Named recipients",
+  facets: "Facets",
 };
 
 function show(value: unknown): string {
@@ -141,7 +146,7 @@ function storedAsForm(current: Record<string, unknown>): Record<string, string> 
 }
 
 export default function CluePage() {
-  const { clue, comments, links, canEdit, canComment, canRequestReview, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
+  const { clue, comments, links, canEdit, canComment, canRequestReview, review, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const editFailure = failureOf(actionData, "edit");
   const conflict = editFailure?.conflict;
@@ -157,6 +162,7 @@ export default function CluePage() {
     infoAssessment: keptText(editFailure, "infoAssessment", clue.infoAssessment.replace(/^I/, "")),
     mediaRefs: keptText(editFailure, "mediaRefs", formatMediaRefLines(clue.mediaRefs)),
     recipientIds: keptList(editFailure, "recipientIds", clue.recipientIds),
+    facets: keptList(editFailure, "facets", clue.facets).filter(Boolean),
   };
   // After a conflict the form keeps the user's edit but is based on the newer version, so saving re-applies it.
   const baseVersion = editedVersion(editFailure, clue.version, { conflictShown: true });
@@ -181,6 +187,11 @@ export default function CluePage() {
         </p>
       ) : null}
       {saved === "review" ? <ReviewRequestedNotice /> : null}
+      {saved && saved in DECIDED_NOTICES ? (
+        <p className="notice" role="status">
+          {DECIDED_NOTICES[saved]}
+        </p>
+      ) : null}
 
       <div className="two-col">
         <div>
@@ -194,6 +205,8 @@ export default function CluePage() {
             </dd>
             <dt>Confidence</dt>
             <dd>{CONFIDENCE_LABELS[clue.confidence]}</dd>
+            <dt>Facets</dt>
+            <dd data-testid="clue-facets">{clue.facets.length ? clue.facets.join("; ") : "(none)"}</dd>
             <dt>Media references</dt>
             <dd>
               {clue.mediaRefs.length === 0 ? (
@@ -225,7 +238,7 @@ export default function CluePage() {
           <section aria-labelledby="leads-heading">
             <h2 id="leads-heading">Leads citing this clue</h2>
             {clue.leads.length === 0 ? (
-              <EmptyState title="No lead cites this clue yet.">
+              <EmptyState title="No lead you can see cites this clue yet.">
                 {canBuildLead ? (
                   <p>
                     <Link to={`/cases/${clue.caseId}/leads/new?clue=${clue.id}`}>Build a lead</Link> from it and other clues.
@@ -245,6 +258,7 @@ export default function CluePage() {
           </section>
 
           <ClueLinksPanel visible={links.visible} hidden={links.hidden} />
+          <ReviewPanel panel={review} reviewState={clue.reviewState} version={clue.version} actionData={actionData} />
 
           {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={clue.handlingCode} what="items" /> : null}
 
@@ -255,6 +269,8 @@ export default function CluePage() {
                 <ConflictPanel
                   kind="clue"
                   message={conflict.message}
+                  pageVersion={clue.version}
+                  namedVersion={typeof current?.version === "number" ? current.version : undefined}
                   rows={[
                     { label: "Category", yours: categoryLabel(values.category), theirs: stored.category },
                     { label: "Clue", yours: values.value, theirs: stored.value },

@@ -8,11 +8,12 @@ import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
-import { listTaskforceMembers } from "~/models/cases.server";
+import { RoomNarrowing } from "~/components/RoomNarrowing";
+import { listCases, listTaskforceMembers } from "~/models/cases.server";
 import { claimLead, listRoomLeads, reassignClaim, releaseLead, shareLead } from "~/models/lead-room.server";
 import { useRoom, type ConnectionState } from "~/realtime/use-room";
 import { AppError } from "~/utils/errors.server";
-import { failureOf } from "~/utils/form-values";
+import { failureOf, formatTime } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
 import { runAction } from "~/utils/route-errors.server";
 import { shellUser } from "~/utils/shell.server";
@@ -36,7 +37,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const taskforceId = params.taskforceId ?? "";
   const { taskforce, leads } = await roomOr404(() => listRoomLeads(actor, taskforceId));
   const canReassign = hasGrant(actor, "lead:reassignClaim");
+  const cases = await listCases(actor, { taskforceId });
   return {
+    cases: cases.map(({ id, reference, title }) => ({ id, reference, title })),
     user: shellUser(actor),
     me: { id: actor.id, displayName: actor.displayName },
     taskforce,
@@ -121,12 +124,12 @@ function describe(event: RoomFeedEvent): { title: string | null; by: string | nu
 
 function claimText(claim: ClaimView | undefined, meId: string): string {
   if (!claim?.holder || (claim.expiresAt && new Date(claim.expiresAt) <= new Date())) return "Not claimed";
-  const until = claim.expiresAt ? new Date(claim.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  const until = claim.expiresAt ? formatTime(claim.expiresAt) : "";
   return claim.holder.id === meId ? `You are working this lead (until ${until})` : `${claim.holder.displayName} is working this lead (until ${until})`;
 }
 
 export default function RoomPage() {
-  const { user, me, taskforce, leads, canShare, canClaim, canReassign, members } = useLoaderData<typeof loader>();
+  const { user, me, taskforce, leads, canShare, canClaim, canReassign, members, cases } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = failureOf(actionData);
   const actionNotice = failure
@@ -224,7 +227,7 @@ export default function RoomPage() {
                       {isNew ? <span className="pill">new</span> : null}
                       {by ? <span> by {by}</span> : null}
                       <time className="muted" dateTime={event.createdAt}>
-                        {new Date(event.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+                        {formatTime(event.createdAt)}
                       </time>
                     </p>
                     {title ? (
@@ -282,6 +285,8 @@ export default function RoomPage() {
           ) : null}
         </aside>
       </div>
+
+      <RoomNarrowing cases={cases} feed={room.feed} />
 
       <section aria-labelledby="leads-heading">
         <h2 id="leads-heading">Leads in this taskforce</h2>

@@ -21,7 +21,7 @@ import { searchQuerySchema } from "~/validation/search";
 
 export const meta: MetaFunction = () => [{ title: "Search · Cluebridge" }];
 
-const FILTERS = ["q", "category", "caseId", "handlingCode", "status", "authorId", "from", "to"] as const;
+const FILTERS = ["q", "kind", "taskforceId", "category", "caseId", "handlingCode", "status", "authorId", "from", "to"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -101,6 +101,9 @@ export default function SearchPage() {
           <TextField name="from" type="date" label="Recorded from" errors={errors} defaultValue={values.from} />
           <TextField name="to" type="date" label="Recorded to" errors={errors} defaultValue={values.to} />
         </div>
+        {/* Kept from the taskforce overview's links, which narrow to one taskforce and kind. */}
+        {values.taskforceId ? <input type="hidden" name="taskforceId" value={values.taskforceId} /> : null}
+        {values.kind ? <input type="hidden" name="kind" value={values.kind} /> : null}
         <div className="form-actions">
           <button type="submit">Search</button>
           <Link to="/search">Clear</Link>
@@ -119,7 +122,7 @@ export default function SearchPage() {
             </h2>
             <p className="hint">{results.ranking.clues.explanation}</p>
             {results.clues.length === 0 ? (
-              <EmptyState title="No clues match.">
+              <EmptyState title="No clues you can see match.">
                 <p>{values.status ? "Lead status filters leads only; clear it to search clues." : "Try fewer words, the start of a word, or fewer filters."}</p>
               </EmptyState>
             ) : (
@@ -147,7 +150,7 @@ export default function SearchPage() {
             </h2>
             <p className="hint">{results.ranking.leads.explanation}</p>
             {results.leads.length === 0 ? (
-              <EmptyState title="No leads match.">
+              <EmptyState title="No leads you can see match.">
                 <p>{values.category ? "A clue category filters clues only; clear it to search leads." : "Try fewer words or fewer filters."}</p>
               </EmptyState>
             ) : (

@@ -40,13 +40,41 @@ export function apiError(error: AppError, headers?: HeadersInit): Response {
   return Response.json({ error: errorBody(error) }, { status: error.status, headers });
 }
 
+/**
+ * A successful answer before it becomes a Response: the JSON value, status and headers. Remix gets it as
+ * `Response.json`; server/api-dispatch.ts writes the same bytes straight to the socket (decision 018), as a bare
+ * Express route does, instead of encoding a Response's body stream and reading it back.
+ */
+export interface ApiJsonOutcome {
+  body: unknown;
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** What an API route's request comes to: a JSON answer, or a Response (errors, 405, a handler's own Response). */
+export type ApiOutcome = Response | ApiJsonOutcome;
+
+/**
+ * Marks the loader and action `apiRoute` makes and carries their outcome-returning form: server/api-dispatch.ts
+ * calls it directly, past Remix's request pipeline (decision 018); it answers every request and every error
+ * itself. A registered symbol, so the server's module graph and the Remix build's agree on it.
+ */
+export const API_ROUTE_MARK: unique symbol = Symbol.for("cluebridge.apiRoute") as never;
+
+export type ApiRun = (request: Request, params: ApiContext["params"]) => Promise<ApiOutcome>;
+
 /** The loader and action of an API route: GET goes to the loader, everything else to the action. */
 export function apiRoute(handlers: Partial<Record<Method, ApiHandler>>) {
-  const handle = (args: LoaderFunctionArgs | ActionFunctionArgs) => runApi(args.request, args.params, handlers);
+  const run: ApiRun = (request, params) => runApi(request, params, handlers);
+  const handle = Object.assign(async (args: LoaderFunctionArgs | ActionFunctionArgs) => toResponse(await run(args.request, args.params)), { [API_ROUTE_MARK]: run });
   return { loader: handle, action: handle };
 }
 
-async function runApi(request: Request, params: ApiContext["params"], handlers: Partial<Record<Method, ApiHandler>>): Promise<Response> {
+export function toResponse(outcome: ApiOutcome): Response {
+  return outcome instanceof Response ? outcome : Response.json(outcome.body, { status: outcome.status, headers: outcome.headers });
+}
+
+async function runApi(request: Request, params: ApiContext["params"], handlers: Partial<Record<Method, ApiHandler>>): Promise<ApiOutcome> {
   const method = request.method.toUpperCase() as Method;
   const handler = handlers[method];
   const url = new URL(request.url);
@@ -69,7 +97,7 @@ async function runApi(request: Request, params: ApiContext["params"], handlers: 
       createOptions,
     });
     if (result instanceof Response) return result;
-    return Response.json(result ?? null, { status: method === "POST" ? 201 : 200, headers: { "Cache-Control": "no-store" } });
+    return { body: result ?? null, status: method === "POST" ? 201 : 200, headers: { "cache-control": "no-store" } };
   } catch (error) {
     return errorResponse(error);
   }

@@ -50,6 +50,13 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** "14:39 UTC": the time of day alone, in the same zone as formatDateTime (every page reads times alike). */
+export function formatTime(value: Date | string | null | undefined): string {
+  if (!value) return "";
+  const date = typeof value === "string" ? new Date(value) : value;
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}
+
 export function formatDate(value: Date | string | null | undefined): string {
   if (!value) return "";
   const date = typeof value === "string" ? new Date(value) : value;

@@ -33,6 +33,7 @@ export const REVIEW_STATE_LABELS: Record<ReviewState, string> = {
   REQUESTED: "Review requested",
   APPROVED: "Approved for dissemination",
   REJECTED: "Rejected",
+  RETURNED: "Returned to the author",
 };
 
 export const ROLE_LABELS: Record<Role, string> = { ANALYST: "Analyst", COORDINATOR: "Coordinator", LIAISON: "Liaison", ADMIN: "Administrator" };

@@ -7,6 +7,11 @@ import { caseFiltersSchema, createCaseSchema, updateCaseSchema } from "~/validat
 import { createClueSchema, listCluesQuerySchema, updateClueSchema } from "~/validation/clue";
 import { commentBodySchema } from "~/validation/comment";
 import { createLeadSchema, leadFiltersSchema, updateLeadSchema } from "~/validation/lead";
+import { auditQuerySchema } from "~/validation/audit";
+import { caseExportQuerySchema } from "~/validation/export";
+import { listNotificationsQuerySchema, markNotificationsReadSchema } from "~/validation/notification";
+import { createDisseminationSchema, listDisseminationsQuerySchema, newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
+import { countryTasksSchema, referenceCorrectionSchema } from "~/validation/narrowing";
 import { decideReviewSchema } from "~/validation/review";
 import { searchQuerySchema } from "~/validation/search";
 import { createTaskSchema, taskBoardQuerySchema, updateTaskSchema } from "~/validation/task";
@@ -36,6 +41,12 @@ export const REQUEST_BODY_SCHEMAS = {
   UpdateUser: userUpdateSchema,
   CreateTaskforce: newTaskforceSchema,
   AddMember: newMemberSchema,
+  MarkNotificationsRead: markNotificationsReadSchema,
+  CreateDissemination: createDisseminationSchema,
+  CreateRecipient: newRecipientSchema,
+  UpdateRecipient: recipientUpdateSchema,
+  CountryTasks: countryTasksSchema,
+  ReferenceCorrection: referenceCorrectionSchema,
 } as const;
 
 const BODY_SCHEMAS = { ...REQUEST_BODY_SCHEMAS, Error: apiErrorSchema } as const;
@@ -85,6 +96,11 @@ const writeErrors = {
 const staleError = { "409": errorResponse("Stale edit: error.current holds the newer version.") };
 const ok = (description: string, schema: Schema, status = "200") => ({ [status]: { description, content: { "application/json": { schema } } } });
 const readResponses = (description: string, schema: Schema) => ({ ...ok(description, schema), ...readErrors, ...queryErrors });
+/** A read that may also answer text/csv (format=csv): a spreadsheet download whose cells are made formula-safe. */
+const readResponsesWithCsv = (description: string, schema: Schema, csvDescription: string) => ({
+  ...readResponses(description, schema),
+  "200": { description: `${description}; or, with format=csv, ${csvDescription}`, content: { "application/json": { schema }, "text/csv": { schema: { type: "string" } } } },
+});
 const writeResponses = (description: string, schema: Schema, status = "201") => ({ ...ok(description, schema, status), ...readErrors, ...writeErrors });
 const patchResponses = (description: string, schema: Schema) => ({ ...writeResponses(description, schema, "200"), ...staleError });
 // The administration operations: a caller who is not an administrator gets 404 for every one of them (so 403 is
@@ -128,8 +144,73 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   CaseExport: {
     type: "object",
-    required: ["exportedAt", "exportedBy", "handlingCode", "case", "clues", "leads"],
-    properties: { exportedAt: { type: "string", format: "date-time" }, handlingCode: { type: "string" }, case: ref("Case"), clues: arrayOf(ref("Clue")), leads: arrayOf(ref("Lead")) },
+    description: "The case package: only what the exporter may see, marked with the strictest handling code it contains.",
+    required: ["exportedAt", "exportedBy", "handlingCode", "case", "clues", "leads", "tasks"],
+    properties: {
+      exportedAt: { type: "string", format: "date-time" },
+      exportedBy: { type: "object", required: ["id", "email"] },
+      handlingCode: { type: "string", enum: ["RED", "AMBER_STRICT", "AMBER", "GREEN", "CLEAR"] },
+      case: ref("Case"),
+      clues: arrayOf(ref("Clue")),
+      leads: arrayOf(ref("Lead")),
+      tasks: arrayOf(ref("Task")),
+    },
+  },
+  AuditRecord: {
+    type: "object",
+    required: ["id", "at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "details", "detailsWithheld", "sealed"],
+    properties: {
+      id: { type: "string", pattern: "^[0-9]+$" },
+      at: { type: "string", format: "date-time" },
+      actorId: { type: ["string", "null"] },
+      actorEmail: { type: ["string", "null"] },
+      action: { type: "string" },
+      outcome: { type: "string", enum: ["ok", "failure", "denied"] },
+      itemType: { type: ["string", "null"] },
+      itemId: { type: ["string", "null"] },
+      taskforceId: { type: ["string", "null"] },
+      caseId: { type: ["string", "null"] },
+      ip: { type: ["string", "null"], description: "Administrators only (null for coordinators)." },
+      details: { description: "null when withheld: the event is about a clue or lead the caller may not see." },
+      detailsWithheld: { type: "boolean" },
+      sealed: { type: "boolean", description: "Linked into the hash chain yet (normally within a second)." },
+    },
+  },
+  AuditChainStatus: {
+    type: "object",
+    description: "npm run audit:verify's result, from at most a minute ago (checkedAt).",
+    required: ["state", "intactUpTo", "brokenAt", "reason", "checkpointAt", "unsealed", "checkedAt"],
+    properties: {
+      state: { type: "string", enum: ["intact", "broken", "unverifiable"] },
+      intactUpTo: { type: "integer", minimum: 0 },
+      brokenAt: { type: ["string", "null"] },
+      reason: { type: ["string", "null"] },
+      checkpointAt: { type: ["integer", "null"] },
+      unsealed: { type: "object", required: ["count", "oldestAt"], properties: { count: { type: "integer", minimum: 0 }, oldestAt: { type: ["string", "null"], format: "date-time" } } },
+      checkedAt: { type: "string", format: "date-time" },
+    },
+  },
+  AuditPage: {
+    type: "object",
+    required: ["items", "nextCursor", "chain"],
+    properties: { items: arrayOf(ref("AuditRecord")), nextCursor: { type: ["string", "null"] }, chain: ref("AuditChainStatus") },
+  },
+  TaskforceOverview: {
+    type: "object",
+    description: "Counts of what the caller may see only: items kept from them are not counted.",
+    required: ["taskforce", "generatedAt", "cluesByCategory", "leadsByStatus", "overdueByAssignee", "activity"],
+    properties: {
+      taskforce: { type: "object", required: ["id", "name"] },
+      generatedAt: { type: "string", format: "date-time" },
+      cluesByCategory: arrayOf({ type: "object", required: ["categoryKey", "label", "count"], properties: { count: { type: "integer", minimum: 1 } } }),
+      leadsByStatus: arrayOf({ type: "object", required: ["status", "count"], properties: { status: { type: "string", enum: ["OPEN", "IN_PROGRESS", "CONFIRMED", "DISMISSED"] }, count: { type: "integer", minimum: 0 } } }),
+      overdueByAssignee: arrayOf({ type: "object", required: ["assigneeId", "displayName", "agency", "count"], properties: { count: { type: "integer", minimum: 1 } } }),
+      activity: {
+        ...arrayOf({ type: "object", required: ["day", "clues", "leads", "tasks"], properties: { day: { type: "string", format: "date" }, clues: { type: "integer" }, leads: { type: "integer" }, tasks: { type: "integer" } } }),
+        minItems: 30,
+        maxItems: 30,
+      },
+    },
   },
   ReviewDecision: { type: "object", required: ["review", "item"], properties: { review: { type: "object", required: ["id", "decision"] }, item: { type: "object", required: ["id", "version"] } } },
   AdminUser: {
@@ -189,6 +270,64 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       },
     },
   },
+  Notification: {
+    type: "object",
+    required: ["id", "kind", "itemType", "itemId", "text", "href", "createdAt", "readAt"],
+    description: "Only about items the caller may see now.",
+    properties: {
+      id: { type: "string", pattern: "^[0-9]+$" },
+      kind: { type: "string", enum: ["task.assigned", "task.overdue", "mention", "lead.shared", "review.requested", "review.decided", "tip.received", "correlation"] },
+      itemType: { type: ["string", "null"] },
+      itemId: { type: ["string", "null"] },
+      text: { type: "string" },
+      href: { type: ["string", "null"], description: "The page of the item." },
+      createdAt: { type: "string", format: "date-time" },
+      readAt: { type: ["string", "null"], format: "date-time" },
+    },
+  },
+  NotificationsMarked: { type: "object", required: ["marked", "unread"], properties: { marked: { type: "integer", minimum: 0 }, unread: { type: "integer", minimum: 0 } } },
+  Narrowing: {
+    type: "object",
+    required: ["data"],
+    description: "Candidate countries of production from the facets of the clues the caller may see (only those), best first.",
+    properties: {
+      data: {
+        type: "object",
+        required: ["candidates", "excluded", "contradictions", "usedClues", "hiddenCluesIgnored"],
+        properties: {
+          candidates: arrayOf({
+            type: "object",
+            required: ["country", "score", "supportedBy", "weakenedBy"],
+            properties: {
+              country: { type: "string", pattern: "^[A-Z]{2}$", description: "ISO 3166-1 alpha-2" },
+              score: { type: "number", minimum: -1, maximum: 1 },
+              supportedBy: arrayOf({ type: "string" }),
+              weakenedBy: arrayOf({ type: "string" }),
+            },
+          }),
+          excluded: arrayOf({
+            type: "object",
+            required: ["country", "excludedBy"],
+            properties: {
+              country: { type: "string", pattern: "^[A-Z]{2}$" },
+              excludedBy: arrayOf({ type: "object", required: ["clueId", "reason"], properties: { clueId: { type: "string" }, reason: { type: "string" } } }),
+            },
+          }),
+          contradictions: arrayOf({
+            type: "object",
+            required: ["clueIds", "facets", "message"],
+            properties: {
+              clueIds: arrayOf({ type: "string" }),
+              facets: arrayOf({ type: "object", required: ["type", "value"] }),
+              message: { type: "string", description: 'e.g. "type G socket but right-hand traffic: check both clues"' },
+            },
+          }),
+          usedClues: { ...arrayOf({ type: "string" }), description: "Ids of the clues whose facets were used." },
+          hiddenCluesIgnored: { type: "boolean", description: "Clues the caller may not see were left out (for a case always true; for a lead, when it cites any)." },
+        },
+      },
+    },
+  },
   CaseCorrelations: {
     type: "object",
     required: ["data"],
@@ -210,7 +349,71 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     },
   },
   DeletedItem: { type: "object", required: ["id", "deleted"], properties: { id: { type: "string" }, deleted: { const: true } } },
+  ReferenceRow: {
+    type: "object",
+    required: ["row", "corrections", "sources"],
+    properties: { row: { type: "object", required: ["code", "name"] }, corrections: arrayOf({ type: "object", required: ["field", "version", "reason"] }), sources: arrayOf({ type: "object" }) },
+  },
+  ReferenceCorrectionVersion: {
+    type: "object",
+    required: ["id", "country", "field", "value", "version", "reason", "editorId", "createdAt"],
+    properties: { country: { type: "string" }, field: { type: "string" }, version: { type: "integer", minimum: 1 }, value: { type: ["array", "null"], items: { type: "string" } } },
+  },
   Taskforce: { type: "object", required: ["id", "name", "description", "createdAt"], properties: { id: { type: "string" }, name: { type: "string" }, description: { type: "string" } } },
+  Recipient: {
+    type: "object",
+    required: ["id", "country", "agency", "contactPoint", "active", "createdAt"],
+    properties: { id: { type: "string" }, country: { type: "string" }, agency: { type: "string" }, contactPoint: { type: "string" }, active: { type: "boolean" }, createdAt: { type: "string", format: "date-time" } },
+  },
+  DisseminationPackage: {
+    type: "object",
+    description: "Exactly what was sent, frozen when it was sent: later edits to the lead or its clues never change it. Text fields are the redacted copies where a liaison redacted them.",
+    required: ["handlingCode", "europolCode", "europolMeaning", "restriction", "note", "recipient", "sentBy", "sentAt", "lead", "clues"],
+    properties: {
+      handlingCode: { type: "string", enum: ["GREEN", "CLEAR"], description: "TLP 2.0 code: the strictest of what was sent." },
+      europolCode: { type: "string", enum: ["H0", "H1", "H2", "H3"] },
+      europolMeaning: { type: "string" },
+      restriction: { type: "string", description: "The stated restriction (always present for H3)." },
+      note: { type: "string" },
+      recipient: { type: "object", required: ["country", "agency", "contactPoint"], properties: { country: { type: "string" }, agency: { type: "string" }, contactPoint: { type: "string" } } },
+      sentBy: { type: "object", required: ["displayName", "agency"], properties: { displayName: { type: "string" }, agency: { type: "string" } } },
+      sentAt: { type: "string", format: "date-time" },
+      lead: {
+        type: "object",
+        required: ["title", "hypothesis", "handlingCode", "redacted", "approvedBy", "approvedAt"],
+        properties: { title: { type: "string" }, hypothesis: { type: "string" }, handlingCode: { type: "string" }, redacted: { type: "boolean" }, approvedBy: { type: "string" }, approvedAt: { type: "string", format: "date-time" } },
+      },
+      clues: arrayOf({
+        type: "object",
+        required: ["category", "value", "detail", "handlingCode", "evaluation", "redacted"],
+        properties: {
+          category: { type: "string" },
+          value: { type: "string" },
+          detail: { type: "string" },
+          handlingCode: { type: "string" },
+          evaluation: {
+            type: "object",
+            required: ["sourceReliability", "infoAssessment", "code"],
+            description: "The 4x4 evaluation: source reliability A/B/C/X and information assessment 1-4 (code e.g. B2).",
+            properties: { sourceReliability: { type: "string", enum: ["A", "B", "C", "X"] }, infoAssessment: { type: "integer", minimum: 1, maximum: 4 }, code: { type: "string" } },
+          },
+          redacted: { type: "boolean" },
+        },
+      }),
+    },
+  },
+  Dissemination: {
+    type: "object",
+    required: ["id", "leadId", "caseId", "taskforceId", "recipientId", "handlingCode", "europolCode", "sentById", "sentAt", "package"],
+    properties: {
+      id: { type: "string" },
+      leadId: { type: "string" },
+      handlingCode: { type: "string" },
+      europolCode: { type: "string", enum: ["H0", "H1", "H2", "H3"] },
+      sentAt: { type: "string", format: "date-time" },
+      package: { $ref: "#/components/schemas/DisseminationPackage" },
+    },
+  },
 };
 const item = (name: keyof typeof RESPONSE_SCHEMAS) => ref(name);
 
@@ -306,6 +509,23 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         parameters: [pathParameter("caseId")],
         get: { operationId: "getCaseCorrelations", summary: "Cases linked to this case, aggregated per case; hidden links per kind", responses: readResponses("{ data: { visible, hidden } }", item("CaseCorrelations")) },
       },
+      "/cases/{caseId}/narrowing": {
+        parameters: [pathParameter("caseId")],
+        get: { operationId: "narrowCase", summary: "Where was this made? Candidate countries from the facets of the clues the caller may see", responses: readResponses("{ data: { candidates, excluded, contradictions, usedClues, hiddenCluesIgnored } }", item("Narrowing")) },
+      },
+      "/cases/{caseId}/narrowing/tasks": {
+        parameters: [pathParameter("caseId")],
+        post: {
+          operationId: "createCountryTasks",
+          summary: "One task per chosen candidate country (\"ask the liaison for X to check Y\"), each carrying that country's reasons (coordinator)",
+          requestBody: bodyOf("CountryTasks"),
+          responses: writeResponses("The tasks", arrayOf(item("Task"))),
+        },
+      },
+      "/leads/{leadId}/narrowing": {
+        parameters: [pathParameter("leadId")],
+        get: { operationId: "narrowLead", summary: "Candidate countries from the lead's cited clues the caller may see", responses: readResponses("{ data: { candidates, excluded, contradictions, usedClues, hiddenCluesIgnored } }", item("Narrowing")) },
+      },
       "/cases/{caseId}/leads": {
         parameters: [pathParameter("caseId")],
         get: { operationId: "listLeads", summary: "Visible leads", parameters: queryParameters(leadFiltersSchema), responses: readResponses("Leads", arrayOf(item("Lead"))) },
@@ -337,7 +557,36 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       ...commentPaths("tasks", "taskId"),
       "/cases/{caseId}/export": {
         parameters: [pathParameter("caseId")],
-        get: { operationId: "exportCase", summary: "Every clue and lead of the case the caller may see, as one document marked with its strictest handling code", responses: readResponses("{ exportedAt, exportedBy, handlingCode, case, clues, leads }", item("CaseExport")) },
+        get: {
+          operationId: "exportCase",
+          summary: "The case package: every clue, lead and task of the case the caller may see, marked with its strictest handling code (each export audited)",
+          parameters: queryParameters(caseExportQuerySchema),
+          responses: readResponsesWithCsv(
+            "{ exportedAt, exportedBy, handlingCode, case, clues, leads, tasks }",
+            item("CaseExport"),
+            "one CSV: a first 'package' row with the marking, then a row per clue, lead and task (record column); the X-Handling-Code header and the file name carry the code",
+          ),
+        },
+      },
+      "/audit": {
+        get: {
+          operationId: "listAuditEvents",
+          summary: "The audit trail, newest first (administrators: every event; coordinators: their taskforces'); reading it is audited",
+          parameters: queryParameters(auditQuerySchema),
+          responses: readResponsesWithCsv(
+            "{ items, nextCursor, chain }: a page of events, the cursor of the next (older) page, and the chain's verification status",
+            item("AuditPage"),
+            "the filtered view (at most 50,000 rows; X-Audit-Truncated says whether it was cut)",
+          ),
+        },
+      },
+      "/taskforces/{taskforceId}/overview": {
+        parameters: [pathParameter("taskforceId")],
+        get: {
+          operationId: "taskforceOverview",
+          summary: "A coordinator's counts of what they may see: clues per category, leads by status, overdue tasks per assignee, activity per day over 30 days",
+          responses: readResponses("The overview", item("TaskforceOverview")),
+        },
       },
       "/{collection}/{itemId}/review": {
         parameters: [{ name: "collection", in: "path", required: true, schema: { type: "string", enum: ["clues", "leads"] } }, pathParameter("itemId")],
@@ -349,6 +598,33 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       },
       "/reviews": {
         get: { operationId: "listReviewQueue", summary: "Items awaiting the liaison's review", responses: readResponses("Review queue", arrayOf(item("ReviewQueueItem"))) },
+      },
+      "/notifications": {
+        get: { operationId: "listNotifications", summary: "The caller's notifications, newest first (at most 100), only about items they may still see", parameters: queryParameters(listNotificationsQuerySchema), responses: readResponses("Notifications", arrayOf(item("Notification"))) },
+      },
+      "/notifications/read": {
+        post: {
+          operationId: "markNotificationsRead",
+          summary: "Mark the caller's notifications read: { ids: [...] } or { all: true }",
+          requestBody: bodyOf("MarkNotificationsRead"),
+          responses: writeResponses("{ marked, unread }", item("NotificationsMarked"), "200"),
+        },
+      },
+      "/leads/{leadId}/disseminations": {
+        parameters: [pathParameter("leadId")],
+        post: {
+          operationId: "disseminateLead",
+          summary: "Send an approved lead (with its approved clues, redacted where redacted) to a contact point under a Europol handling code (liaison); a lead that is not approved is 422",
+          requestBody: bodyOf("CreateDissemination"),
+          responses: writeResponses("The dissemination record, with the package as sent", item("Dissemination")),
+        },
+      },
+      "/disseminations": {
+        get: { operationId: "listDisseminations", summary: "What was sent from the caller's taskforces, newest first", parameters: queryParameters(listDisseminationsQuerySchema), responses: readResponses("Disseminations", arrayOf(item("Dissemination"))) },
+      },
+      "/disseminations/{disseminationId}": {
+        parameters: [pathParameter("disseminationId")],
+        get: { operationId: "getDissemination", summary: "One dissemination exactly as sent (the JSON download)", responses: readResponses("The dissemination", item("Dissemination")) },
       },
       "/search": {
         get: { operationId: "search", summary: "Full-text and fuzzy search over visible clues and leads", parameters: queryParameters(searchQuerySchema), responses: readResponses("{ clues, leads, ranking: { clues, leads } }: each ranking says how many matches were ranked and whether older ones were left out", item("SearchResults")) },
@@ -385,6 +661,27 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
       "/admin/taskforces": {
         get: { operationId: "adminListTaskforces", summary: "Every taskforce with its members and case count (administrator)", responses: adminRead("Taskforces", arrayOf(item("AdminTaskforce"))) },
         post: { operationId: "adminCreateTaskforce", summary: "Create a taskforce (administrator)", requestBody: bodyOf("CreateTaskforce"), responses: adminWrite("The taskforce", item("Taskforce")) },
+      },
+      "/admin/recipients": {
+        get: { operationId: "adminListRecipients", summary: "The partner contact points leads may be disseminated to (administrator)", responses: adminRead("Contact points", arrayOf(item("Recipient"))) },
+        post: { operationId: "adminCreateRecipient", summary: "Add a contact point: country, agency, contact point (administrator)", requestBody: bodyOf("CreateRecipient"), responses: adminWrite("The contact point", item("Recipient")) },
+      },
+      "/admin/recipients/{recipientId}": {
+        parameters: [pathParameter("recipientId")],
+        patch: { operationId: "adminUpdateRecipient", summary: "Retire a contact point or bring it back (administrator); what was sent to it stays on record", requestBody: bodyOf("UpdateRecipient"), responses: adminWrite("The contact point", item("Recipient"), "200") },
+      },
+      "/admin/reference/countries/{country}": {
+        parameters: [pathParameter("country")],
+        get: { operationId: "adminReferenceRow", summary: "A country's reference row as in force (shipped table and corrections), its correction versions and the sources (administrator)", responses: adminRead("The row", item("ReferenceRow")) },
+      },
+      "/admin/reference/countries/{country}/corrections": {
+        parameters: [pathParameter("country")],
+        post: {
+          operationId: "adminCorrectReference",
+          summary: "Correct one field of a country's reference row: a new version, audited; value null restores the shipped value (administrator)",
+          requestBody: bodyOf("ReferenceCorrection"),
+          responses: adminWrite("The correction", item("ReferenceCorrectionVersion")),
+        },
       },
       "/admin/taskforces/{taskforceId}/members": {
         parameters: [pathParameter("taskforceId")],

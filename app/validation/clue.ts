@@ -14,6 +14,7 @@ import {
   versionSchema,
   withDefault,
 } from "./common";
+import { facetsSchema } from "./facets";
 
 export const CONFIDENCES = ["LOW", "MEDIUM", "HIGH"] as const;
 export const SOURCE_RELIABILITIES = ["A", "B", "C", "X"] as const;
@@ -176,6 +177,8 @@ const clueFields = {
   evaluation: evaluationSchema,
   /** Members named on a TLP:RED clue (besides the author); ignored for other codes only when empty. */
   recipientIds: idListSchema,
+  /** Typed facets for the narrowing (issue 14): [{ type, value }] or form lines "type: value". */
+  facets: facetsSchema,
 };
 
 export const createClueSchema = z.preprocess(
@@ -190,6 +193,7 @@ export const createClueSchema = z.preprocess(
     handlingCode: z.preprocess(emptyToUndefined, clueFields.handlingCode.optional()),
     evaluation: withDefault(clueFields.evaluation, { sourceReliability: "X", infoAssessment: 4 }),
     recipientIds: clueFields.recipientIds.optional(),
+    facets: clueFields.facets.optional(),
   }),
 );
 export type CreateClueInput = z.output<typeof createClueSchema>;
@@ -207,6 +211,7 @@ export const updateClueSchema = z.preprocess(
     handlingCode: z.preprocess(emptyToUndefined, clueFields.handlingCode.optional()),
     evaluation: clueFields.evaluation.optional(),
     recipientIds: clueFields.recipientIds.optional(),
+    facets: clueFields.facets.optional(),
   }),
 );
 export type UpdateClueInput = z.output<typeof updateClueSchema>;

@@ -82,6 +82,12 @@ export const dateInputSchema = z.preprocess(
   z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "Enter a date as YYYY-MM-DD." }).nullable(),
 );
 
+/** An optional date filter ("from", "to"): a calendar date or an ISO date-time; "" means not given. */
+export const optionalDate = z.preprocess(
+  emptyToUndefined,
+  z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: "Enter a date as YYYY-MM-DD." }).optional(),
+);
+
 /** A field with a default that a form may also send as "" (which means "use the default"). */
 export function withDefault<S extends z.ZodType>(schema: S, value: z.output<S>) {
   return z.preprocess(emptyToUndefined, z.optional(schema).transform((parsed) => (parsed === undefined ? value : parsed)) as z.ZodType<z.output<S>, unknown>);

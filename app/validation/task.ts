@@ -41,5 +41,12 @@ export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 export const taskBoardQuerySchema = z.object({
   taskforceId: z.preprocess(emptyToUndefined, idSchema.optional()),
   caseId: z.preprocess(emptyToUndefined, idSchema.optional()),
+  /** One member's tasks (the taskforce overview links here). */
+  assigneeId: z.preprocess(emptyToUndefined, idSchema.optional()),
+  /** Only tasks past their due date and not done. */
+  overdue: z.preprocess(
+    (value) => (value === "" || value === undefined ? undefined : value === true || value === "true" || value === "1"),
+    z.boolean({ error: "Use overdue=true or leave it out." }).optional(),
+  ),
 });
 export type TaskBoardQuery = z.output<typeof taskBoardQuerySchema>;

@@ -5,6 +5,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import { onCorrelationNotices } from "~/models/correlation-notices.server";
+import { onNotifications } from "~/models/notifications.server";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
 import type { ServerConfig } from "../config";
 import type { AppMetrics } from "../metrics";
@@ -76,11 +77,13 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
   const stopNoticing = onCorrelationNotices((notices) => {
     for (const { userId, notice } of notices) io.to(userRoom(userId)).emit("correlation:notice", notice);
   });
+  const stopNotifying = onNotifications((batch) => realtime.notify(batch));
 
   return async () => {
     stopAnnouncing();
     stopRevoking();
     stopNoticing();
+    stopNotifying();
     realtime.stop();
     // io.close() also closes the HTTP server; startApp closes its connections right after.
     await io.close();

@@ -6,6 +6,7 @@
 // a suspended, signed-out or re-roled user is disconnected, on every node, and a periodic re-check in one query
 // catches what was changed behind the application's back.
 import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, type Actor } from "~/auth/permissions.server";
+import type { NotificationBatch } from "~/models/notifications.server";
 import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 import { hashToken } from "~/models/tokens.server";
 import { roomEventName, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
@@ -80,6 +81,18 @@ export class Realtime {
       }
     }
     return users;
+  }
+
+  // ---- notifications ---------------------------------------------------------------------------------
+
+  /**
+   * New notifications to their recipients' open sockets, on whatever page: one emit to all their user rooms
+   * (encoded once; through the adapter it reaches every node). The rows were written only for people who may
+   * see the item, so nothing is filtered here.
+   */
+  notify(batch: NotificationBatch): void {
+    if (batch.recipientIds.length === 0) return;
+    this.io.to(batch.recipientIds.map(userRoom)).emit("notification:new", batch.notice);
   }
 
   // ---- subscriptions -----------------------------------------------------------------------------------
@@ -167,7 +180,8 @@ export class Realtime {
     this.presence.put(taskforceId, { ...this.presenceRecord(socket), viewing });
   }
 
-  private presenceRecord(socket: RealtimeSocket): PresenceSocketRecord {
+  /** The socket's presence record, viewing nothing. */
+  presenceRecord(socket: RealtimeSocket): PresenceSocketRecord {
     return { socketId: socket.id, userId: socket.data.userId, displayName: socket.data.displayName, role: socket.data.role, viewing: null };
   }
 

@@ -41,7 +41,7 @@ describe("analyst walkthrough", () => {
     try {
       await signIn(page, team.analyst.email, casePath);
       await page.getByRole("heading", { name: new RegExp(team.case.reference) }).waitFor();
-      await page.getByText("No clues on this case yet.").waitFor();
+      await page.getByText("No clues you can see on this case yet.").waitFor();
 
       await addClue(page, { category: "Architecture / fixture (sockets, switches, windows)", value: "Power socket type F", detail: "Two sockets under the window" });
       await addClue(page, { category: "Text / language seen", value: "Shampoo label in Polish, brand X", detail: "Sold 2016-2019" });

@@ -1,26 +1,12 @@
 // Two analysts of one taskforce in two real browser contexts: a lead shared by one appears in the other's live
 // feed without a reload, and the connection indicator says so in words.
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
-import { browserTestSuite, collectBrowserErrors, signInThroughPages } from "../helpers/browser";
+import { describe, expect, it } from "vitest";
+import { browserTestSuite } from "../helpers/browser";
 import { createTeam } from "../helpers/factories";
 import { createLead } from "../helpers/edge";
 
 const suite = browserTestSuite();
-const contexts: BrowserContext[] = [];
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-});
-
-async function signedInPage(email: string, path: string): Promise<{ page: Page; browserErrors: string[] }> {
-  const context = await suite.browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  const browserErrors = collectBrowserErrors(page);
-  await signInThroughPages(page, suite.server.url, email, path);
-  expect(new URL(page.url()).pathname).toBe(path);
-  return { page, browserErrors };
-}
+const { signedInPage } = suite;
 
 describe("taskforce room in the browser", () => {
   it("shows a lead shared by one analyst to the other without a reload", async () => {

@@ -28,10 +28,13 @@ interface Operation {
   pattern: RegExp;
   literalSegments: number;
   statuses: Set<string>;
+  /** The media types each status documents besides JSON (a CSV download): those bodies are not JSON-checked. */
+  otherTypes: Map<string, Set<string>>;
 }
 
 type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
-type PathItem = Record<string, { operationId: string; responses: Record<string, unknown> } | unknown>;
+type ResponseObject = { content?: Record<string, unknown> };
+type PathItem = Record<string, { operationId: string; responses: Record<string, ResponseObject> } | unknown>;
 
 class ApiContract {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -45,7 +48,7 @@ class ApiContract {
       const segments = template.split("/").filter(Boolean);
       const pattern = new RegExp(`^/${segments.map((segment) => (segment.startsWith("{") ? "[^/]+" : escapeRegExp(segment))).join("/")}$`);
       for (const method of METHODS) {
-        const operation = item[method] as { operationId: string; responses: Record<string, unknown> } | undefined;
+        const operation = item[method] as { operationId: string; responses: Record<string, ResponseObject> } | undefined;
         if (!operation) continue;
         this.operations.push({
           operationId: operation.operationId,
@@ -54,6 +57,9 @@ class ApiContract {
           pattern,
           literalSegments: segments.filter((segment) => !segment.startsWith("{")).length,
           statuses: new Set(Object.keys(operation.responses)),
+          otherTypes: new Map(
+            Object.entries(operation.responses).map(([status, response]) => [status, new Set(Object.keys(response.content ?? {}).filter((type) => type !== "application/json"))]),
+          ),
         });
       }
     }
@@ -123,6 +129,8 @@ export function contractProblems(method: string, path: string, status: number, c
     problems.push(`${status} is not a documented response of ${operation.operationId} (documented: ${[...operation.statuses].join(", ")})`);
     return { exchange, problems };
   }
+  // A documented download (text/csv): its media type is the contract; there is no JSON body to check.
+  if (operation.otherTypes.get(statusKey)?.has(contentType.split(";")[0].trim())) return { exchange, problems: [] };
   if (problems.length === 0) {
     const pointer = ["", "paths", operation.template, operation.method.toLowerCase(), "responses", statusKey, "content", "application/json", "schema"].map(pointerPart).join("/");
     problems.push(...schemaProblems(api.validator(pointer), body));

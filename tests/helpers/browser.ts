@@ -15,8 +15,15 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export interface BrowserTestSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A page in a fresh browser context (its own cookies), signed in as `email` and showing `path`, collecting its errors. */
+  signedInPage(email: string, path: string): Promise<{ page: Page; browserErrors: string[] }>;
+}
+
 /** The real server and Chromium for a browser test file: started before its tests, closed after them. */
-export function browserTestSuite(): { readonly server: TestServer; readonly browser: Browser } {
+export function browserTestSuite(): BrowserTestSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -27,7 +34,7 @@ export function browserTestSuite(): { readonly server: TestServer; readonly brow
     await browser?.close();
     await server?.close();
   });
-  return {
+  const suite: BrowserTestSuite = {
     get server() {
       if (!server) throw new Error("The test server starts in beforeAll; use it inside a test.");
       return server;
@@ -36,7 +43,17 @@ export function browserTestSuite(): { readonly server: TestServer; readonly brow
       if (!browser) throw new Error("The browser starts in beforeAll; use it inside a test.");
       return browser;
     },
+    async signedInPage(email, path) {
+      // Contexts close with the browser in afterAll.
+      const page = await (await suite.browser.newContext()).newPage();
+      const browserErrors = collectBrowserErrors(page);
+      await signInThroughPages(page, suite.server.url, email, path);
+      const landed = new URL(page.url()).pathname;
+      if (landed !== path) throw new Error(`Signed in, but landed on ${landed} instead of ${path}.`);
+      return { page, browserErrors };
+    },
   };
+  return suite;
 }
 
 /**

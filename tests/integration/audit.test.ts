@@ -19,6 +19,25 @@ describe("audit trail", () => {
     expect(await sealAudit()).toBe(0);
   });
 
+  it("stores every field of recorded events as given, several in one statement, the instant to the millisecond", async () => {
+    const before = Date.now();
+    const details = { q: 'Zażółć "gęślą" jaźń 🙂', nested: { list: [1, null, "x"], empty: {} } };
+    // Recorded in the same tick: they go out together, in one INSERT.
+    await Promise.all([
+      recordAudit({ actor: { id: "user-1", email: "a@example.org" }, action: "test.fields", outcome: "denied", itemType: "clue", itemId: "clue-1", taskforceId: "tf-1", caseId: "case-1", details, origin: { ip: "10.0.0.1", userAgent: "agent/1.0" } }),
+      recordAudit({ action: "test.fields.bare" }),
+    ]);
+    const after = Date.now();
+    const full = await prisma.auditEvent.findFirstOrThrow({ where: { action: "test.fields" } });
+    expect(full).toMatchObject({ actorId: "user-1", actorEmail: "a@example.org", outcome: "denied", itemType: "clue", itemId: "clue-1", taskforceId: "tf-1", caseId: "case-1", ip: "10.0.0.1", userAgent: "agent/1.0", details });
+    expect(full.at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(full.at.getTime()).toBeLessThanOrEqual(after);
+    const bare = await prisma.auditEvent.findFirstOrThrow({ where: { action: "test.fields.bare" } });
+    expect(bare).toMatchObject({ actorId: null, actorEmail: null, outcome: "ok", itemType: null, ip: null, userAgent: null, details: {} });
+    expect(await sealAudit()).toBe(2);
+    expect(await verifyAuditChain()).toMatchObject({ ok: true, unsealed: NOTHING_UNSEALED });
+  });
+
   it("refuses updates and deletes through the append-only trigger; only sealing an unsealed row is allowed", async () => {
     await recordAudit({ action: "test.event" });
     const row = await prisma.auditEvent.findFirstOrThrow({ where: { chainSeq: null } });

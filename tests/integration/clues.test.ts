@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
 import { onRoomEvents, type StoredRoomEvent } from "~/models/rooms.server";
 import { getClue } from "~/models/clues.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
@@ -22,6 +23,8 @@ describe("clues", () => {
     const detail = await getClue(team.analyst, clue.id);
     expect(detail.versions).toHaveLength(1);
     expect(detail.versions[0].changes.value).toEqual({ from: null, to: "Power socket type F" });
+    // A read's record is queued, not awaited (decision 018).
+    await flushAuditRecords();
     const audit = await prisma.auditEvent.findMany({ where: { itemId: clue.id }, orderBy: { id: "asc" } });
     expect(audit.map((row) => row.action)).toEqual(["clue.create", "clue.read"]);
   });

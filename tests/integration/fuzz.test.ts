@@ -55,6 +55,10 @@ const CASE_DATA_TABLES = [
   "Comment",
   "CommentMention",
   "Review",
+  "DisseminationRecipient",
+  "Dissemination",
+  "Appeal",
+  "PublicTip",
   "RoomEvent",
 ];
 

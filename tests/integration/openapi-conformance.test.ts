@@ -77,10 +77,14 @@ describe("the OpenAPI document", () => {
     const spare = await ok(analyst("POST", `/cases/${kase.id}/clues`, { category: "other", value: "Spare clue to delete" }));
     await ok(analyst("DELETE", `/clues/${spare.id}`));
     await ok(analyst("GET", `/cases/${kase.id}/export`));
+    await ok(coordinator("GET", `/taskforces/${team.taskforce.id}/overview`));
+    await ok(coordinator("GET", "/audit?action=clue.&take=5"));
     await ok(analyst("GET", `/search?q=tram&kind=ALL`));
     await ok(analyst("POST", `/clues/${clue.id}/review`));
     await ok(liaison("GET", "/reviews"));
     await ok(liaison("POST", `/clues/${clue.id}/review/decision`, { decision: "APPROVED", note: "Fine to share", version: editedClue.version }));
+    await ok(analyst("GET", "/notifications?unread=true"));
+    await ok(analyst("POST", "/notifications/read", { all: true }));
 
     // Administration: every operation once, by an administrator.
     const admin = await apiCallerFor(server.url, team.admin);
@@ -97,6 +101,24 @@ describe("the OpenAPI document", () => {
     await ok(admin("GET", "/admin/taskforces"));
     await ok(admin("POST", `/admin/taskforces/${taskforce.id}/members`, { email: team.outsider.email }));
     await ok(admin("DELETE", `/admin/taskforces/${taskforce.id}/members/${team.outsider.id}`));
+
+    // Dissemination (issue 12): a contact point, an approved GREEN lead, the package, the list.
+    const recipient = await ok(admin("POST", "/admin/recipients", { country: "Poland", agency: `Policja ${Date.now()}`, contactPoint: "SPOC" }));
+    await ok(admin("GET", "/admin/recipients"));
+    await ok(admin("PATCH", `/admin/recipients/${recipient.id}`, { active: true }));
+    const greenLead = await ok(analyst("POST", `/cases/${kase.id}/leads`, { title: "Tram city, for partners", clueIds: [clue.id], handlingCode: "GREEN" }));
+    await ok(analyst("POST", `/leads/${greenLead.id}/review`));
+    await ok(liaison("POST", `/leads/${greenLead.id}/review/decision`, { decision: "APPROVED", redaction: { hypothesis: "Redacted" } }));
+    const sent = await ok(liaison("POST", `/leads/${greenLead.id}/disseminations`, { recipientId: recipient.id, handlingCode: "H0" }));
+    await ok(analyst("GET", "/disseminations"));
+    await ok(analyst("GET", `/disseminations/${sent.id}`));
+    // Where was this made? (issue 14)
+    await ok(analyst("PATCH", `/clues/${clue.id}`, { version: editedClue.version, facets: [{ type: "plugType", value: "F" }] }));
+    await ok(analyst("GET", `/cases/${kase.id}/narrowing`));
+    await ok(analyst("GET", `/leads/${lead.id}/narrowing`));
+    await ok(coordinator("POST", `/cases/${kase.id}/narrowing/tasks`, { countries: ["DE"], assigneeId: team.analyst.id, subject: "tram line 4 signs" }));
+    await ok(admin("POST", "/admin/reference/countries/PL/corrections", { field: "emergencyNumbers", value: ["112", "997", "998"], reason: "Conformance" }));
+    await ok(admin("GET", "/admin/reference/countries/PL"));
 
     const succeeded = new Set(apiExchanges().filter((exchange) => exchange.status < 300).map((exchange) => exchange.operationId));
     const documented = apiContract().operations.map((operation) => operation.operationId);

@@ -1,7 +1,7 @@
 // The case-workspace pages over HTTP: what another taskforce owns is "not found" (never "forbidden"), and a
 // refused form comes back as 422 with every field the user typed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "~/auth/session.server";
+import { pageRequests, sessionCookie } from "../helpers/pages";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 import { createTeam } from "../helpers/factories";
@@ -16,28 +16,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A fully signed-in browser session for the user, as the Cookie header a browser would send. */
-async function sessionCookie(userId: string): Promise<string> {
-  const setCookie = await startSession(userId, { mfaVerified: true });
-  return setCookie.split(";")[0];
-}
-
-async function get(path: string, cookie: string) {
-  const response = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
-  return { status: response.status, html: await response.text() };
-}
-
-async function post(path: string, cookie: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
-  const response = await fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body,
-    redirect: "manual",
-  });
-  return { status: response.status, location: response.headers.get("location"), html: await response.text() };
-}
+const { get, post } = pageRequests(() => server.url);
 
 describe("pages for another taskforce's items", () => {
   let mine: Team;
@@ -261,7 +240,7 @@ describe("role home pages", () => {
 
     const approved = await post("/reviews", cookie, { itemType: "CLUE", itemId: clue.id, decision: "APPROVED", note: "Fine to share" });
     expect(approved.status).toBe(302);
-    expect((await get("/reviews", cookie)).html).toContain("Nothing is waiting for review.");
+    expect((await get("/reviews", cookie)).html).toContain("Nothing you can see is waiting for review.");
   });
 });
 

@@ -10,8 +10,8 @@ import { removeTaskforceMember } from "~/models/taskforces.server";
 import { revokeAccessToken } from "~/models/tokens.server";
 import { suspendUser } from "~/models/users.server";
 import { applyPresenceDiff } from "~/realtime/presence";
-import { ROOM_EVENT_NAMES, type PresenceDiff, type RoomFeedEvent } from "~/realtime/protocol";
-import { createTeam, createUser } from "../helpers/factories";
+import { ROOM_EVENT_NAMES, type PresenceDiff, type PresenceEntry, type RoomFeedEvent } from "~/realtime/protocol";
+import { createTaskforce, createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
 import {
   accessTokenFor,
@@ -121,6 +121,34 @@ describe("joining a room", () => {
       expect(joined.presence.map((entry) => entry.userId)).toContain(user.id);
       expect(typeof joined.lastEventId).toBe("number");
     }
+  });
+
+  it("gives everyone in a burst of joins the whole room: the join's list (as of the last diff, plus the joiner) and the diffs after it", async () => {
+    const taskforce = await createTaskforce();
+    const people = await Promise.all(Array.from({ length: 30 }, () => createUser({ role: "ANALYST", taskforceIds: [taskforce.id] })));
+    const sockets = await Promise.all(people.map((person) => connect(person)));
+    // As the browser does: diffs applied as they come, the list replaced by the join's when its ack arrives.
+    const lists = sockets.map((socket) => {
+      const view = { list: [] as PresenceEntry[], ownIncluded: false };
+      socket.on("presence:diff", (diff) => (view.list = applyPresenceDiff(view.list, diff)));
+      return view;
+    });
+    await Promise.all(
+      sockets.map(
+        (socket, i) =>
+          new Promise<void>((resolve, reject) =>
+            socket.emit("room:join", { taskforceId: taskforce.id }, (ack) => {
+              if (!ack.ok) return reject(new Error(ack.error.code));
+              lists[i].list = ack.data.presence;
+              lists[i].ownIncluded = ack.data.presence.some((entry) => entry.userId === people[i].id);
+              resolve();
+            }),
+          ),
+      ),
+    );
+    expect(lists.every((view) => view.ownIncluded)).toBe(true);
+    const everyone = people.map((person) => person.id).sort();
+    await waitFor(() => lists.every((view) => view.list.map((entry) => entry.userId).sort().join() === everyone.join()), "everyone's list to hold everyone");
   });
 
   it("answers NOT_FOUND to a user outside the taskforce and FORBIDDEN to an admin", async () => {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { prisma } from "~/db.server";
+import { Prisma } from "@prisma/client";
+import { prisma, readSql } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
 import { DENSITY_SAMPLE, FUZZY_WINDOW, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
 import { search, updateLead } from "../helpers/edge";
+import { TEST_DB } from "../helpers/test-db";
 
 describe("search", () => {
   it("finds clues by full text over value and detail, by word prefix, with the case reference", async () => {
@@ -164,9 +167,18 @@ describe("search", () => {
     });
   });
 
+  // A text match's selectivity is guessed (a rare word at 1M rows is estimated at 20,000), and a plan that
+  // passes jit_above_cost was compiled for 35-90 ms before running in under one (decision 019).
+  it.runIf(TEST_DB === "postgres")("searches on server connections that never JIT-compile", async () => {
+    expect(await readSql<{ jit: string }>(Prisma.sql`SHOW jit`)).toEqual([{ jit: "off" }]);
+    expect(await prisma.$queryRaw<{ jit: string }[]>`SHOW jit`).toEqual([{ jit: "off" }]);
+  });
+
   it("audits each search", async () => {
     const team = await createTeam();
     await search(team.analyst, { q: "anything" });
+    // A read's record is queued, not awaited (decision 018).
+    await flushAuditRecords();
     expect(await prisma.auditEvent.count({ where: { actorId: team.analyst.id, action: "search" } })).toBe(1);
   });
 });

@@ -45,7 +45,6 @@ export function registerRoomHandlers(handlers: SocketHandlers): void {
         lastSeq = page.hasMore ? page.lastSeq : until;
       }
       const hasMore = !live;
-      const presence = realtime.presence.entriesFor(actor, taskforceId);
       await auditRead(actor, {
         action: "room.join",
         itemType: "TASKFORCE",
@@ -53,6 +52,8 @@ export function registerRoomHandlers(handlers: SocketHandlers): void {
         taskforceId,
         details: { lastEventId: lastEventId ?? null, replayed: events.length, upTo: lastSeq },
       });
+      // Taken after the last await, so the ack goes out in the same tick: no presence diff can fall between them.
+      const presence = realtime.presence.entriesFor(actor, taskforceId, realtime.presenceRecord(socket));
       return { taskforceId, lastEventId: lastSeq, events: events.map(feedEvent), hasMore, presence };
     } catch (error) {
       if (realtime.isSubscribed(socket, subscription)) await realtime.unsubscribe(socket, taskforceId);

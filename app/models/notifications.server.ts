@@ -1,0 +1,265 @@
+// Notifications: one person told about one thing (a task assigned, a mention, a lead shared, a review asked for or
+// decided...). Features call notify() inside their write transaction: ONE INSERT ... SELECT writes a row for every
+// intended recipient who may see the item (memberMaySeeSql, the SQL twin of canSee), and after the commit one emit
+// to their user rooms tells their open pages. Reading filters again with canSee, since access changes.
+// Decision 021 says why overdue tasks are noticed on read and lead shares are stored per member.
+import { Prisma, type ItemType, type Role } from "@prisma/client";
+import { canSee, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
+import { prisma } from "~/db.server";
+import { recordAudit } from "~/models/audit.server";
+import { currentResources } from "~/models/rooms.server";
+import { singleton } from "~/utils/singleton.server";
+import { formatDateTime } from "~/utils/form-values";
+import type { NotificationNotice } from "~/realtime/protocol";
+import type { ListNotificationsQuery, MarkNotificationsReadInput } from "~/validation/notification";
+import type { ChangeContext } from "./changes.server";
+
+export const NOTIFICATION_KINDS = [
+  "task.assigned",
+  "task.overdue",
+  "mention",
+  "lead.shared",
+  "review.requested",
+  "review.decided",
+  "tip.received",
+  "correlation",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  "task.assigned": "Task assigned",
+  "task.overdue": "Task overdue",
+  mention: "Mention",
+  "lead.shared": "Lead shared",
+  "review.requested": "Review requested",
+  "review.decided": "Review decided",
+  "tip.received": "Public tip",
+  correlation: "Possible match",
+};
+
+/**
+ * Who is meant: named people, or the members of the item's taskforce (optionally only some roles). Either way
+ * only those who may see the item get a row, and never the person who made the change.
+ */
+export type NotificationRecipients = { userIds: readonly (string | null | undefined)[] } | { members: true; roles?: readonly Role[] };
+
+export interface NotificationInput {
+  kind: NotificationKind;
+  /** The item as a permission resource, as it stands after the change: every recipient must be able to see it. */
+  about: NotifiableResource;
+  /** The item to open (a comment's mention opens the item it is on). */
+  itemType: ItemType;
+  itemId: string;
+  /** One short line; titles in it are cut with excerpt(). */
+  text: string;
+}
+
+const TEXT_LIMIT = 300;
+const TITLE_LIMIT = 80;
+
+/** A title or value cut short for a notification's one line. */
+export function excerpt(value: string, limit = TITLE_LIMIT): string {
+  const line = value.replace(/\s+/g, " ").trim();
+  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+}
+
+export interface NotifyOptions {
+  /**
+   * Write after the change's room events are announced instead of inside its transaction: for a notice to a whole
+   * room (a lead shared with 1,000 members), whose rows would otherwise hold up the room's fan-out by the time it
+   * takes to write them. A crash between the commit and this write loses these notices (the room log keeps the event).
+   */
+  afterAnnounce?: boolean;
+}
+
+/**
+ * Writes the notifications inside the change's transaction (one statement, however many recipients) and tells
+ * their open pages after the commit (one emit to all their user rooms). Returns how many were written (0 when
+ * written after the announcement).
+ */
+export async function notify(
+  ctx: Pick<ChangeContext, "tx" | "afterCommit"> & { actor: Pick<Actor, "id"> | null },
+  recipients: NotificationRecipients,
+  input: NotificationInput,
+  options: NotifyOptions = {},
+): Promise<number> {
+  const statement = insertStatement(ctx.actor?.id ?? null, recipients, input);
+  if (!statement) return 0;
+  if (options.afterAnnounce) {
+    ctx.afterCommit(() => {
+      void prisma.$queryRaw<InsertedRow[]>(statement)
+        .then((rows) => announceInserted(rows, input))
+        .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
+    });
+    return 0;
+  }
+  const rows = await ctx.tx.$queryRaw<InsertedRow[]>(statement);
+  if (rows.length > 0) ctx.afterCommit(() => announceInserted(rows, input));
+  return rows.length;
+}
+
+type InsertedRow = { recipientId: string; createdAt: Date };
+
+function announceInserted(rows: InsertedRow[], input: NotificationInput): void {
+  if (rows.length === 0) return;
+  const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text: excerpt(input.text, TEXT_LIMIT), href: hrefOf(input.itemType, input.itemId), createdAt: rows[0].createdAt.toISOString() };
+  announceNotifications({ recipientIds: rows.map((row) => row.recipientId), notice });
+}
+
+/** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
+function insertStatement(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
+  const { about } = input;
+  let who: Prisma.Sql;
+  if ("userIds" in recipients) {
+    const ids = [...new Set(recipients.userIds.filter((id): id is string => Boolean(id) && id !== actorId))];
+    if (ids.length === 0) return null;
+    who = Prisma.sql`u."id" IN (${Prisma.join(ids)})`;
+  } else {
+    who = recipients.roles?.length ? Prisma.sql`u."role"::text IN (${Prisma.join([...recipients.roles])})` : Prisma.sql`TRUE`;
+  }
+  return Prisma.sql`
+    INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
+    SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
+    FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
+    RETURNING "recipientId", "createdAt"`;
+}
+
+// ---- live delivery: the realtime layer registers here (server/socket/index.ts), as for room events ----------------
+
+export interface NotificationBatch {
+  recipientIds: string[];
+  notice: NotificationNotice;
+}
+type NotificationAnnouncer = (batch: NotificationBatch) => void;
+const announcers = singleton("notificationAnnouncers", () => new Set<NotificationAnnouncer>());
+
+export function onNotifications(announcer: NotificationAnnouncer): () => void {
+  announcers.add(announcer);
+  return () => announcers.delete(announcer);
+}
+
+function announceNotifications(batch: NotificationBatch): void {
+  for (const announcer of announcers) announcer(batch);
+}
+
+// ---- reading ------------------------------------------------------------------------------------------------------
+
+export interface NotificationView {
+  id: string;
+  kind: NotificationKind;
+  itemType: string | null;
+  itemId: string | null;
+  text: string;
+  href: string | null;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+const ITEM_PAGES: Partial<Record<string, string>> = { CLUE: "clues", LEAD: "leads", TASK: "tasks", CASE: "cases" };
+
+function hrefOf(itemType: string | null, itemId: string | null): string | null {
+  const collection = itemType ? ITEM_PAGES[itemType] : undefined;
+  return collection && itemId ? `/${collection}/${itemId}` : null;
+}
+
+const CHECKED_ITEM_TYPES: ReadonlySet<string> = new Set<ItemType>(["CASE", "CLUE", "LEAD", "TASK", "COMMENT"]);
+
+type Row = { id: bigint; kind: string; itemType: string | null; itemId: string | null; text: string; createdAt: Date; readAt: Date | null };
+
+/**
+ * The rows the actor may see now: the item must still be visible to them (its code may have been raised, they
+ * may have left the taskforce). An item type with no check here is never shown (deny by default): a feature that
+ * notifies about a new kind of item adds its check.
+ */
+async function visibleRows<R extends Pick<Row, "itemType" | "itemId">>(actor: Actor, rows: R[]): Promise<R[]> {
+  const checked = rows.filter((row) => row.itemType && row.itemId && CHECKED_ITEM_TYPES.has(row.itemType));
+  const resources = await currentResources(checked.map((row) => ({ itemType: row.itemType as ItemType, itemId: row.itemId })));
+  return checked.filter((row) => {
+    const resource = resources.get(`${row.itemType}:${row.itemId}`);
+    return Boolean(resource) && canSee(actor, resource!);
+  });
+}
+
+function toView(row: Row): NotificationView {
+  return {
+    id: row.id.toString(),
+    kind: row.kind as NotificationKind,
+    itemType: row.itemType,
+    itemId: row.itemId,
+    text: row.text,
+    href: hrefOf(row.itemType, row.itemId),
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+  };
+}
+
+const LIST_LIMIT = 100;
+
+/** The actor's notifications, newest first (at most 100), only about items they may still see. */
+export async function listNotifications(actor: Actor, query: Partial<ListNotificationsQuery> = {}): Promise<NotificationView[]> {
+  if (workingTaskforceIds(actor).length === 0) return [];
+  await noticeOverdueTasks(actor);
+  const rows = await prisma.notification.findMany({
+    where: { recipientId: actor.id, taskforceId: { in: workingTaskforceIds(actor) }, ...(query.unread ? { readAt: null } : {}) },
+    orderBy: { id: "desc" },
+    take: LIST_LIMIT * 2,
+  });
+  const visible = (await visibleRows(actor, rows)).slice(0, LIST_LIMIT).map(toView);
+  await recordAudit({ actor, action: "notification.list", details: { count: visible.length, unread: Boolean(query.unread) }, origin: actor.origin });
+  return visible;
+}
+
+/** The badge: how many unread notifications the actor may see (counted up to 100; the badge says "99+" beyond). */
+export async function unreadCount(actor: Actor): Promise<number> {
+  if (workingTaskforceIds(actor).length === 0) return 0;
+  await noticeOverdueTasks(actor);
+  const rows = await prisma.notification.findMany({
+    where: { recipientId: actor.id, readAt: null, taskforceId: { in: workingTaskforceIds(actor) } },
+    select: { itemType: true, itemId: true },
+    orderBy: { id: "desc" },
+    take: LIST_LIMIT,
+  });
+  return (await visibleRows(actor, rows)).length;
+}
+
+/** Marks the actor's own notifications read (the named ones, or all); returns how many changed and how many stay unread. */
+export async function markNotificationsRead(actor: Actor, input: MarkNotificationsReadInput): Promise<{ marked: number; unread: number }> {
+  const ids = input.all ? undefined : (input.ids ?? []).map((id) => BigInt(id));
+  const { count } = await prisma.notification.updateMany({
+    where: { recipientId: actor.id, readAt: null, ...(ids ? { id: { in: ids } } : {}) },
+    data: { readAt: new Date() },
+  });
+  await recordAudit({ actor, action: "notification.read", details: { marked: count, all: Boolean(input.all) }, origin: actor.origin });
+  return { marked: count, unread: await unreadCount(actor) };
+}
+
+/**
+ * Task overdue is noticed on read, not on a timer: when the assignee's page or inbox asks, each of their overdue
+ * tasks without a notice for its current due date gets one (dedupeKey: one per task, assignee and due date). No
+ * background job, nothing to schedule across nodes, and a due date moved later and missed again is noticed again.
+ */
+async function noticeOverdueTasks(actor: Actor): Promise<void> {
+  if (actor.role === "LIAISON") return;
+  const rows = await prisma.$queryRaw<{ id: string; taskforceId: string; title: string; dueDate: Date }[]>`
+    SELECT t."id", t."taskforceId", t."title", t."dueDate" FROM "Task" t
+    WHERE t."assigneeId" = ${actor.id} AND t."status"::text <> 'DONE' AND t."dueDate" < now()
+      AND t."taskforceId" IN (${Prisma.join(workingTaskforceIds(actor))})
+      AND NOT EXISTS (SELECT 1 FROM "Notification" n WHERE n."dedupeKey" = 'task.overdue:' || t."id" || ':' || ${actor.id} || ':' || (extract(epoch FROM t."dueDate") * 1000)::bigint::text)
+    LIMIT 50`;
+  if (rows.length === 0) return;
+  const visible = await visibleRows(actor, rows.map((row) => ({ ...row, itemType: "TASK", itemId: row.id })));
+  if (visible.length === 0) return;
+  await prisma.notification.createMany({
+    data: visible.map((task) => ({
+      recipientId: actor.id,
+      kind: "task.overdue",
+      itemType: "TASK",
+      itemId: task.id,
+      taskforceId: task.taskforceId,
+      text: excerpt(`Overdue: "${excerpt(task.title)}" was due ${formatDateTime(task.dueDate)}`, TEXT_LIMIT),
+      dedupeKey: `task.overdue:${task.id}:${actor.id}:${task.dueDate.getTime()}`,
+    })),
+    skipDuplicates: true,
+  });
+}
