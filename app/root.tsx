@@ -49,6 +49,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
       { to: "/admin/taskforces", label: "Taskforces" },
       { to: "/audit", label: "Audit" },
       { to: "/admin/recipients", label: "Contact points" },
+      { to: "/admin/correlation", label: "Correlation" },
       { to: "/account", label: "Account" },
     ];
   }
@@ -63,6 +64,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
     ...(role === "LIAISON" ? [{ to: "/appeals/queue", label: "Appeals" }] : []),
     // Oversight of their taskforces: the overview's counts and the audit trail.
     ...(role === "COORDINATOR" ? [{ to: "/overview", label: "Overview" }, { to: "/audit", label: "Audit" }] : []),
+    ...(role === "COORDINATOR" || role === "LIAISON" ? [{ to: "/deconfliction", label: "De-confliction" }] : []),
   ];
 }
 

@@ -12,6 +12,7 @@ import { parseOptions, type BenchmarkName } from "./lib/options";
 import { formatLine, writeResults, type Machine, type Measured } from "./lib/report";
 import { round } from "./lib/stats";
 import { runRealtime } from "./realtime";
+import { runCorrelation } from "./correlation";
 import { runSearch } from "./search";
 
 const options = parseOptions(process.argv.slice(2));
@@ -144,6 +145,19 @@ try {
       for (const item of await runSearch(appUrl, sql, { taskforceId: searcher.taskforceId, caseId: searcher.caseId, userId: searcher.userIds[0], token: searcher.tokens[0] }, options.searchSizes, options.full, log)) record(item);
     } catch (error) {
       record(failed("search-1m", error));
+    }
+  }
+
+  if (selected("correlation") && database.db.kind !== "postgres") {
+    const note = "not run: correlation needs the PostgreSQL server (--db postgres)";
+    record({ result: { name: "correlation", app: null, baseline: null, ratio: null, target: null, met: null, note }, appText: note, baselineText: "—" });
+  } else if (selected("correlation")) {
+    log(`\ncorrelation at ${options.correlationSizes.join(", ")} clues`);
+    try {
+      const saver = await seedRoom(prisma, 1, "correlation");
+      for (const item of await runCorrelation(appUrl, sql, { taskforceId: saver.taskforceId, caseId: saver.caseId, userId: saver.userIds[0], token: saver.tokens[0] }, options.correlationSizes, options.full, log)) record(item);
+    } catch (error) {
+      record(failed("correlation", error));
     }
   }
 } catch (error) {

@@ -54,6 +54,11 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   app.use(createRequestHandler({ build, mode: config.production ? "production" : "development", getLoadContext }));
 
   const httpServer = http.createServer(app);
+  // Idle keep-alive connections stay open longer than a client's or proxy's own idle timeout (undici 4 s, most
+  // proxies 60 s): with Node's 5 s the server could close a connection just as a slow-looping client reused it
+  // (ECONNRESET), which the longer clue saves of correlation (decision 023) made visible in the page tests.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000; // above keepAliveTimeout, as Node advises
   // Chains audit rows after commit, about once a second (docs/decisions/007).
   const sealer = startAuditSealer();
   const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config, metrics) : async () => {};

@@ -46,7 +46,12 @@ export type Action =
   | "recipient:manage"
   | "appeal:read"
   | "appeal:publish"
-  | "room:join";
+  | "room:join"
+  /** De-confliction (issue 13): see and act on their taskforce's side of links to clues they cannot see. */
+  | "deconfliction:read"
+  | "deconfliction:act"
+  /** See the values the over-correlation guard stopped, and exclude a value from correlation. */
+  | "correlation:manage";
 
 /**
  * How far a grant reaches, on top of being allowed to see the resource at all:
@@ -76,6 +81,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "review:request:any",
     "dissemination:read:any",
     "room:join:any",
+    "deconfliction:read:any", "deconfliction:act:any",
     // Oversight of their own taskforces: its audit trail (auditTaskforceScope) and the overview counts.
     "audit:read:any", "taskforce:overview:any",
   ],
@@ -88,10 +94,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Grant[]>> = {
     "lead:disseminate:review", "dissemination:read:any",
     "appeal:read:any", "appeal:publish:any",
     "room:join:any",
+    "deconfliction:read:any", "deconfliction:act:any",
   ],
-  // An admin manages people, taskforces, the list of partner contact points and corrections of the country reference
-  // table; case content is none of their business.
-  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any", "reference:manage:any"],
+  // An admin manages people, taskforces, the list of partner contact points, corrections of the country reference
+  // table and the values kept out of correlation; case content is none of their business.
+  ADMIN: ["user:manage:any", "taskforce:manage:any", "recipient:manage:any", "audit:read:any", "metrics:read:any", "reference:manage:any", "correlation:manage:any"],
 };
 
 /** Who a signed-in user is, as sessions and access tokens resolve them. */

@@ -119,6 +119,7 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
   const events: StoredRoomEvent[] = [];
   const announcements: (() => void)[] = [];
   const result = await prisma.$transaction(async (tx) => {
+    announcements.length = 0;
     const changedCases = new Set<string>();
     const ctx: ChangeContext = {
       tx,

@@ -22,6 +22,7 @@ import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
 import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
+import { correlateClue, CORRELATED_FIELDS, type CorrelatedClue } from "./correlation.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 import { formatFacetLine } from "~/validation/facets";
@@ -248,6 +249,8 @@ export async function createClue(actor: Actor, caseId: string, data: CreateClueI
     await ctx.tx.clueVersion.create({
       data: { clueId: created.id, version: 1, editorId: actor.id, changes: jsonSafe(diffFields({}, historyFields(created))) as Prisma.InputJsonObject, ...versionVisibility(created) },
     });
+    // Correlation runs inside the write: the links exist when the create returns (decision 023).
+    await correlateClue(ctx, correlatedClue(created), { replace: false });
     const view = jsonSafe((await toClueViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "clue.create", itemType: "CLUE", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode } });
     await ctx.event({ taskforceId: created.taskforceId, type: "clue.created", itemType: "CLUE", itemId: created.id, visibility: itemVisibility(created), payload: view });
@@ -331,6 +334,7 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
       await ctx.tx.clueRecipient.createMany({ data: recipientIds.map((userId) => ({ clueId, userId })) });
     }
     const updated = await ctx.tx.clue.findUniqueOrThrow({ where: { id: clueId }, include: clueInclude });
+    if (CORRELATED_FIELDS.some((field) => field in changes)) await correlateClue(ctx, correlatedClue(updated), { replace: true });
     await ctx.tx.clueVersion.create({
       data: { clueId, version: updated.version, editorId: actor.id, changes: jsonSafe(changes) as Prisma.InputJsonObject, ...versionVisibility(updated) },
     });
@@ -348,6 +352,31 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
     const view = (await toClueViews([updated], ctx.tx))[0];
     await ctx.event({ taskforceId: updated.taskforceId, type: "clue.updated", itemType: "CLUE", itemId: clueId, visibility: itemVisibility(updated), payload: view });
     return view;
+  });
+}
+
+function correlatedClue(row: ClueRow): CorrelatedClue {
+  const { id, caseId, taskforceId, authorId, categoryKey, value, confidence, sourceReliability, infoAssessment, mediaRefs } = row;
+  return { id, caseId, taskforceId, authorId, categoryKey, value, confidence, sourceReliability, infoAssessment, mediaRefs };
+}
+
+/**
+ * Deletes a clue (its author or a coordinator, as for an edit): its versions, media ids, correlation keys,
+ * links and de-confliction records go with it. A clue cited by a lead is kept: remove it from the lead first.
+ */
+export async function deleteClue(actor: Actor, clueId: string): Promise<{ id: string; deleted: true }> {
+  const current = await loadVisibleClueRow(actor, clueId);
+  await requireEdit(actor, { type: "clue", ...itemVisibility(current) }, { lowersCode: false });
+  return writeChange(actor, async (ctx) => {
+    if ((await ctx.tx.leadClue.count({ where: { clueId } })) > 0) {
+      throw new ValidationError({ _form: ["A lead cites this clue: remove it from the lead before deleting the clue."] });
+    }
+    const partners = await ctx.tx.clueLink.count({ where: { clueId } });
+    await ctx.tx.clue.delete({ where: { id: clueId } });
+    const audited = { itemType: "CLUE", itemId: clueId, taskforceId: current.taskforceId, caseId: current.caseId };
+    await ctx.audit({ action: "clue.delete", ...audited, details: { version: current.version, links: partners } });
+    await ctx.event({ taskforceId: current.taskforceId, type: "clue.deleted", itemType: "CLUE", itemId: clueId, visibility: itemVisibility(current), payload: { id: clueId, caseId: current.caseId } });
+    return { id: clueId, deleted: true as const };
   });
 }
 

@@ -25,6 +25,7 @@ import { LEAD_STATUS_LABELS, LEAD_STATUS_TRANSITIONS, type CreateLeadInput, type
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
+import { noteLinkedLeads } from "./deconfliction.server";
 import { clueInclude, toClueViews, type ClueView } from "./clue-views.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -170,6 +171,7 @@ export async function createLead(actor: Actor, caseId: string, data: CreateLeadI
       },
       include: leadInclude,
     });
+    await noteLinkedLeads(ctx, clues.map((clue) => clue.id));
     const view = jsonSafe((await toLeadViews([created], ctx.tx))[0]);
     await ctx.audit({ action: "lead.create", itemType: "LEAD", itemId: created.id, taskforceId: created.taskforceId, caseId, details: { handlingCode, clueCount: clues.length } });
     await ctx.event({ taskforceId: created.taskforceId, type: "lead.created", itemType: "LEAD", itemId: created.id, visibility: itemVisibility(created), payload: view });
@@ -238,6 +240,7 @@ export async function updateLead(actor: Actor, leadId: string, data: UpdateLeadI
     if (data.clueIds) {
       await ctx.tx.leadClue.deleteMany({ where: { leadId } });
       await ctx.tx.leadClue.createMany({ data: citedIds.map((clueId) => ({ leadId, clueId })) });
+      await noteLinkedLeads(ctx, citedIds);
     }
     const recipientsChanged = JSON.stringify([...recipientIds].sort()) !== JSON.stringify(current.recipients.map((r) => r.userId).sort());
     if (recipientsChanged) {

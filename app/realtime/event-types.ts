@@ -8,6 +8,7 @@ export const ROOM_EVENT_TYPES = [
   "lead.released",
   "clue.created",
   "clue.updated",
+  "clue.deleted",
   "task.assigned",
   "task.updated",
   "comment.created",

@@ -147,6 +147,18 @@ export interface ClientToServerEvents {
 }
 export type ClientEventName = keyof ClientToServerEvents;
 
+/**
+ * Correlation and de-confliction news for one user (issue 13), sent to that user's sockets only: about the
+ * user's own side (their clue, their taskforce's de-confliction item), never the other side's clue, case or value.
+ */
+export interface CorrelationNotice {
+  type: "correlation.found" | "deconfliction.opened" | "deconfliction.requested" | "deconfliction.accepted" | "deconfliction.declined" | "deconfliction.leads";
+  kind: "HASH" | "VALUE" | "NEAR";
+  /** The recipient's own clue on the link. */
+  clueId: string;
+  deconflictionId?: string;
+}
+
 /** A new notification for the receiving user (sent to their user room on every page); the inbox holds the rest. */
 export interface NotificationNotice {
   kind: string;
@@ -162,6 +174,8 @@ export interface ServerToClientEvents extends RoomEventListeners {
   "presence:diff": (diff: PresenceDiff) => void;
   /** You were removed from this room (membership removed); its feed stops. */
   "room:revoked": (notice: { taskforceId: string; reason: AccessRevocationReason }) => void;
+  /** Correlation news for this user (their own side only); delivered to every socket of theirs, in a room or not. */
+  "correlation:notice": (notice: CorrelationNotice) => void;
   /** Something happened that you are told about (app/models/notifications.server.ts), whatever page you are on. */
   "notification:new": (notice: NotificationNotice) => void;
 }

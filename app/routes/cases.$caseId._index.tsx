@@ -7,12 +7,14 @@ import { hasGrant } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { ClueList } from "~/components/ClueList";
+import { LinkedCasesPanel } from "~/components/CorrelationPanels";
 import { EmptyState } from "~/components/EmptyState";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { ItemSummary } from "~/components/ItemSummary";
 import { NarrowingPanel } from "~/components/NarrowingPanel";
 import { TaskList } from "~/components/TaskList";
 import { getCaseOverview } from "~/models/case-overview.server";
+import { getCaseCorrelations } from "~/models/correlation.server";
 import { listAssignableMembers } from "~/models/cases.server";
 import { createCountryTasks, narrowCase } from "~/models/narrowing.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
@@ -42,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const take = onlyCategory ? CATEGORY_PAGE_TAKE : OVERVIEW_TAKE;
     const { kase, groups: categoryGroups, leads, tasks } = await getCaseOverview(actor, caseId, { category: onlyCategory ?? undefined, cursor, take });
     const groups = categoryGroups.map((group) => ({ ...group, clues: group.clues.map(clueLine) }));
+    const linked = await getCaseCorrelations(actor, caseId);
     const canAssign = hasGrant(actor, "task:assign");
     const [narrowing, members] = await Promise.all([narrowCase(actor, caseId), canAssign ? listAssignableMembers(actor, kase.taskforceId) : Promise.resolve([])]);
     return {
@@ -65,6 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       groups,
       leads: leads.map(leadLine),
       tasks: tasks.map(taskLine),
+      linked,
       tasksAreAll: hasGrant(actor, "task:read"),
       can: { addClue: hasGrant(actor, "clue:create"), addLead: hasGrant(actor, "lead:create"), assignTask: hasGrant(actor, "task:assign"), editCase: hasGrant(actor, "case:update") },
       added: search.get("added"),
@@ -87,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CasePage() {
-  const { kase, onlyCategory, page, take, groups, leads, tasks, tasksAreAll, can, added, narrowing, members, tasksCreated } = useLoaderData<typeof loader>();
+  const { kase, onlyCategory, page, take, groups, leads, tasks, linked, tasksAreAll, can, added, narrowing, members, tasksCreated } = useLoaderData<typeof loader>();
   const taskFailure = failureOf(useActionData<typeof action>(), "country-tasks");
   const originLabel = ORIGIN_KIND_LABELS[kase.originKind as keyof typeof ORIGIN_KIND_LABELS] ?? kase.originKind;
   return (
@@ -218,6 +222,7 @@ export default function CasePage() {
         )}
       </section>
 
+      <LinkedCasesPanel visible={linked.visible} hidden={linked.hidden} />
       {taskFailure ? (
         <div className="notice error" role="alert">
           <p>The tasks were not created.</p>

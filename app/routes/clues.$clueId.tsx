@@ -8,6 +8,7 @@ import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
 import { ClueFields, type ClueFieldValues } from "~/components/ClueFields";
 import { CommentThread } from "~/components/CommentThread";
+import { ClueLinksPanel } from "~/components/CorrelationPanels";
 import { ConflictPanel } from "~/components/ConflictPanel";
 import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
@@ -17,6 +18,7 @@ import { ReviewRequestedNotice, ReviewRequestForm } from "~/components/ReviewReq
 import { listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, updateClue } from "~/models/clues.server";
 import { listComments } from "~/models/comments.server";
+import { getClueCorrelations } from "~/models/correlation.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
 import { formToObject, parseInput } from "~/utils/forms.server";
@@ -35,10 +37,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const clue = await getClue(actor, clueId);
     const resource: Resource = { type: "clue", taskforceId: clue.taskforceId, handlingCode: clue.handlingCode, authorId: clue.authorId, authorAgency: clue.authorAgency, recipientIds: clue.recipientIds, reviewState: clue.reviewState };
     const canEdit = can(actor, "clue:update", resource);
-    const [comments, categories, members] = await Promise.all([
+    const [comments, categories, members, links] = await Promise.all([
       listComments(actor, "CLUE", clueId),
       listClueCategories(),
       canEdit ? listTaskforceMembers(actor, clue.taskforceId) : Promise.resolve([]),
+      getClueCorrelations(actor, clueId),
     ]);
     return {
       clue: {
@@ -70,6 +73,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         leads: clue.leads,
       },
       comments: comments.map(commentLine),
+      links: {
+        visible: links.visible.map(({ clueId, caseId, caseReference, kind, score, value, disclosed }) => ({ clueId, caseId, caseReference, kind, score, value, disclosed })),
+        hidden: links.hidden,
+      },
       canEdit,
       canComment: can(actor, "comment:create", { type: "comment", authorId: actor.id, parent: resource }),
       canRequestReview: canRequestReview(actor, resource),
@@ -139,7 +146,7 @@ function storedAsForm(current: Record<string, unknown>): Record<string, string> 
 }
 
 export default function CluePage() {
-  const { clue, comments, canEdit, canComment, canRequestReview, review, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
+  const { clue, comments, links, canEdit, canComment, canRequestReview, review, canBuildLead, categories, members, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const editFailure = failureOf(actionData, "edit");
   const conflict = editFailure?.conflict;
@@ -250,6 +257,7 @@ export default function CluePage() {
             )}
           </section>
 
+          <ClueLinksPanel visible={links.visible} hidden={links.hidden} />
           <ReviewPanel panel={review} reviewState={clue.reviewState} version={clue.version} actionData={actionData} />
 
           {canRequestReview ? <ReviewRequestForm actionData={actionData} handlingCode={clue.handlingCode} what="items" /> : null}

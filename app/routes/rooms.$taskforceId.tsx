@@ -96,6 +96,7 @@ const EVENT_LABELS: Record<RoomFeedEvent["type"], string> = {
   "lead.released": "Lead released",
   "clue.created": "Clue added",
   "clue.updated": "Clue updated",
+  "clue.deleted": "Clue deleted",
   "task.assigned": "Task assigned",
   "task.updated": "Task updated",
   "comment.created": "Comment",

@@ -121,6 +121,13 @@ const versioned = (required: string[]): Schema => ({
   required: ["id", "version", ...required],
   properties: { id: { type: "string" }, version: { type: "integer", minimum: 1 } },
 });
+const CORRELATION_KIND: Schema = { type: "string", enum: ["HASH", "VALUE", "NEAR"] };
+const HIDDEN_LINK: Schema = {
+  type: "object",
+  required: ["kind", "deconflictionId"],
+  additionalProperties: false,
+  properties: { kind: CORRELATION_KIND, deconflictionId: { type: ["string", "null"] } },
+};
 const RESPONSE_SCHEMAS: Record<string, Schema> = {
   Case: versioned(["reference", "title", "status", "taskforceId"]),
   Clue: versioned(["caseId", "value", "handlingCode", "category", "mediaRefs", "evaluation"]),
@@ -243,6 +250,26 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       members: arrayOf({ type: "object", required: ["id", "email", "displayName", "agency", "role", "status"] }),
     },
   },
+  ClueCorrelations: {
+    type: "object",
+    required: ["data"],
+    description: "Links of a clue to clues of other cases. visible: the caller may see both clues (or both taskforces' coordinators agreed to disclose the link). hidden: that a match exists, at most one entry per kind, with the de-confliction to act on (null within one taskforce); nothing else.",
+    properties: {
+      data: {
+        type: "object",
+        required: ["visible", "hidden"],
+        properties: {
+          visible: arrayOf({
+            type: "object",
+            required: ["clueId", "caseId", "kind", "score"],
+            additionalProperties: false,
+            properties: { clueId: { type: "string" }, caseId: { type: "string" }, kind: CORRELATION_KIND, score: { type: "number", minimum: 0, maximum: 1 } },
+          }),
+          hidden: arrayOf(HIDDEN_LINK),
+        },
+      },
+    },
+  },
   Notification: {
     type: "object",
     required: ["id", "kind", "itemType", "itemId", "text", "href", "createdAt", "readAt"],
@@ -301,6 +328,27 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       },
     },
   },
+  CaseCorrelations: {
+    type: "object",
+    required: ["data"],
+    description: "The cases linked to a case through clues the caller may see, one entry per linked case; hidden links as for a clue (one per kind).",
+    properties: {
+      data: {
+        type: "object",
+        required: ["visible", "hidden"],
+        properties: {
+          visible: arrayOf({
+            type: "object",
+            required: ["caseId", "links", "kinds", "score"],
+            additionalProperties: false,
+            properties: { caseId: { type: "string" }, links: { type: "integer", minimum: 1 }, kinds: arrayOf(CORRELATION_KIND), score: { type: "number", minimum: 0, maximum: 1 } },
+          }),
+          hidden: arrayOf(HIDDEN_LINK),
+        },
+      },
+    },
+  },
+  DeletedItem: { type: "object", required: ["id", "deleted"], properties: { id: { type: "string" }, deleted: { const: true } } },
   ReferenceRow: {
     type: "object",
     required: ["row", "corrections", "sources"],
@@ -447,6 +495,19 @@ export function buildOpenApiDocument(serverUrl = "/api/v1") {
         parameters: [pathParameter("clueId")],
         get: { operationId: "getClue", summary: "A clue with media refs, recipients, version history and citing leads", responses: readResponses("The clue", item("Clue")) },
         patch: { operationId: "updateClue", summary: "Edit a clue (carries version)", requestBody: bodyOf("UpdateClue"), responses: patchResponses("The clue", item("Clue")) },
+        delete: {
+          operationId: "deleteClue",
+          summary: "Delete a clue (its author or a coordinator); its links and de-confliction records go with it. A clue a lead cites is refused (422)",
+          responses: { ...ok("{ id, deleted: true }", item("DeletedItem")), ...readErrors, ...queryErrors },
+        },
+      },
+      "/clues/{clueId}/correlations": {
+        parameters: [pathParameter("clueId")],
+        get: { operationId: "getClueCorrelations", summary: "Links to clues of other cases: visible ones, and for the rest only that a match exists (per kind) and its de-confliction", responses: readResponses("{ data: { visible, hidden } }", item("ClueCorrelations")) },
+      },
+      "/cases/{caseId}/correlations": {
+        parameters: [pathParameter("caseId")],
+        get: { operationId: "getCaseCorrelations", summary: "Cases linked to this case, aggregated per case; hidden links per kind", responses: readResponses("{ data: { visible, hidden } }", item("CaseCorrelations")) },
       },
       "/cases/{caseId}/narrowing": {
         parameters: [pathParameter("caseId")],

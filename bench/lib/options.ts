@@ -1,5 +1,5 @@
 // Command-line options of `npm run bench`. Every option takes `--name value` or `--name=value`.
-export const BENCHMARKS = ["insert", "http-clues", "join-1000", "idle-1000", "fanout-1000", "search-1m"] as const;
+export const BENCHMARKS = ["insert", "http-clues", "join-1000", "idle-1000", "fanout-1000", "search-1m", "correlation"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {
@@ -9,6 +9,8 @@ export interface BenchOptions {
   clues: number;
   members: number;
   searchSizes: number[];
+  /** Clue counts the correlation benchmark saves into (10k and 100k quick, also 1M with --full). */
+  correlationSizes: number[];
   /** PostgreSQL server URL of a maintenance database; the bench creates and drops its own database beside it. */
   pgUrl: string;
   db: "postgres" | "pglite";
@@ -40,7 +42,7 @@ function positiveInt(name: string, raw: string): number {
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const args = parseArgs(argv);
-  const known = new Set(["full", "only", "clues", "members", "search-sizes", "pg-url", "db", "out"]);
+  const known = new Set(["full", "only", "clues", "members", "search-sizes", "correlation-sizes", "pg-url", "db", "out"]);
   for (const name of args.keys()) if (!known.has(name)) throw new Error(`Unknown option --${name}. Known: ${[...known].map((k) => `--${k}`).join(", ")}.`);
   const full = args.get("full") === "true";
   let only = new Set<BenchmarkName>(BENCHMARKS);
@@ -58,6 +60,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     clues: positiveInt("clues", args.get("clues") ?? "5000"),
     members: positiveInt("members", args.get("members") ?? "1000"),
     searchSizes: (args.get("search-sizes") ?? (full ? "10000,100000,1000000" : "10000,100000")).split(",").map((size) => positiveInt("search-sizes", size.trim())),
+    correlationSizes: (args.get("correlation-sizes") ?? (full ? "10000,100000,1000000" : "10000,100000")).split(",").map((size) => positiveInt("correlation-sizes", size.trim())),
     pgUrl: args.get("pg-url") ?? env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     db,
     out: args.get("out") ?? "bench/results",

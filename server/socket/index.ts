@@ -4,6 +4,7 @@ import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
+import { onCorrelationNotices } from "~/models/correlation-notices.server";
 import { onNotifications } from "~/models/notifications.server";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
 import type { ServerConfig } from "../config";
@@ -19,7 +20,7 @@ import { registerReviewHandlers } from "./handlers/reviews";
 import { registerRoomHandlers } from "./handlers/room";
 import { registerTaskHandlers } from "./handlers/tasks";
 import { Realtime } from "./realtime";
-import type { RealtimeServer } from "./types";
+import { userRoom, type RealtimeServer } from "./types";
 
 /** Text events only: nothing larger than a long clue fits in one message. */
 export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
@@ -71,11 +72,17 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
 
   const stopAnnouncing = onRoomEvents((events) => realtime.announce(events));
   const stopRevoking = onAccessRevoked((revocation) => realtime.revoke(revocation));
+  // Correlation news goes to one user's sockets (every node, through the adapter); each notice is already cut
+  // to what that user may know.
+  const stopNoticing = onCorrelationNotices((notices) => {
+    for (const { userId, notice } of notices) io.to(userRoom(userId)).emit("correlation:notice", notice);
+  });
   const stopNotifying = onNotifications((batch) => realtime.notify(batch));
 
   return async () => {
     stopAnnouncing();
     stopRevoking();
+    stopNoticing();
     stopNotifying();
     realtime.stop();
     // io.close() also closes the HTTP server; startApp closes its connections right after.

@@ -72,6 +72,10 @@ describe("the OpenAPI document", () => {
       await ok(analyst("POST", `/${collection}/${id}/comments`, { body: "Checked." }));
       await ok(analyst("GET", `/${collection}/${id}/comments`));
     }
+    await ok(analyst("GET", `/clues/${clue.id}/correlations`));
+    await ok(analyst("GET", `/cases/${kase.id}/correlations`));
+    const spare = await ok(analyst("POST", `/cases/${kase.id}/clues`, { category: "other", value: "Spare clue to delete" }));
+    await ok(analyst("DELETE", `/clues/${spare.id}`));
     await ok(analyst("GET", `/cases/${kase.id}/export`));
     await ok(coordinator("GET", `/taskforces/${team.taskforce.id}/overview`));
     await ok(coordinator("GET", "/audit?action=clue.&take=5"));

@@ -1,0 +1,276 @@
+// correlation: the per-clue save cost including correlation (POST /api/v1/cases/{id}/clues, sequential) at each
+// size beside a bare one-row INSERT into the same table, the correlation lookup for one clue (the save's own
+// index probes, and GET /api/v1/clues/{id}/correlations) beside a `LIKE '%…%'` scan of the same rows, and the
+// EXPLAIN node types of every correlation query. Values follow a Zipf-like law (log-uniform ranks: a few very
+// common values, a long tail), written set-based on the PostgreSQL server; each size starts empty.
+import { createHash } from "node:crypto";
+import type { SqlRunner } from "~/db.server";
+import type { Measured } from "./lib/report";
+import { round } from "./lib/stats";
+
+export interface CorrelationRoom {
+  taskforceId: string;
+  caseId: string;
+  userId: string;
+  token: string;
+}
+
+const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}M` : size >= 1_000 ? `${size / 1_000}k` : String(size));
+const CATEGORIES = ["object_product", "furniture", "clothing", "text_language", "location_landscape"];
+/** Clues per case on average, and the share of clues carrying a media hash id. */
+const CLUES_PER_CASE = 200;
+const HASH_EVERY = 5;
+const COMMON_CASES = 20;
+
+/** A Zipf-like rank in [1, n]: log-uniform, so rank r is drawn with probability about 1/(r ln n). */
+const zipfRank = (n: number, random = Math.random()) => Math.max(1, Math.floor(Math.exp(random * Math.log(n))));
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+/** The same value text the SQL seed writes for a rank (already normalised: lower-case letters and digits). */
+const valueOf = (rank: number) => `v${md5(String(rank)).slice(0, 12)}`;
+const hashOf = (rank: number) => md5(`h${rank}`) + md5(`h${rank}x`);
+
+function percentile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN);
+}
+
+async function seed(sql: SqlRunner, room: CorrelationRoom, size: number): Promise<{ seconds: number; cases: number; distinctValues: number }> {
+  const started = performance.now();
+  await sql.exec(`TRUNCATE "ClueLink", "Deconfliction", "ClueCorrelationKey", "CorrelationValue"`);
+  await sql.query(`DELETE FROM "Clue" WHERE "taskforceId" = $1`, [room.taskforceId]);
+  await sql.query(`DELETE FROM "Case" WHERE "taskforceId" = $1 AND "id" <> $2`, [room.taskforceId, room.caseId]);
+  const cases = Math.max(2, Math.round(size / CLUES_PER_CASE));
+  const distinctValues = Math.max(100, Math.round(size / 4));
+  await sql.query(
+    `INSERT INTO "Case" ("id", "taskforceId", "reference", "title", "createdById", "updatedAt")
+     SELECT 'bench-corr-case-' || g, $1, 'VID-BENCH-CORR-' || g, 'Bench correlation ' || g, $2, now() FROM generate_series(1, $3::int) AS g`,
+    [room.taskforceId, room.userId, cases],
+  );
+  // The value's rank is log-uniform (exp(random · ln n)): the same law as the saves measured below.
+  await sql.query(
+    `INSERT INTO "Clue" ("id", "caseId", "taskforceId", "authorId", "authorAgency", "categoryKey", "value", "handlingCode", "createdAt", "updatedAt")
+     SELECT 'bench-corr-' || g, 'bench-corr-case-' || (1 + g % $3), $1, $2, 'Agency A',
+       ($5::text[])[1 + g % 5],
+       'v' || substr(md5(greatest(1, floor(exp(random() * ln($4::float8))))::bigint::text), 1, 12),
+       'AMBER', now(), now()
+     FROM generate_series(1, $6::int) AS g`,
+    [room.taskforceId, room.userId, cases, distinctValues, CATEGORIES, size],
+  );
+  await sql.query(
+    `INSERT INTO "ClueCorrelationKey" ("clueId", "kind", "categoryKey", "key", "caseId", "taskforceId")
+     SELECT "id", 'VALUE', "categoryKey", "value", "caseId", "taskforceId" FROM "Clue" WHERE "taskforceId" = $1`,
+    [room.taskforceId],
+  );
+  const hashes = Math.max(50, Math.round(size / 20));
+  await sql.query(
+    `INSERT INTO "ClueCorrelationKey" ("clueId", "kind", "categoryKey", "key", "caseId", "taskforceId")
+     SELECT c."id", 'HASH', '', 'SHA256:' || md5('h' || r) || md5('h' || r || 'x'), c."caseId", c."taskforceId"
+     FROM (SELECT "id", "caseId", "taskforceId", greatest(1, floor(exp(random() * ln($2::float8))))::bigint AS r FROM "Clue"
+           WHERE "taskforceId" = $1 AND (substr("id", 12))::int % ${HASH_EVERY} = 0) c`,
+    [room.taskforceId, hashes],
+  );
+  // What the saves would have marked: every key then in more than COMMON_CASES cases is common.
+  await sql.query(
+    `INSERT INTO "CorrelationValue" ("kind", "categoryKey", "key", "reason", "caseCount", "markedAt")
+     SELECT "kind", "categoryKey", "key", CASE WHEN count(DISTINCT "caseId") > $1 THEN 'COMMON' END, count(DISTINCT "caseId")::int,
+       CASE WHEN count(DISTINCT "caseId") > $1 THEN now() END
+     FROM "ClueCorrelationKey" GROUP BY "kind", "categoryKey", "key"`,
+    [COMMON_CASES],
+  );
+  await sql.exec(`VACUUM ANALYZE "Clue"`);
+  await sql.exec(`VACUUM ANALYZE "ClueCorrelationKey"`);
+  await sql.exec(`VACUUM ANALYZE "CorrelationValue"`);
+  return { seconds: (performance.now() - started) / 1000, cases, distinctValues };
+}
+
+function saveBody(distinctValues: number, hashes: number, i: number) {
+  const rank = zipfRank(distinctValues);
+  return {
+    category: CATEGORIES[i % CATEGORIES.length],
+    value: valueOf(rank),
+    detail: "bench",
+    mediaRefs: i % HASH_EVERY === 0 ? [{ algorithm: "SHA256", value: hashOf(zipfRank(hashes)) }] : [],
+  };
+}
+
+/** The lookups a save makes for one key, as SQL (the same statements as app/models/correlation.server.ts). */
+const LOOKUPS = {
+  exact: `SELECT k."clueId", k."caseId", c."confidence" FROM "ClueCorrelationKey" k JOIN "Clue" c ON c."id" = k."clueId"
+          WHERE k."kind" = 'VALUE' AND k."categoryKey" = $1 AND k."key" = $2 AND k."caseId" <> $3 LIMIT 200`,
+  commonCount: `SELECT count(*)::int FROM (SELECT DISTINCT "caseId" FROM "ClueCorrelationKey" WHERE "kind" = 'VALUE' AND "categoryKey" = $1 AND "key" = $2 LIMIT ${COMMON_CASES + 1}) t`,
+  near: `SELECT v."key", similarity(v."key", $2) FROM "CorrelationValue" v
+         WHERE v."kind" = 'VALUE' AND v."key" % $2 AND v."key" <> $2 AND v."categoryKey" = $1 AND v."reason" IS NULL
+         ORDER BY v."key" <-> $2 LIMIT 8`,
+  clueLinks: `SELECT l."otherClueId", l."kind", l."score" FROM "ClueLink" l WHERE l."clueId" = $1 ORDER BY l."score" DESC LIMIT 50`,
+  caseLinks: `SELECT l."otherClueId", l."otherCaseId", l."kind" FROM "ClueLink" l WHERE l."caseId" = $1 ORDER BY l."score" DESC LIMIT 2000`,
+} as const;
+
+function nodeTypes(plan: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: Record<string, unknown>) => {
+    out.push(node["Index Name"] ? `${String(node["Node Type"])} (${String(node["Index Name"])})` : String(node["Node Type"]));
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  const root = (plan as { Plan: Record<string, unknown> }[])[0]?.Plan;
+  if (root) walk(root);
+  return out;
+}
+
+async function explain(sql: SqlRunner, query: string, params: unknown[]): Promise<string[]> {
+  const rows = await sql.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) ${query}`, params);
+  const plan = rows[0]?.["QUERY PLAN"];
+  return nodeTypes(typeof plan === "string" ? JSON.parse(plan) : plan);
+}
+
+interface SizeFigures {
+  size: number;
+  seedSeconds: number;
+  save: { p50: number; p95: number; failed: number };
+  bareInsert: { p50: number; p95: number };
+  lookup: { p50: number; p95: number };
+  api: { p50: number; p95: number; failed: number };
+  scan: { p50: number; p95: number };
+  plans: Record<string, string[]>;
+}
+
+export async function runCorrelation(appUrl: string, sql: SqlRunner, room: CorrelationRoom, sizes: readonly number[], full: boolean, log: (line: string) => void): Promise<Measured[]> {
+  const saves = full ? 100 : 60;
+  const lookups = full ? 40 : 20;
+  const headers = { authorization: `Bearer ${room.token}`, "content-type": "application/json", accept: "application/json" };
+  const figures: SizeFigures[] = [];
+  await sql.exec(`SELECT set_config('pg_trgm.similarity_threshold', '0.6', false)`);
+  for (const size of sizes) {
+    const seeded = await seed(sql, room, size);
+    log(`  ${label(size)}: seeded ${size} clues in ${seeded.cases} cases, ${seeded.distinctValues} value ranks, in ${round(seeded.seconds, 1)} s`);
+    const hashes = Math.max(50, Math.round(size / 20));
+    const saveMs: number[] = [];
+    let saveFailed = 0;
+    const savedIds: string[] = [];
+    for (let i = 0; i < saves + 5; i++) {
+      const caseId = `bench-corr-case-${1 + Math.floor(Math.random() * seeded.cases)}`;
+      const started = performance.now();
+      const response = await fetch(`${appUrl}/api/v1/cases/${caseId}/clues`, { method: "POST", headers, body: JSON.stringify(saveBody(seeded.distinctValues, hashes, i)) });
+      const body = (await response.json()) as { id?: string };
+      const elapsed = performance.now() - started;
+      if (response.status !== 201) saveFailed += 1;
+      else if (body.id) savedIds.push(body.id);
+      if (i >= 5) saveMs.push(elapsed);
+    }
+    const bareMs: number[] = [];
+    for (let i = 0; i < saves; i++) {
+      const started = performance.now();
+      await sql.query(
+        `INSERT INTO "Clue" ("id", "caseId", "taskforceId", "authorId", "authorAgency", "categoryKey", "value", "handlingCode", "updatedAt")
+         VALUES ($1, 'bench-corr-case-1', $2, $3, 'Agency A', 'object_product', $4, 'AMBER', now())`,
+        [`bench-corr-bare-${size}-${i}`, room.taskforceId, room.userId, valueOf(zipfRank(seeded.distinctValues))],
+      );
+      bareMs.push(performance.now() - started);
+    }
+    // Lookups for a clue of the long tail (the keys that link) and the scan a developer would write instead.
+    const lookupMs: number[] = [];
+    const scanMs: number[] = [];
+    const apiMs: number[] = [];
+    let apiFailed = 0;
+    for (let i = 0; i < lookups + 1; i++) {
+      const category = CATEGORIES[i % CATEGORIES.length];
+      const value = valueOf(zipfRank(seeded.distinctValues, 0.5 + Math.random() / 2));
+      let started = performance.now();
+      await sql.query(LOOKUPS.commonCount, [category, value]);
+      await sql.query(LOOKUPS.exact, [category, value, "bench-corr-case-1"]);
+      await sql.query(LOOKUPS.near, [category, value]);
+      const lookup = performance.now() - started;
+      started = performance.now();
+      await sql.query(`SELECT "id", "caseId" FROM "Clue" WHERE "taskforceId" = $1 AND "categoryKey" = $2 AND lower("value") LIKE $3 AND "caseId" <> $4 LIMIT 200`, [
+        room.taskforceId,
+        category,
+        `%${value}%`,
+        "bench-corr-case-1",
+      ]);
+      const scanned = performance.now() - started;
+      const clueId = savedIds[i % Math.max(1, savedIds.length)];
+      started = performance.now();
+      const response = clueId ? await fetch(`${appUrl}/api/v1/clues/${clueId}/correlations`, { headers }) : null;
+      if (response) await response.text();
+      const api = performance.now() - started;
+      if (!response || response.status !== 200) apiFailed += 1;
+      if (i > 0) {
+        lookupMs.push(lookup);
+        scanMs.push(scanned);
+        apiMs.push(api);
+      }
+    }
+    const sample = valueOf(zipfRank(seeded.distinctValues, 0.9));
+    const plans: Record<string, string[]> = {
+      exact: await explain(sql, LOOKUPS.exact, ["object_product", sample, "bench-corr-case-1"]),
+      commonCount: await explain(sql, LOOKUPS.commonCount, ["object_product", sample]),
+      near: await explain(sql, LOOKUPS.near, ["object_product", sample]),
+      clueLinks: await explain(sql, LOOKUPS.clueLinks, [savedIds[0] ?? "none"]),
+      caseLinks: await explain(sql, LOOKUPS.caseLinks, ["bench-corr-case-1"]),
+    };
+    const figure: SizeFigures = {
+      size,
+      seedSeconds: round(seeded.seconds, 1),
+      save: { p50: percentile(saveMs, 0.5), p95: percentile(saveMs, 0.95), failed: saveFailed },
+      bareInsert: { p50: percentile(bareMs, 0.5), p95: percentile(bareMs, 0.95) },
+      lookup: { p50: percentile(lookupMs, 0.5), p95: percentile(lookupMs, 0.95) },
+      api: { p50: percentile(apiMs, 0.5), p95: percentile(apiMs, 0.95), failed: apiFailed },
+      scan: { p50: percentile(scanMs, 0.5), p95: percentile(scanMs, 0.95) },
+      plans,
+    };
+    figures.push(figure);
+    log(`    save p50 ${figure.save.p50} ms p95 ${figure.save.p95} ms (${saveFailed} failed); bare insert p50 ${figure.bareInsert.p50} ms`);
+    log(`    lookup p95 ${figure.lookup.p95} ms; GET correlations p95 ${figure.api.p95} ms; LIKE scan p95 ${figure.scan.p95} ms`);
+    for (const [name, nodes] of Object.entries(plans)) log(`    EXPLAIN ${name}: ${nodes.join(" > ")}`);
+  }
+
+  const out: Measured[] = [];
+  for (const f of figures) {
+    out.push({
+      result: {
+        name: `correlation:save@${label(f.size)}`,
+        app: { rows: f.size, saves, p50Ms: f.save.p50, p95Ms: f.save.p95, failed: f.save.failed },
+        baseline: { rows: f.size, query: "one-row INSERT INTO \"Clue\"", p50Ms: f.bareInsert.p50, p95Ms: f.bareInsert.p95 },
+        ratio: f.bareInsert.p50 > 0 ? round(f.save.p50 / f.bareInsert.p50, 2) : null,
+        target: null,
+        met: null,
+        note: `seeded in ${f.seedSeconds} s`,
+      },
+      appText: `save incl. correlation p50 ${f.save.p50} ms, p95 ${f.save.p95} ms (POST, ${saves} saves${f.save.failed ? `, ${f.save.failed} failed` : ""})`,
+      baselineText: `bare one-row INSERT p50 ${f.bareInsert.p50} ms, p95 ${f.bareInsert.p95} ms`,
+    });
+    const atTarget = f.size >= 1_000_000;
+    const ratio = f.scan.p95 > 0 ? round(f.lookup.p95 / f.scan.p95, 4) : null;
+    out.push({
+      result: {
+        name: `correlation:lookup@${label(f.size)}`,
+        app: { rows: f.size, lookupP50Ms: f.lookup.p50, lookupP95Ms: f.lookup.p95, apiP50Ms: f.api.p50, apiP95Ms: f.api.p95, apiFailed: f.api.failed, plans: f.plans },
+        baseline: { rows: f.size, query: "LIKE '%value%' over Clue", p50Ms: f.scan.p50, p95Ms: f.scan.p95 },
+        ratio,
+        target: atTarget ? "lookup p95 ≥ 100× faster than the scan (ratio ≤ 0.01)" : null,
+        met: atTarget ? ratio !== null && ratio <= 0.01 : null,
+      },
+      appText: `lookup p95 ${f.lookup.p95} ms (guard count, exact and near probes); GET /clues/{id}/correlations p95 ${f.api.p95} ms`,
+      baselineText: `LIKE scan p95 ${f.scan.p95} ms`,
+    });
+  }
+  if (figures.length >= 2) {
+    const first = figures[0];
+    const last = figures[figures.length - 1];
+    const growth = round(last.save.p50 / first.save.p50, 2);
+    const bareGrowth = round(last.bareInsert.p50 / first.bareInsert.p50, 2);
+    out.push({
+      result: {
+        name: "correlation:flat",
+        app: { from: first.size, to: last.size, saveP50Growth: growth },
+        baseline: { from: first.size, to: last.size, bareInsertP50Growth: bareGrowth },
+        ratio: growth,
+        target: `save p50 at ${label(last.size)} ≤ 1.2× at ${label(first.size)}`,
+        met: growth <= 1.2,
+        note: last.size < 1_000_000 ? "quick run: 1M rows only with --full" : undefined,
+      },
+      appText: `save p50 growth ${label(first.size)}→${label(last.size)}: ×${growth}`,
+      baselineText: `bare insert p50 growth ×${bareGrowth}`,
+    });
+  }
+  return out;
+}

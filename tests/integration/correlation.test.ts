@@ -1,0 +1,301 @@
+// Correlation across cases and de-confliction without disclosure (issue 13): links found on create and edit and
+// removed on delete, the over-correlation guard, need-to-know, the de-confliction flow between two taskforces,
+// and hidden links absent from search, exports, socket events and notifications. Real database, real sockets.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Actor } from "~/auth/permissions.server";
+import { prisma } from "~/db.server";
+import { deleteClue } from "~/models/clues.server";
+import { excludeValue, getCaseCorrelations, getClueCorrelations, listStoppedValues } from "~/models/correlation.server";
+import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.server";
+import { exportCase } from "~/models/exports.server";
+import { ROOM_EVENT_NAMES, type CorrelationNotice } from "~/realtime/protocol";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { apiCallerFor } from "../helpers/api";
+import { createActor, createCase, createTaskforce, createTeam } from "../helpers/factories";
+import { createClue, createLead, search, updateClue } from "../helpers/edge";
+import { recordRoomEvents, socketTestSuite, waitFor } from "../helpers/sockets";
+import { SHA256 } from "../helpers/workspace";
+
+const suite = socketTestSuite();
+
+afterEach(() => {
+  delete process.env.CORRELATION_COMMON_CASES;
+});
+
+/** Two taskforces, each with an analyst, a coordinator and a liaison, and a case each. */
+async function twoTaskforces() {
+  const [tfA, tfB] = await Promise.all([createTaskforce(), createTaskforce()]);
+  const side = async (taskforceId: string, agency: string) => {
+    const [analyst, coordinator, liaison] = await Promise.all([
+      createActor({ role: "ANALYST", agency, taskforceIds: [taskforceId] }),
+      createActor({ role: "COORDINATOR", agency, taskforceIds: [taskforceId] }),
+      createActor({ role: "LIAISON", agency: `${agency} liaison`, taskforceIds: [taskforceId] }),
+    ]);
+    const kase = await createCase(taskforceId, { createdById: coordinator.id });
+    return { taskforceId, analyst, coordinator, liaison, case: kase };
+  };
+  return { a: await side(tfA.id, "Agency A"), b: await side(tfB.id, "Agency B") };
+}
+
+const clue = (actor: Actor, caseId: string, overrides: Record<string, unknown> = {}) =>
+  createClue(actor, caseId, { category: "object_product", value: `Blue kettle ${uniqueHash().slice(0, 10)}`, detail: "", ...overrides });
+const hashRef = (value = SHA256) => [{ algorithm: "SHA256", value }];
+const uniqueHash = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+describe("correlation on save", () => {
+  it("links clues of two cases that share a media hash id, on create, both ways", async () => {
+    const team = await createTeam();
+    const otherCase = await createCase(team.taskforce.id);
+    const hash = uniqueHash();
+    const first = await clue(team.analyst, team.case.id, { value: "Poster on wall", mediaRefs: hashRef(hash) });
+    const second = await clue(team.analyst, otherCase.id, { value: "Different words entirely", category: "furniture", mediaRefs: hashRef(hash.toUpperCase()) });
+    const fromSecond = await getClueCorrelations(team.analyst, second.id);
+    expect(fromSecond.visible.map((link) => [link.clueId, link.caseId, link.kind])).toEqual([[first.id, team.case.id, "HASH"]]);
+    expect(fromSecond.hidden).toEqual([]);
+    expect((await getClueCorrelations(team.analyst, first.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
+    // Same case: never a link.
+    const sameCase = await clue(team.analyst, team.case.id, { value: "Another poster", mediaRefs: hashRef(hash) });
+    expect((await getClueCorrelations(team.analyst, sameCase.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
+  });
+
+  it("links the same value after normalisation (case, accents, punctuation, whitespace, look-alike letters), per category", async () => {
+    const team = await createTeam();
+    const [caseB, caseC] = await Promise.all([createCase(team.taskforce.id), createCase(team.taskforce.id)]);
+    const tag = uniqueHash().slice(0, 8);
+    const first = await clue(team.analyst, team.case.id, { value: `Café Łódź sign ${tag}` });
+    // Cyrillic "а" and "е", upper case, extra spaces and punctuation: the same value.
+    const second = await clue(team.analyst, caseB.id, { value: `  CАFЕ   lodz — SIGN!! ${tag.toUpperCase()}` });
+    // The same words in another category: no link.
+    const otherCategory = await clue(team.analyst, caseC.id, { value: `Cafe Lodz sign ${tag}`, category: "clothing" });
+    const links = await getClueCorrelations(team.analyst, second.id);
+    expect(links.visible.map((link) => [link.clueId, link.kind])).toEqual([[first.id, "VALUE"]]);
+    expect((await getClueCorrelations(team.analyst, otherCategory.id)).visible).toEqual([]);
+  });
+
+  it("links a near value (trigram similarity above the threshold) in the same category, weaker than an exact one", async () => {
+    const team = await createTeam();
+    const [caseB, caseC] = await Promise.all([createCase(team.taskforce.id), createCase(team.taskforce.id)]);
+    const tag = uniqueHash().slice(0, 10);
+    const exact = await clue(team.analyst, team.case.id, { value: `Hotel Sokolniki ${tag} reception`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
+    const near = await clue(team.analyst, caseB.id, { value: `Hotel Sokolnik ${tag} receptions`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
+    const third = await clue(team.analyst, caseC.id, { value: `Hotel Sokolniki ${tag} reception`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
+    const links = await getClueCorrelations(team.analyst, third.id);
+    expect(links.visible.map((link) => [link.clueId, link.kind])).toEqual([
+      [exact.id, "VALUE"],
+      [near.id, "NEAR"],
+    ]);
+    expect(links.visible[0].score).toBeGreaterThan(links.visible[1].score);
+  });
+
+  it("weighs a link by both clues' confidence and 4x4 evaluation, and an edit of them re-weighs it", async () => {
+    const team = await createTeam();
+    const caseB = await createCase(team.taskforce.id);
+    const hash = uniqueHash();
+    const strong = { confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } };
+    const first = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash), ...strong });
+    const second = await clue(team.analyst, caseB.id, { mediaRefs: hashRef(hash), ...strong });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible[0].score).toBe(1);
+    await updateClue(team.analyst, second.id, { version: 1, confidence: "LOW", evaluation: { sourceReliability: "X", infoAssessment: 4 } });
+    const weaker = (await getClueCorrelations(team.analyst, first.id)).visible[0].score;
+    expect(weaker).toBeGreaterThan(0);
+    expect(weaker).toBeLessThan(0.5);
+  });
+
+  it("finds links on edit and removes those the edit ends; a deleted clue takes its links with it", async () => {
+    const team = await createTeam();
+    const caseB = await createCase(team.taskforce.id);
+    const tag = uniqueHash().slice(0, 12);
+    const first = await clue(team.analyst, team.case.id, { value: `Red bicycle ${tag}` });
+    const second = await clue(team.analyst, caseB.id, { value: `Unrelated ${uniqueHash().slice(0, 12)}` });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
+    await updateClue(team.analyst, second.id, { version: 1, value: `red  BICYCLE ${tag}` });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
+    await updateClue(team.analyst, second.id, { version: 2, value: `Green scooter ${uniqueHash().slice(0, 12)}` });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
+    await updateClue(team.analyst, second.id, { version: 3, mediaRefs: hashRef(), value: `Red bicycle ${tag}` });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
+    await deleteClue(team.analyst, second.id);
+    expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
+    expect(await prisma.clueLink.count({ where: { OR: [{ clueId: second.id }, { otherClueId: second.id }] } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "clue.delete", itemId: second.id } })).toBe(1);
+  });
+});
+
+describe("the over-correlation guard", () => {
+  it("marks a value held in more than N cases common: it stops linking and its links go", async () => {
+    process.env.CORRELATION_COMMON_CASES = "3";
+    const team = await createTeam();
+    const cases = [team.case, ...(await Promise.all([1, 2, 3].map(() => createCase(team.taskforce.id))))];
+    const value = `White wall ${uniqueHash().slice(0, 8)}`;
+    const clues = [];
+    for (const kase of cases.slice(0, 3)) clues.push(await clue(team.analyst, kase.id, { value }));
+    expect((await getClueCorrelations(team.analyst, clues[0].id)).visible).toHaveLength(2);
+    clues.push(await clue(team.analyst, cases[3].id, { value }));
+    for (const each of clues) expect((await getClueCorrelations(team.analyst, each.id)).visible).toEqual([]);
+    const stopped = await listStoppedValues(team.admin);
+    expect(stopped).toContainEqual(expect.objectContaining({ kind: "VALUE", categoryKey: "object_product", key: value.toLowerCase(), reason: "COMMON", caseCount: 4 }));
+    await expect(listStoppedValues(team.analyst)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("keeps at most K links per clue, the strongest", async () => {
+    process.env.CORRELATION_MAX_LINKS = "2";
+    try {
+      const team = await createTeam();
+      const hash = uniqueHash();
+      const weak = { confidence: "LOW", evaluation: { sourceReliability: "X", infoAssessment: 4 } };
+      const strong = { confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } };
+      const hub = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash), ...strong });
+      const others = [];
+      for (const evaluation of [weak, strong, strong]) others.push(await clue(team.analyst, (await createCase(team.taskforce.id)).id, { mediaRefs: hashRef(hash), ...evaluation }));
+      const links = await getClueCorrelations(team.analyst, hub.id);
+      expect(links.visible.map((link) => link.clueId).sort()).toEqual([others[1].id, others[2].id].sort());
+    } finally {
+      delete process.env.CORRELATION_MAX_LINKS;
+    }
+  });
+
+  it("lets an administrator exclude a value: its links go at once, and the exclusion is audited", async () => {
+    const team = await createTeam();
+    const caseB = await createCase(team.taskforce.id);
+    const value = `Bunk bed ${uniqueHash().slice(0, 8)}`;
+    const first = await clue(team.analyst, team.case.id, { value, category: "furniture" });
+    await clue(team.analyst, caseB.id, { value, category: "furniture" });
+    expect((await getClueCorrelations(team.analyst, first.id)).visible).toHaveLength(1);
+    await expect(excludeValue(team.analyst, { kind: "VALUE", categoryKey: "furniture", value })).rejects.toBeInstanceOf(NotFoundError);
+    const result = await excludeValue(team.admin, { kind: "VALUE", categoryKey: "furniture", value: value.toUpperCase() });
+    expect(result.linksRemoved).toBe(1);
+    expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
+    expect(await clue(team.analyst, (await createCase(team.taskforce.id)).id, { value, category: "furniture" }).then((c) => getClueCorrelations(team.analyst, c.id))).toEqual({ visible: [], hidden: [] });
+    expect(await prisma.auditEvent.count({ where: { action: "correlation.exclude", actorId: team.admin.id } })).toBe(1);
+    expect((await listStoppedValues(team.admin)).find((row) => row.key === value.toLowerCase())?.reason).toBe("EXCLUDED");
+  });
+});
+
+describe("need-to-know and de-confliction between two taskforces", () => {
+  it("shows a member of taskforce A only that a match exists, its kind and whom to ask", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    const secret = `Secret value ${uniqueHash().slice(0, 8)}`;
+    const clueB = await clue(b.analyst, b.case.id, { value: secret, mediaRefs: hashRef(hash) });
+    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: hashRef(hash) });
+    const seenByA = await getClueCorrelations(a.analyst, clueA.id);
+    expect(seenByA.visible).toEqual([]);
+    expect(seenByA.hidden).toEqual([{ kind: "HASH", deconflictionId: expect.any(String), contact: { displayName: b.liaison.displayName, email: b.liaison.email, agency: b.liaison.agency } }]);
+    // The API says exactly { kind, deconflictionId }, and nothing of B's clue, case, value or reference.
+    const api = await apiCallerFor(suite.url, a.analyst);
+    const response = await api("GET", `/clues/${clueA.id}/correlations`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: { visible: [], hidden: [{ kind: "HASH", deconflictionId: seenByA.hidden[0].deconflictionId }] } });
+    const caseView = await api("GET", `/cases/${a.case.id}/correlations`);
+    expect(caseView.body).toEqual({ data: { visible: [], hidden: [{ kind: "HASH", deconflictionId: seenByA.hidden[0].deconflictionId }] } });
+    for (const text of [response.text, caseView.text]) for (const leak of [clueB.id, b.case.id, b.case.reference, secret, b.taskforceId]) expect(text).not.toContain(leak);
+    // B's clue itself stays not found to A; A cannot read B's links either.
+    expect((await api("GET", `/clues/${clueB.id}/correlations`)).status).toBe(404);
+    // One entry per kind, however many matches: a second hidden hash match adds nothing.
+    await clue(b.analyst, (await createCase(b.taskforceId)).id, { mediaRefs: hashRef(hash) });
+    expect((await getClueCorrelations(a.analyst, clueA.id)).hidden).toHaveLength(1);
+  });
+
+  it("runs the de-confliction flow: request, accept, then both sides see each other's clue reference and contact point", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    const clueA = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+    const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const [queueA] = await deconflictionQueue(a.coordinator);
+    expect(queueA).toMatchObject({ status: "OPEN", kind: "HASH", ownClue: { id: clueA.id, caseId: a.case.id }, disclosed: null, mayRequest: true, mayAnswer: false });
+    expect(JSON.stringify(queueA)).not.toContain(clueB.id);
+    // Each side sees only its own side's item.
+    const [queueB] = await deconflictionQueue(b.liaison);
+    expect(queueB).toMatchObject({ id: queueA.id, ownClue: { id: clueB.id, value: null } });
+    expect(JSON.stringify(queueB)).not.toContain(clueA.id);
+    await expect(deconflictionQueue(a.analyst)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(stepDeconfliction(a.analyst, queueA.id, { step: "REQUEST", reason: "" })).rejects.toBeInstanceOf(NotFoundError);
+
+    await stepDeconfliction(a.coordinator, queueA.id, { step: "REQUEST", reason: "" });
+    await expect(stepDeconfliction(a.coordinator, queueA.id, { step: "ACCEPT", reason: "" })).rejects.toBeInstanceOf(ValidationError);
+    const accepted = await stepDeconfliction(b.coordinator, queueA.id, { step: "ACCEPT", reason: "" });
+    expect(accepted.disclosed).toMatchObject({ clueId: clueA.id, caseId: a.case.id, caseReference: a.case.reference, contact: { email: a.coordinator.email } });
+    const [afterA] = await deconflictionQueue(a.coordinator);
+    expect(afterA.disclosed).toMatchObject({ clueId: clueB.id, caseReference: b.case.reference, contact: { email: b.coordinator.email } });
+    // The analysts now see the link (its reference, never its value); B's clue itself stays closed to A.
+    const linkA = await getClueCorrelations(a.analyst, clueA.id);
+    expect(linkA.visible).toMatchObject([{ clueId: clueB.id, caseId: b.case.id, kind: "HASH", disclosed: true, value: null }]);
+    expect(linkA.hidden).toEqual([]);
+    expect((await getClueCorrelations(b.analyst, clueB.id)).visible.map((link) => link.clueId)).toEqual([clueA.id]);
+    for (const action of ["deconfliction.request", "deconfliction.accept"]) expect(await prisma.auditEvent.count({ where: { action, itemId: queueA.id } })).toBe(1);
+  });
+
+  it("keeps a decline's reason on the decliner's side", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const [item] = await deconflictionQueue(a.coordinator);
+    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    await expect(stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "" })).rejects.toBeInstanceOf(ValidationError);
+    const declined = await stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "Covert operation running until March" });
+    expect(declined).toMatchObject({ status: "DECLINED", declineReason: "Covert operation running until March", disclosed: null });
+    const [seenByA] = await deconflictionQueue(a.coordinator);
+    expect(seenByA).toMatchObject({ status: "DECLINED", declineReason: null, disclosed: null });
+    expect(JSON.stringify(seenByA)).not.toContain("Covert");
+  });
+
+  it("tells both coordinators, live, when both taskforces hold leads citing linked clues; hidden links reach no socket, search or export", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    const secret = `Secret shop sign ${uniqueHash().slice(0, 8)}`;
+    const notices = new Map<string, CorrelationNotice[]>();
+    const roomEvents = new Map<string, unknown[]>();
+    for (const user of [a.analyst, a.coordinator, b.coordinator]) {
+      const socket = await suite.connect(user);
+      const mine: CorrelationNotice[] = [];
+      socket.on("correlation:notice", (notice) => mine.push(notice));
+      notices.set(user.id, mine);
+      roomEvents.set(user.id, recordRoomEvents(socket, ROOM_EVENT_NAMES));
+    }
+    const clueB = await clue(b.analyst, b.case.id, { value: secret, mediaRefs: hashRef(hash) });
+    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: hashRef(hash) });
+    await waitFor(() => (notices.get(a.analyst.id) ?? []).some((notice) => notice.type === "correlation.found"), "A's analyst hears of the match");
+    await waitFor(() => (notices.get(b.coordinator.id) ?? []).some((notice) => notice.type === "deconfliction.opened"), "B's coordinator hears of the de-confliction");
+    await createLead(a.analyst, a.case.id, { title: "Same picture", clueIds: [clueA.id] });
+    await createLead(b.analyst, b.case.id, { title: "Same picture too", clueIds: [clueB.id] });
+    for (const coordinator of [a.coordinator, b.coordinator]) {
+      await waitFor(() => (notices.get(coordinator.id) ?? []).some((notice) => notice.type === "deconfliction.leads"), "both coordinators hear of the leads");
+    }
+    expect((await deconflictionQueue(a.coordinator))[0].leadsOnBothSides).toBe(true);
+    // Everything A's people received names only A's own clue.
+    for (const user of [a.analyst, a.coordinator]) {
+      const text = JSON.stringify([notices.get(user.id), roomEvents.get(user.id)]);
+      for (const leak of [clueB.id, b.case.id, secret, b.case.reference]) expect(text).not.toContain(leak);
+      expect(notices.get(user.id)!.every((notice) => notice.clueId === clueA.id)).toBe(true);
+    }
+    // Search and exports never reveal a hidden link.
+    const found = await search(a.analyst, { q: "kettle" });
+    expect(JSON.stringify(found)).not.toContain(clueB.id);
+    expect(JSON.stringify(await search(a.analyst, { q: secret }))).not.toContain(clueB.id);
+    const exported = JSON.stringify(await exportCase(a.analyst, a.case.id));
+    for (const leak of [clueB.id, b.case.id, secret, b.case.reference]) expect(exported).not.toContain(leak);
+    // A case's panel aggregates: nothing visible, one hidden entry.
+    expect((await getCaseCorrelations(a.analyst, a.case.id)).hidden.map((link) => link.kind)).toEqual(["HASH"]);
+  });
+
+  it("answers the API's correlation and delete endpoints in the documented shapes", async () => {
+    const team = await createTeam();
+    const caseB = await createCase(team.taskforce.id);
+    const hash = uniqueHash();
+    const first = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash) });
+    const api = await apiCallerFor(suite.url, team.analyst);
+    const created = await api("POST", `/cases/${caseB.id}/clues`, { category: "object_product", value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: [{ algorithm: "SHA256", value: hash }] });
+    expect(created.status).toBe(201);
+    // The link exists when the create returns (correlation runs inside the write).
+    const links = await api("GET", `/clues/${created.body.id}/correlations`);
+    expect(links.body).toEqual({ data: { visible: [{ clueId: first.id, caseId: team.case.id, kind: "HASH", score: expect.any(Number) }], hidden: [] } });
+    const perCase = await api("GET", `/cases/${team.case.id}/correlations`);
+    expect(perCase.body).toEqual({ data: { visible: [{ caseId: caseB.id, links: 1, kinds: ["HASH"], score: expect.any(Number) }], hidden: [] } });
+    expect((await api("GET", `/cases/${team.case.id}/correlations`)).status).toBe(200);
+    const outsider = await apiCallerFor(suite.url, team.outsider);
+    expect((await outsider("GET", `/cases/${team.case.id}/correlations`)).status).toBe(404);
+    expect((await api("DELETE", `/clues/${created.body.id}`)).body).toEqual({ id: created.body.id, deleted: true });
+    expect((await api("GET", `/clues/${first.id}/correlations`)).body).toEqual({ data: { visible: [], hidden: [] } });
+  });
+});
