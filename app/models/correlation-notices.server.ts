@@ -1,10 +1,11 @@
 // Who hears about correlation and de-confliction, and the one place their news leaves the process: after the
-// write commits, each notice goes to one user's sockets (server/socket registers the announcer). A persistent
-// notification (the notifications module) is to be added in notifyCorrelation, beside the live one.
+// write commits, each notice goes to one user's sockets (server/socket registers the announcer) and into their
+// inbox as a "correlation" notification (notifyEach checks they may see the clue).
 import { Prisma } from "@prisma/client";
-import type { Tx } from "~/db.server";
+import { prisma, type Tx } from "~/db.server";
 import type { CorrelationNotice } from "~/realtime/protocol";
 import { singleton } from "~/utils/singleton.server";
+import { excerpt, notifyEach, type ClueNotice } from "./notifications.server";
 
 export type { CorrelationNotice };
 
@@ -29,12 +30,37 @@ export function announceCorrelationNotices(notices: CorrelationNoticeFor[]): voi
 }
 
 /**
- * The single hook for correlation news: today the live socket notice; the notifications module adds its call
- * here. Every notice is already cut to what its recipient may know (their own clue and side).
+ * The single hook for correlation news: the live socket notice and the notification. Every notice is already cut to what its recipient may know (their own clue and side).
  */
 function notifyCorrelation(notices: CorrelationNoticeFor[]): void {
   if (notices.length === 0) return;
   for (const announcer of announcers) announcer(notices);
+  // And in the inbox, with the badge: one line per person about their own clue, never the other side's.
+  void clueLines(notices)
+    .then((lines) => notifyEach("correlation", lines))
+    .catch((error: unknown) => console.error("[correlation] writing notifications failed", error));
+}
+
+const KIND_WORDS: Record<CorrelationNotice["kind"], string> = { HASH: "the same media hash", VALUE: "the same value", NEAR: "a near value" };
+
+/** What each notice says, naming only the recipient's own clue. */
+async function clueLines(notices: CorrelationNoticeFor[]): Promise<ClueNotice[]> {
+  const clues = await prisma.clue.findMany({ where: { id: { in: [...new Set(notices.map((entry) => entry.notice.clueId))] } }, select: { id: true, value: true } });
+  const values = new Map(clues.map((clue) => [clue.id, excerpt(clue.value)]));
+  return notices.flatMap(({ userId, notice }) => {
+    const value = values.get(notice.clueId);
+    if (value === undefined) return [];
+    const how = KIND_WORDS[notice.kind];
+    const text = {
+      "correlation.found": `Clue "${value}" matches a clue in another case (${how})`,
+      "deconfliction.opened": `A match exists for clue "${value}" in a case you cannot see (${how}): de-confliction opened`,
+      "deconfliction.requested": `Contact requested about the match for clue "${value}"`,
+      "deconfliction.accepted": `Contact accepted about the match for clue "${value}": both sides now see the link`,
+      "deconfliction.declined": `Contact declined about the match for clue "${value}"`,
+      "deconfliction.leads": `Leads in two taskforces cite clues linked to clue "${value}"`,
+    }[notice.type];
+    return [{ recipientId: userId, clueId: notice.clueId, text }];
+  });
 }
 
 export interface DeconflictionSides {

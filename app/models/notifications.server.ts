@@ -4,7 +4,7 @@
 // to their user rooms tells their open pages. Reading filters again with canSee, since access changes.
 // Decision 021 says why overdue tasks are noticed on read and lead shares are stored per member.
 import { Prisma, type ItemType, type Role } from "@prisma/client";
-import { canSee, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
+import { canSee, loadActors, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { currentResources } from "~/models/rooms.server";
@@ -123,6 +123,43 @@ function insertStatement(actorId: string | null, recipients: NotificationRecipie
     FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
     RETURNING "recipientId", "createdAt"`;
+}
+
+/** One person told about one clue of theirs, as decided by the feature that calls notifyEach. */
+export interface ClueNotice {
+  recipientId: string;
+  clueId: string;
+  text: string;
+}
+
+/**
+ * Notices already cut per person (correlation and de-confliction news, app/models/correlation-notices.server.ts),
+ * written after the change that caused them committed: each is kept only if its recipient may see the clue now
+ * (checked here, and again when read), then told live like any other. One INSERT for all of them.
+ */
+function taskforceOf(resource: { type: string } | null | undefined): string | null {
+  return resource && "taskforceId" in resource && typeof resource.taskforceId === "string" ? resource.taskforceId : null;
+}
+
+export async function notifyEach(kind: NotificationKind, notices: readonly ClueNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  const [actors, resources] = await Promise.all([
+    loadActors([...new Set(notices.map((notice) => notice.recipientId))]),
+    currentResources(notices.map((notice) => ({ itemType: "CLUE" as const, itemId: notice.clueId }))),
+  ]);
+  const allowed = notices.filter((notice) => {
+    const actor = actors.get(notice.recipientId);
+    const resource = resources.get(`CLUE:${notice.clueId}`);
+    return actor && resource && canSee(actor, resource);
+  });
+  if (allowed.length === 0) return;
+  const rows = await prisma.notification.createManyAndReturn({
+    data: allowed.map((notice) => ({ recipientId: notice.recipientId, kind, itemType: "CLUE", itemId: notice.clueId, taskforceId: taskforceOf(resources.get(`CLUE:${notice.clueId}`)), text: excerpt(notice.text, TEXT_LIMIT) })),
+    select: { recipientId: true, createdAt: true, itemId: true, text: true },
+  });
+  for (const row of rows) {
+    announceNotifications({ recipientIds: [row.recipientId], notice: { kind, itemType: "CLUE", itemId: row.itemId, text: row.text, href: hrefOf("CLUE", row.itemId), createdAt: row.createdAt.toISOString() } });
+  }
 }
 
 // ---- live delivery: the realtime layer registers here (server/socket/index.ts), as for room events ----------------

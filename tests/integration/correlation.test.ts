@@ -269,6 +269,13 @@ describe("need-to-know and de-confliction between two taskforces", () => {
       for (const leak of [clueB.id, b.case.id, secret, b.case.reference]) expect(text).not.toContain(leak);
       expect(notices.get(user.id)!.every((notice) => notice.clueId === clueA.id)).toBe(true);
     }
+    // The inbox has it too ("correlation" notifications), each about the reader's own clue only.
+    await waitFor(async () => (await prisma.notification.count({ where: { kind: "correlation", recipientId: a.coordinator.id } })) > 0, "A's coordinator's inbox");
+    const inbox = await prisma.notification.findMany({ where: { kind: "correlation", recipientId: { in: [a.analyst.id, a.coordinator.id] } } });
+    expect(inbox.length).toBeGreaterThan(0);
+    expect(inbox.every((notice) => notice.itemId === clueA.id)).toBe(true);
+    const inboxText = inbox.map((notice) => `${notice.itemId} ${notice.text}`).join("\n");
+    for (const leak of [clueB.id, b.case.id, secret, b.case.reference]) expect(inboxText).not.toContain(leak);
     // Search and exports never reveal a hidden link.
     const found = await search(a.analyst, { q: "kettle" });
     expect(JSON.stringify(found)).not.toContain(clueB.id);
