@@ -128,6 +128,16 @@ const HIDDEN_LINK: Schema = {
   additionalProperties: false,
   properties: { kind: CORRELATION_KIND, deconflictionId: { type: ["string", "null"] } },
 };
+
+/** A correlation answer: what the caller may see of the links, and that hidden ones exist (one per kind). */
+function correlationsSchema(description: string, visible: Schema): Schema {
+  return {
+    type: "object",
+    required: ["data"],
+    description,
+    properties: { data: { type: "object", required: ["visible", "hidden"], properties: { visible: arrayOf(visible), hidden: arrayOf(HIDDEN_LINK) } } },
+  };
+}
 const RESPONSE_SCHEMAS: Record<string, Schema> = {
   Case: versioned(["reference", "title", "status", "taskforceId"]),
   Clue: versioned(["caseId", "value", "handlingCode", "category", "mediaRefs", "evaluation"]),
@@ -250,26 +260,15 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       members: arrayOf({ type: "object", required: ["id", "email", "displayName", "agency", "role", "status"] }),
     },
   },
-  ClueCorrelations: {
-    type: "object",
-    required: ["data"],
-    description: "Links of a clue to clues of other cases. visible: the caller may see both clues (or both taskforces' coordinators agreed to disclose the link). hidden: that a match exists, at most one entry per kind, with the de-confliction to act on (null within one taskforce); nothing else.",
-    properties: {
-      data: {
-        type: "object",
-        required: ["visible", "hidden"],
-        properties: {
-          visible: arrayOf({
-            type: "object",
-            required: ["clueId", "caseId", "kind", "score"],
-            additionalProperties: false,
-            properties: { clueId: { type: "string" }, caseId: { type: "string" }, kind: CORRELATION_KIND, score: { type: "number", minimum: 0, maximum: 1 } },
-          }),
-          hidden: arrayOf(HIDDEN_LINK),
-        },
-      },
+  ClueCorrelations: correlationsSchema(
+    "Links of a clue to clues of other cases. visible: the caller may see both clues (or both taskforces' coordinators agreed to disclose the link). hidden: that a match exists, at most one entry per kind, with the de-confliction to act on (null within one taskforce); nothing else.",
+    {
+      type: "object",
+      required: ["clueId", "caseId", "kind", "score"],
+      additionalProperties: false,
+      properties: { clueId: { type: "string" }, caseId: { type: "string" }, kind: CORRELATION_KIND, score: { type: "number", minimum: 0, maximum: 1 } },
     },
-  },
+  ),
   Notification: {
     type: "object",
     required: ["id", "kind", "itemType", "itemId", "text", "href", "createdAt", "readAt"],
@@ -328,26 +327,15 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       },
     },
   },
-  CaseCorrelations: {
-    type: "object",
-    required: ["data"],
-    description: "The cases linked to a case through clues the caller may see, one entry per linked case; hidden links as for a clue (one per kind).",
-    properties: {
-      data: {
-        type: "object",
-        required: ["visible", "hidden"],
-        properties: {
-          visible: arrayOf({
-            type: "object",
-            required: ["caseId", "links", "kinds", "score"],
-            additionalProperties: false,
-            properties: { caseId: { type: "string" }, links: { type: "integer", minimum: 1 }, kinds: arrayOf(CORRELATION_KIND), score: { type: "number", minimum: 0, maximum: 1 } },
-          }),
-          hidden: arrayOf(HIDDEN_LINK),
-        },
-      },
+  CaseCorrelations: correlationsSchema(
+    "The cases linked to a case through clues the caller may see, one entry per linked case; hidden links as for a clue (one per kind).",
+    {
+      type: "object",
+      required: ["caseId", "links", "kinds", "score"],
+      additionalProperties: false,
+      properties: { caseId: { type: "string" }, links: { type: "integer", minimum: 1 }, kinds: arrayOf(CORRELATION_KIND), score: { type: "number", minimum: 0, maximum: 1 } },
     },
-  },
+  ),
   DeletedItem: { type: "object", required: ["id", "deleted"], properties: { id: { type: "string" }, deleted: { const: true } } },
   ReferenceRow: {
     type: "object",
