@@ -72,9 +72,9 @@ function and(parts: Prisma.Sql[]): Prisma.Sql {
 }
 
 /** How many of the newest matches are ranked: enough for a useful best-of, few enough to rank in milliseconds. */
-export const SEARCH_CANDIDATES = 2000;
+export const SEARCH_CANDIDATES = 1000;
 
-/** What the ranking looked at, so the result can say it ("best of the most recent 2,000 matches"). */
+/** What the ranking looked at, so the result can say it ("best of the most recent 1,000 matches"). */
 export interface RankingNote {
   /** True when the matches ranked were the newest SEARCH_CANDIDATES and older matches may exist. */
   bounded: boolean;
