@@ -158,7 +158,7 @@ try {
     log(`\ncorrelation at ${options.correlationSizes.join(", ")} clues`);
     try {
       const saver = await seedRoom(prisma, 1, "correlation");
-      for (const item of await runCorrelation(appUrl, sql, { taskforceId: saver.taskforceId, caseId: saver.caseId, userId: saver.userIds[0], token: saver.tokens[0] }, options.correlationSizes, options.full, log)) record(item);
+      for (const item of await runCorrelation(appUrl, database.db, { taskforceId: saver.taskforceId, caseId: saver.caseId, userId: saver.userIds[0], token: saver.tokens[0] }, options.correlationSizes, options.full, log)) record(item);
     } catch (error) {
       record(failed("correlation", error));
     }
