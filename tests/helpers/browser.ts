@@ -50,6 +50,8 @@ export function browserTestSuite(): BrowserTestSuite {
       await signInThroughPages(page, suite.server.url, email, path);
       const landed = new URL(page.url()).pathname;
       if (landed !== path) throw new Error(`Signed in, but landed on ${landed} instead of ${path}.`);
+      // The address changes before the new page renders: wait for the signed-in top bar, not the sign-in form.
+      await page.locator('nav[aria-label="Main"]').waitFor();
       return { page, browserErrors };
     },
   };
