@@ -1,6 +1,7 @@
 // Small bar charts as inline SVG, drawn with the page (no script, no raster image): a title and a description for
 // screen readers (role="img"), sized by attributes (the CSP allows no inline style; CSS keeps them within the page), each bar a link to the filtered list it counts, and always a table beside it with
 // the same figures and links (the text alternative; also what a printout or a text browser shows).
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 export interface Bar {
@@ -99,6 +100,20 @@ export function DailyColumnChart({
 }
 
 /** The chart's figures as a table: the text alternative, linked like the bars. */
+/** A chart's bars as rows of its ChartTable: the label (a link to what it counts) and the figure. */
+export function BarRows({ bars }: { bars: readonly Bar[] }) {
+  return (
+    <>
+      {bars.map((bar) => (
+        <tr key={bar.key}>
+          <td>{bar.href ? <Link to={bar.href}>{bar.label}</Link> : bar.label}</td>
+          <td className="number">{bar.value}</td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
 export function ChartTable({ caption, columns, children }: { caption: string; columns: readonly string[]; children: ReactNode }) {
   return (
     <div className="table-scroll">

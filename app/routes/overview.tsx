@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireActor } from "~/auth/session.server";
 import { AppShell } from "~/components/AppShell";
-import { ChartTable, DailyColumnChart, HorizontalBarChart } from "~/components/BarChart";
+import { BarRows, ChartTable, DailyColumnChart, HorizontalBarChart } from "~/components/BarChart";
 import { EmptyState } from "~/components/EmptyState";
 import { SelectField } from "~/components/Field";
 import { ACTIVITY_DAYS, overviewTaskforces, taskforceOverview } from "~/models/taskforce-overview.server";
@@ -73,14 +73,7 @@ export default function OverviewPage() {
             <>
               <HorizontalBarChart id="chart-categories" title="Clues per category" description={`${total(categoryBars)} clues in ${categoryBars.length} categories; the table below lists each.`} bars={categoryBars} />
               <ChartTable caption="Clues per category (table)" columns={["Category", "Clues"]}>
-                {categoryBars.map((bar) => (
-                  <tr key={bar.key}>
-                    <td>
-                      <Link to={bar.href}>{bar.label}</Link>
-                    </td>
-                    <td className="number">{bar.value}</td>
-                  </tr>
-                ))}
+                <BarRows bars={categoryBars} />
               </ChartTable>
             </>
           )}
@@ -89,14 +82,7 @@ export default function OverviewPage() {
           <h2 id="statuses-heading">Leads by status</h2>
           <HorizontalBarChart id="chart-statuses" title="Leads by status" description={`${total(statusBars)} leads you can see; the table below lists each status.`} bars={statusBars} />
           <ChartTable caption="Leads by status (table)" columns={["Status", "Leads"]}>
-            {statusBars.map((bar) => (
-              <tr key={bar.key}>
-                <td>
-                  <Link to={bar.href}>{bar.label}</Link>
-                </td>
-                <td className="number">{bar.value}</td>
-              </tr>
-            ))}
+            <BarRows bars={statusBars} />
           </ChartTable>
         </section>
         <section aria-labelledby="overdue-heading">
