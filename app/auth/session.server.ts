@@ -387,7 +387,8 @@ export async function validateSessionCookieHeader(cookieHeader: string | undefin
 
 /** A personal access token that is valid now (known, not revoked, not expired, owner active): its owner and expiry. */
 export async function checkAccessToken(token: string): Promise<CredentialStatus | null> {
-  const grant = await findTokenGrant(token);
+  // The sockets' check is the database's answer: their snapshot is the cache (server/socket/auth.ts).
+  const grant = await findTokenGrant(token, { fresh: true });
   return grant ? { user: grant.owner, deadline: grant.expiresAt } : null;
 }
 

@@ -2,6 +2,7 @@
 // optimistic concurrency (a stale edit is refused with the newer version, never silently overwritten).
 import { Prisma, type Clue, type ClueVersion, type HandlingCode, type MediaHashAlgorithm } from "@prisma/client";
 import {
+  canSee,
   canSeeItem,
   checkRecipients,
   isLowering,
@@ -21,7 +22,7 @@ import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validat
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
-import { clueInclude, infoAssessmentNumber, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
+import { clueInclude, infoAssessmentNumber, selectCaseClueViews, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { correlateClue, CORRELATED_FIELDS, type CorrelatedClue } from "./correlation.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
@@ -64,15 +65,14 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 export async function listClues(actor: Actor, caseId: string, query: ListCluesQuery = {}): Promise<ClueList> {
-  // The case's entry check and the page are independent reads, asked for together: one round trip's wait
-  // instead of two (decision 018). The page applies visibility itself, and is returned (and its errors
-  // reported) only after the check passed, so an invisible case still answers 404 and nothing else.
-  const pending = pageOfCaseClues(actor, caseId, query);
-  pending.catch(() => undefined);
-  const kase = await loadVisibleCase(actor, caseId);
-  requirePermission(actor, "case:read", { type: "case", taskforceId: kase.taskforceId });
-  const page = await pending;
-  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: kase.taskforceId, caseId, details: { count: page.items.length } });
+  // The case's entry check and the page are one statement (decision 025); the page applies visibility itself,
+  // and is returned only after the check passed, so an invisible case still answers 404 and nothing else.
+  const { take, after } = pageWindow(query);
+  const { caseTaskforceId, views } = await selectCaseClueViews(caseId, caseCluesWhere(actor, query, after), take + 1);
+  if (caseTaskforceId === null || !canSee(actor, { type: "case", taskforceId: caseTaskforceId })) throw new NotFoundError("Case not found.");
+  requirePermission(actor, "case:read", { type: "case", taskforceId: caseTaskforceId });
+  const page = pageOf(views, take);
+  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count: page.items.length } });
   return page;
 }
 
@@ -87,14 +87,23 @@ export async function pageOfClues(actor: Actor, kase: VisibleCase, query: ListCl
 }
 
 async function pageOfCaseClues(actor: Actor, caseId: string, query: ListCluesQuery): Promise<ClueList> {
-  const take = Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = await selectClueViews(
-    Prisma.sql`c."caseId" = ${caseId} AND ${visibleItemsSql(actor, "clue", "c")}
+  const { take, after } = pageWindow(query);
+  return pageOf(await selectClueViews(Prisma.sql`c."caseId" = ${caseId} AND ${caseCluesWhere(actor, query, after)}`, take + 1), take);
+}
+
+function pageWindow(query: ListCluesQuery) {
+  return { take: Math.min(query.take ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), after: query.cursor ? decodeCursor(query.cursor) : null };
+}
+
+/** The clues of a case (alias "c") this actor may see, in the query's category, after its cursor. */
+function caseCluesWhere(actor: Actor, query: ListCluesQuery, after: ReturnType<typeof decodeCursor> | null): Prisma.Sql {
+  return Prisma.sql`${visibleItemsSql(actor, "clue", "c")}
       ${query.category ? Prisma.sql`AND c."categoryKey" = ${query.category}` : Prisma.empty}
-      ${after ? Prisma.sql`AND (c."createdAt", c."id") < (${after.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})` : Prisma.empty}`,
-    take + 1,
-  );
+      ${after ? Prisma.sql`AND (c."createdAt", c."id") < (${after.createdAt.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${after.id})` : Prisma.empty}`;
+}
+
+/** `take` of the `take + 1` rows asked for, and the cursor after them when the extra row says there are more. */
+function pageOf(rows: ClueView[], take: number): ClueList {
   const items = rows.slice(0, take);
   return { items, nextCursor: rows.length > take ? encodeCursor(items[items.length - 1]) : null };
 }

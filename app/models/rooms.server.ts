@@ -2,6 +2,7 @@
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
 import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
+import { announceAccessChange } from "~/auth/access-changes.server";
 import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { recordRead } from "~/models/audit.server";
@@ -87,6 +88,7 @@ export function onAccessRevoked(revoker: Revoker): () => void {
 
 /** Call after the change that removed access has committed. */
 export function revokeRealtimeAccess(revocation: AccessRevocation): void {
+  announceAccessChange({ userId: revocation.userId, tokenHash: revocation.tokenHash });
   for (const revoker of revokers) revoker(revocation);
 }
 

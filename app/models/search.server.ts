@@ -231,6 +231,7 @@ function indexedMatches(searched: SearchedKind, where: Prisma.Sql[], limit: numb
 interface ClueHitRow extends ClueViewRow {
   caseReference: string;
   caseTitle: string;
+  rank: number;
 }
 
 /** The best clues, hydrated in the same statement; visibility applied again on the ids found (it can only narrow). */
@@ -243,7 +244,8 @@ async function searchClues(actor: Actor, query: SearchQuery, take: number): Prom
     WHERE ${visibleItemsSql(actor, "clue", "c")}
     ORDER BY "t"."rank" DESC, "t"."createdAt" DESC, "t"."id" DESC`;
   const { rows, found } = await rankNewestMatches<ClueHitRow>(actor, "clue", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take, hydrate);
-  const hits = toClueViewRows(rows).map(({ candidates: _candidates, matched: _matched, rare: _rare, ...hit }) => hit);
+  const views = toClueViewRows(rows);
+  const hits = rows.map((row, i) => ({ ...views[i], caseReference: row.caseReference, caseTitle: row.caseTitle, rank: row.rank }));
   return { hits, found };
 }
 

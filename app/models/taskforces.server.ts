@@ -4,6 +4,7 @@ import { ADMINISTRATION, requirePermission, workingTaskforceIds, type Actor } fr
 import { prisma } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit } from "~/models/audit.server";
+import { announceAccessChange } from "~/auth/access-changes.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { MembershipInput, NewTaskforceInput } from "~/validation/accounts";
@@ -70,13 +71,13 @@ export async function createTaskforce(actor: Actor, { name, description }: NewTa
 /** Adds the user with this email to the taskforce; adding someone already in it changes nothing. */
 export async function addTaskforceMember(actor: Actor, { taskforceId, email }: MembershipInput) {
   requireTaskforceManager(actor);
-  return prisma.$transaction(async (tx) => {
+  const outcome = await prisma.$transaction(async (tx) => {
     const taskforce = await tx.taskforce.findUnique({ where: { id: taskforceId }, select: { id: true } });
     if (!taskforce) throw new NotFoundError("There is no such taskforce.");
     const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
     if (!user) throw new ValidationError({ email: ["There is no account with this email address."] });
     const existing = await tx.taskforceMember.findUnique({ where: { taskforceId_userId: { taskforceId, userId: user.id } } });
-    if (existing) return { added: false };
+    if (existing) return { added: false, userId: user.id };
     await tx.taskforceMember.create({ data: { taskforceId, userId: user.id } });
     await appendAudit(tx, {
       actor,
@@ -87,8 +88,11 @@ export async function addTaskforceMember(actor: Actor, { taskforceId, email }: M
       details: { userId: user.id, email: user.email },
       origin: actor.origin,
     });
-    return { added: true };
+    return { added: true, userId: user.id };
   });
+  // Their API grant held the old list of taskforces: it is read again on their next request.
+  if (outcome.added) announceAccessChange({ userId: outcome.userId });
+  return { added: outcome.added };
 }
 
 /** Removes a member; after commit their sockets leave the room. Removing a non-member changes nothing. */

@@ -2,11 +2,13 @@
 // exactly the owner's permissions. Only the SHA-256 of a token is stored; the plaintext is shown once.
 import { createHash, randomBytes } from "node:crypto";
 import { Prisma, type AccessToken, type User } from "@prisma/client";
+import { onAccessChange } from "~/auth/access-changes.server";
 import type { Actor, UserIdentity } from "~/auth/permissions.server";
 import { prisma, readSql } from "~/db.server";
 import { appendAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { NotFoundError } from "~/utils/errors.server";
+import { singleton } from "~/utils/singleton.server";
 import type { NewTokenInput } from "~/validation/accounts";
 
 
@@ -99,24 +101,66 @@ export interface TokenGrant {
 }
 
 /**
- * A token that is well-formed, known, not revoked, not expired, and whose owner is ACTIVE (a suspended user's
- * tokens stop working at once, and work again if they are reinstated). One round trip in plain SQL: this runs on
- * every API request (decision 011).
+ * Grants read lately, by token hash: a tool's burst of requests reads its grant once, not once per request
+ * (decision 025). An entry is dropped by the change that alters it, on every node (app/auth/access-changes.server.ts:
+ * revocation, suspension, role or agency, membership added or removed, sessions ended); it is checked against its
+ * token's expiry on every use; and it is read again after GRANT_FRESH_MS whatever happened, which bounds a change
+ * made behind the application's back (plain SQL) to that long, as the sockets' periodic re-check does.
  */
-export async function findTokenGrant(token: string): Promise<TokenGrant | null> {
+interface CachedGrant {
+  grant: TokenGrant;
+  tokenHash: string;
+  checkedAt: number;
+  lastUsedAt: number;
+}
+export const GRANT_FRESH_MS = 30_000;
+const MAX_CACHED_GRANTS = 10_000;
+const cachedGrants = singleton("tokenGrants", () => {
+  const grants = Object.assign(new Map<string, CachedGrant>(), { changes: 0 });
+  onAccessChange(({ userId, tokenHash }) => {
+    grants.changes++;
+    for (const [hash, cached] of grants) if (cached.grant.owner.id === userId && (!tokenHash || hash === tokenHash)) grants.delete(hash);
+  });
+  return grants;
+});
+
+/**
+ * A token that is well-formed, known, not revoked, not expired, and whose owner is ACTIVE (a suspended user's
+ * tokens stop working at once, and work again if they are reinstated). From memory when it was read within
+ * GRANT_FRESH_MS and nothing announced a change since; `fresh` reads the database whatever the cache holds (the
+ * sockets' periodic re-check). Otherwise one round trip in plain SQL (decision 011).
+ */
+export async function findTokenGrant(token: string, { fresh = false }: { fresh?: boolean } = {}): Promise<TokenGrant | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+  const tokenHash = hashToken(token);
+  const now = Date.now();
+  const cached = fresh ? undefined : cachedGrants.get(tokenHash);
+  if (cached && now - cached.checkedAt < GRANT_FRESH_MS && cached.grant.expiresAt.getTime() > now) {
+    if (now - cached.lastUsedAt > LAST_USED_RESOLUTION_MS) await touchToken(cached, now);
+    return cached.grant;
+  }
+  if (cached) cachedGrants.delete(tokenHash);
+  // A change announced while the row was being read may not be in it: such a grant serves this request only.
+  const changesBefore = cachedGrants.changes;
   const [row] = await readSql<UserIdentity & { tokenId: string; expiresAt: Date; revokedAt: Date | null; lastUsedAt: Date | null; taskforceIds: string[] }>(Prisma.sql`
     SELECT t."id" AS "tokenId", t."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", t."revokedAt" AT TIME ZONE 'UTC' AS "revokedAt",
       t."lastUsedAt" AT TIME ZONE 'UTC' AS "lastUsedAt",
       u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
       COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
     FROM "AccessToken" t JOIN "User" u ON u."id" = t."userId"
-    WHERE t."tokenHash" = ${hashToken(token)}`);
-  const now = Date.now();
+    WHERE t."tokenHash" = ${tokenHash}`);
   if (!row || row.revokedAt || row.expiresAt.getTime() <= now || row.status !== "ACTIVE") return null;
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await prisma.accessToken.update({ where: { id: row.tokenId }, data: { lastUsedAt: new Date(now) } });
-  }
   const { id, email, displayName, role, agency, status } = row;
-  return { tokenId: row.tokenId, owner: { id, email, displayName, role, agency, status }, taskforceIds: row.taskforceIds, expiresAt: row.expiresAt };
+  const grant: TokenGrant = { tokenId: row.tokenId, owner: { id, email, displayName, role, agency, status }, taskforceIds: row.taskforceIds, expiresAt: row.expiresAt };
+  const entry: CachedGrant = { grant, tokenHash, checkedAt: now, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
+  if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) await touchToken(entry, now);
+  if (cachedGrants.changes !== changesBefore) return grant;
+  if (cachedGrants.size >= MAX_CACHED_GRANTS) cachedGrants.clear();
+  cachedGrants.set(tokenHash, entry);
+  return grant;
+}
+
+async function touchToken(entry: CachedGrant, now: number): Promise<void> {
+  entry.lastUsedAt = now;
+  await prisma.accessToken.update({ where: { id: entry.grant.tokenId }, data: { lastUsedAt: new Date(now) } });
 }

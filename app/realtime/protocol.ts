@@ -3,6 +3,7 @@
 // import is the list of event types; the rest are type-only. docs/realtime-protocol.md describes it for tools.
 import type { ItemType } from "@prisma/client";
 import type { EventVisibility } from "~/auth/permissions.server";
+import type { AccessChange } from "~/auth/access-changes.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
 
 export { ROOM_EVENT_TYPES, type RoomEventType };
@@ -187,6 +188,8 @@ export interface ServerToClientEvents extends RoomEventListeners {
 export interface InterServerEvents {
   "room:events": (events: StoredRoomEvent[]) => void;
   "access:revoked": (revocation: AccessRevocation) => void;
+  /** What a user may do changed on the sending node: in-memory grants of that user are dropped. */
+  "access:changed": (change: AccessChange) => void;
   "presence:sockets": (taskforceId: string, records: PresenceSocketRecord[], gone: string[]) => void;
   "presence:sync": (taskforceId: string, reply: (records: PresenceSocketRecord[]) => void) => void;
 }

@@ -4,6 +4,7 @@ import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
+import { announceAccessChange, onAccessChange } from "~/auth/access-changes.server";
 import { onCorrelationNotices } from "~/models/correlation-notices.server";
 import { onNotifications } from "~/models/notifications.server";
 import { onAccessRevoked, onRoomEvents } from "~/models/rooms.server";
@@ -67,11 +68,15 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
   // From the other nodes: events to deliver to this node's sockets in order, revocations, presence records.
   io.on("room:events", (events) => realtime.streams.accept(events));
   io.on("access:revoked", (revocation) => realtime.revokeLocally(revocation));
+  io.on("access:changed", (change) => announceAccessChange(change, { here: false }));
   io.on("presence:sockets", (taskforceId, records, gone) => realtime.presence.applyRemote(taskforceId, records, gone));
   io.on("presence:sync", (taskforceId, reply) => reply(realtime.localPresence(taskforceId)));
 
   const stopAnnouncing = onRoomEvents((events) => realtime.announce(events));
   const stopRevoking = onAccessRevoked((revocation) => realtime.revoke(revocation));
+  const stopRelayingChanges = onAccessChange((change, here) => {
+    if (here && redis) io.serverSideEmit("access:changed", change);
+  });
   // Correlation news goes to one user's sockets (every node, through the adapter); each notice is already cut
   // to what that user may know.
   const stopNoticing = onCorrelationNotices((notices) => {
@@ -82,6 +87,7 @@ export async function attachRealtime(httpServer: http.Server, config: ServerConf
   return async () => {
     stopAnnouncing();
     stopRevoking();
+    stopRelayingChanges();
     stopNoticing();
     stopNotifying();
     realtime.stop();

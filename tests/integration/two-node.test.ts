@@ -221,6 +221,41 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     expect(await request(onSecond, "lead:share", { leadId: lead.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
 
+  it("refuses, on the other node, a token revoked on one node, though the other held its grant in memory", async () => {
+    const team = await createTeam();
+    const { token, summary } = await createAccessToken(team.analyst, { name: "revoked on one node", days: 7 });
+    expect(await apiStatus(second!, token)).toBe(200);
+    const response = await postForm(first!, "/account", await sessionCookieFor(team.analyst.id), { intent: "revokeToken", tokenId: summary.id });
+    expect(response.status).toBeLessThan(400);
+    // A few tries within a second (the token's own limit is small here).
+    const statuses: number[] = [];
+    for (let i = 0; i < 4 && statuses.at(-1) !== 401; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      statuses.push(await apiStatus(second!, token));
+    }
+    expect(statuses.at(-1)).toBe(401);
+  });
+
+  it("gives, on the other node, a token the cases of a taskforce its owner was just added to on one node", async () => {
+    const team = await createTeam();
+    const { token } = await createAccessToken(team.outsider, { name: "added on one node", days: 7 });
+    const casePath = `/api/v1/cases/${team.case.id}`;
+    const status = async () => (await fetch(`${second!.url}${casePath}`, { headers: { Authorization: `Bearer ${token}` } })).status;
+    expect(await status()).toBe(404);
+    const response = await postForm(first!, "/admin/taskforces", await sessionCookieFor(team.admin.id), {
+      intent: "addMember",
+      taskforceId: team.taskforce.id,
+      email: team.outsider.email,
+    });
+    expect(response.status).toBeLessThan(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4 && statuses.at(-1) !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      statuses.push(await status());
+    }
+    expect(statuses.at(-1)).toBe(200);
+  });
+
   it("refuses a token's requests past one limit shared by both nodes", async () => {
     const team = await createTeam();
     const { token } = await createAccessToken(team.analyst, { name: "two nodes", days: 7 });
