@@ -35,6 +35,11 @@ export async function openBenchDatabase(kind: "postgres" | "pglite", maintenance
     version: `PostgreSQL ${version}`,
     async close() {
       await db.close();
+      // For looking at a size's data afterwards (EXPLAIN ANALYZE by hand): drop it yourself when done.
+      if (process.env.BENCH_KEEP_DATABASE === "1") {
+        console.log(`kept the bench database ${name} (BENCH_KEEP_DATABASE=1)`);
+        return;
+      }
       const dropper = new pg.Client({ connectionString: maintenanceUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
