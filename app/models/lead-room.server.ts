@@ -28,14 +28,31 @@ function leadResource(lead: LeadWithRecipients): ItemResource {
   return { type: "lead", ownerId: lead.ownerId, ...itemVisibility(lead) };
 }
 
-/** The lead, if the actor may do `action` on it; NotFoundError when they may not see it. Locks the row inside a transaction. */
-async function loadLeadFor(actor: Actor, leadId: string, action: Action, tx?: Tx): Promise<LeadWithRecipients> {
-  const client = tx ?? prisma;
-  if (tx) await tx.$queryRaw`SELECT 1 FROM "Lead" WHERE "id" = ${leadId} FOR UPDATE`;
-  const lead = await client.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
+/**
+ * The lead, if the actor may do `action` on it; NotFoundError when they may not see it. Inside a transaction the
+ * row is locked, and read with its recipients and its case's reference in the same statement (one round trip
+ * before a shared lead is announced: issue 9's fan-out).
+ */
+async function loadLeadFor(actor: Actor, leadId: string, action: Action, tx?: Tx): Promise<LeadWithRecipients & { caseReference?: string }> {
+  const lead = tx ? await lockedLead(tx, leadId) : await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
   if (!lead) throw new NotFoundError("Lead not found.");
   requirePermission(actor, action, leadResource(lead));
   return lead;
+}
+
+async function lockedLead(tx: Tx, leadId: string): Promise<(LeadWithRecipients & { caseReference: string }) | null> {
+  const [row] = await tx.$queryRaw<(Lead & { recipientIds: string[]; caseReference: string })[]>`
+    SELECT l."id", l."caseId", l."taskforceId", l."authorId", l."authorAgency", l."ownerId", l."title", l."hypothesis",
+      l."status"::text AS "status", l."statusReason", l."priority"::text AS "priority", l."handlingCode"::text AS "handlingCode",
+      l."reviewState"::text AS "reviewState", l."claimedById", l."claimExpiresAt", l."version", l."createdAt", l."updatedAt",
+      COALESCE(ARRAY(SELECT r."userId" FROM "LeadRecipient" r WHERE r."leadId" = l."id"), '{}') AS "recipientIds",
+      k."reference" AS "caseReference"
+    FROM "Lead" l JOIN "Case" k ON k."id" = l."caseId"
+    WHERE l."id" = ${leadId}
+    FOR UPDATE OF l`;
+  if (!row) return null;
+  const { recipientIds, ...lead } = row;
+  return { ...lead, recipients: recipientIds.map((userId) => ({ userId })) };
 }
 
 async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, client: Tx | typeof prisma = prisma): Promise<ClaimView> {
@@ -63,7 +80,6 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
     async (ctx) => {
       const { tx, audit, event } = ctx;
       const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
-      const kase = await tx.case.findUniqueOrThrow({ where: { id: lead.caseId }, select: { reference: true } });
       const claim = await claimViewOf(lead, tx);
       await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
       await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` }, { afterAnnounce: true });
@@ -73,7 +89,7 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
         itemType: "LEAD",
         itemId: lead.id,
         visibility: itemVisibility(lead),
-        payload: { lead: { ...leadSummary(lead), caseReference: kase.reference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim },
+        payload: { lead: { ...leadSummary(lead), caseReference: lead.caseReference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim },
       });
     },
     (stored) => stored,

@@ -1,7 +1,7 @@
 // The room event log: every change a taskforce room should hear about is a RoomEvent row written in the same
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
-import type { ItemType, Prisma, RoomEvent } from "@prisma/client";
+import type { ItemType, RoomEvent } from "@prisma/client";
 import { announceAccessChange } from "~/auth/access-changes.server";
 import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
@@ -26,21 +26,16 @@ export interface NewRoomEvent {
 }
 
 export async function appendRoomEvent(tx: Tx, event: NewRoomEvent): Promise<StoredRoomEvent> {
-  const [{ lastEventSeq }] = await tx.$queryRaw<{ lastEventSeq: number }[]>`
-    UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} RETURNING "lastEventSeq"`;
-  const row = await tx.roomEvent.create({
-    data: {
-      taskforceId: event.taskforceId,
-      seq: lastEventSeq,
-      type: event.type,
-      itemType: event.itemType ?? null,
-      itemId: event.itemId ?? null,
-      actorId: event.actorId ?? null,
-      clientEventId: event.clientEventId ?? null,
-      visibility: toJson(event.visibility),
-      payload: toJson(event.payload),
-    },
-  });
+  // One statement, one round trip inside every write's transaction: the taskforce's row lock and next seq, and
+  // the event at that seq (the announcement of a shared lead waits for this transaction: issue 9's fan-out).
+  const [row] = await tx.$queryRaw<RoomEvent[]>`
+    WITH "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} RETURNING "lastEventSeq")
+    INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
+    SELECT ${event.taskforceId}, "next"."lastEventSeq", ${event.type}, ${event.itemType ?? null}::"ItemType", ${event.itemId ?? null},
+      ${event.actorId ?? null}, ${event.clientEventId ?? null}, ${JSON.stringify(event.visibility)}::jsonb, ${JSON.stringify(event.payload)}::jsonb
+    FROM "next"
+    RETURNING *`;
+  if (!row) throw new Error(`No taskforce ${event.taskforceId} to append a room event to.`);
   return toStoredEvent(row);
 }
 
@@ -74,9 +69,6 @@ export function announceRoomEvents(events: StoredRoomEvent[]): void {
   for (const announcer of announcers) announcer(events);
 }
 
-function toJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-}
 
 type Revoker = (revocation: AccessRevocation) => void;
 const revokers = singleton("roomRevokers", () => new Set<Revoker>());
