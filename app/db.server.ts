@@ -250,9 +250,12 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
  * most of a request's CPU. Takes a Prisma.sql fragment, so values are always bound, never spliced. Timestamps
  * must be selected as timestamptz (`AT TIME ZONE 'UTC'`) so both drivers read them as the same instant.
  */
-export async function readSql<T>(query: Prisma.Sql): Promise<T[]> {
+export async function readSql<T>(query: Prisma.Sql, { planEachTime = false }: { planEachTime?: boolean } = {}): Promise<T[]> {
   const { sql } = getDatabase();
-  return sql.read ? sql.read<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
+  // A prepared statement is planned for its values five times, then PostgreSQL may keep one generic plan for
+  // every value. `planEachTime` is for statements whose best plan depends on the values (search: which words,
+  // how common): they run unnamed, planned for the values at hand on every call.
+  return sql.read && !planEachTime ? sql.read<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
 }
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
