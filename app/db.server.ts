@@ -22,6 +22,8 @@ export interface SqlRunner {
    * once and reuses its plan (decision 018), instead of parsing and planning it on every request.
    */
   read?<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+  /** As `read`, on connections that plan every execution for its values (plan_cache_mode=force_custom_plan). */
+  readPlanned?<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
 }
 
 export interface Database {
@@ -89,8 +91,16 @@ export function openDatabase(config: DatabaseConfig): Database {
  */
 const SERVER_SESSION_OPTIONS = "-c jit=off";
 
+/** Connections for statements whose plan depends on their values (search): a few, opened as they are needed. */
+const PLANNED_POOL_SIZE = 4;
+
 function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database {
   const pool = new pg.Pool(poolConfig);
+  // Prepared (parsed once per connection) yet planned for the values of each call: a second, small pool whose
+  // sessions never switch a statement to a generic plan (decision 008's fifth pass).
+  const plannedPool =
+    kind === "postgres" ? new pg.Pool({ ...poolConfig, max: Math.min(PLANNED_POOL_SIZE, poolConfig.max ?? PLANNED_POOL_SIZE), options: `${poolConfig.options ?? ""} -c plan_cache_mode=force_custom_plan`.trim() }) : null;
+  plannedPool?.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   // An idle client whose connection the server ends (restart, admin termination) must not crash the process;
   // the pool drops it and the next query opens a new one.
   pool.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
@@ -98,7 +108,7 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
   return {
     kind,
     prisma,
-    sql: { ...sqlRunnerOf(pool), read: preparedReader(pool) },
+    sql: { ...sqlRunnerOf(pool), read: preparedReader(pool), ...(plannedPool ? { readPlanned: preparedReader(plannedPool) } : {}) },
     async transaction(isolation, work) {
       const client = await pool.connect();
       try {
@@ -116,7 +126,7 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), plannedPool?.end()]);
     },
   };
 }
@@ -254,8 +264,9 @@ export async function readSql<T>(query: Prisma.Sql, { planEachTime = false }: { 
   const { sql } = getDatabase();
   // A prepared statement is planned for its values five times, then PostgreSQL may keep one generic plan for
   // every value. `planEachTime` is for statements whose best plan depends on the values (search: which words,
-  // how common): they run unnamed, planned for the values at hand on every call.
-  return sql.read && !planEachTime ? sql.read<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
+  // how common): they run on the connections that plan every call for its values (unnamed on the embedded one).
+  if (planEachTime) return sql.readPlanned ? sql.readPlanned<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
+  return sql.read ? sql.read<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
 }
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

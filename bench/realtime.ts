@@ -74,8 +74,13 @@ async function pass(url: string, room: { taskforceId: string; leadId: string; to
   return result;
 }
 
-const ratioOf = (app: number | null | undefined, base: number | null | undefined) =>
-  app === null || app === undefined || base === null || base === undefined || !Number.isFinite(app) || !Number.isFinite(base) || base <= 0 ? null : round(app / base, 2);
+const exactRatioOf = (app: number | null | undefined, base: number | null | undefined) =>
+  app === null || app === undefined || base === null || base === undefined || !Number.isFinite(app) || !Number.isFinite(base) || base <= 0 ? null : app / base;
+/** Shown rounded; every target is judged on the exact ratio (1.304 must not pass as 1.3). */
+const ratioOf = (app: number | null | undefined, base: number | null | undefined) => {
+  const exact = exactRatioOf(app, base);
+  return exact === null ? null : round(exact, 2);
+};
 
 const failuresText = (failures: Record<string, number> | undefined, what = "") =>
   failures && Object.keys(failures).length ? ` [${what ? `${what}: ` : ""}${Object.entries(failures).map(([code, count]) => `${count}× ${code}`).join(", ")}]` : "";
@@ -111,7 +116,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b ? { p50Ms: b.latency.p50, p99Ms: b.latency.p99, maxMs: b.latency.max, completionP50Ms: b.completion.p50, receivers: b.receivers, shares: b.reps, missing: b.missing, eventBytes: b.eventBytes } : null,
         ratio,
         target: "p99 ratio ≤ 1.3, nothing missing",
-        met: ratio !== null && ratio <= 1.3 && a?.missing === 0 && a.receivers === n - 1,
+        met: (exactRatioOf(a?.latency.p99, b?.latency.p99) ?? Infinity) <= 1.3 && a?.missing === 0 && a.receivers === n - 1,
         note: errorNote,
       },
       appText: text(a),
@@ -134,7 +139,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b ? { seconds: b.seconds, attempted: b.attempted, failures: b.failed, p50Ms: b.latency.p50, p99Ms: b.latency.p99, connectSeconds: bare.connect?.seconds } : null,
         ratio,
         target: "0 failures, ≤ 10× bare",
-        met: a !== null && a.attempted === n && a.failed === 0 && ratio !== null && ratio <= 10,
+        met: a !== null && a.attempted === n && a.failed === 0 && (exactRatioOf(a?.seconds, b?.seconds) ?? Infinity) <= 10,
         note: errorNote,
       },
       appText: text(a, app),
@@ -158,7 +163,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b === null ? null : { heapMBPer1000: b, heapMB: bare.heapMB, connected: connectedOf(bare), joined: joinedOf(bare) },
         ratio,
         target: "≤ 1.5× bare",
-        met: ratio !== null && ratio <= 1.5 && joinedOf(app) === n,
+        met: (exactRatioOf(a, b) ?? Infinity) <= 1.5 && joinedOf(app) === n,
         note: errorNote,
       },
       appText: text(app, a),

@@ -110,7 +110,9 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
     for (const kind of Object.keys(QUERIES) as QueryClass[]) {
       const a = f.app[kind];
       const s = f.scan[kind];
-      const ratio = s.p50 > 0 ? round(a.p50 / s.p50, 3) : null;
+      // Judged on the exact ratio; the record shows it rounded (0.0105 must not pass as 0.01).
+      const exact = s.p50 > 0 ? a.p50 / s.p50 : null;
+      const ratio = exact === null ? null : round(exact, 3);
       const atTarget = kind === "rare" && f.size >= 1_000_000;
       out.push({
         result: {
@@ -119,7 +121,7 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
           baseline: { query: `ILIKE '%${QUERIES[kind]}%'`, rows: f.size, p50Ms: s.p50, p99Ms: s.p99, runs: s.count },
           ratio,
           target: atTarget ? "app p50 ≥ 100× faster than the scan (ratio ≤ 0.01)" : null,
-          met: atTarget ? ratio !== null && ratio <= 0.01 && a.failed === 0 : null,
+          met: atTarget ? exact !== null && exact <= 0.01 && a.failed === 0 : null,
           note: kind === "common" ? `seeded ${f.size} rows in ${f.seedSeconds} s` : undefined,
         },
         appText: `p50 ${a.p50} ms, p99 ${a.p99} ms for "${QUERIES[kind]}" (${f.matches[kind]} of ${f.size} rows match${a.failed ? `, ${a.failed} failed` : ""})`,
@@ -135,6 +137,7 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
     const [p99Growth, p50Growth] = [growthOf("app", "p99"), growthOf("app", "p50")];
     const [scanP99Growth, scanP50Growth] = [growthOf("scan", "p99"), growthOf("scan", "p50")];
     const worst = Math.max(...Object.values(p99Growth));
+    const worstExact = Math.max(...(Object.keys(QUERIES) as QueryClass[]).map((kind) => last.app[kind].p99 / first.app[kind].p99));
     const text = (g: Record<string, number>) => Object.entries(g).map(([kind, value]) => `${kind} ×${value}`).join(", ");
     out.push({
       result: {
@@ -144,7 +147,7 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
         ratio: worst,
         // Issue 9: "p99 for any query stays flat (≤ 1.5×) from 10k to 1M clues".
         target: `p99 at ${label(last.size)} ≤ 1.5× p99 at ${label(first.size)}, every query`,
-        met: worst <= 1.5,
+        met: worstExact <= 1.5,
         note: last.size < 1_000_000 ? "quick run: 1M rows only with --full" : undefined,
       },
       appText: `p99 growth ${label(first.size)}→${label(last.size)}: ${text(p99Growth)} (p50: ${text(p50Growth)})`,
