@@ -139,8 +139,10 @@ export async function selectClueViews(where: Prisma.Sql, limit: number): Promise
  * round trip (decision 025). The caller makes the entry check before it uses the views.
  */
 export async function selectCaseClueViews(caseId: string, where: Prisma.Sql, limit: number): Promise<{ caseTaskforceId: string | null; views: ClueView[] }> {
-  const rows = await readSql<(ClueViewRow & { caseTaskforceId: string }) | { caseTaskforceId: string; id: null }>(Prisma.sql`
-    SELECT k."taskforceId" AS "caseTaskforceId", p.*
+  // Each clue comes back as one JSON value, not 21 columns: the driver's per-column work was most of its cost
+  // on the clue list (decision 025). Its fields are clueViewColumns', read by toClueViewRows as always.
+  const rows = await readSql<{ caseTaskforceId: string; view: ClueViewRow | null }>(Prisma.sql`
+    SELECT k."taskforceId" AS "caseTaskforceId", row_to_json(p) AS "view"
     FROM "Case" k
     LEFT JOIN LATERAL (
       SELECT ${clueViewColumns}
@@ -151,7 +153,5 @@ export async function selectCaseClueViews(caseId: string, where: Prisma.Sql, lim
     ) p ON true
     WHERE k."id" = ${caseId}`);
   if (rows.length === 0) return { caseTaskforceId: null, views: [] };
-  const caseTaskforceId = rows[0].caseTaskforceId;
-  const clueRows = rows.filter((row): row is ClueViewRow & { caseTaskforceId: string } => row.id !== null);
-  return { caseTaskforceId, views: toClueViewRows(clueRows) };
+  return { caseTaskforceId: rows[0].caseTaskforceId, views: toClueViewRows(rows.flatMap((row) => (row.view ? [row.view] : []))) };
 }
