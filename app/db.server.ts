@@ -100,10 +100,9 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
   // sessions never switch a statement to a generic plan (decision 008's fifth pass).
   const plannedPool =
     kind === "postgres" ? new pg.Pool({ ...poolConfig, max: Math.min(PLANNED_POOL_SIZE, poolConfig.max ?? PLANNED_POOL_SIZE), options: `${poolConfig.options ?? ""} -c plan_cache_mode=force_custom_plan`.trim() }) : null;
-  plannedPool?.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   // An idle client whose connection the server ends (restart, admin termination) must not crash the process;
   // the pool drops it and the next query opens a new one.
-  pool.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
+  for (const each of [pool, plannedPool]) each?.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind,

@@ -124,13 +124,17 @@ function clueViewOfRow(row: ClueViewRow, unknownAuthors: Map<string, UserRef>): 
  * through the ORM. The clue list's hot path (decision 011); the same views as toClueViews.
  */
 export async function selectClueViews(where: Prisma.Sql, limit: number): Promise<ClueView[]> {
-  const rows = await readSql<ClueViewRow>(Prisma.sql`
+  return toClueViewRows(await readSql<ClueViewRow>(newestClueViews(where, limit)));
+}
+
+/** The SELECT of the clue views that `where` selects (alias "c"), newest first, at most `limit`. */
+function newestClueViews(where: Prisma.Sql, limit: number): Prisma.Sql {
+  return Prisma.sql`
     SELECT ${clueViewColumns}
     FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
     WHERE ${where}
     ORDER BY c."createdAt" DESC, c."id" DESC
-    LIMIT ${limit}`);
-  return toClueViewRows(rows);
+    LIMIT ${limit}`;
 }
 
 /**
@@ -144,13 +148,7 @@ export async function selectCaseClueViews(caseId: string, where: Prisma.Sql, lim
   const rows = await readSql<{ caseTaskforceId: string; view: ClueViewRow | null }>(Prisma.sql`
     SELECT k."taskforceId" AS "caseTaskforceId", row_to_json(p) AS "view"
     FROM "Case" k
-    LEFT JOIN LATERAL (
-      SELECT ${clueViewColumns}
-      FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
-      WHERE c."caseId" = k."id" AND ${where}
-      ORDER BY c."createdAt" DESC, c."id" DESC
-      LIMIT ${limit}
-    ) p ON true
+    LEFT JOIN LATERAL (${newestClueViews(Prisma.sql`c."caseId" = k."id" AND ${where}`, limit)}) p ON true
     WHERE k."id" = ${caseId}`);
   if (rows.length === 0) return { caseTaskforceId: null, views: [] };
   return { caseTaskforceId: rows[0].caseTaskforceId, views: toClueViewRows(rows.flatMap((row) => (row.view ? [row.view] : []))) };

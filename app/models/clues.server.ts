@@ -83,12 +83,8 @@ export interface ClueList {
 
 /** A page of the case's clues the actor may see, newest first. For callers that made the case's entry check. */
 export async function pageOfClues(actor: Actor, kase: VisibleCase, query: ListCluesQuery): Promise<ClueList> {
-  return pageOfCaseClues(actor, kase.id, query);
-}
-
-async function pageOfCaseClues(actor: Actor, caseId: string, query: ListCluesQuery): Promise<ClueList> {
   const { take, after } = pageWindow(query);
-  return pageOf(await selectClueViews(Prisma.sql`c."caseId" = ${caseId} AND ${caseCluesWhere(actor, query, after)}`, take + 1), take);
+  return pageOf(await selectClueViews(Prisma.sql`c."caseId" = ${kase.id} AND ${caseCluesWhere(actor, query, after)}`, take + 1), take);
 }
 
 function pageWindow(query: ListCluesQuery) {

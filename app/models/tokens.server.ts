@@ -109,11 +109,10 @@ export interface TokenGrant {
  */
 interface CachedGrant {
   grant: TokenGrant;
-  tokenHash: string;
   checkedAt: number;
   lastUsedAt: number;
 }
-export const GRANT_FRESH_MS = 30_000;
+const GRANT_FRESH_MS = 30_000;
 const MAX_CACHED_GRANTS = 10_000;
 const cachedGrants = singleton("tokenGrants", () => {
   const grants = Object.assign(new Map<string, CachedGrant>(), { changes: 0 });
@@ -152,7 +151,7 @@ export async function findTokenGrant(token: string, { fresh = false }: { fresh?:
   if (!row || row.revokedAt || row.expiresAt.getTime() <= now || row.status !== "ACTIVE") return null;
   const { id, email, displayName, role, agency, status } = row;
   const grant: TokenGrant = { tokenId: row.tokenId, owner: { id, email, displayName, role, agency, status }, taskforceIds: row.taskforceIds, expiresAt: row.expiresAt };
-  const entry: CachedGrant = { grant, tokenHash, checkedAt: now, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
+  const entry: CachedGrant = { grant, checkedAt: now, lastUsedAt: row.lastUsedAt?.getTime() ?? 0 };
   if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) await touchToken(entry, now);
   if (cachedGrants.changes !== changesBefore) return grant;
   if (cachedGrants.size >= MAX_CACHED_GRANTS) cachedGrants.clear();
