@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import type { Database, SqlRunner } from "~/db.server";
 import { correlationSettings } from "~/models/correlation.server";
 import type { Measured } from "./lib/report";
-import { round } from "./lib/stats";
+import { ratioOf, round } from "./lib/stats";
 
 export interface CorrelationRoom {
   taskforceId: string;
@@ -277,9 +277,7 @@ export async function runCorrelation(appUrl: string, db: Database, room: Correla
       baselineText: `bare one-row INSERT p50 ${f.bareInsert.p50} ms, p95 ${f.bareInsert.p95} ms`,
     });
     const atTarget = f.size >= 1_000_000;
-    // Judged on the exact ratios; the record shows them rounded.
-    const exact = f.scan.p95 > 0 ? f.lookup.p95 / f.scan.p95 : null;
-    const ratio = exact === null ? null : round(exact, 4);
+    const { exact, shown: ratio } = ratioOf(f.lookup.p95, f.scan.p95, 4);
     out.push({
       result: {
         name: `correlation:lookup@${label(f.size)}`,
@@ -297,7 +295,7 @@ export async function runCorrelation(appUrl: string, db: Database, room: Correla
         name: `correlation:probes@${label(f.size)}`,
         app: { rows: f.size, p50Ms: f.probes.p50, p95Ms: f.probes.p95 },
         baseline: { rows: f.size, query: "LIKE '%value%' over Clue", p50Ms: f.scan.p50, p95Ms: f.scan.p95 },
-        ratio: f.scan.p95 > 0 ? round(f.probes.p95 / f.scan.p95, 4) : null,
+        ratio: ratioOf(f.probes.p95, f.scan.p95, 4).shown,
         target: null,
         met: null,
         note: "part of the save (judged by correlation:flat), shown beside the scan",
@@ -305,8 +303,7 @@ export async function runCorrelation(appUrl: string, db: Database, room: Correla
       appText: `save probes p95 ${f.probes.p95} ms (guard count, exact and near probes in one transaction)`,
       baselineText: `LIKE scan p95 ${f.scan.p95} ms`,
     });
-    const searchExact = f.searchScan.p95 > 0 ? f.search.p95 / f.searchScan.p95 : null;
-    const searchRatio = searchExact === null ? null : round(searchExact, 4);
+    const { exact: searchExact, shown: searchRatio } = ratioOf(f.search.p95, f.searchScan.p95, 4);
     out.push({
       result: {
         name: `correlation:search@${label(f.size)}`,

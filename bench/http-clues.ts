@@ -4,7 +4,7 @@ import { startBareExpress } from "./lib/bare";
 import { ClientProcess } from "./lib/clients";
 import type { HttpResult } from "./lib/protocol";
 import type { Measured } from "./lib/report";
-import { round } from "./lib/stats";
+import { ratioOf, round } from "./lib/stats";
 
 export async function runHttpClues(appUrl: string, caseId: string, token: string, clues: number, full: boolean, log: (line: string) => void): Promise<Measured> {
   const url = `${appUrl}/api/v1/cases/${caseId}/clues`;
@@ -38,7 +38,7 @@ export async function runHttpClues(appUrl: string, caseId: string, token: string
     await clients.close();
     await bare.close();
   }
-  const ratio = base.rps > 0 ? round(app.rps / base.rps, 3) : null;
+  const { exact, shown: ratio } = ratioOf(app.rps, base.rps, 3);
   const figures = (r: HttpResult) => ({ rps: r.rps, p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests, ok: r.ok, statuses: r.statuses, errors: r.errors, bodyBytes: r.bodyBytes, seconds: r.seconds });
   const text = (r: HttpResult) =>
     `${r.rps} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r === app ? appCpuMs : baseCpuMs} ms CPU per request (${r.bodyBytes} B body, ${load.concurrency} connections, ${r.seconds} s${r.ok < r.requests ? `, ${r.requests - r.ok} not 2xx` : ""})`;
@@ -49,8 +49,7 @@ export async function runHttpClues(appUrl: string, caseId: string, token: string
       baseline: { ...figures(base), cpuMsPerRequest: baseCpuMs },
       ratio,
       target: "throughput ≥ 0.15× bare",
-      // The exact ratio (0.1496 must not pass as 0.15); the record shows it rounded.
-      met: base.rps > 0 && app.rps / base.rps >= 0.15 && app.ok === app.requests,
+      met: exact !== null && exact >= 0.15 && app.ok === app.requests,
     },
     appText: text(app),
     baselineText: text(base),

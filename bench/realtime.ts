@@ -5,7 +5,7 @@ import { startBareSocketServer } from "./lib/bare";
 import { ClientProcess } from "./lib/clients";
 import type { ConnectResult, FanoutResult, JoinResult } from "./lib/protocol";
 import type { Measured } from "./lib/report";
-import { round } from "./lib/stats";
+import { ratioOf, round } from "./lib/stats";
 
 export interface RealtimeSettings {
   members: number;
@@ -74,13 +74,6 @@ async function pass(url: string, room: { taskforceId: string; leadId: string; to
   return result;
 }
 
-const exactRatioOf = (app: number | null | undefined, base: number | null | undefined) =>
-  app === null || app === undefined || base === null || base === undefined || !Number.isFinite(app) || !Number.isFinite(base) || base <= 0 ? null : app / base;
-/** Shown rounded; every target is judged on the exact ratio (1.304 must not pass as 1.3). */
-const ratioOf = (app: number | null | undefined, base: number | null | undefined) => {
-  const exact = exactRatioOf(app, base);
-  return exact === null ? null : round(exact, 2);
-};
 
 const failuresText = (failures: Record<string, number> | undefined, what = "") =>
   failures && Object.keys(failures).length ? ` [${what ? `${what}: ` : ""}${Object.entries(failures).map(([code, count]) => `${count}× ${code}`).join(", ")}]` : "";
@@ -104,7 +97,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
   if (settings.fanout) {
     const a = app.fanout;
     const b = bare.fanout;
-    const ratio = ratioOf(a?.latency.p99, b?.latency.p99);
+    const { exact, shown: ratio } = ratioOf(a?.latency.p99, b?.latency.p99);
     const text = (f: FanoutResult | null) =>
       f
         ? `p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms emit→receipt (${f.reps} shares × ${f.receivers} receivers${f.missing ? `, ${f.missing} receipts missing` : ""}${f.receivers < n - 1 ? `: only ${f.receivers + 1} of ${n} members could join` : ""})${failuresText(f.ackFailures, "share acks")}`
@@ -116,7 +109,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b ? { p50Ms: b.latency.p50, p99Ms: b.latency.p99, maxMs: b.latency.max, completionP50Ms: b.completion.p50, receivers: b.receivers, shares: b.reps, missing: b.missing, eventBytes: b.eventBytes } : null,
         ratio,
         target: "p99 ratio ≤ 1.3, nothing missing",
-        met: (exactRatioOf(a?.latency.p99, b?.latency.p99) ?? Infinity) <= 1.3 && a?.missing === 0 && a.receivers === n - 1,
+        met: exact !== null && exact <= 1.3 && a?.missing === 0 && a.receivers === n - 1,
         note: errorNote,
       },
       appText: text(a),
@@ -126,7 +119,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
   if (settings.join) {
     const a = app.join;
     const b = bare.join;
-    const ratio = ratioOf(a?.seconds, b?.seconds);
+    const { exact, shown: ratio } = ratioOf(a?.seconds, b?.seconds);
     const text = (j: JoinResult | null, p: Pass) =>
       j
         ? `${j.seconds} s for ${j.attempted} concurrent joins, ${j.failed} failed${failuresText(j.failures)}, p99 ${round(j.latency.p99 / 1000, 2)} s` +
@@ -139,7 +132,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b ? { seconds: b.seconds, attempted: b.attempted, failures: b.failed, p50Ms: b.latency.p50, p99Ms: b.latency.p99, connectSeconds: bare.connect?.seconds } : null,
         ratio,
         target: "0 failures, ≤ 10× bare",
-        met: a !== null && a.attempted === n && a.failed === 0 && (exactRatioOf(a?.seconds, b?.seconds) ?? Infinity) <= 10,
+        met: a !== null && a.attempted === n && a.failed === 0 && exact !== null && exact <= 10,
         note: errorNote,
       },
       appText: text(a, app),
@@ -153,7 +146,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
     const per1000 = (p: Pass) => (p.heapMB === null || connectedOf(p) === 0 ? null : round((p.heapMB * 1000) / connectedOf(p), 2));
     const a = per1000(app);
     const b = per1000(bare);
-    const ratio = ratioOf(a, b);
+    const { exact, shown: ratio } = ratioOf(a, b);
     const text = (p: Pass, value: number | null) =>
       value === null ? "not measured (run with node --expose-gc)" : `${value} MB heap per 1,000 sockets (${p.heapMB} MB for ${connectedOf(p)} connected, ${joinedOf(p)} joined)`;
     out.push({
@@ -163,7 +156,7 @@ export async function runRealtime(appUrl: string, room: { taskforceId: string; l
         baseline: b === null ? null : { heapMBPer1000: b, heapMB: bare.heapMB, connected: connectedOf(bare), joined: joinedOf(bare) },
         ratio,
         target: "≤ 1.5× bare",
-        met: (exactRatioOf(a, b) ?? Infinity) <= 1.5 && joinedOf(app) === n,
+        met: exact !== null && exact <= 1.5 && joinedOf(app) === n,
         note: errorNote,
       },
       appText: text(app, a),

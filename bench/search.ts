@@ -11,7 +11,7 @@ import pg from "pg";
 import type { SqlRunner } from "~/db.server";
 import { ClientProcess } from "./lib/clients";
 import type { Measured } from "./lib/report";
-import { round, summarize, type Summary } from "./lib/stats";
+import { ratioOf, round, summarize, type Summary } from "./lib/stats";
 
 export const QUERIES = { common: "window", rare: "lindqvist", none: "xylograph" } as const;
 type QueryClass = keyof typeof QUERIES;
@@ -110,9 +110,7 @@ export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom
     for (const kind of Object.keys(QUERIES) as QueryClass[]) {
       const a = f.app[kind];
       const s = f.scan[kind];
-      // Judged on the exact ratio; the record shows it rounded (0.0105 must not pass as 0.01).
-      const exact = s.p50 > 0 ? a.p50 / s.p50 : null;
-      const ratio = exact === null ? null : round(exact, 3);
+      const { exact, shown: ratio } = ratioOf(a.p50, s.p50, 3);
       const atTarget = kind === "rare" && f.size >= 1_000_000;
       out.push({
         result: {

@@ -18,6 +18,17 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
+/**
+ * A figure's ratio to its baseline: `exact` is what a target is judged on, `shown` the rounded value the record
+ * prints (0.0105 must not pass as 0.01, nor 1.304 as 1.3). Both null without two finite figures and a baseline > 0.
+ */
+export function ratioOf(app: number | null | undefined, base: number | null | undefined, digits = 2): { exact: number | null; shown: number | null } {
+  if (app === null || app === undefined || base === null || base === undefined || !Number.isFinite(app) || !Number.isFinite(base) || base <= 0) {
+    return { exact: null, shown: null };
+  }
+  return { exact: app / base, shown: round(app / base, digits) };
+}
+
 /** The monotonic clock shared by every process on this machine (ms). */
 export function now(): number {
   return performance.timeOrigin + performance.now();
