@@ -139,7 +139,7 @@ describe("search", () => {
       const team = await createTeam();
       const other = await createTeam();
       // Rare words sit below the density sample: the newest rows say nothing about them.
-      await manyClues(team, DENSITY_SAMPLE * 2, (i) => (i % 400 === 399 ? `Crate label reads Lindqvist, photo ${i}` : `Blue curtain, photo ${i}`));
+      await manyClues(team, Math.max(1_000, DENSITY_SAMPLE * 2), (i) => (i % 400 === 399 ? `Crate label reads Lindqvist, photo ${i}` : `Blue curtain, photo ${i}`));
       await manyClues(other, 3, (i) => `Lindqvist crate ${i}`);
       const results = await search(team.analyst, { q: "lindqvist", kind: "CLUES" });
       expect(results.clues.map((clue) => clue.value).sort()).toEqual(["Crate label reads Lindqvist, photo 399", "Crate label reads Lindqvist, photo 799"]);
