@@ -284,6 +284,17 @@ export async function readSql<T>(query: Prisma.Sql, { fixedPlan = false }: { fix
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
+/**
+ * One bound statement's rows, run inside a transaction of either kind: the ORM's (a Prisma `Tx`) or a plain
+ * connection's (`Database.transaction`). Select timestamps as timestamptz (`AT TIME ZONE 'UTC'`): both read them
+ * as the same instant.
+ */
+export type StatementRunner = <T = Record<string, unknown>>(query: Prisma.Sql) => Promise<T[]>;
+
+export function statementsOf(client: Tx | SqlRunner): StatementRunner {
+  if ("$queryRaw" in client) return <T>(query: Prisma.Sql) => client.$queryRaw<T[]>(query);
+  return <T>(query: Prisma.Sql) => client.query<T>(query.text, query.values);
+}
 
 /** Closes the process-wide database (tests, shutdown) so the next getDatabase() opens afresh. */
 export async function closeDatabase() {

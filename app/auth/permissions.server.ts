@@ -4,7 +4,7 @@
 // here; the same rules as Prisma filters (lists, exports), SQL fragments (search) and room-event filters
 // (delivery) live beside them so they cannot drift apart (tests/unit/permissions.test.ts checks they agree).
 import { Prisma, type HandlingCode, type ReviewState, type Role, type UserStatus } from "@prisma/client";
-import { prisma, type Tx } from "~/db.server";
+import { prisma, readSql, type Tx } from "~/db.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { codeLabel, isReviewableCode } from "./handling-codes";
@@ -146,7 +146,8 @@ export type Resource =
   | { type: "appeal"; taskforceId: string };
 
 export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
-  const memberships = await prisma.taskforceMember.findMany({ where: { userId: user.id }, select: { taskforceId: true } });
+  // A prepared statement past the ORM: every request and every socket write loads its actor (decision 011).
+  const memberships = await readSql<{ taskforceId: string }>(Prisma.sql`SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = ${user.id}`);
   const { id, email, displayName, role, agency, status } = user;
   return { id, email, displayName, role, agency, status, origin, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
 }

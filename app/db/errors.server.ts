@@ -11,6 +11,8 @@ export function isUniqueViolation(error: unknown): boolean {
     // pg's adapter names the violation; PGlite's passes the database's code on.
     return error.code === "P2010" && (meta?.code === "23505" || cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505" || cause?.code === "23505");
   }
+  // A plain transaction (WriteKind "statements") gets the driver's own error, with the database's code.
+  if ((error as { code?: unknown } | null)?.code === "23505") return true;
   // Inside interactive transactions some driver adapters surface the raw driver error instead.
   const cause = (error as { cause?: { kind?: string; originalCode?: string } } | null)?.cause;
   return cause?.kind === "UniqueConstraintViolation" || cause?.originalCode === "23505" || /unique constraint/i.test(String((error as Error)?.message));

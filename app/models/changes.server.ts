@@ -7,7 +7,7 @@
 // winner's result. Reads of case data are recorded here too (auditRead).
 import { canReceiveEvent, type Actor } from "~/auth/permissions.server";
 import { Prisma } from "@prisma/client";
-import { prisma, type Tx } from "~/db.server";
+import { getDatabase, prisma, statementsOf, type SqlRunner, type StatementRunner, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit, recordAudit, recordRead, type AuditEntry } from "~/models/audit.server";
 import { announceRoomEvents, appendRoomEvent, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredRoomEvent } from "~/models/rooms.server";
@@ -17,7 +17,10 @@ import { jsonSafe } from "~/utils/json";
 export type AuditRecord = Omit<AuditEntry, "actor" | "origin">;
 
 export interface ChangeContext {
+  /** The ORM inside the change's transaction (a write of kind "statements" has none: it refuses every use). */
   tx: Tx;
+  /** Plain statements inside the change's transaction, whatever its kind. */
+  statements: StatementRunner;
   /** Who writes (notifications leave them out). */
   actor: Actor;
   audit(entry: AuditRecord): Promise<void>;
@@ -54,9 +57,18 @@ export interface CreateOptions {
  */
 const TRANSACTION_LIMITS = { maxWait: 10_000, timeout: 15_000 };
 
+/**
+ * How a write's transaction runs. "orm": Prisma's interactive transaction, for any model code. "statements": a
+ * plain transaction on a pool connection of its own, for a write made only of `ctx.statements` (and the audit
+ * and event helpers): three statements cost ~0.6 ms there against ~2.8 ms in the ORM's, and a lead shared to a
+ * room of 1,000 waits for its transaction before the broadcast (issue 9). Code that reaches for `ctx.tx` in it
+ * fails at once instead of waiting for a second connection.
+ */
+export type WriteKind = "orm" | "statements";
+
 /** Runs a write: the change, its audit records and its room events commit together; events are announced after. */
-export async function writeChange<T>(actor: Actor, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
-  return runChange(actor, undefined, run);
+export async function writeChange<T>(actor: Actor, run: (ctx: ChangeContext) => Promise<T>, kind: WriteKind = "orm"): Promise<T> {
+  return runChange(actor, undefined, run, kind);
 }
 
 /** A create: who writes, with which key, what a stored event must be to count as it, the write, the replay. */
@@ -66,6 +78,7 @@ type CreateWriter = <T>(
   match: CreateMatch,
   run: (ctx: ChangeContext) => Promise<T>,
   replay: (stored: StoredRoomEvent) => T,
+  kind?: WriteKind,
 ) => Promise<T>;
 
 /**
@@ -73,20 +86,20 @@ type CreateWriter = <T>(
  * returns `replay(stored event)` and writes, audits and announces nothing. The create's first room event carries
  * the key.
  */
-export const writeCreate: CreateWriter = async (actor, options, match, run, replay) => {
-  if (!options.idempotencyKey) return runChange(actor, undefined, run);
+export const writeCreate: CreateWriter = async (actor, options, match, run, replay, kind = "orm") => {
+  if (!options.idempotencyKey) return runChange(actor, undefined, run, kind);
   const stored = await findCreate(actor, options, match);
   if (stored) return replay(stored);
-  return insertCreate(actor, options, match, run, replay);
+  return insertCreate(actor, options, match, run, replay, kind);
 };
 
 /**
  * The write half of writeCreate, after a look-up found nothing: when an identical send committed in between,
  * the unique index refuses this one, which rolls back whole and answers with the winner's result.
  */
-export const insertCreate: CreateWriter = async (actor, options, match, run, replay) => {
+export const insertCreate: CreateWriter = async (actor, options, match, run, replay, kind = "orm") => {
   try {
-    return await runChange(actor, options.idempotencyKey, run);
+    return await runChange(actor, options.idempotencyKey, run, kind);
   } catch (error) {
     if (!options.idempotencyKey || !isUniqueViolation(error)) throw error;
     const winner = await findCreate(actor, options, match);
@@ -106,31 +119,45 @@ export class AuditedRefusal extends ValidationError {
   }
 }
 
-async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
+async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>, kind: WriteKind): Promise<T> {
   try {
-    return await runChangeTransaction(actor, idempotencyKey, run);
+    return await runChangeTransaction(actor, idempotencyKey, run, kind);
   } catch (error) {
     if (error instanceof AuditedRefusal) await recordAudit({ ...error.auditRecord, actor, origin: actor.origin });
     throw error;
   }
 }
 
-async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>): Promise<T> {
+/** What a write of kind "statements" has for `ctx.tx`: nothing to use. */
+const NO_ORM = new Proxy({} as Tx, {
+  get() {
+    throw new Error("This write runs plain statements (ctx.statements): the ORM is not available inside it.");
+  },
+});
+
+/** The write's transaction: the ORM's, or a plain one on a pool connection (both READ COMMITTED). */
+function inTransaction<T>(kind: WriteKind, work: (client: Tx | SqlRunner) => Promise<T>): Promise<T> {
+  return kind === "orm" ? prisma.$transaction(work, TRANSACTION_LIMITS) : getDatabase().transaction("READ COMMITTED", work);
+}
+
+async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | undefined, run: (ctx: ChangeContext) => Promise<T>, kind: WriteKind): Promise<T> {
   const events: StoredRoomEvent[] = [];
   const announcements: (() => void)[] = [];
-  const result = await prisma.$transaction(async (tx) => {
+  const result = await inTransaction(kind, async (client) => {
     announcements.length = 0;
     const changedCases = new Set<string>();
+    const statements = statementsOf(client);
     const ctx: ChangeContext = {
-      tx,
+      tx: "$queryRaw" in client ? client : NO_ORM,
+      statements,
       actor,
       audit: (entry) => {
         if (entry.caseId && !NOT_CASE_CHANGES.has(entry.action)) changedCases.add(entry.caseId);
-        return appendAudit(tx, { ...entry, actor, origin: actor.origin });
+        return appendAudit(client, { ...entry, actor, origin: actor.origin });
       },
       event: async (event) => {
         const clientEventId = events.length === 0 ? idempotencyKey : undefined;
-        const stored = await appendRoomEvent(tx, { ...event, actorId: actor.id, clientEventId, payload: jsonSafe(event.payload) as Record<string, unknown> });
+        const stored = await appendRoomEvent(client, { ...event, actorId: actor.id, clientEventId, payload: jsonSafe(event.payload) as Record<string, unknown> });
         events.push(stored);
         return stored;
       },
@@ -138,10 +165,10 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
     };
     const value = await run(ctx);
     if (changedCases.size > 0) {
-      await tx.$executeRaw`UPDATE "Case" SET "lastChangeAt" = GREATEST("lastChangeAt", now()) WHERE "id" IN (${Prisma.join([...changedCases])})`;
+      await statements(Prisma.sql`UPDATE "Case" SET "lastChangeAt" = GREATEST("lastChangeAt", now()) WHERE "id" IN (${Prisma.join([...changedCases])})`);
     }
     return value;
-  }, TRANSACTION_LIMITS);
+  });
   announceRoomEvents(events);
   for (const announce of announcements) announce();
   return result;

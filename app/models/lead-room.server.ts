@@ -1,8 +1,8 @@
 // Leads in the taskforce room: sharing a lead with the room, and claiming one ("I am working this one").
 // Claims live on Lead.claimedById/claimExpiresAt and lapse on their own after the claim time (2 h by default).
-import type { Lead } from "@prisma/client";
+import { Prisma, type Lead } from "@prisma/client";
 import { checkClaimHolder, hasGrant, itemVisibility, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemResource } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
+import { getDatabase, prisma, statementsOf, type StatementRunner } from "~/db.server";
 import type { StoredRoomEvent } from "~/models/rooms.server";
 import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
@@ -33,33 +33,33 @@ function leadResource(lead: LeadWithRecipients): ItemResource {
  * row is locked, and read with its recipients and its case's reference in the same statement (one round trip
  * before a shared lead is announced: issue 9's fan-out).
  */
-async function loadLeadFor(actor: Actor, leadId: string, action: Action, tx?: Tx): Promise<LeadWithRecipients & { caseReference?: string }> {
-  const lead = tx ? await lockedLead(tx, leadId) : await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
+async function loadLeadFor(actor: Actor, leadId: string, action: Action, statements?: StatementRunner): Promise<LeadWithRecipients & { caseReference?: string }> {
+  const lead = statements ? await lockedLead(statements, leadId) : await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
   if (!lead) throw new NotFoundError("Lead not found.");
   requirePermission(actor, action, leadResource(lead));
   return lead;
 }
 
-async function lockedLead(tx: Tx, leadId: string): Promise<(LeadWithRecipients & { caseReference: string }) | null> {
-  const [row] = await tx.$queryRaw<(Lead & { recipientIds: string[]; caseReference: string })[]>`
+async function lockedLead(statements: StatementRunner, leadId: string): Promise<(LeadWithRecipients & { caseReference: string }) | null> {
+  const [row] = await statements<Lead & { recipientIds: string[]; caseReference: string }>(Prisma.sql`
     SELECT l."id", l."caseId", l."taskforceId", l."authorId", l."authorAgency", l."ownerId", l."title", l."hypothesis",
       l."status"::text AS "status", l."statusReason", l."priority"::text AS "priority", l."handlingCode"::text AS "handlingCode",
-      l."reviewState"::text AS "reviewState", l."claimedById", l."claimExpiresAt", l."version", l."createdAt", l."updatedAt",
+      l."reviewState"::text AS "reviewState", l."claimedById", l."claimExpiresAt" AT TIME ZONE 'UTC' AS "claimExpiresAt", l."version",
+      l."createdAt" AT TIME ZONE 'UTC' AS "createdAt", l."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
       COALESCE(ARRAY(SELECT r."userId" FROM "LeadRecipient" r WHERE r."leadId" = l."id"), '{}') AS "recipientIds",
       k."reference" AS "caseReference"
     FROM "Lead" l JOIN "Case" k ON k."id" = l."caseId"
     WHERE l."id" = ${leadId}
-    FOR UPDATE OF l`;
+    FOR UPDATE OF l`);
   if (!row) return null;
   const { recipientIds, ...lead } = row;
   return { ...lead, recipients: recipientIds.map((userId) => ({ userId })) };
 }
 
-async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, client: Tx | typeof prisma = prisma): Promise<ClaimView> {
+async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, statements: StatementRunner = statementsOf(getDatabase().sql)): Promise<ClaimView> {
   const holderId = activeClaimant(lead);
   if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
-  const users = await userRefs([holderId], client);
-  const holder = users.get(holderId);
+  const [holder] = await statements<{ displayName: string }>(Prisma.sql`SELECT u."displayName" FROM "User" u WHERE u."id" = ${holderId}`);
   return { leadId: lead.id, holder: { id: holderId, displayName: holder?.displayName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null };
 }
 
@@ -78,9 +78,9 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
     options,
     { type: "lead.shared", itemId: leadId },
     async (ctx) => {
-      const { tx, audit, event } = ctx;
-      const lead = await loadLeadFor(actor, leadId, "lead:share", tx);
-      const claim = await claimViewOf(lead, tx);
+      const { statements, audit, event } = ctx;
+      const lead = await loadLeadFor(actor, leadId, "lead:share", statements);
+      const claim = await claimViewOf(lead, statements);
       await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
       await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` }, { afterAnnounce: true });
       return event({
@@ -93,23 +93,25 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
       });
     },
     (stored) => stored,
+    // Plain statements only: the room's broadcast waits for this transaction (issue 9).
+    "statements",
   );
 }
 
 /** Claims a lead for the actor (or renews their own claim). Refused with CLAIMED while someone else holds it. */
 export async function claimLead(actor: Actor, leadId: string): Promise<ClaimView> {
-  return writeChange(actor, async ({ tx, audit, event }) => {
-    const lead = await loadLeadFor(actor, leadId, "lead:claim", tx);
+  return writeChange(actor, async ({ tx, statements, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:claim", statements);
     const holderId = activeClaimant(lead);
     if (holderId && holderId !== actor.id) {
-      const claim = await claimViewOf(lead, tx);
+      const claim = await claimViewOf(lead, statements);
       throw new AppError("CLAIMED", 409, `${claim.holder?.displayName ?? "Someone"} is working this lead (claimed until ${claim.expiresAt}).`, undefined, { claim });
     }
     const updated = await tx.lead.update({
       where: { id: lead.id },
       data: { claimedById: actor.id, claimExpiresAt: new Date(Date.now() + claimTtlMs()) },
     });
-    const claim = await claimViewOf(updated, tx);
+    const claim = await claimViewOf(updated, statements);
     await audit({ action: "lead.claim", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { expiresAt: claim.expiresAt } });
     await event({
       taskforceId: lead.taskforceId,
@@ -125,13 +127,13 @@ export async function claimLead(actor: Actor, leadId: string): Promise<ClaimView
 
 /** The holder gives the lead back. Someone else's claim is FORBIDDEN here (a coordinator reassigns instead). */
 export async function releaseLead(actor: Actor, leadId: string): Promise<ClaimView> {
-  return writeChange(actor, async ({ tx, audit, event }) => {
-    const lead = await loadLeadFor(actor, leadId, "lead:claim", tx);
+  return writeChange(actor, async ({ tx, statements, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:claim", statements);
     const holderId = activeClaimant(lead);
-    if (!holderId) return claimViewOf(lead, tx);
+    if (!holderId) return claimViewOf(lead, statements);
     if (holderId !== actor.id) throw new ForbiddenError("Only the person holding the claim can release it; a coordinator can reassign it.");
     const updated = await tx.lead.update({ where: { id: lead.id }, data: { claimedById: null, claimExpiresAt: null } });
-    const claim = await claimViewOf(updated, tx);
+    const claim = await claimViewOf(updated, statements);
     await audit({ action: "lead.release", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId });
     await event({
       taskforceId: lead.taskforceId,
@@ -150,14 +152,14 @@ export async function reassignClaim(actor: Actor, leadId: string, toUserId: stri
   // The new holder is checked before the transaction (the embedded database has a single connection).
   const before = await loadLeadFor(actor, leadId, "lead:reassignClaim");
   if (toUserId) await checkClaimHolder(toUserId, leadResource(before));
-  return writeChange(actor, async ({ tx, audit, event }) => {
-    const lead = await loadLeadFor(actor, leadId, "lead:reassignClaim", tx);
+  return writeChange(actor, async ({ tx, statements, audit, event }) => {
+    const lead = await loadLeadFor(actor, leadId, "lead:reassignClaim", statements);
     const previousHolderId = activeClaimant(lead);
     const updated = await tx.lead.update({
       where: { id: lead.id },
       data: toUserId ? { claimedById: toUserId, claimExpiresAt: new Date(Date.now() + claimTtlMs()) } : { claimedById: null, claimExpiresAt: null },
     });
-    const claim = await claimViewOf(updated, tx);
+    const claim = await claimViewOf(updated, statements);
     await audit({
       action: "lead.reassign_claim",
       itemType: "LEAD",

@@ -1,10 +1,10 @@
 // The room event log: every change a taskforce room should hear about is a RoomEvent row written in the same
 // transaction as the change (write, then announce). `seq` is per taskforce and gap-free: it is taken under a
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
-import type { ItemType, RoomEvent } from "@prisma/client";
+import { Prisma, type ItemType, type RoomEvent } from "@prisma/client";
 import { announceAccessChange } from "~/auth/access-changes.server";
 import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
+import { prisma, statementsOf, type SqlRunner, type Tx } from "~/db.server";
 import { recordRead } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
 import { ROOM_EVENT_TYPES, type RoomEventType } from "~/realtime/event-types";
@@ -25,21 +25,27 @@ export interface NewRoomEvent {
   payload: Record<string, unknown>;
 }
 
-export async function appendRoomEvent(tx: Tx, event: NewRoomEvent): Promise<StoredRoomEvent> {
+export async function appendRoomEvent(tx: Tx | SqlRunner, event: NewRoomEvent): Promise<StoredRoomEvent> {
   // One statement, one round trip inside every write's transaction: the taskforce's row lock and next seq, and
   // the event at that seq (the announcement of a shared lead waits for this transaction: issue 9's fan-out).
-  const [row] = await tx.$queryRaw<RoomEvent[]>`
+  const [row] = await statementsOf(tx)<StoredEventRow>(Prisma.sql`
     WITH "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} RETURNING "lastEventSeq")
     INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
     SELECT ${event.taskforceId}, "next"."lastEventSeq", ${event.type}, ${event.itemType ?? null}::"ItemType", ${event.itemId ?? null},
       ${event.actorId ?? null}, ${event.clientEventId ?? null}, ${JSON.stringify(event.visibility)}::jsonb, ${JSON.stringify(event.payload)}::jsonb
     FROM "next"
-    RETURNING *`;
+    RETURNING "id", "taskforceId", "seq", "type", "itemType"::text AS "itemType", "itemId", "actorId", "visibility", "payload",
+      "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`);
   if (!row) throw new Error(`No taskforce ${event.taskforceId} to append a room event to.`);
   return toStoredEvent(row);
 }
 
-export function toStoredEvent(row: RoomEvent): StoredRoomEvent {
+/** A stored event as read: through the ORM, or as plain rows (where the bigint id arrives as text). */
+type StoredEventRow = Pick<RoomEvent, "taskforceId" | "seq" | "type" | "itemType" | "itemId" | "actorId" | "visibility" | "payload" | "createdAt"> & {
+  id: bigint | string;
+};
+
+export function toStoredEvent(row: StoredEventRow): StoredRoomEvent {
   return {
     id: row.id.toString(),
     taskforceId: row.taskforceId,

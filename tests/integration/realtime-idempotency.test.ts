@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
-import { createdItemOf, findCreate, insertCreate } from "~/models/changes.server";
+import { createdItemOf, findCreate, insertCreate, writeChange } from "~/models/changes.server";
 import { shareLead } from "~/models/lead-room.server";
 import type { RoomFeedEvent } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
@@ -207,6 +207,47 @@ describe("a send that loses the race", () => {
     expect(await prisma.comment.count({ where: { itemId: target.id } })).toBe(1);
     expect(await prisma.roomEvent.count({ where: { type: "comment.created", actorId: team.analyst.id, clientEventId } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { action: "comment.create", taskforceId: team.taskforce.id } })).toBe(1);
+  });
+
+  // A share runs as plain statements on a transaction of its own (WriteKind "statements"): the same guarantees.
+  it("loses the race the same way when the write runs as plain statements, and leaves no half-written share", async () => {
+    const team = await createTeam();
+    const target = await greenLead(team, team.analyst);
+    const clientEventId = newKey();
+    const options = { idempotencyKey: clientEventId, keyField: "clientEventId" };
+    const match = { type: "lead.shared" as const, itemId: target.id };
+    expect(await findCreate(team.analyst, options, match)).toBeNull();
+    const winner = await shareLead(team.analyst, target.id, "winner", options);
+    const result = await insertCreate(
+      team.analyst,
+      options,
+      match,
+      async (ctx) => {
+        await ctx.audit({ action: "lead.share", itemType: "LEAD", itemId: target.id, taskforceId: team.taskforce.id, details: { note: "loser" } });
+        return ctx.event({ taskforceId: team.taskforce.id, type: "lead.shared", itemType: "LEAD", itemId: target.id, visibility: { taskforceId: team.taskforce.id, taskforceWide: true }, payload: { note: "loser" } });
+      },
+      (stored) => stored,
+      "statements",
+    );
+    expect(result.id).toBe(winner.id);
+    expect(await sharedRows(target.id)).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { action: "lead.share", itemId: target.id } })).toBe(1);
+  });
+
+  it("refuses the ORM inside a write of plain statements, and rolls back what it wrote", async () => {
+    const team = await createTeam();
+    const target = await greenLead(team, team.analyst);
+    await expect(
+      writeChange(
+        team.analyst,
+        async (ctx) => {
+          await ctx.audit({ action: "lead.share", itemType: "LEAD", itemId: target.id, taskforceId: team.taskforce.id });
+          return ctx.tx.lead.findUnique({ where: { id: target.id } });
+        },
+        "statements",
+      ),
+    ).rejects.toThrow(/plain statements/);
+    expect(await prisma.auditEvent.count({ where: { action: "lead.share", itemId: target.id } })).toBe(0);
   });
 });
 
