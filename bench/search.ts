@@ -10,6 +10,7 @@
 import pg from "pg";
 import type { SqlRunner } from "~/db.server";
 import { ClientProcess } from "./lib/clients";
+import { settleAfterLoad } from "./lib/database";
 import type { Measured } from "./lib/report";
 import { ratioOf, round, summarize, type Summary } from "./lib/stats";
 
@@ -46,7 +47,7 @@ async function seed(sql: SqlRunner, room: SearchRoom, size: number): Promise<num
      FROM generate_series(1, $4::int) AS g`,
     [room.caseId, room.taskforceId, room.userId, size, Math.max(1, Math.floor(size / RARE_ROWS)), QUERIES.rare],
   );
-  await sql.exec(`VACUUM ANALYZE "Clue"`);
+  await settleAfterLoad(sql, ["Clue"]);
   return (performance.now() - started) / 1000;
 }
 
