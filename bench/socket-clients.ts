@@ -140,13 +140,17 @@ async function disconnect(): Promise<{ closed: number }> {
   return { closed };
 }
 
+/** One connection kept across one-at-a-time commands (a run of single requests reuses it, as a browser would). */
+const sequentialAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
 async function load(command: Extract<ClientCommand, { kind: "http" }>): Promise<HttpResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: command.concurrency });
+  const agent = command.concurrency === 1 ? sequentialAgent : new http.Agent({ keepAlive: true, maxSockets: command.concurrency });
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
   let requests = 0;
   let errors = 0;
   let bodyBytes = 0;
+  let lastBody: string | undefined;
   const started = now();
   const end = started + command.durationMs;
   const once = () =>
@@ -154,11 +158,16 @@ async function load(command: Extract<ClientCommand, { kind: "http" }>): Promise<
       const sent = now();
       const request = http.get(command.url, { agent, headers: command.headers, timeout: 30_000 }, (response) => {
         let bytes = 0;
-        response.on("data", (chunk: Buffer) => (bytes += chunk.length));
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (command.keepLastBody) chunks.push(chunk);
+        });
         response.on("end", () => {
           latencies.push(now() - sent);
           bump(statuses, String(response.statusCode));
           bodyBytes = bytes;
+          if (command.keepLastBody) lastBody = Buffer.concat(chunks).toString("utf8");
           resolve();
         });
         response.on("error", () => {
@@ -181,9 +190,9 @@ async function load(command: Extract<ClientCommand, { kind: "http" }>): Promise<
     }),
   );
   const seconds = (now() - started) / 1000;
-  agent.destroy();
+  if (agent !== sequentialAgent) agent.destroy();
   const ok = Object.entries(statuses).reduce((sum, [status, count]) => sum + (status.startsWith("2") ? count : 0), 0);
-  return { requests, ok, statuses, errors, seconds: round(seconds, 3), rps: round(ok / seconds, 1), latency: summarize(latencies), bodyBytes };
+  return { requests, ok, statuses, errors, seconds: round(seconds, 3), rps: round(ok / seconds, 1), latency: summarize(latencies), bodyBytes, lastBody };
 }
 
 function run(command: ClientCommand): Promise<unknown> {

@@ -6,7 +6,7 @@ export type ClientCommand =
   | { kind: "join"; taskforceId: string; timeoutMs: number; onlyUnjoined: boolean; concurrency: number }
   | { kind: "fanout"; leadId: string; reps: number; timeoutMs: number; pauseMs: number }
   | { kind: "disconnect" }
-  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number };
+  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean };
 
 export interface ConnectResult {
   connected: number;
@@ -48,6 +48,8 @@ export interface HttpResult {
   rps: number;
   latency: Summary;
   bodyBytes: number;
+  /** The last response's body, when the command asked for it (to check what a measured request answered). */
+  lastBody?: string;
 }
 
 export type ClientRequest = ClientCommand & { id: number };

@@ -148,6 +148,19 @@ describe("search", () => {
       expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).ranking.clues.explanation).toMatch(/^No exact matches; best of 2 similar values/);
     });
 
+    it("answers a rare word, a common one and none through the same statement, in any order", async () => {
+      const team = await createTeam();
+      await manyClues(team, Math.max(1_000, DENSITY_SAMPLE * 2), (i) => (i % 400 === 399 ? `Crate label reads Lindqvist, photo ${i}` : `Window blind, photo ${i}`));
+      for (let round = 0; round < 2; round++) {
+        expect((await search(team.analyst, { q: "window", kind: "CLUES" })).ranking.clues).toMatchObject({ bounded: false, candidates: 998 });
+        expect((await search(team.analyst, { q: "lindqvist", kind: "CLUES" })).clues.map((clue) => clue.value).sort()).toEqual([
+          "Crate label reads Lindqvist, photo 399",
+          "Crate label reads Lindqvist, photo 799",
+        ]);
+        expect((await search(team.analyst, { q: "xylograph", kind: "CLUES" })).ranking.clues.explanation).toBe("No matches.");
+      }
+    });
+
     it("counts only matches the searcher may see towards the bound", async () => {
       const team = await createTeam();
       const seen = await clueAs(team.analyst, team.case.id, { value: "Radiator under the window" });
@@ -172,6 +185,14 @@ describe("search", () => {
   it.runIf(TEST_DB === "postgres")("searches on server connections that never JIT-compile", async () => {
     expect(await readSql<{ jit: string }>(Prisma.sql`SHOW jit`)).toEqual([{ jit: "off" }]);
     expect(await prisma.$queryRaw<{ jit: string }[]>`SHOW jit`).toEqual([{ jit: "off" }]);
+  });
+
+  // Decision 008's sixth pass: a search statement keeps the plan made at its first call on a connection, and that
+  // plan can never read a table whole; which branch runs is the statement's own choice, at run time.
+  it.runIf(TEST_DB === "postgres")("searches on connections that plan a statement once and never scan a table whole", async () => {
+    const settings = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "plans", current_setting('enable_seqscan') AS "seqscan", current_setting('jit') AS "jit"`;
+    expect(await readSql(settings, { fixedPlan: true })).toEqual([{ plans: "force_generic_plan", seqscan: "off", jit: "off" }]);
+    expect(await readSql(settings)).toEqual([{ plans: "auto", seqscan: "on", jit: "off" }]);
   });
 
   it("audits each search", async () => {
