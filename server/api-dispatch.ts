@@ -10,6 +10,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { API_ROUTE_MARK, type ApiOutcome, type ApiRun } from "~/utils/api.server";
+import { jsonTextOf } from "~/utils/json";
 
 type BuildRoute = ServerBuild["routes"][string];
 
@@ -143,7 +144,8 @@ async function send(res: ExpressResponse, outcome: ApiOutcome, head = false): Pr
     res.status(outcome.status);
     for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
     res.setHeader("content-type", "application/json");
-    res.end(head ? undefined : JSON.stringify(outcome.body));
+    // JSON that PostgreSQL already wrote (decision 027) goes out as it is.
+    res.end(head ? undefined : (jsonTextOf(outcome.body) ?? JSON.stringify(outcome.body)));
     return;
   }
   res.statusMessage = outcome.statusText;

@@ -17,12 +17,12 @@ import {
 } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
-import { jsonSafe, type Jsonified } from "~/utils/json";
+import { jsonSafe, JsonText, type Jsonified } from "~/utils/json";
 import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validation/clue";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
-import { clueInclude, infoAssessmentNumber, selectCaseClueViews, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
+import { clueInclude, infoAssessmentNumber, selectCaseClueViews, selectCaseClueViewsJson, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { correlateClue, CORRELATED_FIELDS, type CorrelatedClue } from "./correlation.server";
 import { raiseLeadsCitingClue } from "./leads.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
@@ -74,6 +74,21 @@ export async function listClues(actor: Actor, caseId: string, query: ListCluesQu
   const page = pageOf(views, take);
   await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count: page.items.length } });
   return page;
+}
+
+/**
+ * listClues for the API: the same check, page, audit record and cursor, the page as JSON text written by
+ * PostgreSQL and sent on as it is (decision 027).
+ */
+export async function listCluesJson(actor: Actor, caseId: string, query: ListCluesQuery = {}): Promise<JsonText> {
+  const { take, after } = pageWindow(query);
+  const page = await selectCaseClueViewsJson(caseId, caseCluesWhere(actor, query, after), take);
+  const caseTaskforceId = page.caseTaskforceId;
+  if (caseTaskforceId === null || !canSee(actor, { type: "case", taskforceId: caseTaskforceId })) throw new NotFoundError("Case not found.");
+  requirePermission(actor, "case:read", { type: "case", taskforceId: caseTaskforceId });
+  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count: page.count } });
+  const nextCursor = page.nextAfter ? encodeCursor(page.nextAfter) : null;
+  return new JsonText(`{"items":${page.itemsJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
 }
 
 export interface ClueList {

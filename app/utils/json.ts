@@ -13,3 +13,25 @@ export type Jsonified<T> = T extends Date
 export function jsonSafe<T>(value: T): Jsonified<T> {
   return JSON.parse(JSON.stringify(value)) as Jsonified<T>;
 }
+
+/** A registered symbol: the server's module graph and the Remix build's each have their own JsonText class. */
+const JSON_TEXT_MARK: unique symbol = Symbol.for("cluebridge.jsonText") as never;
+
+/**
+ * JSON already written, by PostgreSQL (decision 027): the API sends its text as it is, never parsed into objects
+ * and stringified again. Anything else that stringifies it (a Remix Response.json) gets the same value.
+ */
+export class JsonText {
+  readonly [JSON_TEXT_MARK] = true;
+
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/** The text of a JsonText (from either module graph), or null for any other value. */
+export function jsonTextOf(value: unknown): string | null {
+  return typeof value === "object" && value !== null && (value as Partial<JsonText>)[JSON_TEXT_MARK] === true ? (value as JsonText).text : null;
+}

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { flushAuditRecords } from "~/models/audit.server";
 import { onRoomEvents, type StoredRoomEvent } from "~/models/rooms.server";
-import { getClue } from "~/models/clues.server";
+import { getClue, listCluesJson } from "~/models/clues.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { createTeam } from "../helpers/factories";
 import { SHA256, clueAs, clueWithCode, refusedActors } from "../helpers/workspace";
 import { createClue, listClues, updateClue } from "../helpers/edge";
+import { jsonSafe } from "~/utils/json";
 
 describe("clues", () => {
   it("records a clue with category, evaluation, media hash ids, handling code and a first version", async () => {
@@ -174,5 +175,32 @@ describe("clues", () => {
     await expect(clueAs(team.outsider, team.case.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(clueAs(team.admin, team.case.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(createClue(team.liaison, team.case.id, { category: "other", value: "x" })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  // Decision 027: the API's clue list is JSON text written by PostgreSQL. It must be, value for value, what the
+  // views built in the serving process stringify to: every field, nested object, list facet, date and cursor.
+  it("lists the same page as JSON text written by PostgreSQL as the views built in the server, cursor included", async () => {
+    const team = await createTeam();
+    const inputs = [
+      { category: "other", value: "Plain clue" },
+      { category: "object_product", value: "Shampoo label, Polish", detail: "seen in two frames", confidence: "HIGH", evaluation: { sourceReliability: "B", infoAssessment: 2 },
+        mediaRefs: [{ algorithm: "SHA256", value: SHA256 }], facets: [{ type: "productSoldIn", value: ["cz", "PL"] }, { type: "plugType", value: "type f" }] },
+      { category: "other", value: "Only for one colleague", handlingCode: "RED", recipientIds: [team.coordinator.id] },
+      { category: "other", value: "Quote \"marks\", a backslash \\ and ünïcödé ✓" },
+    ];
+    for (const input of inputs) await createClue(team.analyst, team.case.id, input);
+    for (const actor of [team.analyst, team.coordinator]) {
+      let cursor: string | undefined;
+      for (let page = 0; page < 3; page++) {
+        const query = { take: 2, ...(cursor ? { cursor } : {}) };
+        const fromViews = jsonSafe(await listClues(actor, team.case.id, query));
+        const fromSql = JSON.parse((await listCluesJson(actor, team.case.id, query)).text) as typeof fromViews;
+        expect(fromSql).toEqual(fromViews);
+        cursor = fromViews.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+    }
+    await expect(listCluesJson(team.outsider, team.case.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(listCluesJson(team.analyst, "no-such-case")).rejects.toBeInstanceOf(NotFoundError);
   });
 });
