@@ -6,7 +6,7 @@ export type ClientCommand =
   | { kind: "join"; taskforceId: string; timeoutMs: number; onlyUnjoined: boolean; concurrency: number }
   | { kind: "fanout"; leadId: string; reps: number; timeoutMs: number; pauseMs: number }
   | { kind: "disconnect" }
-  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean; keepSamples?: boolean };
+  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean };
 
 export interface ConnectResult {
   connected: number;
@@ -50,8 +50,6 @@ export interface HttpResult {
   bodyBytes: number;
   /** The last response's body, when the command asked for it (to check what a measured request answered). */
   lastBody?: string;
-  /** Every request's latency in ms, when the command asked for them (to merge several runs' figures). */
-  samples?: number[];
 }
 
 export type ClientRequest = ClientCommand & { id: number };
