@@ -61,6 +61,15 @@ export type ClueViewRow = Omit<ClueView, "evaluation" | "author" | "createdAt" |
   facets: { type: string; value: string }[];
 };
 
+/** A clue's category, media references, recipients and author as JSON (alias "c", its category "cat"). */
+const categoryJson = Prisma.sql`json_build_object('key', cat."key", 'label', cat."label")`;
+const mediaRefsJson = Prisma.sql`COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
+        FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]')`;
+const recipientIdsJson = Prisma.sql`COALESCE((SELECT json_agg(r."userId") FROM "ClueRecipient" r WHERE r."clueId" = c."id"), '[]')`;
+/** Null when the author no longer resolves (the views then name them "Unknown user"). */
+const authorJson = Prisma.sql`(SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
+        FROM "User" u WHERE u."id" = c."authorId")`;
+
 /**
  * The select list of a ClueView over `"Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"`: the row
  * with its media references, recipients, facets, category and author folded in as JSON (read with toClueViewRows).
@@ -70,14 +79,10 @@ export const clueViewColumns = Prisma.sql`c."id", c."caseId", c."taskforceId", c
       c."sourceReliability"::text AS "sourceReliability", c."infoAssessment"::text AS "infoAssessment",
       c."reviewState"::text AS "reviewState", c."version",
       (EXTRACT(EPOCH FROM c."createdAt") * 1000)::float8 AS "createdAtMs", (EXTRACT(EPOCH FROM c."updatedAt") * 1000)::float8 AS "updatedAtMs",
-      json_build_object('key', cat."key", 'label', cat."label") AS "category",
-      COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
-        FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]') AS "mediaRefs",
-      COALESCE((SELECT json_agg(r."userId") FROM "ClueRecipient" r WHERE r."clueId" = c."id"), '[]') AS "recipientIds",
+      ${categoryJson} AS "category", ${mediaRefsJson} AS "mediaRefs", ${recipientIdsJson} AS "recipientIds",
       COALESCE((SELECT json_agg(json_build_object('type', f."type", 'value', f."value") ORDER BY f."id")
         FROM "ClueFacet" f WHERE f."clueId" = c."id"), '[]') AS "facets",
-      (SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
-        FROM "User" u WHERE u."id" = c."authorId") AS "author"`;
+      ${authorJson} AS "author"`;
 
 /** Rows selected with clueViewColumns as ClueViews (a caller's own further columns are its to read). */
 export function toClueViewRows(rows: ClueViewRow[]): ClueView[] {
@@ -163,15 +168,11 @@ const clueViewJson = Prisma.sql`json_build_object(
       'categoryKey', c."categoryKey", 'value', c."value", 'detail', c."detail", 'confidence', c."confidence"::text,
       'handlingCode', c."handlingCode"::text, 'sourceReliability', c."sourceReliability"::text, 'infoAssessment', c."infoAssessment"::text,
       'reviewState', c."reviewState"::text, 'version', c."version",
-      'category', json_build_object('key', cat."key", 'label', cat."label"),
-      'mediaRefs', COALESCE((SELECT json_agg(json_build_object('id', m."id", 'algorithm', m."algorithm", 'value', m."value") ORDER BY m."id")
-        FROM "ClueMediaRef" m WHERE m."clueId" = c."id"), '[]'),
-      'recipientIds', COALESCE((SELECT json_agg(r."userId") FROM "ClueRecipient" r WHERE r."clueId" = c."id"), '[]'),
+      'category', ${categoryJson}, 'mediaRefs', ${mediaRefsJson}, 'recipientIds', ${recipientIdsJson},
       'facets', COALESCE((SELECT json_agg(json_build_object('type', f."type", 'value',
           CASE WHEN f."type" IN (${Prisma.join([...LIST_FACET_TYPES])}) THEN to_json(array_remove(string_to_array(f."value", ','), '')) ELSE to_json(f."value") END)
           ORDER BY f."id") FROM "ClueFacet" f WHERE f."clueId" = c."id"), '[]'),
-      'author', COALESCE((SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role"::text)
-        FROM "User" u WHERE u."id" = c."authorId"), json_build_object('id', c."authorId", 'displayName', 'Unknown user', 'email', '', 'agency', '', 'role', '')),
+      'author', COALESCE(${authorJson}, json_build_object('id', c."authorId", 'displayName', 'Unknown user', 'email', '', 'agency', '', 'role', '')),
       'createdAt', to_char(c."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'updatedAt', to_char(c."updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'evaluation', json_build_object('sourceReliability', c."sourceReliability"::text, 'infoAssessment', substr(c."infoAssessment"::text, 2)::int))`;
