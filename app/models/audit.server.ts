@@ -107,13 +107,9 @@ function auditRow(entry: AuditEntry): Prisma.AuditEventCreateManyInput {
 
 /** Appends one audit event inside the caller's transaction, so the change and its record commit together. */
 export async function appendAudit(tx: Tx | SqlRunner, entry: AuditEntry): Promise<void> {
-  // A plain statement, as the recorder's INSERT: the ORM's create compiled a query on every audited write (a lead
-  // shared to a room waited ~1 ms for it before its broadcast). The instant is stored as Prisma stores it
-  // (timestamp(3), UTC).
-  const row = auditRow(entry);
-  await statementsOf(tx)(Prisma.sql`INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")
-    VALUES (${new Date(row.at ?? Date.now()).toISOString()}::timestamptz AT TIME ZONE 'UTC', ${row.actorId}, ${row.actorEmail}, ${row.action}, ${row.outcome ?? "ok"},
-      ${row.itemType}, ${row.itemId}, ${row.taskforceId}, ${row.caseId}, ${row.ip}, ${row.userAgent}, ${JSON.stringify(row.details)}::jsonb)`);
+  // The recorder's INSERT, in the write's transaction and durable with it: the ORM's create compiled a query on
+  // every audited write (a lead shared to a room waited ~1 ms for it before its broadcast).
+  await statementsOf(tx)(auditInsert([auditRow(entry)], { waitForDisk: true }));
 }
 
 // ---- events outside a write: reads, sign-ins, refusals, deliveries ---------------------------------------
@@ -247,31 +243,26 @@ function jsonBigInt(_key: string, value: unknown): unknown {
  * not wait for the disk (issue 9: "flushed within a second"): `set_config(…, true)` turns synchronous_commit off
  * for this statement's own transaction, so it commits without waiting for the WAL flush, which PostgreSQL's WAL
  * writer does within wal_writer_delay (200 ms); a request waits for the commit, not for an fsync (decision 007).
- * The instant is sent as UTC text and stored as Prisma stores it (timestamp(3) in UTC), so sealing hashes the same.
  */
 async function insertRecorded(rows: Prisma.AuditEventCreateManyInput[]): Promise<void> {
+  await statementsOf(getDatabase().sql)(auditInsert(rows, { waitForDisk: false }));
+}
+
+/**
+ * The INSERT of audit rows, as arrays (one statement for any number). A write's own records wait for the disk
+ * with its commit; the others need not (insertRecorded). The instant is sent as UTC text and stored as Prisma
+ * stores it (timestamp(3) in UTC), so sealing hashes the same.
+ */
+function auditInsert(rows: Prisma.AuditEventCreateManyInput[], { waitForDisk }: { waitForDisk: boolean }): Prisma.Sql {
   const column = <K extends keyof Prisma.AuditEventCreateManyInput>(key: K) => rows.map((row) => row[key] ?? null);
-  await getDatabase().sql.query(
-    `WITH "options" AS (SELECT set_config('synchronous_commit', 'off', true))
+  return Prisma.sql`${waitForDisk ? Prisma.empty : Prisma.sql`WITH "options" AS (SELECT set_config('synchronous_commit', 'off', true))`}
      INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")
      SELECT r."at" AT TIME ZONE 'UTC', r."actorId", r."actorEmail", r."action", r."outcome", r."itemType", r."itemId", r."taskforceId", r."caseId", r."ip", r."userAgent", r."details"
-     FROM "options", unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[])
-       AS r("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")`,
-    [
-      rows.map((row) => new Date(row.at ?? Date.now()).toISOString()),
-      column("actorId"),
-      column("actorEmail"),
-      column("action"),
-      rows.map((row) => row.outcome ?? "ok"),
-      column("itemType"),
-      column("itemId"),
-      column("taskforceId"),
-      column("caseId"),
-      column("ip"),
-      column("userAgent"),
-      rows.map((row) => JSON.stringify(row.details ?? {})),
-    ],
-  );
+     FROM ${waitForDisk ? Prisma.empty : Prisma.sql`"options", `}unnest(${rows.map((row) => new Date(row.at ?? Date.now()).toISOString())}::timestamptz[],
+       ${column("actorId")}::text[], ${column("actorEmail")}::text[], ${column("action")}::text[], ${rows.map((row) => row.outcome ?? "ok")}::text[],
+       ${column("itemType")}::text[], ${column("itemId")}::text[], ${column("taskforceId")}::text[], ${column("caseId")}::text[], ${column("ip")}::text[],
+       ${column("userAgent")}::text[], ${rows.map((row) => JSON.stringify(row.details ?? {}))}::jsonb[])
+       AS r("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")`;
 }
 
 function recorder(): AuditRecorder {
