@@ -69,10 +69,8 @@ export async function listClues(actor: Actor, caseId: string, query: ListCluesQu
   // and is returned only after the check passed, so an invisible case still answers 404 and nothing else.
   const { take, after } = pageWindow(query);
   const { caseTaskforceId, views } = await selectCaseClueViews(caseId, caseCluesWhere(actor, query, after), take + 1);
-  if (caseTaskforceId === null || !canSee(actor, { type: "case", taskforceId: caseTaskforceId })) throw new NotFoundError("Case not found.");
-  requirePermission(actor, "case:read", { type: "case", taskforceId: caseTaskforceId });
   const page = pageOf(views, take);
-  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count: page.items.length } });
+  await admitCaseList(actor, caseId, caseTaskforceId, page.items.length);
   return page;
 }
 
@@ -83,12 +81,16 @@ export async function listClues(actor: Actor, caseId: string, query: ListCluesQu
 export async function listCluesJson(actor: Actor, caseId: string, query: ListCluesQuery = {}): Promise<JsonText> {
   const { take, after } = pageWindow(query);
   const page = await selectCaseClueViewsJson(caseId, caseCluesWhere(actor, query, after), take);
-  const caseTaskforceId = page.caseTaskforceId;
-  if (caseTaskforceId === null || !canSee(actor, { type: "case", taskforceId: caseTaskforceId })) throw new NotFoundError("Case not found.");
-  requirePermission(actor, "case:read", { type: "case", taskforceId: caseTaskforceId });
-  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count: page.count } });
+  await admitCaseList(actor, caseId, page.caseTaskforceId, page.count);
   const nextCursor = page.nextAfter ? encodeCursor(page.nextAfter) : null;
   return new JsonText(`{"items":${page.itemsJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
+}
+
+/** The clue list's entry check on the case read with its page (null: no such case), then the read's record. */
+async function admitCaseList(actor: Actor, caseId: string, caseTaskforceId: string | null, count: number): Promise<void> {
+  if (caseTaskforceId === null || !canSee(actor, { type: "case", taskforceId: caseTaskforceId })) throw new NotFoundError("Case not found.");
+  requirePermission(actor, "case:read", { type: "case", taskforceId: caseTaskforceId });
+  await auditRead(actor, { action: "clue.list", itemType: "CASE", itemId: caseId, taskforceId: caseTaskforceId, caseId, details: { count } });
 }
 
 export interface ClueList {
