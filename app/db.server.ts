@@ -292,8 +292,13 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type StatementRunner = <T = Record<string, unknown>>(query: Prisma.Sql) => Promise<T[]>;
 
 export function statementsOf(client: Tx | SqlRunner): StatementRunner {
-  if ("$queryRaw" in client) return <T>(query: Prisma.Sql) => client.$queryRaw<T[]>(query);
+  if (isOrmClient(client)) return <T>(query: Prisma.Sql) => client.$queryRaw<T[]>(query);
   return <T>(query: Prisma.Sql) => client.query<T>(query.text, query.values);
+}
+
+/** True for the ORM's transaction, false for a plain connection's runner. */
+export function isOrmClient(client: Tx | SqlRunner): client is Tx {
+  return "$queryRaw" in client;
 }
 
 /** Closes the process-wide database (tests, shutdown) so the next getDatabase() opens afresh. */

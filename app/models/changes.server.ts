@@ -7,7 +7,7 @@
 // winner's result. Reads of case data are recorded here too (auditRead).
 import { canReceiveEvent, type Actor } from "~/auth/permissions.server";
 import { Prisma } from "@prisma/client";
-import { getDatabase, prisma, statementsOf, type SqlRunner, type StatementRunner, type Tx } from "~/db.server";
+import { getDatabase, isOrmClient, prisma, statementsOf, type SqlRunner, type StatementRunner, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit, recordAudit, recordRead, type AuditEntry } from "~/models/audit.server";
 import { announceRoomEvents, appendRoomEvent, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredRoomEvent } from "~/models/rooms.server";
@@ -148,7 +148,7 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
     const changedCases = new Set<string>();
     const statements = statementsOf(client);
     const ctx: ChangeContext = {
-      tx: "$queryRaw" in client ? client : NO_ORM,
+      tx: isOrmClient(client) ? client : NO_ORM,
       statements,
       actor,
       audit: (entry) => {
