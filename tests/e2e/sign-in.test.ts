@@ -36,9 +36,13 @@ describe("signing in", () => {
     await page.goto(`${suite.server.url}/login`);
     await submitLogin(page, user.email, TEST_PASSWORD);
     await page.waitForURL(/\/mfa\/enrol/);
+    // The URL changes before the page renders (client-side navigation), and count() does not wait: wait for the
+    // code itself, then count what the page holds.
+    const qrCode = page.getByRole("img", { name: /QR code of the setup URI/ });
+    await qrCode.first().waitFor();
     // A QR code drawn as inline SVG beside the secret as text: no raster image, none the CSP refuses.
     expect(await page.locator("img, canvas").count()).toBe(0);
-    expect(await page.getByRole("img", { name: /QR code of the setup URI/ }).count()).toBe(1);
+    expect(await qrCode.count()).toBe(1);
     expect(await page.locator(".totp-secret code").textContent()).toMatch(/^[A-Z2-7 ]+$/);
     await page.goto(`${suite.server.url}/home`);
     await page.waitForURL(/\/mfa\/enrol/);
