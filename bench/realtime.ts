@@ -1,11 +1,14 @@
-// fanout-N, join-N and idle-N: N members' sockets (websocket, in the client process) against the app, then the same
-// clients against a bare Socket.IO server in the same run. One pass per server: heap before, connect, N concurrent
-// room:join (timed), retry the failed joins, heap after, then lead:share → lead:shared to every other member.
+// fanout-N, join-N and idle-N: N members' sockets (websocket, one client process per server) against the app, then
+// the same clients against a bare Socket.IO server in the same run. One pass per server: heap before, connect, N
+// concurrent room:join (timed), retry the failed joins, heap after. Both passes stay connected, and then the shares
+// (lead:share → lead:shared to every other member) go to the app and the bare server in turns, one share at a time:
+// the two servers' figures are taken in the same seconds, so a machine that slows down or speeds up during the run
+// moves both alike.
 import { startBareSocketServer } from "./lib/bare";
 import { ClientProcess } from "./lib/clients";
 import type { ConnectResult, FanoutResult, JoinResult } from "./lib/protocol";
 import type { Measured } from "./lib/report";
-import { ratioOf, round } from "./lib/stats";
+import { ratioOf, round, summarize } from "./lib/stats";
 
 export interface RealtimeSettings {
   members: number;
@@ -24,7 +27,19 @@ interface Pass {
   error?: string;
 }
 
+/** A pass whose members are connected and joined, ready for the shares. */
+interface OpenPass {
+  name: "app" | "bare";
+  result: Pass;
+  clients: ClientProcess;
+}
+
+type RoomOfMembers = { taskforceId: string; leadId: string; tokens: string[] };
+
 const MB = 1024 * 1024;
+/** A share's bound: no receipt or ack after this counts as missing. */
+const SHARE_TIMEOUT_MS = 30_000;
+const SHARE_PAUSE_MS = 200;
 
 async function heapUsed(): Promise<number | null> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -38,7 +53,8 @@ async function heapUsed(): Promise<number | null> {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function pass(url: string, room: { taskforceId: string; leadId: string; tokens: string[] }, settings: RealtimeSettings, log: (line: string) => void): Promise<Pass> {
+/** Connects and joins every member; the clients stay connected for the shares (closePass ends them). */
+async function openPass(name: OpenPass["name"], url: string, room: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<OpenPass> {
   const result: Pass = { connect: null, join: null, retry: null, heapMB: null, fanout: null };
   const clients = ClientProcess.start();
   try {
@@ -58,39 +74,103 @@ async function pass(url: string, room: { taskforceId: string; leadId: string; to
     await settle(2_000);
     const after = await heapUsed();
     if (before !== null && after !== null) result.heapMB = round((after - before) / MB, 2);
-    if (settings.fanout) {
-      const reps = settings.full ? 30 : 20;
-      result.fanout = await clients.request({ kind: "fanout", leadId: room.leadId, reps, timeoutMs: 30_000, pauseMs: 200 }, (reps + 1) * 32_000 + 10_000);
-      log(`    fanout: ${result.fanout.reps} shares to ${result.fanout.receivers}, p50 ${result.fanout.latency.p50} ms, p99 ${result.fanout.latency.p99} ms`);
-    }
-    await clients.request({ kind: "disconnect" }, 30_000);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
     log(`    failed: ${result.error}`);
-  } finally {
-    await clients.close();
-    await settle(1_000);
   }
-  return result;
+  return { name, result, clients };
 }
 
+async function closePass(pass: OpenPass): Promise<void> {
+  try {
+    await pass.clients.request({ kind: "disconnect" }, 30_000);
+  } catch (error) {
+    pass.result.error ??= error instanceof Error ? error.message : String(error);
+  } finally {
+    await pass.clients.close();
+    await settle(1_000);
+  }
+}
+
+/**
+ * One warm-up share per server, then `reps` measured shares to each, in turns (the first server alternates, so
+ * neither always follows the other). The samples of every turn are pooled per server.
+ */
+async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, onWarm: (pass: OpenPass, warm: FanoutResult) => void, log: (line: string) => void) {
+  const pooled = new Map<OpenPass, { latencies: number[]; completions: number[]; missing: number; ackFailures: Record<string, number>; receivers: number; eventBytes: number }>();
+  const share = async (pass: OpenPass, tag: string, warmup: boolean) => {
+    try {
+      return await pass.clients.request({ kind: "fanout", leadId, reps: warmup ? 0 : 1, warmup, timeoutMs: SHARE_TIMEOUT_MS, pauseMs: SHARE_PAUSE_MS, tag }, SHARE_TIMEOUT_MS * 2 + 10_000);
+    } catch (error) {
+      pass.result.error ??= error instanceof Error ? error.message : String(error);
+      log(`    ${pass.name} fanout failed: ${pass.result.error}`);
+      return null;
+    }
+  };
+  let live = passes.filter((pass) => !pass.result.error);
+  for (const pass of live) {
+    const warm = await share(pass, `${pass.name}-warm`, true);
+    if (!warm) continue;
+    onWarm(pass, warm);
+    pooled.set(pass, { latencies: [], completions: [], missing: 0, ackFailures: {}, receivers: warm.receivers, eventBytes: warm.eventBytes });
+  }
+  live = live.filter((pass) => pooled.has(pass));
+  for (let rep = 1; rep <= reps && live.length > 0; rep++) {
+    for (const pass of rep % 2 === 1 ? live : [...live].reverse()) {
+      const turn = await share(pass, `${pass.name}-${rep}`, false);
+      const pool = pooled.get(pass)!;
+      if (!turn) {
+        pooled.delete(pass);
+        continue;
+      }
+      pool.latencies.push(...turn.samples.latencies);
+      pool.completions.push(...turn.samples.completions);
+      pool.missing += turn.missing;
+      for (const [code, count] of Object.entries(turn.ackFailures)) pool.ackFailures[code] = (pool.ackFailures[code] ?? 0) + count;
+      pool.eventBytes ||= turn.eventBytes;
+    }
+    live = live.filter((pass) => pooled.has(pass));
+  }
+  for (const [pass, pool] of pooled) {
+    pass.result.fanout = {
+      receivers: pool.receivers,
+      reps,
+      latency: summarize(pool.latencies),
+      completion: summarize(pool.completions),
+      missing: pool.missing,
+      ackFailures: pool.ackFailures,
+      eventBytes: pool.eventBytes,
+      samples: { latencies: [], completions: [] },
+    };
+    log(`    ${pass.name} fanout: ${reps} shares to ${pool.receivers}, p50 ${pass.result.fanout.latency.p50} ms, p99 ${pass.result.fanout.latency.p99} ms`);
+  }
+}
 
 const failuresText = (failures: Record<string, number> | undefined, what = "") =>
   failures && Object.keys(failures).length ? ` [${what ? `${what}: ` : ""}${Object.entries(failures).map(([code, count]) => `${count}× ${code}`).join(", ")}]` : "";
 
-export async function runRealtime(appUrl: string, room: { taskforceId: string; leadId: string; tokens: string[] }, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
+export async function runRealtime(appUrl: string, room: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
   const n = settings.members;
-  log(`  app (${appUrl})`);
-  const app = await pass(appUrl, room, settings, log);
-  const eventBytes = app.fanout?.eventBytes || 1200;
+  // The bare server pads its events to the app's size, known from the app's warm-up share (the app goes first).
+  let eventBytes = 1200;
   const bareServer = await startBareSocketServer({ eventBytes: () => eventBytes });
-  log(`  bare Socket.IO (${bareServer.url}, events padded to ${eventBytes} bytes)`);
-  let bare: Pass;
+  const passes: OpenPass[] = [];
   try {
-    bare = await pass(bareServer.url, room, settings, log);
+    log(`  app (${appUrl})`);
+    passes.push(await openPass("app", appUrl, room, settings, log));
+    log(`  bare Socket.IO (${bareServer.url}, events padded to the app's size)`);
+    passes.push(await openPass("bare", bareServer.url, room, settings, log));
+    if (settings.fanout) {
+      log(`  shares to the app and the bare server in turns`);
+      await sharesInTurns(passes, room.leadId, settings.full ? 50 : 30, (pass, warm) => {
+        if (pass.name === "app" && warm.eventBytes) eventBytes = warm.eventBytes;
+      }, log);
+    }
   } finally {
+    for (const pass of passes) await closePass(pass);
     await bareServer.close();
   }
+  const [app, bare] = [passes[0].result, passes[1].result];
   const out: Measured[] = [];
   const errorNote = [app.error && `app: ${app.error}`, bare.error && `bare: ${bare.error}`].filter(Boolean).join("; ") || undefined;
 

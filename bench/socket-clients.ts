@@ -95,13 +95,14 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
   const completions: number[] = [];
   const ackFailures: Record<string, number> = {};
   let eventBytes = 0;
-  // Rep 0 is a warm-up, not counted.
+  // Rep 0 is the warm-up, sent only when asked for and never counted.
   const measured = (rep: number) => rep > 0;
+  const notePrefix = `bench fanout ${command.tag} `;
   const onShared = (event: { payload?: { note?: unknown } }) => {
     const at = now();
-    const match = /^bench fanout (\d+)$/.exec(String(event?.payload?.note ?? ""));
-    if (!match) return;
-    const rep = Number(match[1]);
+    const note = String(event?.payload?.note ?? "");
+    if (!note.startsWith(notePrefix)) return;
+    const rep = Number(note.slice(notePrefix.length));
     const sent = sentAt.get(rep);
     if (sent === undefined) return;
     if (!eventBytes) eventBytes = Buffer.byteLength(JSON.stringify(event));
@@ -112,10 +113,10 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
   for (const socket of receivers) socket.on("lead:shared", onShared);
   let missing = 0;
   try {
-    for (let rep = 0; rep <= command.reps; rep++) {
+    for (let rep = command.warmup ? 0 : 1; rep <= command.reps; rep++) {
       sentAt.set(rep, now());
       const deadline = now() + command.timeoutMs;
-      sender.timeout(command.timeoutMs).emit("lead:share", { leadId: command.leadId, note: `bench fanout ${rep}` }, (error: Error | null, ack: Ack) => {
+      sender.timeout(command.timeoutMs).emit("lead:share", { leadId: command.leadId, note: `${notePrefix}${rep}` }, (error: Error | null, ack: Ack) => {
         if (error) bump(ackFailures, "TIMEOUT");
         else if (!ack?.ok) bump(ackFailures, ack?.error?.code ?? "BAD_ACK");
       });
@@ -129,7 +130,16 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
   } finally {
     for (const socket of receivers) socket.off("lead:shared", onShared);
   }
-  return { receivers: receivers.length, reps: command.reps, latency: summarize(latencies), completion: summarize(completions), missing, ackFailures, eventBytes };
+  return {
+    receivers: receivers.length,
+    reps: command.reps,
+    latency: summarize(latencies),
+    completion: summarize(completions),
+    missing,
+    ackFailures,
+    eventBytes,
+    samples: { latencies, completions },
+  };
 }
 
 async function disconnect(): Promise<{ closed: number }> {

@@ -4,7 +4,17 @@ import type { Summary } from "./stats";
 export type ClientCommand =
   | { kind: "connect"; url: string; tokens: string[]; concurrency: number; timeoutMs: number }
   | { kind: "join"; taskforceId: string; timeoutMs: number; onlyUnjoined: boolean; concurrency: number }
-  | { kind: "fanout"; leadId: string; reps: number; timeoutMs: number; pauseMs: number }
+  | {
+      kind: "fanout";
+      leadId: string;
+      /** Measured shares; with `warmup`, one unmeasured share goes first. */
+      reps: number;
+      warmup: boolean;
+      timeoutMs: number;
+      pauseMs: number;
+      /** Tells this command's shares from any other's (a late receipt of an earlier command is not counted). */
+      tag: string;
+    }
   | { kind: "disconnect" }
   | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean };
 
@@ -37,6 +47,8 @@ export interface FanoutResult {
   missing: number;
   ackFailures: Record<string, number>;
   eventBytes: number;
+  /** Every sample behind `latency` and `completion`, so that the runner can pool several commands' shares. */
+  samples: { latencies: number[]; completions: number[] };
 }
 
 export interface HttpResult {
