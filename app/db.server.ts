@@ -18,8 +18,9 @@ export interface SqlRunner {
   exec(sql: string): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
-   * Like query, for the hot reads' fixed statements: on a PostgreSQL server each connection prepares a statement
-   * once and reuses its plan (decision 018), instead of parsing and planning it on every request.
+   * Like query, for the hot reads' fixed statements (and, in a plain write transaction, the write's statements):
+   * on a PostgreSQL server each connection prepares a statement once and reuses its plan (decision 018), instead
+   * of parsing and planning it on every request.
    */
   read?<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /**
@@ -117,15 +118,20 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
   // the pool drops it and the next query opens a new one.
   for (const each of [pool, fixedPlanPool]) each?.on("error", (error) => console.warn(`PostgreSQL pool: idle connection lost (${error.message})`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // One name per statement text for the whole pool: a connection prepares a name at its first use (node-postgres
+  // keeps track), and a name never stands for two texts.
+  const names = preparedNames();
   return {
     kind,
     prisma,
-    sql: { ...sqlRunnerOf(pool), read: preparedReader(pool), ...(fixedPlanPool ? { readFixedPlan: preparedReader(fixedPlanPool) } : {}) },
+    sql: { ...sqlRunnerOf(pool), read: preparedReader(pool, names), ...(fixedPlanPool ? { readFixedPlan: preparedReader(fixedPlanPool, preparedNames()) } : {}) },
     async transaction(isolation, work) {
       const client = await pool.connect();
       try {
         await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-        const result = await work(sqlRunnerOf(client));
+        // A write's fixed statements are prepared too (ctx.statements: app/db.server.ts statementsOf): a share
+        // of a lead runs three of them before its room hears of it.
+        const result = await work({ ...sqlRunnerOf(client), read: preparedReader(client, names) });
         await client.query("COMMIT");
         return result;
       } catch (error) {
@@ -146,15 +152,23 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
 /** Statements a connection keeps prepared, at most: past it (an unexpected variety of texts) they run unnamed. */
 const MAX_PREPARED = 200;
 
-function preparedReader(pool: pg.Pool): NonNullable<SqlRunner["read"]> {
+/** The names of the statements prepared on a pool's connections: text → name, at most MAX_PREPARED. */
+function preparedNames(): (text: string) => string | undefined {
   const names = new Map<string, string>();
-  return async <T>(text: string, values: unknown[]) => {
+  return (text) => {
     let name = names.get(text);
     if (name === undefined && names.size < MAX_PREPARED) {
       name = `cb_read_${names.size + 1}`;
       names.set(text, name);
     }
-    return (await pool.query(name === undefined ? { text, values } : { name, text, values })).rows as T[];
+    return name;
+  };
+}
+
+function preparedReader(client: pg.Pool | pg.PoolClient, nameOf: (text: string) => string | undefined): NonNullable<SqlRunner["read"]> {
+  return async <T>(text: string, values: unknown[]) => {
+    const name = nameOf(text);
+    return (await client.query(name === undefined ? { text, values } : { name, text, values })).rows as T[];
   };
 }
 
@@ -293,6 +307,10 @@ export type StatementRunner = <T = Record<string, unknown>>(query: Prisma.Sql) =
 
 export function statementsOf(client: Tx | SqlRunner): StatementRunner {
   if (isOrmClient(client)) return <T>(query: Prisma.Sql) => client.$queryRaw<T[]>(query);
+  if (client.read) {
+    const read = client.read.bind(client);
+    return <T>(query: Prisma.Sql) => read<T>(query.text, query.values);
+  }
   return <T>(query: Prisma.Sql) => client.query<T>(query.text, query.values);
 }
 
