@@ -116,6 +116,12 @@ export interface Actor extends UserIdentity {
   taskforceIds: ReadonlySet<string>;
   /** Where the request or socket came from, for the audit trail. */
   origin?: RequestOrigin;
+  /**
+   * A socket event's re-check of its credential and memberships, run beside the event's work instead of before
+   * it (server/socket/auth.ts): a write commits only once it has confirmed this actor (app/models/changes.server.ts),
+   * and the event is answered only then. Rejected: the write rolls back and the event is refused.
+   */
+  confirmed?: Promise<void>;
 }
 
 /** Who may see an item: the same fields on clues, leads, and the room events written about them. */

@@ -167,6 +167,8 @@ async function runChangeTransaction<T>(actor: Actor, idempotencyKey: string | un
     if (changedCases.size > 0) {
       await statements(Prisma.sql`UPDATE "Case" SET "lastChangeAt" = GREATEST("lastChangeAt", now()) WHERE "id" IN (${Prisma.join([...changedCases])})`);
     }
+    // Nothing commits for an actor whose re-check has not confirmed them (a rejection rolls the write back).
+    await actor.confirmed;
     return value;
   });
   announceRoomEvents(events);

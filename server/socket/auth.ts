@@ -1,11 +1,13 @@
 // Who is on the other end of a socket: the page's session cookie (same validation and lifetimes as the
-// loaders, MFA done) or a tool's personal access token in the handshake's auth.token. Checked again before every
-// client event, before every delivery, and when the credential's deadline passes, so a socket never outlives it.
+// loaders, MFA done) or a tool's personal access token in the handshake's auth.token. Checked again with every
+// client event (a write commits only once the check has passed), by the periodic re-check and the revocations that
+// keep each socket's snapshot for delivery, and when the credential's deadline passes, so a socket never outlives it.
 import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
 import { loadActor, type Actor } from "~/auth/permissions.server";
 import { checkAccessToken, checkSocketSession, validateSessionCookieHeader, type CredentialStatus } from "~/auth/session.server";
 import type { RequestOrigin } from "~/models/audit.server";
+import { ForbiddenError, UnauthenticatedError } from "~/utils/errors.server";
 import { TokenBucket, socketRateLimit } from "./rate-limit";
 import { userRoom, type Credentials, type RealtimeSocket, type SocketState } from "./types";
 
@@ -150,6 +152,55 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
   state.actor = await loadActor(status.user, state.origin);
   state.checkedAt = Date.now();
   return state.actor;
+}
+
+/** True when `fresh` may do everything `snapshot` could: same standing, same role and agency, no membership lost. */
+function keepsAccess(fresh: Actor, snapshot: Actor): boolean {
+  if (fresh.status !== "ACTIVE" || fresh.role !== snapshot.role || fresh.agency !== snapshot.agency) return false;
+  for (const taskforceId of snapshot.taskforceIds) if (!fresh.taskforceIds.has(taskforceId)) return false;
+  return true;
+}
+
+/** True when the two may do exactly the same things. */
+export function sameAccess(a: Actor, b: Actor): boolean {
+  return keepsAccess(a, b) && a.taskforceIds.size === b.taskforceIds.size;
+}
+
+/** Refuses a write made on a snapshot that the re-check found too wide (the handler runs again on the fresh actor). */
+class AccessNarrowed extends ForbiddenError {}
+
+export interface RecheckedActor {
+  /** The actor the event's work runs as: the snapshot, carrying `confirmed`, or the re-checked actor itself. */
+  actor: Actor;
+  /** The actor as the database has it now (null: the credential ended, and the socket has been dropped). */
+  fresh: Promise<Actor | null>;
+}
+
+/**
+ * The actor for an event the user sent, re-checked against the database as fully as `revalidate`, but beside the
+ * event's work rather than before it: the snapshot serves the work, and `confirmed` settles when the re-check has
+ * passed. Writes commit only after it (app/models/changes.server.ts) and the handler answers only after it, so a
+ * lead shared to a room waits for one round trip less before its broadcast. When the access the work ran with
+ * turns out to have narrowed, the write rolls back and the handler runs the event again as the fresh actor: the
+ * answer is the one a check made first would have given. The embedded database has one connection, which the
+ * write's transaction holds: there the re-check runs first, as before.
+ */
+export async function rechecking(socket: RealtimeSocket, concurrent: boolean): Promise<RecheckedActor | null> {
+  const state = states.get(socket);
+  if (!state || !socket.connected) return null;
+  if (!concurrent) {
+    const actor = await revalidate(socket, { activity: true });
+    return actor ? { actor, fresh: Promise.resolve(actor) } : null;
+  }
+  const snapshot = state.actor;
+  const fresh = revalidate(socket, { activity: true });
+  const confirmed = fresh.then((now) => {
+    if (!now) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+    if (!keepsAccess(now, snapshot)) throw new AccessNarrowed();
+  });
+  // Awaited by the write and by the handler; a refusal before either gets there must not go unhandled.
+  confirmed.catch(() => undefined);
+  return { actor: { ...snapshot, confirmed }, fresh: fresh.catch(() => null) };
 }
 
 /**

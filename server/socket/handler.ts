@@ -1,14 +1,15 @@
 // One wrapper for every client event: refuse binary, rate-limit, refuse unstorable characters and media, validate
-// with zod, re-check the user, run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
+// with zod, re-check the user (beside the work, on a server database), run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
 import type { z, ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
+import { getDatabase } from "~/db.server";
 import type { CreateOptions } from "~/models/changes.server";
 import { AppError, RateLimitedError, UnauthenticatedError, ValidationError, errorBody } from "~/utils/errors.server";
 import { parseInput } from "~/utils/forms.server";
 import { findInvalidCodePoint } from "~/validation/code-points";
 import { findMediaInValue } from "~/validation/text-only";
 import type { Ack, AckCallback, AckError, ClientEventName, ClientToServerEvents } from "~/realtime/protocol";
-import { currentActor, revalidate, stateOf } from "./auth";
+import { currentActor, rechecking, sameAccess, stateOf } from "./auth";
 import type { Realtime } from "./realtime";
 import type { RealtimeSocket } from "./types";
 
@@ -60,6 +61,9 @@ interface Handler {
 export class SocketHandlers {
   private readonly table = new Map<string, Handler>();
 
+  /** Re-check a user's event beside its work (a server database), or before it (the embedded one). */
+  private readonly concurrentRecheck = getDatabase().kind === "postgres";
+
   constructor(private readonly realtime: Realtime) {}
 
   /** Declares `event`: its payload is parsed once with `schema`, and `run` gets the typed input. */
@@ -100,13 +104,39 @@ export class SocketHandlers {
       const media = findMediaInValue(payload);
       if (media) throw new ValidationError({ [media.path.join(".") || "_form"]: [media.message] });
       const input = parseInput(handler.schema, payload);
-      // Joining and leaving are reads the browser sends by itself: the fresh snapshot serves them.
-      const actor = AUTOMATIC_EVENTS.has(event as ClientEventName) ? await currentActor(socket) : await revalidate(socket, { activity: true });
-      if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
-      const data = await handler.run({ socket, actor, realtime: this.realtime }, input);
+      const data = AUTOMATIC_EVENTS.has(event as ClientEventName) ? await this.runAsSnapshot(socket, handler, input) : await this.runRechecked(socket, handler, input);
       respond({ ok: true, data });
     } catch (error) {
       respond({ ok: false, error: ackErrorOf(error) });
+    }
+  }
+
+  /** Joining and leaving are reads the browser sends by itself: the fresh snapshot serves them. */
+  private async runAsSnapshot(socket: RealtimeSocket, handler: Handler, input: unknown): Promise<unknown> {
+    const actor = await currentActor(socket);
+    if (!actor) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+    return handler.run({ socket, actor, realtime: this.realtime }, input);
+  }
+
+  /**
+   * Everything the user did: run as the snapshot while the re-check runs (see `rechecking`). A refusal or a
+   * rollback on a snapshot the re-check found different is not the answer: the event runs again as the actor
+   * the database has now, as if the check had come first.
+   */
+  private async runRechecked(socket: RealtimeSocket, handler: Handler, input: unknown): Promise<unknown> {
+    const checked = await rechecking(socket, this.concurrentRecheck);
+    if (!checked) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+    const { actor } = checked;
+    try {
+      const data = await handler.run({ socket, actor, realtime: this.realtime }, input);
+      await actor.confirmed;
+      return data;
+    } catch (error) {
+      if (!actor.confirmed || !(error instanceof AppError)) throw error;
+      const fresh = await checked.fresh;
+      if (!fresh) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+      if (sameAccess(fresh, actor)) throw error;
+      return handler.run({ socket, actor: fresh, realtime: this.realtime }, input);
     }
   }
 }

@@ -528,6 +528,35 @@ describe("revocation", () => {
     await waitFor(() => first.disconnected && second.disconnected, "disconnects", 1_000);
   });
 
+  it("writes nothing for a user suspended behind the application's back: the event's re-check refuses it and drops the socket", async () => {
+    const team = await createTeam();
+    const suspended = await member(team.analyst, team.taskforce.id);
+    const target = await lead(team, team.coordinator);
+    // Straight in the database: no revocation announced, so the socket's snapshot still says ACTIVE.
+    await prisma.user.update({ where: { id: team.analyst.id }, data: { status: "SUSPENDED" } });
+    const answer = await request(suspended.socket, "lead:share", { leadId: target.id, note: "after the suspension" }).catch((error: Error) => ({ ok: false as const, error: { code: error.message } }));
+    expect(answer.ok).toBe(false);
+    await waitFor(() => suspended.socket.disconnected, "the suspended user's socket to be dropped");
+    expect(await prisma.roomEvent.count({ where: { type: "lead.shared", itemId: target.id } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "lead.share", itemId: target.id } })).toBe(0);
+  });
+
+  it("answers a user re-roled behind the application's back as their new role, and writes nothing their old role could", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.coordinator);
+    // What a liaison is told for this share, asked as a liaison from the start.
+    const liaison = await member(team.liaison, team.taskforce.id);
+    const asLiaison = await request(liaison.socket, "lead:share", { leadId: target.id });
+    expect(asLiaison.ok).toBe(false);
+    const rerolled = await member(team.analyst, team.taskforce.id);
+    await prisma.user.update({ where: { id: team.analyst.id }, data: { role: "LIAISON" } });
+    // The periodic re-check (every half second here) may drop the socket first; otherwise the answer is the
+    // liaison's. Either way nothing is written.
+    const answer = await request(rerolled.socket, "lead:share", { leadId: target.id, note: "after the change of role" }).catch(() => null);
+    if (answer) expect(answer).toMatchObject({ ok: false, error: { code: asLiaison.ok ? "" : asLiaison.error.code } });
+    expect(await prisma.roomEvent.count({ where: { type: "lead.shared", itemId: target.id } })).toBe(0);
+  });
+
   it("catches a removal the application never announced: client events at once, delivery at the periodic re-check", async () => {
     const team = await createTeam();
     const missed = await member(team.analyst, team.taskforce.id);
