@@ -1,6 +1,7 @@
 // fanout-N, join-N and idle-N: N members' sockets (websocket, one client process per server) against the app, then
-// the same clients against a bare Socket.IO server in the same run. One pass per server: heap before, connect, N
-// concurrent room:join (timed), retry the failed joins, heap after. Both passes stay connected, and then the shares
+// the same clients against a bare Socket.IO server in the same run. One pass per server: a warm-up (a few members of
+// another room connect, join and leave), heap before, connect, N concurrent room:join (timed), retry the failed
+// joins, heap after. Both passes stay connected, and then the shares
 // (lead:share → lead:shared to every other member) go to the app and the bare server in turns, one share at a time:
 // the two servers' figures are taken in the same seconds, so a machine that slows down or speeds up during the run
 // moves both alike.
@@ -8,6 +9,7 @@ import { startBareSocketServer } from "./lib/bare";
 import { ClientProcess } from "./lib/clients";
 import type { ConnectResult, FanoutResult, JoinResult } from "./lib/protocol";
 import type { Measured } from "./lib/report";
+import { prisma } from "~/db.server";
 import { ratioOf, round, summarize } from "./lib/stats";
 
 export interface RealtimeSettings {
@@ -36,6 +38,17 @@ interface OpenPass {
 
 type RoomOfMembers = { taskforceId: string; leadId: string; tokens: string[] };
 
+/**
+ * Prisma keeps the arguments of its last 100 debug calls whether or not debugging is on (@prisma/debug's
+ * argsHistory), so the seeding's createMany batches (thousands of rows) stay on the heap until 100 newer calls push
+ * them out. Measured from there, the app's pass freed them while its members joined, and its heap per socket read
+ * ~7 MB per 1,000 too low (0.7-0.9x bare where it is ~1.5x; heap snapshots, 2026-12-01). A hundred and more
+ * trivial statements through the app's client push them out before the heap is read.
+ */
+async function releaseRetainedDebugArguments(): Promise<void> {
+  for (let i = 0; i < 150; i++) await prisma.$queryRaw`SELECT 1`;
+}
+
 const MB = 1024 * 1024;
 /** A share's bound: no receipt or ack after this counts as missing. */
 const SHARE_TIMEOUT_MS = 30_000;
@@ -53,12 +66,21 @@ async function heapUsed(): Promise<number | null> {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Connects and joins every member; the clients stay connected for the shares (closePass ends them). */
-async function openPass(name: OpenPass["name"], url: string, room: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<OpenPass> {
+/**
+ * Connects and joins every member; the clients stay connected for the shares (closePass ends them). First the
+ * warm-up room's members connect, join and leave, so that what the pass measures is each server warm: the code the
+ * JIT compiles once (1.1 MB for the app, 0.4 for the bare server) and the shapes it makes once are not memory per
+ * socket, and a server that has run before does not join its members cold.
+ */
+async function openPass(name: OpenPass["name"], url: string, room: RoomOfMembers, warmUp: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<OpenPass> {
   const result: Pass = { connect: null, join: null, retry: null, heapMB: null, fanout: null };
   const clients = ClientProcess.start();
   try {
-    await settle(500);
+    await clients.request({ kind: "connect", url, tokens: warmUp.tokens, concurrency: 100, timeoutMs: 60_000 }, 90_000);
+    await clients.request({ kind: "join", taskforceId: warmUp.taskforceId, timeoutMs: 60_000, onlyUnjoined: false, concurrency: warmUp.tokens.length }, 90_000);
+    await clients.request({ kind: "disconnect" }, 30_000);
+    await releaseRetainedDebugArguments();
+    await settle(1_000);
     const before = await heapUsed();
     result.connect = await clients.request({ kind: "connect", url, tokens: room.tokens, concurrency: 100, timeoutMs: 120_000 }, 150_000);
     log(`    connected ${result.connect.connected}/${room.tokens.length} in ${result.connect.seconds} s`);
@@ -149,7 +171,7 @@ async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, o
 const failuresText = (failures: Record<string, number> | undefined, what = "") =>
   failures && Object.keys(failures).length ? ` [${what ? `${what}: ` : ""}${Object.entries(failures).map(([code, count]) => `${count}× ${code}`).join(", ")}]` : "";
 
-export async function runRealtime(appUrl: string, room: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
+export async function runRealtime(appUrl: string, room: RoomOfMembers, warmUp: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
   const n = settings.members;
   // The bare server pads its events to the app's size, known from the app's warm-up share (the app goes first).
   let eventBytes = 1200;
@@ -157,9 +179,9 @@ export async function runRealtime(appUrl: string, room: RoomOfMembers, settings:
   const passes: OpenPass[] = [];
   try {
     log(`  app (${appUrl})`);
-    passes.push(await openPass("app", appUrl, room, settings, log));
+    passes.push(await openPass("app", appUrl, room, warmUp, settings, log));
     log(`  bare Socket.IO (${bareServer.url}, events padded to the app's size)`);
-    passes.push(await openPass("bare", bareServer.url, room, settings, log));
+    passes.push(await openPass("bare", bareServer.url, room, warmUp, settings, log));
     if (settings.fanout) {
       log(`  shares to the app and the bare server in turns`);
       await sharesInTurns(passes, room.leadId, settings.full ? 50 : 30, (pass, warm) => {

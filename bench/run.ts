@@ -16,6 +16,8 @@ import { runCorrelation } from "./correlation";
 import { runSearch } from "./search";
 
 const options = parseOptions(process.argv.slice(2));
+/** Members of the room that warms each server up before the realtime pass (bench/realtime.ts). */
+const WARM_UP_MEMBERS = 100;
 // The per-token API limit (600 a minute) would turn a load test into a test of the limiter.
 process.env.API_RATE_LIMIT_PER_MINUTE ??= "1000000000";
 // A throwaway key for the bench's own database (a PostgreSQL server needs one to sign audit checkpoints).
@@ -132,7 +134,9 @@ try {
   if (room && (selected("join-1000") || selected("idle-1000") || selected("fanout-1000"))) {
     log(`\nrealtime: ${options.members} members over websocket from the client process`);
     try {
-      for (const item of await runRealtime(appUrl, room, { members: options.members, full: options.full, fanout: selected("fanout-1000"), join: selected("join-1000"), idle: selected("idle-1000") }, log)) record(item);
+      // A room of its own for the warm-up, so the measured room and its members are untouched before the pass.
+      const warmUp = await seedRoom(prisma, WARM_UP_MEMBERS, "warm");
+      for (const item of await runRealtime(appUrl, room, warmUp, { members: options.members, full: options.full, fanout: selected("fanout-1000"), join: selected("join-1000"), idle: selected("idle-1000") }, log)) record(item);
     } catch (error) {
       record(failed(`realtime-${options.members}`, error));
     }
