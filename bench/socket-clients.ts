@@ -202,7 +202,7 @@ async function load(command: Extract<ClientCommand, { kind: "http" }>): Promise<
   const seconds = (now() - started) / 1000;
   if (agent !== sequentialAgent) agent.destroy();
   const ok = Object.entries(statuses).reduce((sum, [status, count]) => sum + (status.startsWith("2") ? count : 0), 0);
-  return { requests, ok, statuses, errors, seconds: round(seconds, 3), rps: round(ok / seconds, 1), latency: summarize(latencies), bodyBytes, lastBody };
+  return { requests, ok, statuses, errors, seconds: round(seconds, 3), rps: round(ok / seconds, 1), latency: summarize(latencies), bodyBytes, lastBody, ...(command.keepSamples ? { samples: latencies } : {}) };
 }
 
 function run(command: ClientCommand): Promise<unknown> {

@@ -16,7 +16,7 @@ export type ClientCommand =
       tag: string;
     }
   | { kind: "disconnect" }
-  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean };
+  | { kind: "http"; url: string; headers: Record<string, string>; concurrency: number; durationMs: number; maxRequests: number; keepLastBody?: boolean; keepSamples?: boolean };
 
 export interface ConnectResult {
   connected: number;
@@ -62,6 +62,8 @@ export interface HttpResult {
   bodyBytes: number;
   /** The last response's body, when the command asked for it (to check what a measured request answered). */
   lastBody?: string;
+  /** Every request's latency in ms, when the command asked for them (to merge several runs' figures). */
+  samples?: number[];
 }
 
 export type ClientRequest = ClientCommand & { id: number };
