@@ -4,7 +4,7 @@
 // here; the same rules as Prisma filters (lists, exports), SQL fragments (search) and room-event filters
 // (delivery) live beside them so they cannot drift apart (tests/unit/permissions.test.ts checks they agree).
 import { Prisma, type HandlingCode, type ReviewState, type Role, type UserStatus } from "@prisma/client";
-import { prisma, readSql, type Tx } from "~/db.server";
+import { getDatabase, prisma, readSql, type Tx } from "~/db.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { codeLabel, isReviewableCode } from "./handling-codes";
@@ -345,10 +345,17 @@ export function mayHoldWork(member: { role: Role | string }): boolean {
 /** The actor a member of the taskforce would be (for "may this member see it?"), or null when not a working member. */
 export async function loadMemberActor(taskforceId: string, userId: string, client: Tx | typeof prisma = prisma): Promise<Actor | null> {
   // One round trip (a Prisma include is two): this runs at every room join.
-  const [user] = await client.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>`
+  const statement = Prisma.sql`
     SELECT u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
       COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
     FROM "User" u WHERE u."id" = ${userId}`;
+  // On a server, a prepared statement past the ORM (a thousand members joining at once each paid the ORM's raw
+  // query, ~0.3 ms of the process's time). The embedded database keeps the ORM's path: its one connection may be
+  // held by the transaction this is called from.
+  const [user] =
+    client === prisma && getDatabase().kind === "postgres"
+      ? await readSql<UserIdentity & { taskforceIds: string[] }>(statement)
+      : await client.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>(statement);
   if (!user) return null;
   const { id, email, displayName, role, agency, status } = user;
   const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: new Set(user.taskforceIds) };
