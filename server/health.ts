@@ -2,7 +2,7 @@
 // database and, when configured, Redis answer) and the Prometheus metrics (/metrics). None carries data beyond
 // status; /metrics is for an admin's token or a scraper on this machine, and 404 to everyone else.
 import express, { type Request, type Router } from "express";
-import { mayReadMetrics } from "~/auth/permissions.server";
+import { mayReadMetrics, taskforceIdSet } from "~/auth/permissions.server";
 import { getDatabase } from "~/db.server";
 import { findTokenGrant } from "~/models/tokens.server";
 import { limitStore, withTimeout } from "~/utils/limit-store.server";
@@ -36,7 +36,7 @@ async function metricsAllowed(req: Request): Promise<boolean> {
   if (authorization !== undefined) {
     const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization.trim())?.[1];
     const grant = token ? await findTokenGrant(token) : null;
-    tokenOwner = grant ? { ...grant.owner, taskforceIds: new Set(grant.taskforceIds) } : null;
+    tokenOwner = grant ? { ...grant.owner, taskforceIds: taskforceIdSet(grant.taskforceIds) } : null;
   }
   const forwarded = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined;
   return mayReadMetrics({ tokenOwner, directFromLoopback: !forwarded && LOOPBACK.has(req.socket.remoteAddress ?? "") });

@@ -7,6 +7,7 @@ import { Prisma, type HandlingCode, type ReviewState, type Role, type UserStatus
 import { getDatabase, prisma, readSql, type Tx } from "~/db.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { InternPool } from "~/utils/intern";
 import { codeLabel, isReviewableCode } from "./handling-codes";
 
 export * from "./handling-codes";
@@ -151,11 +152,22 @@ export type Resource =
   /** A public object appeal of a taskforce and the tips it brought in (decision 020). */
   | { type: "appeal"; taskforceId: string };
 
+const taskforceIdSets = new InternPool<ReadonlySet<string>>(10_000);
+
+/**
+ * An actor's taskforce ids as a Set shared by every actor with the same ones (interned: a thousand sockets of one
+ * taskforce hold one Set, not a thousand). Never mutated: a change makes a new one.
+ */
+export function taskforceIdSet(ids: Iterable<string>): ReadonlySet<string> {
+  const unique = [...new Set(ids)].sort();
+  return taskforceIdSets.get(unique.join("\n"), () => new Set(unique));
+}
+
 export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
   // A prepared statement past the ORM: every request and every socket write loads its actor (decision 011).
   const memberships = await readSql<{ taskforceId: string }>(Prisma.sql`SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = ${user.id}`);
   const { id, email, displayName, role, agency, status } = user;
-  return { id, email, displayName, role, agency, status, origin, taskforceIds: new Set(memberships.map((m) => m.taskforceId)) };
+  return { id, email, displayName, role, agency, status, origin, taskforceIds: taskforceIdSet(memberships.map((m) => m.taskforceId)) };
 }
 
 /** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
@@ -168,7 +180,7 @@ export async function loadActors(userIds: readonly string[]): Promise<Map<string
       COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
     FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`;
   return new Map(
-    users.map(({ taskforceIds, id, email, displayName, role, agency, status }) => [id, { id, email, displayName, role, agency, status, taskforceIds: new Set(taskforceIds) }]),
+    users.map(({ taskforceIds, id, email, displayName, role, agency, status }) => [id, { id, email, displayName, role, agency, status, taskforceIds: taskforceIdSet(taskforceIds) }]),
   );
 }
 
@@ -358,7 +370,7 @@ export async function loadMemberActor(taskforceId: string, userId: string, clien
       : await client.$queryRaw<(UserIdentity & { taskforceIds: string[] })[]>(statement);
   if (!user) return null;
   const { id, email, displayName, role, agency, status } = user;
-  const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: new Set(user.taskforceIds) };
+  const member: Actor = { id, email, displayName, role, agency, status, taskforceIds: taskforceIdSet(user.taskforceIds) };
   return isWorkingMember(member, taskforceId) ? member : null;
 }
 

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
-import { loadActor, type Actor, type UserIdentity } from "~/auth/permissions.server";
+import { loadActor, taskforceIdSet, type Actor, type UserIdentity } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
@@ -274,7 +274,7 @@ export async function requireApiCaller(request: Request): Promise<ApiCaller> {
   if (credential.kind === "token") {
     const grant = credential.token ? await findTokenGrant(credential.token) : null;
     if (!grant) throw unauthenticatedResponse("The access token is invalid, expired or revoked, or its owner's account is not active.");
-    return { actor: { ...grant.owner, taskforceIds: new Set(grant.taskforceIds), origin }, identity: `token:${grant.tokenId}` };
+    return { actor: { ...grant.owner, taskforceIds: taskforceIdSet(grant.taskforceIds), origin }, identity: `token:${grant.tokenId}` };
   }
   const current = credential.kind === "session" ? await validateSessionId(credential.sessionId) : null;
   if (!current?.mfaVerified) {

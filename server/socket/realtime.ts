@@ -5,12 +5,12 @@
 // (streams.ts). The snapshots follow the changes that alter them: a removed member leaves the room's audiences,
 // a suspended, signed-out or re-roled user is disconnected, on every node, and a periodic re-check in one query
 // catches what was changed behind the application's back.
-import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, type Actor } from "~/auth/permissions.server";
+import { audiencesOfActor, audiencesOfEvent, isWorkingMember, loadActors, taskforceIdSet, type Actor } from "~/auth/permissions.server";
 import type { NotificationBatch } from "~/models/notifications.server";
 import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 import { hashToken } from "~/models/tokens.server";
 import { roomEventName, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
-import { stateOf } from "./auth";
+import { forgetSocket, keptSnapshot, stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
 import { RoomPresence } from "./presence";
 import { RoomStreams } from "./streams";
@@ -127,7 +127,7 @@ export class Realtime {
   refreshSnapshot(socket: RealtimeSocket, actor: Actor): Actor {
     const state = stateOf(socket);
     if (!state) return actor;
-    state.actor = { ...actor, origin: state.actor.origin };
+    state.actor = keptSnapshot(actor, state.actor);
     return state.actor;
   }
 
@@ -149,8 +149,9 @@ export class Realtime {
     return true;
   }
 
-  /** On disconnect: leave every room (Socket.IO has already dropped the socket from its rooms). */
+  /** On disconnect: leave every room (Socket.IO has already dropped the socket from its rooms), stop its timer. */
   forget(socket: RealtimeSocket): void {
+    forgetSocket(socket);
     const state = stateOf(socket);
     for (const taskforceId of [...(state?.rooms.keys() ?? [])]) {
       state?.rooms.delete(taskforceId);
@@ -218,7 +219,7 @@ export class Realtime {
       }
       // The snapshot loses the taskforce too, so a join racing the removal is refused.
       const state = stateOf(socket);
-      if (state) state.actor = { ...state.actor, taskforceIds: new Set([...state.actor.taskforceIds].filter((id) => id !== taskforceId)) };
+      if (state) state.actor = { ...state.actor, taskforceIds: taskforceIdSet([...state.actor.taskforceIds].filter((id) => id !== taskforceId)) };
       void this.removeFromRoom(socket, taskforceId, revocation.reason);
     }
   }
@@ -248,7 +249,7 @@ export class Realtime {
         socket.disconnect(true);
         continue;
       }
-      state.actor = { ...now, origin: state.actor.origin };
+      state.actor = keptSnapshot(now, state.actor);
       for (const taskforceId of [...state.rooms.keys()]) {
         if (!isWorkingMember(now, taskforceId)) await this.removeFromRoom(socket, taskforceId, "removed_from_taskforce");
       }

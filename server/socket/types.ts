@@ -2,17 +2,19 @@
 import type { Server, Socket } from "socket.io";
 import type { Actor, Audience } from "~/auth/permissions.server";
 import type { RequestOrigin } from "~/models/audit.server";
+import { internString } from "~/utils/intern";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from "~/realtime/protocol";
 import type { TokenBucket } from "./rate-limit";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-export const userRoom = (userId: string) => `user:${userId}`;
+// Room names are interned: Socket.IO keeps, for every socket, the names of the rooms it is in.
+export const userRoom = (userId: string) => internString(`user:${userId}`);
 /** Every socket in a taskforce's room (presence: who came and went). */
-export const taskforceRoom = (taskforceId: string) => `tf:${taskforceId}`;
+export const taskforceRoom = (taskforceId: string) => internString(`tf:${taskforceId}`);
 /** The sockets in a taskforce's room that may hear events for one audience (see audiencesOfActor/audiencesOfEvent). */
-export const audienceRoom = (taskforceId: string, audience: Audience) => `tf:${taskforceId}:${audience}`;
+export const audienceRoom = (taskforceId: string, audience: Audience) => internString(`tf:${taskforceId}:${audience}`);
 
 /** How the socket signed in (`sessionId`: the stored, hashed id); kept on this node only (SocketData crosses nodes). */
 export type Credentials = { kind: "session"; sessionId: string } | { kind: "token"; token: string };
