@@ -194,6 +194,28 @@ describe("joining a room", () => {
     expect(await request(other.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: red.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
   });
 
+  it("keeps a person in the room while any of their sockets is there, and lets them go with the last", async () => {
+    const team = await createTeam();
+    const open = await lead(team, team.coordinator, { handlingCode: "GREEN", title: "Seen from the second tab" });
+    const observer = await member(team.coordinator, team.taskforce.id);
+    const first = await member(team.analyst, team.taskforce.id);
+    const second = await member(team.analyst, team.taskforce.id);
+    let seen = observer.joined.presence;
+    const left: string[] = [];
+    observer.socket.on("presence:diff", (diff) => {
+      left.push(...diff.left);
+      seen = applyPresenceDiff(seen, diff);
+    });
+    await waitFor(() => seen.some((p) => p.userId === team.analyst.id), "the analyst in the observer's list");
+    await requestOk(first.socket, "room:leave", { taskforceId: team.taskforce.id });
+    // Still there through the second socket, whose view the room is told of.
+    await requestOk(second.socket, "presence:viewing", { taskforceId: team.taskforce.id, leadId: open.id });
+    await waitFor(() => seen.some((p) => p.userId === team.analyst.id && p.viewingLeadIds.includes(open.id)), "the second socket's view");
+    expect(left).not.toContain(team.analyst.id);
+    await requestOk(second.socket, "room:leave", { taskforceId: team.taskforce.id });
+    await waitFor(() => !seen.some((p) => p.userId === team.analyst.id), "the analyst gone with the last socket");
+  });
+
   it("stops sending events after room:leave", async () => {
     const team = await createTeam();
     const leaving = await member(team.analyst, team.taskforce.id);
