@@ -98,6 +98,12 @@ const SERVER_SESSION_OPTIONS = "-c jit=off";
 /** Connections for the search statements (fixed plans, below): a few, opened as they are needed. */
 const FIXED_PLAN_POOL_SIZE = 4;
 
+/** How long a search connection (and the plans it made) lives: SEARCH_CONNECTION_LIFETIME_SECONDS, default 5 minutes. */
+export function searchConnectionLifetimeSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.SEARCH_CONNECTION_LIFETIME_SECONDS);
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 300;
+}
+
 function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database {
   const pool = new pg.Pool(poolConfig);
   // The search statements' connections (decision 008's sixth pass). A search statement decides at run time, from
@@ -111,6 +117,11 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
       ? new pg.Pool({
           ...poolConfig,
           max: Math.min(FIXED_PLAN_POOL_SIZE, poolConfig.max ?? FIXED_PLAN_POOL_SIZE),
+          // A connection's plans were made for the table as it was when it first searched, and a plan made on a small
+          // table stops fitting a large one: a rare word at 100k rows took 16 ms p50 on plans made at 10k, 5 ms on
+          // plans made at 100k (bench, 2026-12-01). A busy connection is never idle long enough to be closed, so each
+          // lives at most this long and the next one plans for the table as it is then.
+          maxLifetimeSeconds: searchConnectionLifetimeSeconds(),
           options: `${poolConfig.options ?? ""} -c plan_cache_mode=force_generic_plan -c enable_seqscan=off`.trim(),
         })
       : null;

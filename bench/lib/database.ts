@@ -48,12 +48,20 @@ export async function openBenchDatabase(kind: "postgres" | "pglite", maintenance
   };
 }
 
+/** pg's idleTimeoutMillis (10 s, the app's pools keep the default), and a second more. */
+const IDLE_CONNECTIONS_CLOSED_MS = 11_000;
+
 /**
  * After a bulk load, before measuring: the tables vacuumed and analysed (as autovacuum would have done on a live
- * database) and the load's dirty pages written now. Without the CHECKPOINT, a 1M-row load left the checkpointer
- * writing for 40-50 s under the figures that followed it, both the app's and the scan's.
+ * database), the load's dirty pages written now, and the app's idle connections left to close. Without the
+ * CHECKPOINT, a 1M-row load left the checkpointer writing for 40-50 s under the figures that followed it, both the
+ * app's and the scan's. Without the wait, whether the search connections (and the plans they made for the previous
+ * size) outlived a load depended on whether it took more or less than 10 s: a rare word at 100k rows took 16 ms p50
+ * on plans made at 10k and 5 ms on plans made at 100k. The app's search connections live at most
+ * SEARCH_CONNECTION_LIFETIME_SECONDS (5 minutes): a load that takes seconds here takes months in a unit.
  */
 export async function settleAfterLoad(sql: SqlRunner, tables: readonly string[]): Promise<void> {
   for (const table of tables) await sql.exec(`VACUUM ANALYZE "${table}"`);
   await sql.exec("CHECKPOINT");
+  await new Promise((resolve) => setTimeout(resolve, IDLE_CONNECTIONS_CLOSED_MS));
 }
