@@ -1,5 +1,6 @@
 // One wrapper for every client event: refuse binary, rate-limit, refuse unstorable characters and media, validate
-// with zod, re-check the user (beside the work, on a server database), run the model, and always answer the ack with { ok, data } or { ok: false, error }. Never throws.
+// with zod, re-check the user (beside the work, on a server database), run the model, and always answer the ack
+// with { ok, data } or { ok: false, error }. Never throws.
 import type { z, ZodType } from "zod";
 import type { Actor } from "~/auth/permissions.server";
 import { getDatabase } from "~/db.server";
