@@ -180,9 +180,17 @@ export function keptSnapshot(fresh: Actor, previous: Actor): Actor {
   };
 }
 
-/** True when `fresh` may do everything `snapshot` could: same standing, same role and agency, no membership lost. */
+/**
+ * True when the user as read now may go on as the socket's snapshot: still active, same role and agency. Otherwise
+ * the socket is dropped (the periodic re-check) or its event refused and run again (`rechecking`).
+ */
+export function keepsStanding(fresh: Actor, snapshot: Actor): boolean {
+  return fresh.status === "ACTIVE" && fresh.role === snapshot.role && fresh.agency === snapshot.agency;
+}
+
+/** True when `fresh` may do everything `snapshot` could: same standing, no membership lost. */
 function keepsAccess(fresh: Actor, snapshot: Actor): boolean {
-  if (fresh.status !== "ACTIVE" || fresh.role !== snapshot.role || fresh.agency !== snapshot.agency) return false;
+  if (!keepsStanding(fresh, snapshot)) return false;
   for (const taskforceId of snapshot.taskforceIds) if (!fresh.taskforceIds.has(taskforceId)) return false;
   return true;
 }

@@ -10,7 +10,7 @@ import type { NotificationBatch } from "~/models/notifications.server";
 import type { AccessRevocation, StoredRoomEvent } from "~/models/rooms.server";
 import { hashToken } from "~/models/tokens.server";
 import { roomEventName, type PresenceSocketRecord, type RoomFeedEvent } from "~/realtime/protocol";
-import { forgetSocket, keptSnapshot, stateOf } from "./auth";
+import { forgetSocket, keepsStanding, keptSnapshot, stateOf } from "./auth";
 import { DeliveryAudit } from "./delivery-audit";
 import { RoomPresence } from "./presence";
 import { RoomStreams } from "./streams";
@@ -219,7 +219,7 @@ export class Realtime {
       }
       // The snapshot loses the taskforce too, so a join racing the removal is refused.
       const state = stateOf(socket);
-      if (state) state.actor = { ...state.actor, taskforceIds: taskforceIdSet([...state.actor.taskforceIds].filter((id) => id !== taskforceId)) };
+      if (state) state.actor = keptSnapshot({ ...state.actor, taskforceIds: taskforceIdSet([...state.actor.taskforceIds].filter((id) => id !== taskforceId)) }, state.actor);
       void this.removeFromRoom(socket, taskforceId, revocation.reason);
     }
   }
@@ -245,7 +245,7 @@ export class Realtime {
       const state = stateOf(socket);
       const now = actors.get(socket.data.userId);
       if (!state || !socket.connected) continue;
-      if (!now || now.status !== "ACTIVE" || now.role !== state.actor.role || now.agency !== state.actor.agency) {
+      if (!now || !keepsStanding(now, state.actor)) {
         socket.disconnect(true);
         continue;
       }
