@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { commandDatabaseConfig, openDatabase, type Database } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { ValidationError } from "~/utils/errors.server";
+import { parseInput } from "~/utils/forms.server";
 import { singleton } from "~/utils/singleton.server";
 
 /** Parses string options; prints `usage` and exits with code 2 when one of `required` is missing. */
@@ -30,6 +31,24 @@ export function openCommandDatabase(): Database {
   return singleton("database", () => openDatabase(commandDatabaseConfig()));
 }
 
+function printRefusal(error: ValidationError) {
+  for (const [field, messages] of Object.entries(error.fields ?? {})) console.error(`${field}: ${messages.join(" ")}`);
+}
+
+/**
+ * The command's input checked against its schema before any database is opened: a mistyped role is refused at
+ * once, without starting (or migrating) the database. Refused input is printed per field, exit code 1.
+ */
+export function parseCommandInput<S extends Parameters<typeof parseInput>[0]>(schema: S, input: unknown): ReturnType<typeof parseInput<S>> {
+  try {
+    return parseInput(schema, input);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    printRefusal(error);
+    process.exit(1);
+  }
+}
+
 /** Runs `job` against the migrated database, then closes it. Refused input is printed per field, exit code 1. */
 export async function withMigratedDatabase(job: () => Promise<void>): Promise<void> {
   const db = openCommandDatabase();
@@ -38,7 +57,7 @@ export async function withMigratedDatabase(job: () => Promise<void>): Promise<vo
     await job();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    for (const [field, messages] of Object.entries(error.fields ?? {})) console.error(`${field}: ${messages.join(" ")}`);
+    printRefusal(error);
     process.exitCode = 1;
   } finally {
     await db.close();

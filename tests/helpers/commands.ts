@@ -2,8 +2,11 @@
 // Deadlines are generous: a command starts a TypeScript loader and a database, slow on a loaded machine.
 export const COMMAND_TEST_TIMEOUT = 600_000;
 import { execFile } from "node:child_process";
+import fs from "node:fs";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 import type { Database } from "~/db.server";
+import { pgliteTemplateDir } from "./test-db";
 
 const run = promisify(execFile);
 
@@ -11,6 +14,15 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * A migrated, empty embedded data directory at `dataDir`: a copy of the run's template (tests/helpers/
+ * global-setup.ts), so only the test of starting on a bare directory pays for initdb and the migrations.
+ */
+export function migratedDataDir(dataDir: string): string {
+  fs.cpSync(pgliteTemplateDir(inject("testRunId")), dataDir, { recursive: true });
+  return dataDir;
 }
 
 /** Runs `tsx <script> ...args` (as `npm run` does, without npm) with exactly `env`; never throws on a non-zero exit. */

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import type { TestProject } from "vitest/node";
 import { openDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
-import { TEST_DB, ensureCacheDir, pgBaseDb, pgliteBaseDump, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
+import { TEST_DB, ensureCacheDir, pgBaseDb, pgliteBaseDump, pgliteTemplateDir, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -35,5 +35,14 @@ export default async function globalSetup(project: TestProject) {
   const dump = await db.dump!();
   fs.writeFileSync(pgliteBaseDump(runId), Buffer.from(await dump.arrayBuffer()));
   await db.close();
-  return () => fs.rmSync(pgliteBaseDump(runId), { force: true });
+  // The same database as a directory, for the tests of operator commands: a copy of it (a third of a second)
+  // stands in for a fresh directory's initdb and migrations (six seconds) wherever a bare one is not the point.
+  const template = openDatabase({ dataDir: pgliteTemplateDir(runId), loadDumpFrom: pgliteBaseDump(runId) });
+  await template.sql.query("SELECT 1");
+  await template.close();
+  return () => {
+    fs.rmSync(pgliteBaseDump(runId), { force: true });
+    fs.rmSync(pgliteTemplateDir(runId), { recursive: true, force: true });
+    fs.rmSync(`${pgliteTemplateDir(runId)}.lock`, { force: true });
+  };
 }

@@ -14,6 +14,10 @@ export function runPrefix(runId: string) {
 export function pgliteBaseDump(runId: string) {
   return path.join(CACHE_DIR, `base-${runId}.tar`);
 }
+/** A migrated embedded data directory, made once per run from the base dump: commands' tests copy it. */
+export function pgliteTemplateDir(runId: string) {
+  return path.join(CACHE_DIR, `datadir-${runId}`);
+}
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 export function pgBaseDb(runId: string) {
   return `${runPrefix(runId)}_base`;

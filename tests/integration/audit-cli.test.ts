@@ -1,4 +1,5 @@
 // `npm run audit:verify` as an operator runs it: a separate process on an embedded database directory.
+// (It touches only the embedded database, so it runs in the PGlite pass alone.)
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { appendAudit } from "~/models/audit.server";
+import { migratedDataDir } from "../helpers/commands";
+import { TEST_DB } from "../helpers/test-db";
 
 const run = promisify(execFile);
 let root: string;
@@ -32,7 +35,7 @@ async function auditVerify(dataDir: string, ...args: string[]): Promise<{ code: 
   delete env.DATABASE_URL;
   delete env.PGLITE_LOAD_DUMP;
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "scripts/audit-verify.ts", ...args], { env, cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", ...args], { env, cwd: process.cwd() });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -40,9 +43,9 @@ async function auditVerify(dataDir: string, ...args: string[]): Promise<{ code: 
   }
 }
 
-describe("audit:verify", () => {
+describe.runIf(TEST_DB === "pglite")("audit:verify", () => {
   it("reports the unsealed tail, seals it with --seal and exits 0, then names the edited event and exits 1", async () => {
-    const dataDir = path.join(root, "chain");
+    const dataDir = migratedDataDir(path.join(root, "chain"));
     const ids = await withDatabase(dataDir, async (db) => {
       for (let i = 0; i < 3; i++) await db.prisma.$transaction((tx) => appendAudit(tx, { action: "test.cli", details: { i } }));
       return (await db.prisma.auditEvent.findMany({ orderBy: { id: "asc" }, select: { id: true } })).map((row) => row.id);
@@ -66,7 +69,7 @@ describe("audit:verify", () => {
   }, 120_000);
 
   it("reports the newest events deleted after a checkpoint and exits 1: intact up to event N, checkpoint at M", async () => {
-    const dataDir = path.join(root, "removed");
+    const dataDir = migratedDataDir(path.join(root, "removed"));
     await withDatabase(dataDir, async (db) => {
       for (let i = 0; i < 5; i++) await db.prisma.$transaction((tx) => appendAudit(tx, { action: "test.cli_removed", details: { i } }));
     });
@@ -81,7 +84,7 @@ describe("audit:verify", () => {
   }, 120_000);
 
   it("warns when events have waited for the sealer longer than a few seconds", async () => {
-    const dataDir = path.join(root, "stale");
+    const dataDir = migratedDataDir(path.join(root, "stale"));
     await withDatabase(dataDir, (db) => db.prisma.auditEvent.create({ data: { action: "test.stale", at: new Date(Date.now() - 3_600_000) } }));
     const stale = await auditVerify(dataDir);
     expect(stale.code).toBe(0);

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { commandDatabaseConfig, openDatabase, type Database } from "~/db.server";
-import { COMMAND_TEST_TIMEOUT, runCommand, tableFingerprints } from "../helpers/commands";
+import { COMMAND_TEST_TIMEOUT, migratedDataDir, runCommand, tableFingerprints } from "../helpers/commands";
 import { TEST_DB } from "../helpers/test-db";
 
 const run = promisify(execFile);
@@ -30,7 +30,7 @@ function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.Pro
 
 async function npmScript(script: string, args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", script, ...args], { env: envFor(dataDir), cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", script, ...args], { env: envFor(dataDir), cwd: process.cwd() });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -86,7 +86,7 @@ async function startServer(dataDir: string, port: number, extraEnv: Record<strin
 
 describe.runIf(TEST_DB === "pglite")("operator commands", () => {
   it("creates the first admin with a generated password, ready to enrol a second factor", async () => {
-    const dataDir = path.join(workDir, "admin");
+    const dataDir = migratedDataDir(path.join(workDir, "admin"));
     const created = await npmScript("scripts/user-create.ts", ["--role", "admin", "--email", "chief@agency.example", "--name", "Chief Admin", "--agency", "Agency A"], dataDir);
     expect(created.code).toBe(0);
     const password = /Initial password \(shown only now\): (\S+)/.exec(created.stdout)?.[1];
@@ -95,20 +95,20 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
     expect(user).toMatchObject({ role: "ADMIN", status: "ACTIVE", totpEnabledAt: null });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.passwordHash).not.toContain(password);
-  });
+  }, COMMAND_TEST_TIMEOUT);
 
   it("refuses a bad role or a missing option with a usage message and a non-zero exit", async () => {
-    const dataDir = path.join(workDir, "refusals");
+    const dataDir = migratedDataDir(path.join(workDir, "refusals"));
     const badRole = await npmScript("scripts/user-create.ts", ["--role", "superuser", "--email", "x@agency.example", "--name", "X", "--agency", "A"], dataDir);
     expect(badRole.code).not.toBe(0);
     expect(badRole.stdout + badRole.stderr).toMatch(/role/i);
     const missing = await npmScript("scripts/user-create.ts", ["--role", "admin"], dataDir);
     expect(missing.code).toBe(2);
     expect(missing.stdout + missing.stderr).toContain("Usage: npm run user:create");
-  });
+  }, COMMAND_TEST_TIMEOUT);
 
   it("prints a personal access token once and keeps only its hash", async () => {
-    const dataDir = path.join(workDir, "token");
+    const dataDir = migratedDataDir(path.join(workDir, "token"));
     await npmScript("scripts/user-create.ts", ["--role", "analyst", "--email", "tool@agency.example", "--name", "Tool Owner", "--agency", "Agency A"], dataDir);
     const created = await npmScript("scripts/token-create.ts", ["--email", "tool@agency.example", "--name", "ingest", "--days", "30"], dataDir);
     expect(created.code).toBe(0);
@@ -120,7 +120,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
     expect(JSON.stringify(stored)).not.toContain(token);
     const unknown = await npmScript("scripts/token-create.ts", ["--email", "nobody@agency.example"], dataDir);
     expect(unknown.code).not.toBe(0);
-  });
+  }, COMMAND_TEST_TIMEOUT);
 
   it("starts on a bare directory: migrates, seeds the demo once with printed passwords, listens on PORT at 127.0.0.1", async () => {
     const dataDir = path.join(workDir, "start");
@@ -146,7 +146,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
       cases: await db.prisma.case.count({ where: { reference: "VID-DEMO-0001" } }),
     }));
     expect(counts).toEqual({ taskforces: 1, cases: 1 });
-  });
+  }, COMMAND_TEST_TIMEOUT);
 });
 
 /** Keeps one authenticated API read going after another until stopped; resolves with every status seen. */
@@ -178,7 +178,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
   let token: string;
 
   beforeAll(async () => {
-    dataDir = path.join(workDir, "served");
+    dataDir = migratedDataDir(path.join(workDir, "served"));
     const port = await freePort();
     // The rate limit is lifted so that the requests kept going during the commands are all answered.
     server = await startServer(dataDir, port, { LOCAL_COMMAND_HOLD_SECONDS: "5", API_RATE_LIMIT_PER_MINUTE: "1000000" });
