@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Prisma } from "@prisma/client";
 import { prisma, readSql } from "~/db.server";
 import { flushAuditRecords } from "~/models/audit.server";
-import { DENSITY_SAMPLE, FUZZY_WINDOW, SEARCH_CANDIDATES } from "~/models/search.server";
+import { DENSITY_SAMPLE, FUZZY_WINDOW, INDEXED_POOL, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
@@ -146,6 +146,19 @@ describe("search", () => {
       expect(results.ranking.clues).toEqual({ bounded: false, candidates: 2, explanation: "Best of all 2 matches." });
       // An exact match is the answer: near-misses ("Lindqvist" vs "Lindquist") are looked for only when nothing matched.
       expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).ranking.clues.explanation).toMatch(/^No exact matches; best of 2 similar values/);
+    });
+
+    it("finds a word rare for the searcher but common in a taskforce they cannot see, and only their matches", async () => {
+      const team = await createTeam();
+      const other = await createTeam();
+      // More matches elsewhere than the pool reads before visibility, written first (so a capped read of the
+      // table in its physical order would hold only theirs): the search collects them the other way.
+      await manyClues(other, INDEXED_POOL + 1, (i) => `Lindqvist crate ${i}`);
+      await manyClues(team, Math.max(1_000, DENSITY_SAMPLE * 2), (i) => (i % 400 === 399 ? `Crate label reads Lindqvist, photo ${i}` : `Blue curtain, photo ${i}`));
+      const results = await search(team.analyst, { q: "lindqvist", kind: "CLUES" });
+      expect(results.clues.map((clue) => clue.value).sort()).toEqual(["Crate label reads Lindqvist, photo 399", "Crate label reads Lindqvist, photo 799"]);
+      expect(results.ranking.clues).toEqual({ bounded: false, candidates: 2, explanation: "Best of all 2 matches." });
+      expect((await search(other.analyst, { q: "lindqvist", kind: "CLUES" })).ranking.clues).toMatchObject({ candidates: INDEXED_POOL + 1 });
     });
 
     it("answers a rare word, a common one and none through the same statement, in any order", async () => {
