@@ -103,8 +103,15 @@ const SEARCHED = {
  * search stays bounded (a walk of ~20,000 rows or a collection of ~50,000 at 1M rows).
  */
 export const DENSITY_SAMPLE = 200;
-/** A word matching at least this share of the sample is common: walking newest first finds its bound soon. */
-const COMMON_SHARE = 0.05;
+/**
+ * A word matching at least this share of the sample is common: walking newest first finds its bound soon. The
+ * share where walking and collecting cost the same falls as the table grows: a walk reads ~limit / share rows
+ * (~2.2 µs each at 1M), a collection every match (~8.5 µs each, share × rows), so they meet at
+ * share = sqrt(250 / rows): 5 % at 100k rows, 1.6 % at 1M. Below 100k rows the share stays 5 % (a walk there
+ * reads the whole table at most), and it never falls under 1 % (2 rows of the sample). A fixed 5 % made a value
+ * stored 56,000 times in 1M rows (5.6 %, taken for rare by the sample) a collection of all its rows: ~300 ms.
+ */
+const COMMON_SHARE = { max: 0.05, min: 0.01, balance: 250 };
 /** When nothing matches exactly, similar values (a typo) are looked for among this many of the newest rows. */
 export const FUZZY_WINDOW = 2_000;
 /**
@@ -180,7 +187,7 @@ async function rankNewestMatches<H>(
       : Prisma.empty;
     statement = Prisma.sql`WITH "sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)}),
       "plan" AS MATERIALIZED (
-        SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${exactOn(Prisma.raw(`"s"`))}) < count(*) * ${Prisma.raw(String(COMMON_SHARE))} AS "rare"
+        SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${exactOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
         FROM "sample" AS "s"),
       "exact" AS MATERIALIZED (
         SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE NOT (SELECT "rare" FROM "plan")
@@ -197,6 +204,14 @@ async function rankNewestMatches<H>(
   const first = rows[0];
   const strategy: Strategy = !first ? "indexes" : first.matched === "fuzzy" ? "fuzzy" : first.rare ? "indexes" : "walk";
   return { rows: rows.map((row) => ({ ...row, rank: Number(row.rank) })), found: { candidates: first?.candidates ?? 0, strategy } };
+}
+
+/** COMMON_SHARE for the table's size, from the statistics PostgreSQL keeps (one catalog row, no scan). */
+function commonShare(searched: SearchedKind): Prisma.Sql {
+  const { max, min, balance } = COMMON_SHARE;
+  return Prisma.raw(
+    `(SELECT least(${max}, greatest(${min}, sqrt(${balance} / greatest(reltuples, 1)::float8))) FROM pg_class WHERE oid = '${searched.table}'::regclass)`,
+  );
 }
 
 /** What the hydrating SELECT adds to each hit of `top`: rank, the candidates' count, how they were found. */
