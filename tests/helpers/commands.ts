@@ -25,6 +25,14 @@ export function migratedDataDir(dataDir: string): string {
   return dataDir;
 }
 
+/** A command's environment for an embedded data directory: no server URL, no dump to load, `extra` on top. */
+export function embeddedCommandEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir, ...extra };
+  delete env.DATABASE_URL;
+  delete env.PGLITE_LOAD_DUMP;
+  return env;
+}
+
 /** Runs `tsx <script> ...args` (as `npm run` does, without npm) with exactly `env`; never throws on a non-zero exit. */
 export async function runCommand(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   try {

@@ -1,18 +1,15 @@
 // `npm run audit:verify` as an operator runs it: a separate process on an embedded database directory.
 // (It touches only the embedded database, so it runs in the PGlite pass alone.)
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { appendAudit } from "~/models/audit.server";
-import { migratedDataDir } from "../helpers/commands";
+import { embeddedCommandEnv, migratedDataDir, runCommand } from "../helpers/commands";
 import { TEST_DB } from "../helpers/test-db";
 
-const run = promisify(execFile);
 let root: string;
 
 beforeAll(() => {
@@ -30,18 +27,7 @@ async function withDatabase<T>(dataDir: string, work: (db: Database) => Promise<
   }
 }
 
-async function auditVerify(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  delete env.PGLITE_LOAD_DUMP;
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", ...args], { env, cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const auditVerify = (dataDir: string, ...args: string[]) => runCommand("scripts/audit-verify.ts", args, embeddedCommandEnv(dataDir));
 
 describe.runIf(TEST_DB === "pglite")("audit:verify", () => {
   it("reports the unsealed tail, seals it with --seal and exits 0, then names the edited event and exits 1", async () => {

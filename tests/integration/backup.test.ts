@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getDatabase, openDatabase, type Database } from "~/db.server";
 import { sealAudit } from "~/models/audit.server";
-import { COMMAND_TEST_TIMEOUT, runCommand, tableFingerprints } from "../helpers/commands";
+import { COMMAND_TEST_TIMEOUT, embeddedCommandEnv, runCommand, tableFingerprints } from "../helpers/commands";
 import { createTeam } from "../helpers/factories";
 import { TEST_DB, pgUrlFor, runPrefix, withPgAdmin } from "../helpers/test-db";
 import { clueAs, leadAs } from "../helpers/workspace";
@@ -24,12 +24,6 @@ function serverEnv(url: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function embeddedEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  delete env.PGLITE_LOAD_DUMP;
-  return env;
-}
 
 /** A new, empty database on the test server, dropped with the run's others at the end. */
 async function emptyDatabase(): Promise<string> {
@@ -89,17 +83,17 @@ describe.runIf(TEST_DB === "postgres")("db:backup and db:restore on a PostgreSQL
     expect((await runCommand("scripts/db-backup.ts", ["--out", file], serverEnv(process.env.DATABASE_URL!))).code).toBe(0);
 
     const dataDir = path.join(workDir, "embedded");
-    const restore = await runCommand("scripts/db-restore.ts", ["--in", file], embeddedEnv(dataDir));
+    const restore = await runCommand("scripts/db-restore.ts", ["--in", file], embeddedCommandEnv(dataDir));
     expect(restore.stderr).toBe("");
     expect(restore.code).toBe(0);
     expect(await fingerprintsOf(openDatabase({ dataDir }))).toEqual(before);
-    const verify = await runCommand("scripts/audit-verify.ts", [], embeddedEnv(dataDir));
+    const verify = await runCommand("scripts/audit-verify.ts", [], embeddedCommandEnv(dataDir));
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(new RegExp(`^Audit chain intact up to event ${before.AuditEvent.rows}, `, "m"));
 
     // No server serves that directory, so db:backup archives it itself; the archive restores into a server.
     const archive = path.join(workDir, "embedded.tar.gz");
-    const archived = await runCommand("scripts/db-backup.ts", ["--out", archive], embeddedEnv(dataDir));
+    const archived = await runCommand("scripts/db-backup.ts", ["--out", archive], embeddedCommandEnv(dataDir));
     expect(archived.stderr).toBe("");
     expect(archived.stdout).toContain("Backup of the embedded database written");
     const target = await emptyDatabase();

@@ -1,19 +1,17 @@
 // The operator's commands as they are run: separate processes on an embedded database directory.
 // (They touch only the embedded database, so they run in the PGlite pass alone.)
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { commandDatabaseConfig, openDatabase, type Database } from "~/db.server";
-import { COMMAND_TEST_TIMEOUT, migratedDataDir, runCommand, tableFingerprints } from "../helpers/commands";
+import { COMMAND_TEST_TIMEOUT, embeddedCommandEnv, migratedDataDir, runCommand, tableFingerprints } from "../helpers/commands";
 import { TEST_DB } from "../helpers/test-db";
 
-const run = promisify(execFile);
 let workDir: string;
 
 beforeAll(() => {
@@ -21,22 +19,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-function envFor(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: dataDir, ...extra };
-  delete env.DATABASE_URL;
-  delete env.PGLITE_LOAD_DUMP;
-  return env;
-}
-
-async function npmScript(script: string, args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", script, ...args], { env: envFor(dataDir), cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** One command on an embedded data directory, as an operator runs it. */
+const npmScript = (script: string, args: string[], dataDir: string) => runCommand(script, args, embeddedCommandEnv(dataDir));
 
 async function withDatabase<T>(dataDir: string, work: (db: Database) => Promise<T>): Promise<T> {
   const db = openDatabase({ dataDir });
@@ -59,7 +43,7 @@ async function freePort(): Promise<number> {
 /** Starts `server/index.ts` and resolves with everything it printed once it is listening. */
 async function startServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<{ output: string; stop(): Promise<void> }> {
   // node itself (not npx → tsx → node) so that SIGTERM reaches the server, which then releases the database.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env: envFor(dataDir, { PORT: String(port), NODE_ENV: "production", ...extraEnv }), cwd: process.cwd() });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env: embeddedCommandEnv(dataDir, { PORT: String(port), NODE_ENV: "production", ...extraEnv }), cwd: process.cwd() });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
@@ -183,7 +167,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
     // The rate limit is lifted so that the requests kept going during the commands are all answered.
     server = await startServer(dataDir, port, { LOCAL_COMMAND_HOLD_SECONDS: "5", API_RATE_LIMIT_PER_MINUTE: "1000000" });
     cases = `http://127.0.0.1:${port}/api/v1/cases`;
-    const issued = await runCommand("scripts/token-create.ts", ["--email", "analyst@demo.local", "--name", "load"], envFor(dataDir));
+    const issued = await runCommand("scripts/token-create.ts", ["--email", "analyst@demo.local", "--name", "load"], embeddedCommandEnv(dataDir));
     expect(issued.stderr).toBe("");
     token = tokenIn(issued.stdout);
   }, COMMAND_TEST_TIMEOUT);
@@ -191,9 +175,9 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
 
   it("creates a user and a token for them and verifies the audit trail while requests keep being answered", async () => {
     const load = keepRequesting(cases, token);
-    const created = await runCommand("scripts/user-create.ts", ["--role", "analyst", "--email", "beside@agency.example", "--name", "Beside Server", "--agency", "Agency A"], envFor(dataDir));
-    const issued = await runCommand("scripts/token-create.ts", ["--email", "beside@agency.example"], envFor(dataDir));
-    const verified = await runCommand("scripts/audit-verify.ts", [], envFor(dataDir));
+    const created = await runCommand("scripts/user-create.ts", ["--role", "analyst", "--email", "beside@agency.example", "--name", "Beside Server", "--agency", "Agency A"], embeddedCommandEnv(dataDir));
+    const issued = await runCommand("scripts/token-create.ts", ["--email", "beside@agency.example"], embeddedCommandEnv(dataDir));
+    const verified = await runCommand("scripts/audit-verify.ts", [], embeddedCommandEnv(dataDir));
     const statuses = await load.stop();
 
     expect(created.stderr).toBe("");
@@ -209,7 +193,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
   }, COMMAND_TEST_TIMEOUT);
 
   it("rolls back and disconnects a command that keeps a transaction open too long, and the server answers meanwhile", async () => {
-    const { servedAt } = commandDatabaseConfig(envFor(dataDir));
+    const { servedAt } = commandDatabaseConfig(embeddedCommandEnv(dataDir));
     expect(servedAt).toBeTruthy();
     const client = new pg.Client({ host: servedAt, port: 5432, user: "postgres", password: "local", database: "postgres" });
     client.on("error", () => undefined); // the server ends this connection; that is the point
@@ -222,7 +206,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
     await expect(client.query("COMMIT")).rejects.toThrow();
     await client.end().catch(() => undefined);
 
-    const served = openDatabase(commandDatabaseConfig(envFor(dataDir)));
+    const served = openDatabase(commandDatabaseConfig(embeddedCommandEnv(dataDir)));
     try {
       const [user] = await served.sql.query<{ displayName: string }>(`SELECT "displayName" FROM "User" WHERE email = 'analyst@demo.local'`);
       expect(user.displayName).not.toBe("Held open");
@@ -234,19 +218,19 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
   it("backs up the served database under load and restores it into an empty directory with every row, where the audit chain verifies", async () => {
     const load = keepRequesting(cases, token);
     const underLoad = path.join(workDir, "under-load.tar.gz");
-    const backedUp = await runCommand("scripts/db-backup.ts", ["--out", underLoad], envFor(dataDir));
+    const backedUp = await runCommand("scripts/db-backup.ts", ["--out", underLoad], embeddedCommandEnv(dataDir));
     const statuses = await load.stop();
     expect(backedUp.stderr).toBe("");
     expect(backedUp.code).toBe(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     const restoredUnderLoad = path.join(workDir, "restored-under-load");
-    expect((await runCommand("scripts/db-restore.ts", ["--in", underLoad], envFor(restoredUnderLoad))).code).toBe(0);
-    const verifiedUnderLoad = await runCommand("scripts/audit-verify.ts", ["--seal"], envFor(restoredUnderLoad));
+    expect((await runCommand("scripts/db-restore.ts", ["--in", underLoad], embeddedCommandEnv(restoredUnderLoad))).code).toBe(0);
+    const verifiedUnderLoad = await runCommand("scripts/audit-verify.ts", ["--seal"], embeddedCommandEnv(restoredUnderLoad));
     expect(verifiedUnderLoad.code).toBe(0);
     expect(verifiedUnderLoad.stdout).toContain("Audit chain intact");
 
     // With the server idle (its sealer done), a backup holds every row it has, value for value.
-    const served = openDatabase(commandDatabaseConfig(envFor(dataDir)));
+    const served = openDatabase(commandDatabaseConfig(embeddedCommandEnv(dataDir)));
     let before: Awaited<ReturnType<typeof tableFingerprints>>;
     let after: typeof before;
     const quiet = path.join(workDir, "quiet.tar.gz");
@@ -256,7 +240,7 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
         expect(unsealed).toBe(0);
       }, { timeout: 20_000, interval: 250 });
       before = await tableFingerprints(served);
-      expect((await runCommand("scripts/db-backup.ts", ["--out", quiet], envFor(dataDir))).code).toBe(0);
+      expect((await runCommand("scripts/db-backup.ts", ["--out", quiet], embeddedCommandEnv(dataDir))).code).toBe(0);
       after = await tableFingerprints(served);
     } finally {
       await served.close();
@@ -265,15 +249,15 @@ describe.runIf(TEST_DB === "pglite")("operator commands while the server serves 
     expect(before.AuditEvent.rows).toBeGreaterThan(0);
 
     const restoredDir = path.join(workDir, "restored");
-    const restored = await runCommand("scripts/db-restore.ts", ["--in", quiet], envFor(restoredDir));
+    const restored = await runCommand("scripts/db-restore.ts", ["--in", quiet], embeddedCommandEnv(restoredDir));
     expect(restored.stderr).toBe("");
     expect(restored.code).toBe(0);
     expect(await withDatabase(restoredDir, (db) => tableFingerprints(db))).toEqual(before);
-    const verified = await runCommand("scripts/audit-verify.ts", [], envFor(restoredDir));
+    const verified = await runCommand("scripts/audit-verify.ts", [], embeddedCommandEnv(restoredDir));
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(new RegExp(`^Audit chain intact up to event ${before.AuditEvent.rows}, `, "m"));
 
-    const again = await runCommand("scripts/db-restore.ts", ["--in", quiet], envFor(restoredDir));
+    const again = await runCommand("scripts/db-restore.ts", ["--in", quiet], embeddedCommandEnv(restoredDir));
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/not empty/);
   }, COMMAND_TEST_TIMEOUT);
