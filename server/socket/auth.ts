@@ -165,16 +165,16 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
  * socket keeps its snapshot as long as it is open (a thousand sockets kept two copies each: idle-1000).
  */
 export function keptSnapshot(fresh: Actor, previous: Actor): Actor {
-  const same = (now: string, before: string) => (now === before ? before : now);
+  const same = <T>(now: T, before: T) => (now === before ? before : now);
   // Written out, not spread: a spread copy came out in dictionary mode, with a hidden class of its own for every
   // socket (~0.3 KB each).
   return {
     id: same(fresh.id, previous.id),
     email: same(fresh.email, previous.email),
     displayName: same(fresh.displayName, previous.displayName),
-    role: fresh.role === previous.role ? previous.role : fresh.role,
+    role: same(fresh.role, previous.role),
     agency: same(fresh.agency, previous.agency),
-    status: fresh.status === previous.status ? previous.status : fresh.status,
+    status: same(fresh.status, previous.status),
     taskforceIds: fresh.taskforceIds,
     origin: previous.origin,
   };
