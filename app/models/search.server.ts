@@ -263,10 +263,11 @@ function indexedMatches(searched: SearchedKind, match: Prisma.Sql, where: Prisma
   const pooled = Prisma.raw(String(INDEXED_POOL));
   return Prisma.sql`SELECT * FROM (
     WITH "pool" AS MATERIALIZED (SELECT ${a}.* FROM ${table} ${a} WHERE ${match} LIMIT ${Prisma.raw(String(INDEXED_POOL + 1))}),
+    "overflow" AS MATERIALIZED (SELECT count(*) > ${pooled} AS "over" FROM "pool"),
     "hits" AS MATERIALIZED (
-      SELECT ${candidateColumns(searched, a)} FROM "pool" ${a} WHERE ${and(where)} AND (SELECT count(*) FROM "pool") <= ${pooled}
+      SELECT ${candidateColumns(searched, a)} FROM "pool" ${a} WHERE ${and(where)} AND NOT (SELECT "over" FROM "overflow")
       UNION ALL
-      SELECT ${candidateColumns(searched, a)} FROM ${table} ${a} WHERE ${and([...where, match])} AND (SELECT count(*) FROM "pool") > ${pooled})
+      SELECT ${candidateColumns(searched, a)} FROM ${table} ${a} WHERE ${and([...where, match])} AND (SELECT "over" FROM "overflow"))
     SELECT * FROM "hits") AS "h" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }
 
