@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   if (!user) return { user: null };
   const unread = user.role === "ADMIN" ? 0 : await unreadCount(await loadActor(user));
-  return { user: { displayName: user.displayName, role: user.role, unread, unreadAt: Date.now() } };
+  return { user: { id: user.id, displayName: user.displayName, role: user.role, unread, unreadAt: Date.now() } };
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -68,7 +68,7 @@ function navLinksFor(role: Role): { to: string; label: string }[] {
   ];
 }
 
-function TopBar({ user }: { user: { displayName: string; role: Role; unread: number; unreadAt: number } }) {
+function TopBar({ user }: { user: { id: string; displayName: string; role: Role; unread: number; unreadAt: number } }) {
   return (
     <header className="topbar">
       <a href="#main" className="skip-link">
@@ -81,7 +81,7 @@ function TopBar({ user }: { user: { displayName: string; role: Role; unread: num
             {link.label}
           </NavLink>
         ))}
-        {user.role === "ADMIN" ? null : <NotificationBadge unread={user.unread} asOf={user.unreadAt} />}
+        {user.role === "ADMIN" ? null : <NotificationBadge userId={user.id} unread={user.unread} asOf={user.unreadAt} />}
         {user.role === "ADMIN" ? null : <NavLink to="/account">Account</NavLink>}
       </nav>
       <div className="topbar-user">

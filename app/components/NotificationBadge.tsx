@@ -1,11 +1,20 @@
 // The top bar's inbox link with the unread count, kept live on every page over the page's one socket
-// (notification:new): the count comes from the page's loader and each notice since adds one.
+// (notification:new): the count comes from the page's loader and each notice since adds one. A page in a room
+// is not sent a lead share's notice: it counts the share from the room event it already got (decision 021).
 import { NavLink } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { acquireSocket, releaseSocket } from "~/realtime/connection";
-import type { NotificationNotice } from "~/realtime/protocol";
+import type { NotificationNotice, RoomFeedEvent } from "~/realtime/protocol";
+import { leadSharedText } from "~/utils/notice-text";
 
-export function NotificationBadge({ unread, asOf }: { unread: number; asOf: number }) {
+/** The share's notice as the inbox words it, or null for the sharer's own share (nobody is told of their own). */
+function noticeOfShare(event: RoomFeedEvent, userId: string): string | null {
+  const payload = event.payload as { lead?: { title?: string }; sharedBy?: { displayName?: string } };
+  if (event.actorId === userId) return null;
+  return leadSharedText(payload.sharedBy?.displayName ?? "Someone", payload.lead?.title ?? "a lead");
+}
+
+export function NotificationBadge({ userId, unread, asOf }: { userId: string; unread: number; asOf: number }) {
   const [count, setCount] = useState(unread);
   const [latest, setLatest] = useState<string>("");
   const [live, setLive] = useState(false);
@@ -13,23 +22,29 @@ export function NotificationBadge({ unread, asOf }: { unread: number; asOf: numb
   useEffect(() => setCount(unread), [unread, asOf]);
   useEffect(() => {
     const socket = acquireSocket();
-    const onNotice = (notice: NotificationNotice) => {
+    const onNotice = (notice: Pick<NotificationNotice, "text">) => {
       setCount((current) => current + 1);
       setLatest(notice.text);
+    };
+    const onShare = (event: RoomFeedEvent) => {
+      const text = noticeOfShare(event, userId);
+      if (text) onNotice({ text });
     };
     const onConnect = () => setLive(true);
     const onDisconnect = () => setLive(false);
     socket.on("notification:new", onNotice);
+    socket.on("lead:shared", onShare);
     socket.on("connect", onConnect);
     socket.on("disconnect", onDisconnect);
     setLive(socket.connected);
     return () => {
       socket.off("notification:new", onNotice);
+      socket.off("lead:shared", onShare);
       socket.off("connect", onConnect);
       socket.off("disconnect", onDisconnect);
       releaseSocket(socket);
     };
-  }, []);
+  }, [userId]);
   const shown = count > 99 ? "99+" : String(count);
   return (
     <>

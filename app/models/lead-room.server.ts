@@ -8,7 +8,8 @@ import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { auditRead, writeChange, writeCreate, type CreateOptions } from "./changes.server";
-import { excerpt, notify } from "./notifications.server";
+import { leadSharedText } from "~/utils/notice-text";
+import { notify } from "./notifications.server";
 import { userRefs } from "./users.server";
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
@@ -82,8 +83,7 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
       const lead = await loadLeadFor(actor, leadId, "lead:share", statements);
       const claim = await claimViewOf(lead, statements);
       await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
-      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: `${actor.displayName} shared "${excerpt(lead.title)}" in the room` }, { afterAnnounce: true });
-      return event({
+      const shared = await event({
         taskforceId: lead.taskforceId,
         type: "lead.shared",
         itemType: "LEAD",
@@ -91,6 +91,8 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
         visibility: itemVisibility(lead),
         payload: { lead: { ...leadSummary(lead), caseReference: lead.caseReference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim },
       });
+      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, { afterAnnounce: true, heardWith: shared });
+      return shared;
     },
     (stored) => stored,
     // Plain statements only: the room's broadcast waits for this transaction (issue 9).

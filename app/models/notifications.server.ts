@@ -7,9 +7,12 @@ import { Prisma, type ItemType, type Role } from "@prisma/client";
 import { canSee, loadActors, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
-import { currentResources } from "~/models/rooms.server";
+import { currentResources, type StoredRoomEvent } from "~/models/rooms.server";
 import { singleton } from "~/utils/singleton.server";
 import { formatDateTime } from "~/utils/form-values";
+import { excerpt } from "~/utils/notice-text";
+
+export { excerpt };
 import type { NotificationNotice } from "~/realtime/protocol";
 import type { ListNotificationsQuery, MarkNotificationsReadInput } from "~/validation/notification";
 import type { ChangeContext } from "./changes.server";
@@ -55,13 +58,6 @@ export interface NotificationInput {
 }
 
 const TEXT_LIMIT = 300;
-const TITLE_LIMIT = 80;
-
-/** A title or value cut short for a notification's one line. */
-export function excerpt(value: string, limit = TITLE_LIMIT): string {
-  const line = value.replace(/\s+/g, " ").trim();
-  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
-}
 
 export interface NotifyOptions {
   /**
@@ -70,6 +66,12 @@ export interface NotifyOptions {
    * takes to write them. A crash between the commit and this write loses these notices (the room log keeps the event).
    */
   afterAnnounce?: boolean;
+  /**
+   * The room event that tells the same news: sockets that heard it live (they are in its audiences) are not sent
+   * the notice too, and their pages count it from the event (NotificationBadge). A share to a room of 1,000 would
+   * otherwise push 2,000 messages, and a member's page parse two for one piece of news (issue 9's fan-out).
+   */
+  heardWith?: Pick<StoredRoomEvent, "taskforceId" | "visibility">;
 }
 
 /**
@@ -88,22 +90,22 @@ export async function notify(
   if (options.afterAnnounce) {
     ctx.afterCommit(() => {
       void prisma.$queryRaw<InsertedRow[]>(statement)
-        .then((rows) => announceInserted(rows, input))
+        .then((rows) => announceInserted(rows, input, options.heardWith))
         .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
     });
     return 0;
   }
   const rows = await ctx.tx.$queryRaw<InsertedRow[]>(statement);
-  if (rows.length > 0) ctx.afterCommit(() => announceInserted(rows, input));
+  if (rows.length > 0) ctx.afterCommit(() => announceInserted(rows, input, options.heardWith));
   return rows.length;
 }
 
 type InsertedRow = { recipientId: string; createdAt: Date };
 
-function announceInserted(rows: InsertedRow[], input: NotificationInput): void {
+function announceInserted(rows: InsertedRow[], input: NotificationInput, heardWith: NotifyOptions["heardWith"]): void {
   if (rows.length === 0) return;
   const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text: excerpt(input.text, TEXT_LIMIT), href: hrefOf(input.itemType, input.itemId), createdAt: rows[0].createdAt.toISOString() };
-  announceNotifications({ recipientIds: rows.map((row) => row.recipientId), notice });
+  announceNotifications({ recipientIds: rows.map((row) => row.recipientId), notice, heardWith });
 }
 
 /** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
@@ -167,6 +169,8 @@ export async function notifyEach(kind: NotificationKind, notices: readonly ClueN
 export interface NotificationBatch {
   recipientIds: string[];
   notice: NotificationNotice;
+  /** The room event that already told the sockets in its audiences (NotifyOptions.heardWith). */
+  heardWith?: Pick<StoredRoomEvent, "taskforceId" | "visibility">;
 }
 type NotificationAnnouncer = (batch: NotificationBatch) => void;
 const announcers = singleton("notificationAnnouncers", () => new Set<NotificationAnnouncer>());

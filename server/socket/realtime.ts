@@ -63,7 +63,7 @@ export class Realtime {
 
   /** One event to this node's sockets that may receive it: encoded once, fanned out by Socket.IO. */
   private emitEvent(event: StoredRoomEvent): void {
-    const rooms = audiencesOfEvent(event.visibility).map((audience) => audienceRoom(event.taskforceId, audience));
+    const rooms = this.audienceRoomsOf(event);
     const operator = this.io.local.to(rooms);
     (operator.emit as (name: string, payload: RoomFeedEvent) => boolean).call(operator, roomEventName(event.type), feedEvent(event));
     this.eventsDelivered += 1;
@@ -92,7 +92,15 @@ export class Realtime {
    */
   notify(batch: NotificationBatch): void {
     if (batch.recipientIds.length === 0) return;
-    this.io.to(batch.recipientIds.map(userRoom)).emit("notification:new", batch.notice);
+    const recipients = this.io.to(batch.recipientIds.map(userRoom));
+    const { heardWith } = batch;
+    // Sockets that heard the room event live count it from the event: one message each, not two.
+    const operator = heardWith ? recipients.except(this.audienceRoomsOf(heardWith)) : recipients;
+    operator.emit("notification:new", batch.notice);
+  }
+
+  private audienceRoomsOf(event: Pick<StoredRoomEvent, "taskforceId" | "visibility">): string[] {
+    return audiencesOfEvent(event.visibility).map((audience) => audienceRoom(event.taskforceId, audience));
   }
 
   // ---- subscriptions -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // Two analysts of one taskforce in two real browser contexts: a lead shared by one appears in the other's live
-// feed without a reload, and the connection indicator says so in words.
+// feed without a reload (and on the watcher's inbox badge), and the connection indicator says so in words.
 import { describe, expect, it } from "vitest";
 import { browserTestSuite } from "../helpers/browser";
 import { createTeam } from "../helpers/factories";
@@ -32,6 +32,14 @@ describe("taskforce room in the browser", () => {
     expect(await feed.locator("li").filter({ hasText: "Lead shared" }).count()).toBe(1);
     await watcher.page.getByRole("button", { name: /1 new/ }).waitFor();
     expect(await watcher.page.evaluate(() => (window as unknown as { roomMark?: number }).roomMark)).toBe(42);
+    // The share's notice: the watcher's page counts it once, from the room event (it is not also sent the notice);
+    // the sharer is not told of their own share.
+    const badge = watcher.page.getByTestId("inbox-badge");
+    await badge.waitFor();
+    await watcher.page.getByRole("status").filter({ hasText: `New notification: ${team.analyst.displayName} shared "${lead.title}" in the room` }).waitFor({ state: "attached" });
+    await watcher.page.waitForTimeout(300);
+    expect(await badge.innerText()).toMatch(/^1\b/);
+    expect(await sharer.page.getByTestId("inbox-badge").count()).toBe(0);
 
     // A claim shows up live too.
     await watcher.page.getByRole("row", { name: new RegExp(lead.title) }).getByRole("button", { name: /^Claim/ }).click();

@@ -12,7 +12,7 @@ import type { NotificationNotice } from "~/realtime/protocol";
 import { apiCallerFor } from "../helpers/api";
 import { createComment, createLead, createTask, decideReview, requestReview, updateLead, updateTask } from "../helpers/edge";
 import { createActor, createTeam } from "../helpers/factories";
-import { socketTestSuite, waitFor } from "../helpers/sockets";
+import { recordRoomEvents, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
 import { clueAs, leadAs } from "../helpers/workspace";
 
 const suite = socketTestSuite();
@@ -195,6 +195,38 @@ describe("live delivery", () => {
     await clueAs(team.analyst, team.case.id);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(others).toEqual([]);
+  });
+});
+
+describe("a lead share's notice and its room event", () => {
+  it("reaches a page outside the room as a notice and a page in the room only as the room event", async () => {
+    const team = await createTeam();
+    const lead = await leadAs(team.analyst, team.case.id);
+    const [inRoom, elsewhere, otherInRoom] = await Promise.all([suite.connect(team.coordinator), suite.connect(team.coordinator), suite.connect(team.analystOtherAgency)]);
+    await requestOk(inRoom, "room:join", { taskforceId: team.taskforce.id });
+    await requestOk(otherInRoom, "room:join", { taskforceId: team.taskforce.id });
+    const notices = { inRoom: [] as NotificationNotice[], elsewhere: [] as NotificationNotice[], otherInRoom: [] as NotificationNotice[] };
+    inRoom.on("notification:new", (notice) => notices.inRoom.push(notice));
+    elsewhere.on("notification:new", (notice) => notices.elsewhere.push(notice));
+    otherInRoom.on("notification:new", (notice) => notices.otherInRoom.push(notice));
+    const heard = recordRoomEvents(inRoom, ["lead:shared"]);
+    const otherHeard = recordRoomEvents(otherInRoom, ["lead:shared"]);
+    await shareLead(team.analyst, lead.id, "Look at this");
+    await waitFor(() => notices.elsewhere.length === 1 && heard.length === 1 && otherHeard.length === 1, "the share on both pages");
+    expect(notices.elsewhere[0]).toMatchObject({ kind: "lead.shared", itemId: lead.id, text: `${team.analyst.displayName} shared "${lead.title}" in the room` });
+    // The coordinator's notice row is written all the same (the inbox keeps it); the page in the room was not sent it.
+    expect(await sharedWith(lead.id, 2)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(notices.inRoom).toEqual([]);
+    expect(notices.otherInRoom).toEqual([]);
+    // A share only some of the room may see: those outside its audience hear neither the event nor a notice.
+    const strict = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER_STRICT" });
+    await shareLead(team.analyst, strict.id);
+    await waitFor(() => notices.elsewhere.length === 2 && heard.length === 2, "the strict share on the coordinator's pages");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(otherHeard).toHaveLength(1);
+    expect(notices.otherInRoom).toEqual([]);
+    expect(notices.inRoom).toEqual([]);
   });
 });
 
