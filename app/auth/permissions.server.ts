@@ -166,8 +166,13 @@ export function taskforceIdSet(ids: Iterable<string>): ReadonlySet<string> {
 export async function loadActor(user: UserIdentity, origin?: RequestOrigin): Promise<Actor> {
   // A prepared statement past the ORM: every request and every socket write loads its actor (decision 011).
   const memberships = await readSql<{ taskforceId: string }>(Prisma.sql`SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = ${user.id}`);
+  return actorOf(user, memberships.map((m) => m.taskforceId), origin);
+}
+
+/** The actor of a user whose taskforces were read with them (a socket's credential check). */
+export function actorOf(user: UserIdentity, taskforceIds: readonly string[], origin?: RequestOrigin): Actor {
   const { id, email, displayName, role, agency, status } = user;
-  return { id, email, displayName, role, agency, status, origin, taskforceIds: taskforceIdSet(memberships.map((m) => m.taskforceId)) };
+  return { id, email, displayName, role, agency, status, origin, taskforceIds: taskforceIdSet(taskforceIds) };
 }
 
 /** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
@@ -180,7 +185,7 @@ export async function loadActors(userIds: readonly string[]): Promise<Map<string
       COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
     FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`;
   return new Map(
-    users.map(({ taskforceIds, id, email, displayName, role, agency, status }) => [id, { id, email, displayName, role, agency, status, taskforceIds: taskforceIdSet(taskforceIds) }]),
+    users.map(({ taskforceIds, ...user }) => [user.id, actorOf(user, taskforceIds)]),
   );
 }
 

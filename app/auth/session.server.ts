@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { loadActor, taskforceIdSet, type Actor, type UserIdentity } from "~/auth/permissions.server";
-import { prisma, type Tx } from "~/db.server";
+import { Prisma } from "@prisma/client";
+import { prisma, readSql, type Tx } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
 import { findTokenGrant } from "~/models/tokens.server";
@@ -346,6 +347,8 @@ export async function requirePendingSession(request: Request, redirectTo: string
 /** A credential a live connection holds, as it stands now: whose it is, and when it ends unless renewed. */
 export interface CredentialStatus {
   user: AuthUser;
+  /** The user's taskforces, read with the credential (one round trip for a socket's re-check). */
+  taskforceIds: readonly string[];
   /**
    * When the credential stops being valid. A session: the earlier of its idle expiry (last activity +
    * SESSION_IDLE_TIMEOUT_MS), which later activity moves on, and its absolute expiry. A token: its expiry.
@@ -365,12 +368,19 @@ function identityOf(user: AuthUser): AuthUser {
  * they sent), which counts as a page request does. Nothing is deleted here; an ended session is just refused.
  */
 export async function checkSocketSession(storedId: string, options: { activity?: boolean } = {}): Promise<CredentialStatus | null> {
-  const row = await prisma.session.findUnique({ where: { id: storedId }, include: { user: true } });
+  // One prepared statement with the user and their taskforces: every event a user sends on a socket re-checks it
+  // before its write commits (a shared lead's room waits for it: issue 9's fan-out).
+  const [row] = await readSql<AuthUser & { expiresAt: Date; lastSeenAt: Date; mfaVerified: boolean; passwordChangeRequired: boolean; taskforceIds: string[] }>(Prisma.sql`
+    SELECT s."expiresAt" AT TIME ZONE 'UTC' AS "expiresAt", s."lastSeenAt" AT TIME ZONE 'UTC' AS "lastSeenAt", s."mfaVerified",
+      u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status", u."passwordChangeRequired",
+      COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${storedId}`);
   const now = Date.now();
-  if (!row || !row.mfaVerified || row.user.status !== "ACTIVE" || row.user.passwordChangeRequired) return null;
+  if (!row || !row.mfaVerified || row.status !== "ACTIVE" || row.passwordChangeRequired) return null;
   if (now >= Math.min(idleExpiry(row.lastSeenAt), row.expiresAt.getTime())) return null;
   const lastSeenAt = options.activity ? await recordActivity(storedId, row.lastSeenAt, now) : row.lastSeenAt;
-  return { user: identityOf(row.user), deadline: new Date(Math.min(idleExpiry(lastSeenAt), row.expiresAt.getTime())) };
+  return { user: identityOf(row), taskforceIds: row.taskforceIds, deadline: new Date(Math.min(idleExpiry(lastSeenAt), row.expiresAt.getTime())) };
 }
 
 /**
@@ -389,7 +399,7 @@ export async function validateSessionCookieHeader(cookieHeader: string | undefin
 export async function checkAccessToken(token: string): Promise<CredentialStatus | null> {
   // The sockets' check is the database's answer: their snapshot is the cache (server/socket/auth.ts).
   const grant = await findTokenGrant(token, { fresh: true });
-  return grant ? { user: grant.owner, deadline: grant.expiresAt } : null;
+  return grant ? { user: grant.owner, taskforceIds: grant.taskforceIds, deadline: grant.expiresAt } : null;
 }
 
 /** The owner of a valid personal access token whose account is active, or null. */

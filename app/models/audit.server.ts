@@ -254,11 +254,23 @@ async function insertRecorded(rows: Prisma.AuditEventCreateManyInput[]): Promise
  * stores it (timestamp(3) in UTC), so sealing hashes the same.
  */
 function auditInsert(rows: Prisma.AuditEventCreateManyInput[], { waitForDisk }: { waitForDisk: boolean }): Prisma.Sql {
-  const column = <K extends keyof Prisma.AuditEventCreateManyInput>(key: K) => rows.map((row) => row[key] ?? null);
   return Prisma.sql`${waitForDisk ? Prisma.empty : Prisma.sql`WITH "options" AS (SELECT set_config('synchronous_commit', 'off', true))`}
-     INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")
+     ${auditRowsInsert(rows, waitForDisk ? Prisma.empty : Prisma.sql`"options", `)}`;
+}
+
+/**
+ * A write's audit records as one INSERT for a larger statement (a guarded create): `from` names what each row
+ * is joined with (ending in a comma), e.g. the guard's row, so no row is written when the guard holds nothing.
+ */
+export function auditEntriesInsert(entries: readonly AuditEntry[], from: Prisma.Sql): Prisma.Sql {
+  return auditRowsInsert(entries.map(auditRow), from);
+}
+
+function auditRowsInsert(rows: Prisma.AuditEventCreateManyInput[], from: Prisma.Sql): Prisma.Sql {
+  const column = <K extends keyof Prisma.AuditEventCreateManyInput>(key: K) => rows.map((row) => row[key] ?? null);
+  return Prisma.sql`INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")
      SELECT r."at" AT TIME ZONE 'UTC', r."actorId", r."actorEmail", r."action", r."outcome", r."itemType", r."itemId", r."taskforceId", r."caseId", r."ip", r."userAgent", r."details"
-     FROM ${waitForDisk ? Prisma.empty : Prisma.sql`"options", `}unnest(${rows.map((row) => new Date(row.at ?? Date.now()).toISOString())}::timestamptz[],
+     FROM ${from}unnest(${rows.map((row) => new Date(row.at ?? Date.now()).toISOString())}::timestamptz[],
        ${column("actorId")}::text[], ${column("actorEmail")}::text[], ${column("action")}::text[], ${rows.map((row) => row.outcome ?? "ok")}::text[],
        ${column("itemType")}::text[], ${column("itemId")}::text[], ${column("taskforceId")}::text[], ${column("caseId")}::text[], ${column("ip")}::text[],
        ${column("userAgent")}::text[], ${rows.map((row) => JSON.stringify(row.details ?? {}))}::jsonb[])

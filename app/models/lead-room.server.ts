@@ -7,9 +7,9 @@ import type { StoredRoomEvent } from "~/models/rooms.server";
 import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
-import { auditRead, writeChange, writeCreate, type CreateOptions } from "./changes.server";
+import { auditRead, writeChange, writeGuardedCreate, type CreateOptions } from "./changes.server";
 import { leadSharedText } from "~/utils/notice-text";
-import { notify } from "./notifications.server";
+import { notifyCommitted } from "./notifications.server";
 import { userRefs } from "./users.server";
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
@@ -42,17 +42,31 @@ async function loadLeadFor(actor: Actor, leadId: string, action: Action, stateme
 }
 
 async function lockedLead(statements: StatementRunner, leadId: string): Promise<(LeadWithRecipients & { caseReference: string }) | null> {
-  const [row] = await statements<Lead & { recipientIds: string[]; caseReference: string }>(Prisma.sql`
+  const [row] = await statements<LeadRow>(leadStatement(leadId, { lock: true }));
+  return row ? leadOfRow(row) : null;
+}
+
+type LeadRow = Lead & { recipientIds: string[]; caseReference: string; rowVersion: string; claimHolderName: string | null };
+
+/**
+ * The lead with its recipients, its case's reference, its claim holder's name and its row version (xmin, which
+ * every update of the row changes), in one statement: locked inside a write, or as read for a guarded create.
+ */
+function leadStatement(leadId: string, { lock }: { lock: boolean }): Prisma.Sql {
+  return Prisma.sql`
     SELECT l."id", l."caseId", l."taskforceId", l."authorId", l."authorAgency", l."ownerId", l."title", l."hypothesis",
       l."status"::text AS "status", l."statusReason", l."priority"::text AS "priority", l."handlingCode"::text AS "handlingCode",
       l."reviewState"::text AS "reviewState", l."claimedById", l."claimExpiresAt" AT TIME ZONE 'UTC' AS "claimExpiresAt", l."version",
       l."createdAt" AT TIME ZONE 'UTC' AS "createdAt", l."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
       COALESCE(ARRAY(SELECT r."userId" FROM "LeadRecipient" r WHERE r."leadId" = l."id"), '{}') AS "recipientIds",
-      k."reference" AS "caseReference"
+      k."reference" AS "caseReference", l.xmin::text AS "rowVersion",
+      (SELECT u."displayName" FROM "User" u WHERE u."id" = l."claimedById") AS "claimHolderName"
     FROM "Lead" l JOIN "Case" k ON k."id" = l."caseId"
     WHERE l."id" = ${leadId}
-    FOR UPDATE OF l`);
-  if (!row) return null;
+    ${lock ? Prisma.sql`FOR UPDATE OF l` : Prisma.empty}`;
+}
+
+function leadOfRow(row: LeadRow): LeadWithRecipients & { caseReference: string; rowVersion: string; claimHolderName: string | null } {
   const { recipientIds, ...lead } = row;
   return { ...lead, recipients: recipientIds.map((userId) => ({ userId })) };
 }
@@ -61,7 +75,14 @@ async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpires
   const holderId = activeClaimant(lead);
   if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
   const [holder] = await statements<{ displayName: string }>(Prisma.sql`SELECT u."displayName" FROM "User" u WHERE u."id" = ${holderId}`);
-  return { leadId: lead.id, holder: { id: holderId, displayName: holder?.displayName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null };
+  return claimView(lead, holder?.displayName ?? null);
+}
+
+/** The claim as the room shows it, with its holder's name when it is known. */
+function claimView(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, holderName: string | null): ClaimView {
+  const holderId = activeClaimant(lead);
+  if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
+  return { leadId: lead.id, holder: { id: holderId, displayName: holderName ?? "Unknown user" }, expiresAt: lead.claimExpiresAt?.toISOString() ?? null };
 }
 
 function leadSummary(lead: Lead) {
@@ -72,32 +93,30 @@ function leadSummary(lead: Lead) {
 /**
  * Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. With an
  * idempotency key the share happens once per actor and key: a retry gets the first stored event back.
+ * Written as a guarded create (one statement that holds the lead as it was read): the room hears of it two
+ * round trips after the request (issue 9's fan-out, decision 030).
  */
 export async function shareLead(actor: Actor, leadId: string, note = "", options: CreateOptions = {}): Promise<StoredRoomEvent> {
-  return writeCreate(
-    actor,
-    options,
-    { type: "lead.shared", itemId: leadId },
-    async (ctx) => {
-      const { statements, audit, event } = ctx;
-      const lead = await loadLeadFor(actor, leadId, "lead:share", statements);
-      const claim = await claimViewOf(lead, statements);
-      await audit({ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } });
-      const shared = await event({
+  return writeGuardedCreate(actor, options, { type: "lead.shared", itemId: leadId }, async (statements) => {
+    const [row] = await statements<LeadRow>(leadStatement(leadId, { lock: false }));
+    if (!row) throw new NotFoundError("Lead not found.");
+    const lead = leadOfRow(row);
+    requirePermission(actor, "lead:share", leadResource(lead));
+    return {
+      guard: Prisma.sql`SELECT FROM "Lead" WHERE "id" = ${lead.id} AND xmin::text = ${lead.rowVersion} FOR UPDATE`,
+      audit: [{ action: "lead.share", itemType: "LEAD", itemId: lead.id, taskforceId: lead.taskforceId, caseId: lead.caseId, details: { note } }],
+      event: {
         taskforceId: lead.taskforceId,
         type: "lead.shared",
         itemType: "LEAD",
         itemId: lead.id,
         visibility: itemVisibility(lead),
-        payload: { lead: { ...leadSummary(lead), caseReference: lead.caseReference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim },
-      });
-      await notify(ctx, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, { afterAnnounce: true, heardWith: shared });
-      return shared;
-    },
-    (stored) => stored,
-    // Plain statements only: the room's broadcast waits for this transaction (issue 9).
-    "statements",
-  );
+        payload: { lead: { ...leadSummary(lead), caseReference: lead.caseReference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim: claimView(lead, lead.claimHolderName) },
+      },
+      // The room's 1,000 notices are written after it heard the share, not before (decision 021).
+      afterAnnounce: (shared) => notifyCommitted(actor.id, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, shared),
+    };
+  });
 }
 
 /** Claims a lead for the actor (or renews their own claim). Refused with CLAIMED while someone else holds it. */

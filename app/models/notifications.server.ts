@@ -5,7 +5,7 @@
 // Decision 021 says why overdue tasks are noticed on read and lead shares are stored per member.
 import { Prisma, type ItemType, type Role } from "@prisma/client";
 import { canSee, loadActors, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
-import { prisma } from "~/db.server";
+import { getDatabase, prisma, statementsOf } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { currentResources, type StoredRoomEvent } from "~/models/rooms.server";
 import { singleton } from "~/utils/singleton.server";
@@ -59,53 +59,50 @@ export interface NotificationInput {
 
 const TEXT_LIMIT = 300;
 
-export interface NotifyOptions {
-  /**
-   * Write after the change's room events are announced instead of inside its transaction: for a notice to a whole
-   * room (a lead shared with 1,000 members), whose rows would otherwise hold up the room's fan-out by the time it
-   * takes to write them. A crash between the commit and this write loses these notices (the room log keeps the event).
-   */
-  afterAnnounce?: boolean;
-  /**
-   * The room event that tells the same news: sockets that heard it live (they are in its audiences) are not sent
-   * the notice too, and their pages count it from the event (NotificationBadge). A share to a room of 1,000 would
-   * otherwise push 2,000 messages, and a member's page parse two for one piece of news (issue 9's fan-out).
-   */
-  heardWith?: Pick<StoredRoomEvent, "taskforceId" | "visibility">;
-}
+/**
+ * The room event that tells the same news as a notice: sockets that heard it live (they are in its audiences) are
+ * not sent the notice too, and their pages count it from the event (NotificationBadge). A share to a room of 1,000
+ * would otherwise push 2,000 messages, and a member's page parse two for one piece of news (issue 9's fan-out).
+ */
+export type HeardWith = Pick<StoredRoomEvent, "taskforceId" | "visibility">;
 
 /**
  * Writes the notifications inside the change's transaction (one statement, however many recipients) and tells
- * their open pages after the commit (one emit to all their user rooms). Returns how many were written (0 when
- * written after the announcement).
+ * their open pages after the commit (one emit to all their user rooms). Returns how many were written.
  */
 export async function notify(
   ctx: Pick<ChangeContext, "tx" | "afterCommit"> & { actor: Pick<Actor, "id"> | null },
   recipients: NotificationRecipients,
   input: NotificationInput,
-  options: NotifyOptions = {},
 ): Promise<number> {
   const statement = insertStatement(ctx.actor?.id ?? null, recipients, input);
   if (!statement) return 0;
-  if (options.afterAnnounce) {
-    ctx.afterCommit(() => {
-      void prisma.$queryRaw<InsertedRow[]>(statement)
-        .then((rows) => announceInserted(rows, input, options.heardWith))
-        .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
-    });
-    return 0;
-  }
-  const rows = await ctx.tx.$queryRaw<InsertedRow[]>(statement);
-  if (rows.length > 0) ctx.afterCommit(() => announceInserted(rows, input, options.heardWith));
-  return rows.length;
+  const [written] = await ctx.tx.$queryRaw<Written[]>(statement);
+  if (written.recipientIds.length > 0) ctx.afterCommit(() => announceWritten(written, input));
+  return written.recipientIds.length;
 }
 
-type InsertedRow = { recipientId: string; createdAt: Date };
+/**
+ * Writes the notifications of a change that has committed and been announced, on their own, and tells their
+ * pages: for a notice to a whole room (a lead shared with 1,000 members), whose rows would otherwise hold up the
+ * room's fan-out by the time it takes to write them. A crash between the commit and this write loses these
+ * notices (the room log keeps the event); a failure is logged.
+ */
+export function notifyCommitted(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput, heardWith?: HeardWith): void {
+  const statement = insertStatement(actorId, recipients, input);
+  if (!statement) return;
+  void statementsOf(getDatabase().sql)<Written>(statement)
+    .then(([written]) => announceWritten(written, input, heardWith))
+    .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
+}
 
-function announceInserted(rows: InsertedRow[], input: NotificationInput, heardWith: NotifyOptions["heardWith"]): void {
-  if (rows.length === 0) return;
-  const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text: excerpt(input.text, TEXT_LIMIT), href: hrefOf(input.itemType, input.itemId), createdAt: rows[0].createdAt.toISOString() };
-  announceNotifications({ recipientIds: rows.map((row) => row.recipientId), notice, heardWith });
+/** Who was written a notice, in one row (a room's 1,000 come back as one array, not 1,000 rows). */
+type Written = { recipientIds: string[]; createdAt: Date | null };
+
+function announceWritten(written: Written, input: NotificationInput, heardWith?: HeardWith): void {
+  if (written.recipientIds.length === 0 || !written.createdAt) return;
+  const notice: NotificationNotice = { kind: input.kind, itemType: input.itemType, itemId: input.itemId, text: excerpt(input.text, TEXT_LIMIT), href: hrefOf(input.itemType, input.itemId), createdAt: written.createdAt.toISOString() };
+  announceNotifications({ recipientIds: written.recipientIds, notice, heardWith });
 }
 
 /** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
@@ -120,11 +117,13 @@ function insertStatement(actorId: string | null, recipients: NotificationRecipie
     who = recipients.roles?.length ? Prisma.sql`u."role"::text IN (${Prisma.join([...recipients.roles])})` : Prisma.sql`TRUE`;
   }
   return Prisma.sql`
-    INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
-    SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
-    FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
-    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
-    RETURNING "recipientId", "createdAt"`;
+    WITH "written" AS (
+      INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
+      SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
+      FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
+      WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
+      RETURNING "recipientId", "createdAt")
+    SELECT COALESCE(array_agg("recipientId"), '{}') AS "recipientIds", min("createdAt") AT TIME ZONE 'UTC' AS "createdAt" FROM "written"`;
 }
 
 /** One person told about one clue of theirs, as decided by the feature that calls notifyEach. */
@@ -169,8 +168,8 @@ export async function notifyEach(kind: NotificationKind, notices: readonly ClueN
 export interface NotificationBatch {
   recipientIds: string[];
   notice: NotificationNotice;
-  /** The room event that already told the sockets in its audiences (NotifyOptions.heardWith). */
-  heardWith?: Pick<StoredRoomEvent, "taskforceId" | "visibility">;
+  /** The room event that already told the sockets in its audiences. */
+  heardWith?: HeardWith;
 }
 type NotificationAnnouncer = (batch: NotificationBatch) => void;
 const announcers = singleton("notificationAnnouncers", () => new Set<NotificationAnnouncer>());

@@ -28,20 +28,31 @@ export interface NewRoomEvent {
 export async function appendRoomEvent(tx: Tx | SqlRunner, event: NewRoomEvent): Promise<StoredRoomEvent> {
   // One statement, one round trip inside every write's transaction: the taskforce's row lock and next seq, and
   // the event at that seq (the announcement of a shared lead waits for this transaction: issue 9's fan-out).
-  const [row] = await statementsOf(tx)<StoredEventRow>(Prisma.sql`
-    WITH "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} RETURNING "lastEventSeq")
+  const [row] = await statementsOf(tx)<StoredEventRow>(roomEventStatement(event));
+  if (!row) throw new Error(`No taskforce ${event.taskforceId} to append a room event to.`);
+  return toStoredEvent(row);
+}
+
+/**
+ * The statement that appends a room event: the taskforce row's next seq (under its row lock) and the event at it,
+ * returning the stored row. `before` are CTEs that run in the same statement; `when`, a condition without which
+ * nothing is appended (a guarded create: app/models/changes.server.ts).
+ */
+export function roomEventStatement(event: NewRoomEvent, options: { before?: Prisma.Sql; when?: Prisma.Sql } = {}): Prisma.Sql {
+  const { before, when } = options;
+  return Prisma.sql`
+    WITH ${before ? Prisma.sql`${before},` : Prisma.empty}
+    "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} ${when ? Prisma.sql`AND ${when}` : Prisma.empty} RETURNING "lastEventSeq")
     INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
     SELECT ${event.taskforceId}, "next"."lastEventSeq", ${event.type}, ${event.itemType ?? null}::"ItemType", ${event.itemId ?? null},
       ${event.actorId ?? null}, ${event.clientEventId ?? null}, ${JSON.stringify(event.visibility)}::jsonb, ${JSON.stringify(event.payload)}::jsonb
     FROM "next"
     RETURNING "id", "taskforceId", "seq", "type", "itemType"::text AS "itemType", "itemId", "actorId", "visibility", "payload",
-      "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`);
-  if (!row) throw new Error(`No taskforce ${event.taskforceId} to append a room event to.`);
-  return toStoredEvent(row);
+      "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`;
 }
 
 /** A stored event as read: through the ORM, or as plain rows (where the bigint id arrives as text). */
-type StoredEventRow = Pick<RoomEvent, "taskforceId" | "seq" | "type" | "itemType" | "itemId" | "actorId" | "visibility" | "payload" | "createdAt"> & {
+export type StoredEventRow = Pick<RoomEvent, "taskforceId" | "seq" | "type" | "itemType" | "itemId" | "actorId" | "visibility" | "payload" | "createdAt"> & {
   id: bigint | string;
 };
 

@@ -4,7 +4,7 @@
 // keep each socket's snapshot for delivery, and when the credential's deadline passes, so a socket never outlives it.
 import type { IncomingMessage } from "node:http";
 import type { ExtendedError } from "socket.io";
-import { loadActor, type Actor } from "~/auth/permissions.server";
+import { actorOf, type Actor } from "~/auth/permissions.server";
 import { checkAccessToken, checkSocketSession, validateSessionCookieHeader, type CredentialStatus } from "~/auth/session.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, UnauthenticatedError } from "~/utils/errors.server";
@@ -85,7 +85,7 @@ export function handshakeMiddleware(allowedOrigins: readonly string[]) {
       states.set(socket, {
         credentials,
         origin,
-        actor: await loadActor(user, origin),
+        actor: actorOf(user, status.taskforceIds, origin),
         checkedAt: Date.now(),
         rooms: new Map(),
         viewing: null,
@@ -154,7 +154,7 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
     socket.disconnect(true);
     return null;
   }
-  state.actor = keptSnapshot(await loadActor(status.user, state.origin), state.actor);
+  state.actor = keptSnapshot(actorOf(status.user, status.taskforceIds, state.origin), state.actor);
   state.checkedAt = Date.now();
   return state.actor;
 }
