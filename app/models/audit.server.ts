@@ -333,38 +333,48 @@ function sealerState(): SealerState {
  * sealed, or null when another node's sealer holds the lock and `wait` is false.
  */
 async function sealBatch(wait: boolean): Promise<number | null> {
-  return prisma.$transaction(
-    async (tx) => {
-      if (wait) {
-        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK})`);
-      } else {
-        const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}) AS locked`);
-        if (!locked) return null;
-      }
-      const rows = await tx.auditEvent.findMany({ where: { chainSeq: null }, orderBy: { id: "asc" }, take: SEAL_BATCH });
-      if (rows.length === 0) return 0;
-      const last = await tx.auditEvent.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true, hash: true } });
-      let seq = last?.chainSeq ?? 0n;
-      let prevHash = last?.hash ?? GENESIS_HASH;
-      const seals = rows.map((row) => {
-        seq += 1n;
-        const hash = auditHash(prevHash, hashedFieldsOf(row));
-        const seal = { id: row.id.toString(), seq: seq.toString(), prev: prevHash, hash };
-        prevHash = hash;
-        return seal;
-      });
-      const updated = await tx.$executeRawUnsafe(
-        `UPDATE "AuditEvent" AS a SET "chainSeq" = s.seq, "prevHash" = s.prev, "hash" = s.hash
-           FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, seq bigint, prev text, hash text)
-          WHERE a.id = s.id AND a."chainSeq" IS NULL`,
-        JSON.stringify(seals),
-      );
-      if (updated !== seals.length) throw new Error(`Audit sealing: sealed ${updated} of ${seals.length} rows; rolled back`);
-      return seals.length;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  // Plain statements, not the ORM: the sealer runs every second in the process that serves the rooms, and the
+  // ORM's interactive transaction and row decoding held its event loop for milliseconds at each tick (a room's
+  // broadcast waited behind it: issue 9's fan-out). The rows read hash exactly as the ORM's did (audit:verify).
+  return getDatabase().transaction("READ COMMITTED", async (client) => {
+    const statements = statementsOf(client);
+    if (wait) {
+      await statements(Prisma.sql`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK}::bigint)`);
+    } else {
+      const [{ locked }] = await statements<{ locked: boolean }>(Prisma.sql`SELECT pg_try_advisory_xact_lock(${AUDIT_SEAL_LOCK}::bigint) AS "locked"`);
+      if (!locked) return null;
+    }
+    const rows = await statements<UnsealedRow>(Prisma.sql`
+      SELECT a."id"::text AS "id", a."at" AT TIME ZONE 'UTC' AS "at", a."actorId", a."actorEmail", a."action", a."outcome", a."itemType", a."itemId",
+        a."taskforceId", a."caseId", a."ip", a."userAgent", a."details"
+      FROM "AuditEvent" a WHERE a."chainSeq" IS NULL ORDER BY a."id" LIMIT ${SEAL_BATCH}`);
+    if (rows.length === 0) return 0;
+    const [last] = await statements<{ chainSeq: string; hash: string }>(
+      Prisma.sql`SELECT a."chainSeq"::text AS "chainSeq", a."hash" FROM "AuditEvent" a WHERE a."chainSeq" IS NOT NULL ORDER BY a."chainSeq" DESC LIMIT 1`,
+    );
+    let seq = BigInt(last?.chainSeq ?? 0);
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const seals = rows.map((row) => {
+      seq += 1n;
+      const hash = auditHash(prevHash, hashedFieldsOf(row));
+      const seal = { id: row.id, seq: seq.toString(), prev: prevHash, hash };
+      prevHash = hash;
+      return seal;
+    });
+    const updated = await statements<{ sealed: number }>(Prisma.sql`
+      WITH "sealed" AS (
+        UPDATE "AuditEvent" AS a SET "chainSeq" = s.seq, "prevHash" = s.prev, "hash" = s.hash
+          FROM jsonb_to_recordset(${JSON.stringify(seals)}::jsonb) AS s(id bigint, seq bigint, prev text, hash text)
+         WHERE a.id = s.id AND a."chainSeq" IS NULL
+        RETURNING 1)
+      SELECT count(*)::int AS "sealed" FROM "sealed"`);
+    if (updated[0].sealed !== seals.length) throw new Error(`Audit sealing: sealed ${updated[0].sealed} of ${seals.length} rows; rolled back`);
+    return seals.length;
+  });
 }
+
+/** An unsealed row as the sealer reads it (the id as text: a bigint). */
+type UnsealedRow = Omit<Pick<AuditEvent, keyof Omit<HashedFields, "at">>, never> & { id: string; at: Date };
 
 export interface SealOptions {
   /** Wait for another node's sealer instead of leaving the work to it (tests, audit:verify --seal). */
@@ -391,7 +401,8 @@ export function sealAudit(options: SealOptions = {}): Promise<number> {
 }
 
 async function hasUnsealed(): Promise<boolean> {
-  return (await prisma.auditEvent.findFirst({ where: { chainSeq: null }, select: { id: true } })) !== null;
+  const [row] = await statementsOf(getDatabase().sql)<{ unsealed: boolean }>(Prisma.sql`SELECT EXISTS (SELECT FROM "AuditEvent" WHERE "chainSeq" IS NULL) AS "unsealed"`);
+  return row.unsealed;
 }
 
 /**
