@@ -73,9 +73,11 @@ interface SizeFigures {
 export async function runSearch(appUrl: string, sql: SqlRunner, room: SearchRoom, sizes: readonly number[], full: boolean, log: (line: string) => void): Promise<Measured[]> {
   // The target is on p99, so the app gets enough runs for a p99 that is not just the slowest of a handful
   // (each is milliseconds), in the quick run too: of 30 runs, p99 is the slowest one, and the flatness figure
-  // compared one stray sample at 10k with one at 100k. The scan (up to a second each at 1M) gets fewer: its p50
-  // is what the ratio uses.
-  const reps = 100;
+  // compared one stray sample at 10k with one at 100k. Of 100 it was still the slowest but one: a rare word's 4 ms
+  // caught a collection pause of the server (2-9 ms, every ~0.3 s) at one size and not the other, and its growth
+  // swung from ×0.8 to ×2.5 between runs of the same code. Of 300, p99 is the third slowest. The scan (up to a
+  // second each at 1M) gets fewer: its p50 is what the ratio uses.
+  const reps = 300;
   const scanReps = full ? 20 : 10;
   const clients = ClientProcess.start();
   // The baseline's own connection, with the server's defaults (the app's pool sets session options of its own).
