@@ -14,7 +14,7 @@ import { TEST_DB } from "../helpers/test-db";
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
 /** A create that records the lead's title as read, guarded on the lead's row version. */
-async function titleEvent(team: Team, leadId: string, beforeWriting: (attempt: number) => Promise<void>) {
+async function titleEvent(team: Team, leadId: string, beforeWriting: (attempt: number) => Promise<void>, action = "lead.share") {
   let attempts = 0;
   const stored = await writeGuardedCreate(team.analyst, {}, { type: "lead.shared", itemId: leadId }, async (statements): Promise<GuardedCreate> => {
     attempts += 1;
@@ -22,7 +22,7 @@ async function titleEvent(team: Team, leadId: string, beforeWriting: (attempt: n
     await beforeWriting(attempts);
     return {
       guard: Prisma.sql`SELECT FROM "Lead" WHERE "id" = ${leadId} AND xmin::text = ${row.rowVersion} FOR UPDATE`,
-      audit: [{ action: "lead.share", itemType: "LEAD", itemId: leadId, taskforceId: team.taskforce.id, caseId: team.case.id, details: { title: row.title } }],
+      audit: [{ action, itemType: "LEAD", itemId: leadId, taskforceId: team.taskforce.id, caseId: team.case.id, details: { title: row.title } }],
       event: { taskforceId: team.taskforce.id, type: "lead.shared", itemType: "LEAD", itemId: leadId, visibility: { taskforceId: team.taskforce.id, taskforceWide: true, excludeLiaisons: true }, payload: { title: row.title } },
     };
   });
@@ -46,6 +46,18 @@ describe("a guarded create", () => {
     const { events, audits } = await writtenFor(lead.id);
     expect(events.map((event) => event.payload)).toEqual([{ title: "After" }]);
     expect(audits.map((audit) => audit.details)).toEqual([{ title: "After" }]);
+  });
+
+  it("moves the case's last change with a change of its content, only when it writes", async () => {
+    const team = await createTeam();
+    const lead = await createLead(team.analyst, team.case.id, { title: "Noted" });
+    const lastChange = async () => (await prisma.case.findUniqueOrThrow({ where: { id: team.case.id } })).lastChangeAt.getTime();
+    const before = await lastChange();
+    await expect(titleEvent(team, lead.id, async (attempt) => void (await prisma.lead.update({ where: { id: lead.id }, data: { title: `Noted ${attempt}` } })), "lead.note")).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await lastChange()).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await titleEvent(team, lead.id, async () => undefined, "lead.note");
+    expect(await lastChange()).toBeGreaterThan(before);
   });
 
   it("refuses with CONFLICT and writes nothing when the row keeps changing", async () => {
