@@ -101,12 +101,16 @@ export const insertCreate: CreateWriter = async (actor, options, match, run, rep
   try {
     return await runChange(actor, options.idempotencyKey, run, kind);
   } catch (error) {
-    if (!options.idempotencyKey || !isUniqueViolation(error)) throw error;
-    const winner = await findCreate(actor, options, match);
+    const winner = await racedWinner(error, actor, options, match);
     if (!winner) throw error;
     return replay(winner);
   }
 };
+
+/** When a create lost a race on its idempotency key (the unique index refused it): the event the winner stored. */
+async function racedWinner(error: unknown, actor: Actor, options: CreateOptions, match: CreateMatch): Promise<StoredRoomEvent | null> {
+  return options.idempotencyKey && isUniqueViolation(error) ? findCreate(actor, options, match) : null;
+}
 
 /** A room event as a write appends it (the actor and the idempotency key are the pipeline's). */
 export type ChangeEvent = Omit<NewRoomEvent, "actorId" | "clientEventId" | "payload"> & { payload: object };
@@ -146,7 +150,7 @@ export async function writeGuardedCreate(actor: Actor, options: CreateOptions, m
       // A retry of a create that did go through is answered with its result, as writeCreate's look-up first would.
       const stored = error instanceof AppError ? await findCreate(actor, options, match) : null;
       if (stored) return stored;
-      if (error instanceof AuditedRefusal) await recordAudit({ ...error.auditRecord, actor, origin: actor.origin });
+      await auditRefusal(error, actor);
       throw error;
     }
     await actor.confirmed;
@@ -154,7 +158,7 @@ export async function writeGuardedCreate(actor: Actor, options: CreateOptions, m
     try {
       [row] = await statements<StoredEventRow>(guardedCreateStatement(actor, options.idempotencyKey, plan));
     } catch (error) {
-      const winner = options.idempotencyKey && isUniqueViolation(error) ? await findCreate(actor, options, match) : null;
+      const winner = await racedWinner(error, actor, options, match);
       if (winner) return winner;
       throw error;
     }
@@ -208,9 +212,14 @@ async function runChange<T>(actor: Actor, idempotencyKey: string | undefined, ru
   try {
     return await runChangeTransaction(actor, idempotencyKey, run, kind);
   } catch (error) {
-    if (error instanceof AuditedRefusal) await recordAudit({ ...error.auditRecord, actor, origin: actor.origin });
+    await auditRefusal(error, actor);
     throw error;
   }
+}
+
+/** An AuditedRefusal's record, written once the refused write is gone (nothing for any other error). */
+async function auditRefusal(error: unknown, actor: Actor): Promise<void> {
+  if (error instanceof AuditedRefusal) await recordAudit({ ...error.auditRecord, actor, origin: actor.origin });
 }
 
 /** What a write of kind "statements" has for `ctx.tx`: nothing to use. */
