@@ -34,19 +34,28 @@ function leadResource(lead: LeadWithRecipients): ItemResource {
  * row is locked, and read with its recipients and its case's reference in the same statement (one round trip
  * before a shared lead is announced: issue 9's fan-out).
  */
-async function loadLeadFor(actor: Actor, leadId: string, action: Action, statements?: StatementRunner): Promise<LeadWithRecipients & { caseReference?: string }> {
-  const lead = statements ? await lockedLead(statements, leadId) : await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
+async function loadLeadFor(actor: Actor, leadId: string, action: Action, statements?: StatementRunner): Promise<LeadWithRecipients & Partial<ReadLeadExtras>> {
+  const lead = statements ? await readLead(statements, leadId, { lock: true }) : await prisma.lead.findUnique({ where: { id: leadId }, include: { recipients: { select: { userId: true } } } });
   if (!lead) throw new NotFoundError("Lead not found.");
   requirePermission(actor, action, leadResource(lead));
   return lead;
 }
 
-async function lockedLead(statements: StatementRunner, leadId: string): Promise<(LeadWithRecipients & { caseReference: string }) | null> {
-  const [row] = await statements<LeadRow>(leadStatement(leadId, { lock: true }));
-  return row ? leadOfRow(row) : null;
+/** What leadStatement reads beside the lead's own columns. */
+interface ReadLeadExtras {
+  caseReference: string;
+  rowVersion: string;
+  claimHolderName: string | null;
 }
+type LeadRow = Lead & ReadLeadExtras & { recipientIds: string[] };
 
-type LeadRow = Lead & { recipientIds: string[]; caseReference: string; rowVersion: string; claimHolderName: string | null };
+/** The lead as leadStatement reads it (locked inside a write, or not for a guarded create), or null. */
+async function readLead(statements: StatementRunner, leadId: string, options: { lock: boolean }): Promise<(LeadWithRecipients & ReadLeadExtras) | null> {
+  const [row] = await statements<LeadRow>(leadStatement(leadId, options));
+  if (!row) return null;
+  const { recipientIds, ...lead } = row;
+  return { ...lead, recipients: recipientIds.map((userId) => ({ userId })) };
+}
 
 /**
  * The lead with its recipients, its case's reference, its claim holder's name and its row version (xmin, which
@@ -66,14 +75,14 @@ function leadStatement(leadId: string, { lock }: { lock: boolean }): Prisma.Sql 
     ${lock ? Prisma.sql`FOR UPDATE OF l` : Prisma.empty}`;
 }
 
-function leadOfRow(row: LeadRow): LeadWithRecipients & { caseReference: string; rowVersion: string; claimHolderName: string | null } {
-  const { recipientIds, ...lead } = row;
-  return { ...lead, recipients: recipientIds.map((userId) => ({ userId })) };
-}
-
-async function claimViewOf(lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt">, statements: StatementRunner = statementsOf(getDatabase().sql)): Promise<ClaimView> {
+/** The claim as the room shows it; the holder's name is read unless the lead was read with it (leadStatement). */
+async function claimViewOf(
+  lead: Pick<Lead, "id" | "claimedById" | "claimExpiresAt"> & { claimHolderName?: string | null },
+  statements: StatementRunner = statementsOf(getDatabase().sql),
+): Promise<ClaimView> {
   const holderId = activeClaimant(lead);
   if (!holderId) return { leadId: lead.id, holder: null, expiresAt: null };
+  if (lead.claimHolderName !== undefined) return claimView(lead, lead.claimHolderName);
   const [holder] = await statements<{ displayName: string }>(Prisma.sql`SELECT u."displayName" FROM "User" u WHERE u."id" = ${holderId}`);
   return claimView(lead, holder?.displayName ?? null);
 }
@@ -98,9 +107,8 @@ function leadSummary(lead: Lead) {
  */
 export async function shareLead(actor: Actor, leadId: string, note = "", options: CreateOptions = {}): Promise<StoredRoomEvent> {
   return writeGuardedCreate(actor, options, { type: "lead.shared", itemId: leadId }, async (statements) => {
-    const [row] = await statements<LeadRow>(leadStatement(leadId, { lock: false }));
-    if (!row) throw new NotFoundError("Lead not found.");
-    const lead = leadOfRow(row);
+    const lead = await readLead(statements, leadId, { lock: false });
+    if (!lead) throw new NotFoundError("Lead not found.");
     requirePermission(actor, "lead:share", leadResource(lead));
     return {
       guard: Prisma.sql`SELECT FROM "Lead" WHERE "id" = ${lead.id} AND xmin::text = ${lead.rowVersion} FOR UPDATE`,
