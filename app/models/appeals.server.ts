@@ -10,7 +10,8 @@ import { APPEAL_CATEGORIES, type PublicTipInput, type PublishAppealInput } from 
 import { appendAudit } from "./audit.server";
 import { auditRead, writeChange } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
-import { excerpt, notify } from "./notifications.server";
+import { excerpt } from "~/utils/notice-text";
+import { notify } from "./notifications.server";
 
 /** An appeal as the public sees it: its text, and when it went up. Nothing else leaves. */
 export interface PublicAppeal {

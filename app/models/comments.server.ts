@@ -8,7 +8,8 @@ import { jsonSafe, type Jsonified } from "~/utils/json";
 import { extractMentionedEmails, type CommentableItemType, type CreateCommentInput } from "~/validation/comment";
 import { auditRead, createdItemOf, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
-import { excerpt, notify } from "./notifications.server";
+import { excerpt } from "~/utils/notice-text";
+import { notify } from "./notifications.server";
 import { loadTaskForComments } from "./tasks.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 

@@ -5,7 +5,8 @@ import { Prisma } from "@prisma/client";
 import { prisma, type Tx } from "~/db.server";
 import type { CorrelationNotice } from "~/realtime/protocol";
 import { singleton } from "~/utils/singleton.server";
-import { excerpt, notifyEach, type ClueNotice } from "./notifications.server";
+import { excerpt } from "~/utils/notice-text";
+import { notifyEach, type ClueNotice } from "./notifications.server";
 
 export type { CorrelationNotice };
 

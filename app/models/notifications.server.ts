@@ -11,8 +11,6 @@ import { currentResources, type StoredRoomEvent } from "~/models/rooms.server";
 import { singleton } from "~/utils/singleton.server";
 import { formatDateTime } from "~/utils/form-values";
 import { excerpt } from "~/utils/notice-text";
-
-export { excerpt };
 import type { NotificationNotice } from "~/realtime/protocol";
 import type { ListNotificationsQuery, MarkNotificationsReadInput } from "~/validation/notification";
 import type { ChangeContext } from "./changes.server";

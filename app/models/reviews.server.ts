@@ -12,7 +12,8 @@ import { screenEncodedFragments } from "./encoded-fragments.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 import { setClueReviewState, type ClueView } from "./clues.server";
 import { setLeadReviewState, type LeadView } from "./leads.server";
-import { excerpt, notify } from "./notifications.server";
+import { excerpt } from "~/utils/notice-text";
+import { notify } from "./notifications.server";
 
 interface ReviewTarget {
   itemType: ReviewableItemType;

@@ -21,7 +21,8 @@ import { TASK_STATUSES, type CreateTaskInput, type TaskBoardQuery, type TaskStat
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
-import { excerpt, notify } from "./notifications.server";
+import { excerpt } from "~/utils/notice-text";
+import { notify } from "./notifications.server";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
 export interface TaskView extends Task {
