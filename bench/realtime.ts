@@ -54,11 +54,11 @@ const MB = 1024 * 1024;
 const SHARE_TIMEOUT_MS = 30_000;
 const SHARE_PAUSE_MS = 200;
 /**
- * Measured shares per server. A p99 over 999 receivers per share is the tail of the two or three slowest shares:
- * over 30 it was one unlucky share (a checkpoint, a collection) and swung 1.2-2.3 between runs of the same code;
- * over 100 each run's figure is the tail of several.
+ * Measured shares per server. Each share's 999 receipts are 0.1 % of 1,000 shares' samples but 1 % of 100's: over
+ * 100 shares the p99 was the receipts of the one or two slowest shares, and the same code measured 1.27-1.63
+ * (2026-12-01/02). Over 300 it is the tail of several shares, not of one.
  */
-const SHARES = { quick: 100, full: 200 };
+const SHARES = { quick: 300, full: 500 };
 
 async function heapUsed(): Promise<number | null> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -125,7 +125,7 @@ async function closePass(pass: OpenPass): Promise<void> {
  * neither always follows the other). The samples of every turn are pooled per server.
  */
 async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, onWarm: (pass: OpenPass, warm: FanoutResult) => void, log: (line: string) => void) {
-  const pooled = new Map<OpenPass, { latencies: number[]; completions: number[]; missing: number; ackFailures: Record<string, number>; receivers: number; eventBytes: number }>();
+  const pooled = new Map<OpenPass, { latencies: number[]; completions: number[]; firsts: number[]; spreads: number[]; missing: number; ackFailures: Record<string, number>; receivers: number; eventBytes: number }>();
   const share = async (pass: OpenPass, tag: string, warmup: boolean) => {
     try {
       return await pass.clients.request({ kind: "fanout", leadId, reps: warmup ? 0 : 1, warmup, timeoutMs: SHARE_TIMEOUT_MS, pauseMs: SHARE_PAUSE_MS, tag }, SHARE_TIMEOUT_MS * 2 + 10_000);
@@ -140,7 +140,7 @@ async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, o
     const warm = await share(pass, `${pass.name}-warm`, true);
     if (!warm) continue;
     onWarm(pass, warm);
-    pooled.set(pass, { latencies: [], completions: [], missing: 0, ackFailures: {}, receivers: warm.receivers, eventBytes: warm.eventBytes });
+    pooled.set(pass, { latencies: [], completions: [], firsts: [], spreads: [], missing: 0, ackFailures: {}, receivers: warm.receivers, eventBytes: warm.eventBytes });
   }
   live = live.filter((pass) => pooled.has(pass));
   for (let rep = 1; rep <= reps && live.length > 0; rep++) {
@@ -153,6 +153,8 @@ async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, o
       }
       pool.latencies.push(...turn.samples.latencies);
       pool.completions.push(...turn.samples.completions);
+      pool.firsts.push(...turn.samples.firsts);
+      pool.spreads.push(...turn.samples.spreads);
       pool.missing += turn.missing;
       for (const [code, count] of Object.entries(turn.ackFailures)) pool.ackFailures[code] = (pool.ackFailures[code] ?? 0) + count;
       pool.eventBytes ||= turn.eventBytes;
@@ -165,12 +167,15 @@ async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, o
       reps,
       latency: summarize(pool.latencies),
       completion: summarize(pool.completions),
+      first: summarize(pool.firsts),
+      spread: summarize(pool.spreads),
       missing: pool.missing,
       ackFailures: pool.ackFailures,
       eventBytes: pool.eventBytes,
-      samples: { latencies: [], completions: [] },
+      samples: { latencies: [], completions: [], firsts: [], spreads: [] },
     };
-    log(`    ${pass.name} fanout: ${reps} shares to ${pool.receivers}, p50 ${pass.result.fanout.latency.p50} ms, p99 ${pass.result.fanout.latency.p99} ms`);
+    const f = pass.result.fanout;
+    log(`    ${pass.name} fanout: ${reps} shares to ${pool.receivers}, p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms; per share: first receipt p50 ${f.first.p50} ms (p99 ${f.first.p99}, max ${f.first.max}), first→last p50 ${f.spread.p50} ms (p99 ${f.spread.p99}, max ${f.spread.max})`);
   }
 }
 
@@ -208,13 +213,13 @@ export async function runRealtime(appUrl: string, room: RoomOfMembers, warmUp: R
     const { exact, shown: ratio } = ratioOf(a?.latency.p99, b?.latency.p99);
     const text = (f: FanoutResult | null) =>
       f
-        ? `p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms emit→receipt (${f.reps} shares × ${f.receivers} receivers${f.missing ? `, ${f.missing} receipts missing` : ""}${f.receivers < n - 1 ? `: only ${f.receivers + 1} of ${n} members could join` : ""})${failuresText(f.ackFailures, "share acks")}`
+        ? `p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms emit→receipt; per share, first receipt p50 ${f.first.p50} ms, first→last p50 ${f.spread.p50} ms (${f.reps} shares × ${f.receivers} receivers${f.missing ? `, ${f.missing} receipts missing` : ""}${f.receivers < n - 1 ? `: only ${f.receivers + 1} of ${n} members could join` : ""})${failuresText(f.ackFailures, "share acks")}`
         : "not measured";
     out.push({
       result: {
         name: `fanout-${n}`,
-        app: a ? { p50Ms: a.latency.p50, p99Ms: a.latency.p99, maxMs: a.latency.max, completionP50Ms: a.completion.p50, receivers: a.receivers, shares: a.reps, missing: a.missing, ackFailures: a.ackFailures, eventBytes: a.eventBytes } : null,
-        baseline: b ? { p50Ms: b.latency.p50, p99Ms: b.latency.p99, maxMs: b.latency.max, completionP50Ms: b.completion.p50, receivers: b.receivers, shares: b.reps, missing: b.missing, eventBytes: b.eventBytes } : null,
+        app: a ? { p50Ms: a.latency.p50, p99Ms: a.latency.p99, maxMs: a.latency.max, completionP50Ms: a.completion.p50, firstReceipt: a.first, firstToLast: a.spread, receivers: a.receivers, shares: a.reps, missing: a.missing, ackFailures: a.ackFailures, eventBytes: a.eventBytes } : null,
+        baseline: b ? { p50Ms: b.latency.p50, p99Ms: b.latency.p99, maxMs: b.latency.max, completionP50Ms: b.completion.p50, firstReceipt: b.first, firstToLast: b.spread, receivers: b.receivers, shares: b.reps, missing: b.missing, eventBytes: b.eventBytes } : null,
         ratio,
         target: "p99 ratio ≤ 1.3, nothing missing",
         met: exact !== null && exact <= 1.3 && a?.missing === 0 && a.receivers === n - 1,

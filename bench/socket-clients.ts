@@ -91,8 +91,11 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
   const sentAt = new Map<number, number>();
   const received = new Map<number, number>();
   const lastAt = new Map<number, number>();
+  const firstAt = new Map<number, number>();
   const latencies: number[] = [];
   const completions: number[] = [];
+  const firsts: number[] = [];
+  const spreads: number[] = [];
   const ackFailures: Record<string, number> = {};
   let eventBytes = 0;
   // Rep 0 is the warm-up, sent only when asked for and never counted.
@@ -106,6 +109,7 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
     const sent = sentAt.get(rep);
     if (sent === undefined) return;
     if (!eventBytes) eventBytes = Buffer.byteLength(JSON.stringify(event));
+    if (!received.has(rep)) firstAt.set(rep, at);
     received.set(rep, (received.get(rep) ?? 0) + 1);
     lastAt.set(rep, at);
     if (measured(rep)) latencies.push(at - sent);
@@ -123,7 +127,11 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
       while ((received.get(rep) ?? 0) < receivers.length && now() < deadline) await sleep(2);
       if (measured(rep)) {
         missing += receivers.length - (received.get(rep) ?? 0);
-        if ((received.get(rep) ?? 0) === receivers.length) completions.push(lastAt.get(rep)! - sentAt.get(rep)!);
+        if ((received.get(rep) ?? 0) === receivers.length) {
+          completions.push(lastAt.get(rep)! - sentAt.get(rep)!);
+          firsts.push(firstAt.get(rep)! - sentAt.get(rep)!);
+          spreads.push(lastAt.get(rep)! - firstAt.get(rep)!);
+        }
       }
       await sleep(command.pauseMs);
     }
@@ -135,10 +143,12 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
     reps: command.reps,
     latency: summarize(latencies),
     completion: summarize(completions),
+    first: summarize(firsts),
+    spread: summarize(spreads),
     missing,
     ackFailures,
     eventBytes,
-    samples: { latencies, completions },
+    samples: { latencies, completions, firsts, spreads },
   };
 }
 

@@ -44,11 +44,18 @@ export interface FanoutResult {
   latency: Summary;
   /** emit→last receipt per share, in ms. */
   completion: Summary;
+  /**
+   * emit→first receipt per share, in ms: what the server does before it broadcasts (the app: re-check, read and
+   * commit; the bare server: nothing).
+   */
+  first: Summary;
+  /** first→last receipt per share, in ms: the broadcast itself, the same work on both servers. */
+  spread: Summary;
   missing: number;
   ackFailures: Record<string, number>;
   eventBytes: number;
   /** Every sample behind `latency` and `completion`, so that the runner can pool several commands' shares. */
-  samples: { latencies: number[]; completions: number[] };
+  samples: { latencies: number[]; completions: number[]; firsts: number[]; spreads: number[] };
 }
 
 export interface HttpResult {
