@@ -105,7 +105,11 @@ export function searchConnectionLifetimeSeconds(env: NodeJS.ProcessEnv = process
 }
 
 function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database {
-  const pool = new pg.Pool(poolConfig);
+  // Connections the pool opened stay open (node-postgres closes one idle for 10 s by default). A room's share
+  // needs two or three at once after seconds of quiet: each reopened cost ~17 ms (a server process started, the
+  // session set up) and the share's prepared statements were planned again on it, and the room heard that share
+  // 25-45 ms late instead of ~9 (issue 9's fan-out, 2026-12-01). The pool still never holds more than `max`.
+  const pool = new pg.Pool({ idleTimeoutMillis: 0, ...poolConfig });
   // The search statements' connections (decision 008's sixth pass). A search statement decides at run time, from
   // its own sample, which branch runs; what a plan could choose is only how each branch reads, and the statement
   // leaves one sensible way: a walk is written so that only the newest-first index can serve it, a rare word's
@@ -122,6 +126,8 @@ function openServer(poolConfig: pg.PoolConfig, kind: Database["kind"]): Database
           // plans made at 100k (bench, 2026-12-01). A busy connection is never idle long enough to be closed, so each
           // lives at most this long and the next one plans for the table as it is then.
           maxLifetimeSeconds: searchConnectionLifetimeSeconds(),
+          // Kept while they live, like the main pool's (above): a reopened one costs a search ~17 ms and its plan.
+          idleTimeoutMillis: 0,
           options: `${poolConfig.options ?? ""} -c plan_cache_mode=force_generic_plan -c enable_seqscan=off`.trim(),
         })
       : null;
