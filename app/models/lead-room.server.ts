@@ -9,7 +9,7 @@ import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { auditRead, writeChange, writeGuardedCreate, type CreateOptions } from "./changes.server";
 import { leadSharedText } from "~/utils/notice-text";
-import { notifyCommitted } from "./notifications.server";
+import { announceLeadShare } from "./notifications.server";
 import { userRefs } from "./users.server";
 
 /** How long a claim lasts; LEAD_CLAIM_TTL_MINUTES overrides the default of two hours. */
@@ -121,8 +121,8 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
         visibility: itemVisibility(lead),
         payload: { lead: { ...leadSummary(lead), caseReference: lead.caseReference }, note, sharedBy: { id: actor.id, displayName: actor.displayName }, claim: claimView(lead, lead.claimHolderName) },
       },
-      // The room's 1,000 notices are written after it heard the share, not before (decision 021).
-      afterAnnounce: (shared) => notifyCommitted(actor.id, { members: true }, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, shared),
+      // Pages elsewhere are told after the room heard it; each member's notice is written when they read (decision 021).
+      afterAnnounce: (shared) => announceLeadShare(actor.id, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, shared),
     };
   });
 }

@@ -2,7 +2,7 @@
 // decided...). Features call notify() inside their write transaction: ONE INSERT ... SELECT writes a row for every
 // intended recipient who may see the item (memberMaySeeSql, the SQL twin of canSee), and after the commit one emit
 // to their user rooms tells their open pages. Reading filters again with canSee, since access changes.
-// Decision 021 says why overdue tasks are noticed on read and lead shares are stored per member.
+// Decision 021 says why overdue tasks and lead shares are noticed on read: a share's rows come from the room log.
 import { Prisma, type ItemType, type Role } from "@prisma/client";
 import { canSee, loadActors, memberMaySeeSql, workingTaskforceIds, type Actor, type NotifiableResource } from "~/auth/permissions.server";
 import { getDatabase, prisma, statementsOf } from "~/db.server";
@@ -10,7 +10,7 @@ import { recordAudit } from "~/models/audit.server";
 import { currentResources, type StoredRoomEvent } from "~/models/rooms.server";
 import { singleton } from "~/utils/singleton.server";
 import { formatDateTime } from "~/utils/form-values";
-import { excerpt } from "~/utils/notice-text";
+import { excerpt, leadSharedText } from "~/utils/notice-text";
 import type { NotificationNotice } from "~/realtime/protocol";
 import type { ListNotificationsQuery, MarkNotificationsReadInput } from "~/validation/notification";
 import type { ChangeContext } from "./changes.server";
@@ -81,17 +81,16 @@ export async function notify(
 }
 
 /**
- * Writes the notifications of a change that has committed and been announced, on their own, and tells their
- * pages: for a notice to a whole room (a lead shared with 1,000 members), whose rows would otherwise hold up the
- * room's fan-out by the time it takes to write them. A crash between the commit and this write loses these
- * notices (the room log keeps the event); a failure is logged.
+ * Tells the open pages of a lead share's notice, after the share was announced, and writes nothing: each member's
+ * row is written from the room log when they next read their notifications (noticeSharedLeads). Writing a room of
+ * 1,000 members' rows right after each broadcast set the fan-out's tail (issue 9; decision 021). Told: the members
+ * who may see the lead, except the sharer and the pages that heard the share in the room. One read, no write.
  */
-export function notifyCommitted(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput, heardWith?: HeardWith): void {
-  const statement = insertStatement(actorId, recipients, input);
-  if (!statement) return;
-  void statementsOf(getDatabase().sql)<Written>(statement)
-    .then(([written]) => announceWritten(written, input, heardWith))
-    .catch((error: unknown) => console.error("[notifications] writing after the announcement failed", error));
+export function announceLeadShare(actorId: string, input: NotificationInput, shared: StoredRoomEvent): void {
+  const statement = Prisma.sql`SELECT COALESCE(array_agg(u."id"), '{}') AS "recipientIds" FROM ${recipientsFrom(actorId, { members: true }, input)}`;
+  void statementsOf(getDatabase().sql)<{ recipientIds: string[] }>(statement)
+    .then(([row]) => announceWritten({ recipientIds: row.recipientIds, createdAt: new Date(shared.createdAt) }, input, shared))
+    .catch((error: unknown) => console.error("[notifications] telling the pages of a share failed", error));
 }
 
 /** Who was written a notice, in one row (a room's 1,000 come back as one array, not 1,000 rows). */
@@ -105,6 +104,19 @@ function announceWritten(written: Written, input: NotificationInput, heardWith?:
 
 /** The one INSERT ... SELECT of a notification: every intended member who may see the item, never the actor. */
 function insertStatement(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
+  const intended = recipientsFrom(actorId, recipients, input);
+  if (!intended) return null;
+  return Prisma.sql`
+    WITH "written" AS (
+      INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
+      SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${input.about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
+      FROM ${intended}
+      RETURNING "recipientId", "createdAt")
+    SELECT COALESCE(array_agg("recipientId"), '{}') AS "recipientIds", min("createdAt") AT TIME ZONE 'UTC' AS "createdAt" FROM "written"`;
+}
+
+/** The intended members who may see the item, never the actor, as users `u` (FROM ... WHERE); null: nobody. */
+function recipientsFrom(actorId: string | null, recipients: NotificationRecipients, input: NotificationInput): Prisma.Sql | null {
   const { about } = input;
   let who: Prisma.Sql;
   if ("userIds" in recipients) {
@@ -114,14 +126,8 @@ function insertStatement(actorId: string | null, recipients: NotificationRecipie
   } else {
     who = recipients.roles?.length ? Prisma.sql`u."role"::text IN (${Prisma.join([...recipients.roles])})` : Prisma.sql`TRUE`;
   }
-  return Prisma.sql`
-    WITH "written" AS (
-      INSERT INTO "Notification" ("recipientId", "kind", "itemType", "itemId", "taskforceId", "actorId", "text")
-      SELECT u."id", ${input.kind}, ${input.itemType}, ${input.itemId}, ${about.taskforceId}, ${actorId}, ${excerpt(input.text, TEXT_LIMIT)}
-      FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
-      WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}
-      RETURNING "recipientId", "createdAt")
-    SELECT COALESCE(array_agg("recipientId"), '{}') AS "recipientIds", min("createdAt") AT TIME ZONE 'UTC' AS "createdAt" FROM "written"`;
+  return Prisma.sql`"TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."taskforceId" = ${about.taskforceId} AND u."id" IS DISTINCT FROM ${actorId} AND ${who} AND ${memberMaySeeSql(about)}`;
 }
 
 /** One person told about one clue of theirs, as decided by the feature that calls notifyEach. */
@@ -233,14 +239,77 @@ function toView(row: Row): NotificationView {
 }
 
 const LIST_LIMIT = 100;
+/** By the time of the news: a share's notice is written when read, with the share's time. */
+const NEWEST_FIRST = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+/** The notices written when their reader asks (decision 021): overdue tasks, and lead shares from the room log. */
+async function noticeOnRead(actor: Actor): Promise<void> {
+  await Promise.all([noticeOverdueTasks(actor), noticeSharedLeads(actor)]);
+}
+
+/** Shares noticed per taskforce and per read, at most; the rest are noticed at the next read. */
+const SHARES_NOTICED_PER_READ = 500;
+
+/**
+ * A lead share is noticed on read, from the room log: each of the reader's taskforces whose log has moved past
+ * what they were told of (TaskforceMember."sharesNoticedUpTo", set to the log's head when they were added) gets a
+ * row per share of a lead they may see now, made by someone else, with the share's time and words. Idempotent
+ * (dedupeKey: event and reader), so two pages reading at once write each row once. Nothing is written at share
+ * time: a room of 1,000 members' rows, written after each broadcast, set the fan-out's tail (issue 9).
+ */
+async function noticeSharedLeads(actor: Actor): Promise<void> {
+  const behind = await prisma.$queryRaw<{ taskforceId: string; from: number; head: number }[]>`
+    SELECT m."taskforceId", m."sharesNoticedUpTo" AS "from", t."lastEventSeq" AS "head"
+    FROM "TaskforceMember" m JOIN "Taskforce" t ON t."id" = m."taskforceId"
+    WHERE m."userId" = ${actor.id} AND m."taskforceId" IN (${Prisma.join(workingTaskforceIds(actor))}) AND m."sharesNoticedUpTo" < t."lastEventSeq"`;
+  for (const { taskforceId, from, head } of behind) {
+    // Every event up to the head read above has committed: the room log's seq is handed out under the taskforce's
+    // row lock, held until the event commits.
+    const shares = await prisma.$queryRaw<SharedRow[]>`
+      SELECT e."id"::text AS "eventId", e."seq", e."itemId", e."actorId", e."payload", e."createdAt" AT TIME ZONE 'UTC' AS "createdAt"
+      FROM "RoomEvent" e
+      WHERE e."taskforceId" = ${taskforceId} AND e."seq" > ${from} AND e."seq" <= ${head} AND e."type" = 'lead.shared'
+      ORDER BY e."seq" LIMIT ${SHARES_NOTICED_PER_READ}`;
+    const upTo = shares.length === SHARES_NOTICED_PER_READ ? shares[shares.length - 1].seq : head;
+    const others = shares.filter((share) => share.actorId !== actor.id && share.itemId);
+    const visible = await visibleRows(actor, others.map((share) => ({ ...share, itemType: "LEAD" })));
+    if (visible.length > 0) {
+      await prisma.notification.createMany({
+        data: visible.map((share) => ({
+          recipientId: actor.id,
+          kind: "lead.shared",
+          itemType: "LEAD",
+          itemId: share.itemId,
+          taskforceId,
+          actorId: share.actorId,
+          text: excerpt(leadSharedText(share.payload.sharedBy?.displayName ?? "Someone", share.payload.lead?.title ?? "a lead"), TEXT_LIMIT),
+          dedupeKey: `lead.shared:${share.eventId}:${actor.id}`,
+          createdAt: share.createdAt,
+        })),
+        skipDuplicates: true,
+      });
+    }
+    await prisma.$executeRaw`UPDATE "TaskforceMember" SET "sharesNoticedUpTo" = GREATEST("sharesNoticedUpTo", ${upTo}) WHERE "taskforceId" = ${taskforceId} AND "userId" = ${actor.id}`;
+  }
+}
+
+/** A lead.shared room event as noticing reads it. */
+interface SharedRow {
+  eventId: string;
+  seq: number;
+  itemId: string | null;
+  actorId: string | null;
+  payload: { sharedBy?: { displayName?: string }; lead?: { title?: string } };
+  createdAt: Date;
+}
 
 /** The actor's notifications, newest first (at most 100), only about items they may still see. */
 export async function listNotifications(actor: Actor, query: Partial<ListNotificationsQuery> = {}): Promise<NotificationView[]> {
   if (workingTaskforceIds(actor).length === 0) return [];
-  await noticeOverdueTasks(actor);
+  await noticeOnRead(actor);
   const rows = await prisma.notification.findMany({
     where: { recipientId: actor.id, taskforceId: { in: workingTaskforceIds(actor) }, ...(query.unread ? { readAt: null } : {}) },
-    orderBy: { id: "desc" },
+    orderBy: NEWEST_FIRST,
     take: LIST_LIMIT * 2,
   });
   const visible = (await visibleRows(actor, rows)).slice(0, LIST_LIMIT).map(toView);
@@ -251,11 +320,11 @@ export async function listNotifications(actor: Actor, query: Partial<ListNotific
 /** The badge: how many unread notifications the actor may see (counted up to 100; the badge says "99+" beyond). */
 export async function unreadCount(actor: Actor): Promise<number> {
   if (workingTaskforceIds(actor).length === 0) return 0;
-  await noticeOverdueTasks(actor);
+  await noticeOnRead(actor);
   const rows = await prisma.notification.findMany({
     where: { recipientId: actor.id, readAt: null, taskforceId: { in: workingTaskforceIds(actor) } },
     select: { itemType: true, itemId: true },
-    orderBy: { id: "desc" },
+    orderBy: NEWEST_FIRST,
     take: LIST_LIMIT,
   });
   return (await visibleRows(actor, rows)).length;
@@ -263,6 +332,8 @@ export async function unreadCount(actor: Actor): Promise<number> {
 
 /** Marks the actor's own notifications read (the named ones, or all); returns how many changed and how many stay unread. */
 export async function markNotificationsRead(actor: Actor, input: MarkNotificationsReadInput): Promise<{ marked: number; unread: number }> {
+  // "All" means all the reader has been told of, the shares written on read included.
+  if (input.all && workingTaskforceIds(actor).length > 0) await noticeOnRead(actor);
   const ids = input.all ? undefined : (input.ids ?? []).map((id) => BigInt(id));
   const { count } = await prisma.notification.updateMany({
     where: { recipientId: actor.id, readAt: null, ...(ids ? { id: { in: ids } } : {}) },

@@ -27,11 +27,17 @@ async function recipientsOf(kind: string, itemId: string): Promise<string[]> {
   return rows.map((row) => row.recipientId).sort();
 }
 
-/** A share's notices are written just after its room event is announced (decision 021): wait for them. */
-async function sharedWith(leadId: string, count: number): Promise<string[]> {
-  await waitFor(async () => (await recipientsOf("lead.shared", leadId)).length >= count, `${count} lead.shared notices`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return recipientsOf("lead.shared", leadId);
+/**
+ * Who of `people` is told of this lead's share, as each reads their notifications: a share's rows are written then,
+ * from the room log (decision 021). The rows written after everyone read are exactly theirs: none for anyone else.
+ */
+async function sharedWith(people: Actor[], leadId: string): Promise<string[]> {
+  const told: string[] = [];
+  for (const person of people) {
+    if ((await listNotifications(person)).some((notice) => notice.kind === "lead.shared" && notice.itemId === leadId)) told.push(person.id);
+  }
+  expect(await recipientsOf("lead.shared", leadId)).toEqual(told.sort());
+  return told;
 }
 
 const everyone = (team: Team) => [team.analyst, team.analystOtherAgency, team.coordinator, team.liaison, team.outsider, team.admin];
@@ -89,11 +95,34 @@ describe("who is told (written only for people who may see the item)", () => {
     const team = await createTeam();
     const red = await leadAs(team.analyst, team.case.id, { handlingCode: "RED", recipientIds: [team.coordinator.id] });
     await shareLead(team.analyst, red.id);
-    expect(await sharedWith(red.id, 1)).toEqual([team.coordinator.id]);
+    expect(await sharedWith(everyone(team), red.id)).toEqual([team.coordinator.id]);
     const amber = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER" });
     await shareLead(team.coordinator, amber.id);
-    expect(await sharedWith(amber.id, 2)).toEqual([team.analyst.id, team.analystOtherAgency.id].sort());
+    expect(await sharedWith(everyone(team), amber.id)).toEqual([team.analyst.id, team.analystOtherAgency.id].sort());
     for (const refused of [team.liaison, team.outsider, team.admin]) expect(await kindsOf(refused)).toEqual([]);
+  });
+
+  it("writes a share's notices when each member reads, once, with the share's time, never for a member added after it", async () => {
+    const team = await createTeam();
+    const lead = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER" });
+    const shared = await shareLead(team.analyst, lead.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await recipientsOf("lead.shared", lead.id)).toEqual([]);
+    const latecomer = await createActor({ role: "ANALYST", taskforceIds: [team.taskforce.id] });
+    await createTask(team.coordinator, team.case.id, { title: "Read the label", assigneeId: team.analystOtherAgency.id });
+    // Two pages of one reader at once write one row.
+    await Promise.all([listNotifications(team.analystOtherAgency), unreadCount(team.analystOtherAgency), listNotifications(team.analystOtherAgency)]);
+    expect(await recipientsOf("lead.shared", lead.id)).toEqual([team.analystOtherAgency.id]);
+    const inbox = await listNotifications(team.analystOtherAgency);
+    // Newest first by the time of the news: the task came after the share, though its row was written first.
+    expect(inbox.map((notice) => notice.kind)).toEqual(["task.assigned", "lead.shared"]);
+    expect(inbox[1]).toMatchObject({ itemId: lead.id, text: `${team.analyst.displayName} shared "${lead.title}" in the room` });
+    expect(inbox[1].createdAt.toISOString()).toBe(shared.createdAt);
+    expect(await kindsOf(latecomer)).toEqual([]);
+    // A later share is noticed at the next read, the latecomer's included.
+    await shareLead(team.coordinator, lead.id);
+    expect(await kindsOf(latecomer)).toEqual(["lead.shared"]);
+    expect(await unreadCount(team.analystOtherAgency)).toBe(3);
   });
 
   it("tells the taskforce's liaisons of a review request, and the author and requester of the decision", async () => {
@@ -113,7 +142,7 @@ describe("reading: only what the reader may still see", () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { handlingCode: "AMBER" });
     await shareLead(team.analyst, lead.id);
-    expect(await sharedWith(lead.id, 2)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
+    expect(await sharedWith(everyone(team), lead.id)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
     expect(await kindsOf(team.analystOtherAgency)).toEqual(["lead.shared"]);
     expect(await unreadCount(team.analystOtherAgency)).toBe(1);
     await updateLead(team.analyst, lead.id, { version: lead.version, handlingCode: "AMBER_STRICT" });
@@ -214,8 +243,8 @@ describe("a lead share's notice and its room event", () => {
     await shareLead(team.analyst, lead.id, "Look at this");
     await waitFor(() => notices.elsewhere.length === 1 && heard.length === 1 && otherHeard.length === 1, "the share on both pages");
     expect(notices.elsewhere[0]).toMatchObject({ kind: "lead.shared", itemId: lead.id, text: `${team.analyst.displayName} shared "${lead.title}" in the room` });
-    // The coordinator's notice row is written all the same (the inbox keeps it); the page in the room was not sent it.
-    expect(await sharedWith(lead.id, 2)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
+    // The coordinator's inbox has the notice all the same; the page in the room was not sent it.
+    expect(await sharedWith(everyone(team), lead.id)).toEqual([team.analystOtherAgency.id, team.coordinator.id].sort());
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(notices.inRoom).toEqual([]);
     expect(notices.otherInRoom).toEqual([]);
