@@ -273,22 +273,19 @@ async function noticeSharedLeads(actor: Actor): Promise<void> {
     const upTo = shares.length === SHARES_NOTICED_PER_READ ? shares[shares.length - 1].seq : head;
     const others = shares.filter((share) => share.actorId !== actor.id && share.itemId);
     const visible = await visibleRows(actor, others.map((share) => ({ ...share, itemType: "LEAD" })));
-    if (visible.length > 0) {
-      await prisma.notification.createMany({
-        data: visible.map((share) => ({
-          recipientId: actor.id,
-          kind: "lead.shared",
-          itemType: "LEAD",
-          itemId: share.itemId,
-          taskforceId,
-          actorId: share.actorId,
-          text: excerpt(leadSharedText(share.payload.sharedBy?.displayName ?? "Someone", share.payload.lead?.title ?? "a lead"), TEXT_LIMIT),
-          dedupeKey: `lead.shared:${share.eventId}:${actor.id}`,
-          createdAt: share.createdAt,
-        })),
-        skipDuplicates: true,
-      });
-    }
+    await writeOwnNotices(
+      actor,
+      "lead.shared",
+      visible.map((share) => ({
+        itemType: "LEAD",
+        itemId: share.itemId,
+        taskforceId,
+        actorId: share.actorId,
+        text: leadSharedText(share.payload.sharedBy?.displayName ?? "Someone", share.payload.lead?.title ?? "a lead"),
+        dedupeKey: `lead.shared:${share.eventId}:${actor.id}`,
+        createdAt: share.createdAt,
+      })),
+    );
     await prisma.$executeRaw`UPDATE "TaskforceMember" SET "sharesNoticedUpTo" = GREATEST("sharesNoticedUpTo", ${upTo}) WHERE "taskforceId" = ${taskforceId} AND "userId" = ${actor.id}`;
   }
 }
@@ -358,17 +355,35 @@ async function noticeOverdueTasks(actor: Actor): Promise<void> {
     LIMIT 50`;
   if (rows.length === 0) return;
   const visible = await visibleRows(actor, rows.map((row) => ({ ...row, itemType: "TASK", itemId: row.id })));
-  if (visible.length === 0) return;
-  await prisma.notification.createMany({
-    data: visible.map((task) => ({
-      recipientId: actor.id,
-      kind: "task.overdue",
+  await writeOwnNotices(
+    actor,
+    "task.overdue",
+    visible.map((task) => ({
       itemType: "TASK",
       itemId: task.id,
       taskforceId: task.taskforceId,
-      text: excerpt(`Overdue: "${excerpt(task.title)}" was due ${formatDateTime(task.dueDate)}`, TEXT_LIMIT),
+      text: `Overdue: "${excerpt(task.title)}" was due ${formatDateTime(task.dueDate)}`,
       dedupeKey: `task.overdue:${task.id}:${actor.id}:${task.dueDate.getTime()}`,
     })),
+  );
+}
+
+/** A notice the reader's own read writes for them (overdue tasks, lead shares), at most once per dedupe key. */
+interface OwnNotice {
+  itemType: ItemType;
+  itemId: string | null;
+  taskforceId: string;
+  actorId?: string | null;
+  text: string;
+  dedupeKey: string;
+  /** The time of the news, when it is not now (a share's time). */
+  createdAt?: Date;
+}
+
+async function writeOwnNotices(actor: Actor, kind: NotificationKind, notices: OwnNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await prisma.notification.createMany({
+    data: notices.map((notice) => ({ recipientId: actor.id, kind, ...notice, text: excerpt(notice.text, TEXT_LIMIT) })),
     skipDuplicates: true,
   });
 }
