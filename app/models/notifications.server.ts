@@ -318,6 +318,11 @@ export async function listNotifications(actor: Actor, query: Partial<ListNotific
 export async function unreadCount(actor: Actor): Promise<number> {
   if (workingTaskforceIds(actor).length === 0) return 0;
   await noticeOnRead(actor);
+  return countUnread(actor);
+}
+
+/** The badge's count of what has been written for the actor (noticeOnRead has run). */
+async function countUnread(actor: Actor): Promise<number> {
   const rows = await prisma.notification.findMany({
     where: { recipientId: actor.id, readAt: null, taskforceId: { in: workingTaskforceIds(actor) } },
     select: { itemType: true, itemId: true },
@@ -329,15 +334,16 @@ export async function unreadCount(actor: Actor): Promise<number> {
 
 /** Marks the actor's own notifications read (the named ones, or all); returns how many changed and how many stay unread. */
 export async function markNotificationsRead(actor: Actor, input: MarkNotificationsReadInput): Promise<{ marked: number; unread: number }> {
-  // "All" means all the reader has been told of, the shares written on read included.
-  if (input.all && workingTaskforceIds(actor).length > 0) await noticeOnRead(actor);
+  const working = workingTaskforceIds(actor).length > 0;
+  // "All" means all the reader has been told of, the shares written on read included; the count after is of them.
+  if (working) await noticeOnRead(actor);
   const ids = input.all ? undefined : (input.ids ?? []).map((id) => BigInt(id));
   const { count } = await prisma.notification.updateMany({
     where: { recipientId: actor.id, readAt: null, ...(ids ? { id: { in: ids } } : {}) },
     data: { readAt: new Date() },
   });
   await recordAudit({ actor, action: "notification.read", details: { marked: count, all: Boolean(input.all) }, origin: actor.origin });
-  return { marked: count, unread: await unreadCount(actor) };
+  return { marked: count, unread: working ? await countUnread(actor) : 0 };
 }
 
 /**
