@@ -122,8 +122,10 @@ try {
       try {
         if (!caseId) throw new Error("no clue case was seeded");
         // Statistics as autovacuum keeps them on a live database: without them the planner, told the freshly
-        // written case holds ~20 rows, sorts all of its clues instead of reading the first page from the index.
-        await prisma.$executeRaw`ANALYZE "Clue"`;
+        // written case holds ~20 rows, sorts all of its clues instead of reading the first page from the index,
+        // and takes the never-analysed facet, media and recipient tables for ten pages each, so that every clue of
+        // the page looked in each with a bitmap scan (the clue list served ~30 % fewer requests that way).
+        await prisma.$executeRaw`ANALYZE`;
         record(await runHttpClues(appUrl, caseId, room.tokens[0], options.clues, options.full, log));
       } catch (error) {
         record(failed("http-clues", error));
