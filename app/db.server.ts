@@ -5,7 +5,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient, type Prisma } from "@prisma/client";
+import { Prisma, PrismaClient } from "@prisma/client";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -314,6 +314,17 @@ export async function readSql<T>(query: Prisma.Sql, { fixedPlan = false }: { fix
   // database runs them unnamed, planned for each call's values.
   if (fixedPlan) return sql.readFixedPlan ? sql.readFixedPlan<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
   return sql.read ? sql.read<T>(query.text, query.values) : sql.query<T>(query.text, query.values);
+}
+
+/**
+ * A row count written into the statement, not bound: `LIMIT $n` makes PostgreSQL cost a prepared statement's
+ * generic plan for a tenth of the rows, so it never chose that plan and planned every call again (0.7 ms of the
+ * clue list's ~2 ms in PostgreSQL; a literal let it keep the generic plan: ~45 % more lists a second, 2026-12-02).
+ * For counts the code decides (a page size within its bounds), never for text from a request.
+ */
+export function rowCount(rows: number): Prisma.Sql {
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`Not a row count: ${rows}`);
+  return Prisma.raw(String(rows));
 }
 
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

@@ -1,7 +1,7 @@
 // Clues as clients receive them: the row with its media references, category, recipients, 4x4 evaluation and
 // author. Shared by clues, the leads that cite them and search, so none of them imports another's writes.
 import { Prisma, type Clue } from "@prisma/client";
-import { prisma, readSql, type Tx } from "~/db.server";
+import { prisma, readSql, rowCount, type Tx } from "~/db.server";
 import { facetValueOut, LIST_FACET_TYPES } from "~/validation/facets";
 import { userRefOf, userRefs, type UserRef } from "./users.server";
 
@@ -139,7 +139,7 @@ function newestClueViews(where: Prisma.Sql, limit: number): Prisma.Sql {
     FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
     WHERE ${where}
     ORDER BY c."createdAt" DESC, c."id" DESC
-    LIMIT ${limit}`;
+    LIMIT ${rowCount(limit)}`;
 }
 
 /**
@@ -205,7 +205,7 @@ export async function selectCaseClueViewsJson(caseId: string, where: Prisma.Sql,
         FROM "Clue" c JOIN "ClueCategory" cat ON cat."key" = c."categoryKey"
         WHERE c."caseId" = k."id" AND ${where}
         ORDER BY c."createdAt" DESC, c."id" DESC
-        LIMIT ${take + 1}
+        LIMIT ${rowCount(take + 1)}
       ) w
     ) p ON true
     WHERE k."id" = ${caseId}`);
