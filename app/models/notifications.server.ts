@@ -87,8 +87,9 @@ export async function notify(
  * who may see the lead, except the sharer and the pages that heard the share in the room. One read, no write.
  */
 export function announceLeadShare(actorId: string, input: NotificationInput, shared: StoredRoomEvent): void {
-  const statement = Prisma.sql`SELECT COALESCE(array_agg(u."id"), '{}') AS "recipientIds" FROM ${recipientsFrom(actorId, { members: true }, input)}`;
-  void statementsOf(getDatabase().sql)<{ recipientIds: string[] }>(statement)
+  const intended = recipientsFrom(actorId, { members: true }, input);
+  if (!intended) return;
+  void statementsOf(getDatabase().sql)<{ recipientIds: string[] }>(Prisma.sql`SELECT COALESCE(array_agg(u."id"), '{}') AS "recipientIds" FROM ${intended}`)
     .then(([row]) => announceWritten({ recipientIds: row.recipientIds, createdAt: new Date(shared.createdAt) }, input, shared))
     .catch((error: unknown) => console.error("[notifications] telling the pages of a share failed", error));
 }
