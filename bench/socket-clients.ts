@@ -1,6 +1,7 @@
 // The client side of the realtime and HTTP benchmarks, in a process of its own so the server under test measures
 // nothing on the clients' behalf. Driven over IPC by bench/lib/clients.ts; every wait is bounded.
 import http from "node:http";
+import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { ClientCommand, ClientReply, ClientRequest, ConnectResult, FanoutResult, HttpResult, JoinResult } from "./lib/protocol";
 import { now, round, summarize } from "./lib/stats";
@@ -120,7 +121,9 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
     for (let rep = command.warmup ? 0 : 1; rep <= command.reps; rep++) {
       sentAt.set(rep, now());
       const deadline = now() + command.timeoutMs;
-      sender.timeout(command.timeoutMs).emit("lead:share", { leadId: command.leadId, note: `${notePrefix}${rep}` }, (error: Error | null, ack: Ack) => {
+      // With a clientEventId, as the app's own client sends every share (app/realtime/use-room.ts); the bare server ignores it.
+      const clientEventId = `bench-${process.pid}-${randomUUID()}`;
+      sender.timeout(command.timeoutMs).emit("lead:share", { leadId: command.leadId, note: `${notePrefix}${rep}`, clientEventId }, (error: Error | null, ack: Ack) => {
         if (error) bump(ackFailures, "TIMEOUT");
         else if (!ack?.ok) bump(ackFailures, ack?.error?.code ?? "BAD_ACK");
       });

@@ -123,6 +123,13 @@ export interface Actor extends UserIdentity {
    * and the event is answered only then. Rejected: the write rolls back and the event is refused.
    */
   confirmed?: Promise<void>;
+  /**
+   * The same re-check as a condition on the database, for a write that decides in one statement (a shared lead):
+   * true while the credential is valid and its user still active, with the snapshot's role and agency, and a member
+   * of the taskforce given. A statement that holds it commits only what the re-check would have let through, so it
+   * need not wait for `confirmed` (the write's answer still does).
+   */
+  confirmedWhere?: (taskforceId: Prisma.Sql) => Prisma.Sql;
 }
 
 /** Who may see an item: the same fields on clues, leads, and the room events written about them. */
@@ -578,6 +585,28 @@ export function visibleItemsSql(actor: Actor, kind: "clue" | "lead", alias: stri
     OR (${a}."handlingCode" = 'RED' AND (${a}."authorId" = ${actor.id}
       OR EXISTS (SELECT 1 FROM ${recipients} r WHERE r.${fk} = ${a}."id" AND r."userId" = ${actor.id})))
   ))`;
+}
+
+/**
+ * SQL equivalent of `can(actor, action, item)` for a clue or lead row (alias given): visible to the actor and in
+ * one of the scopes their role holds the action in. Must agree with `can` (a test checks they do); a statement that
+ * decides with it (a shared lead, app/models/lead-room.server.ts) falls back to the model's own check when it finds
+ * nothing, so the refusal's answer is still `requirePermission`'s.
+ */
+export function actionableItemsSql(actor: Actor, action: Action, kind: "clue" | "lead", alias: string): Prisma.Sql {
+  const a = Prisma.raw(`"${alias}"`);
+  const scopes = scopesFor(actor, action).map((scope) => {
+    switch (scope) {
+      case "any":
+        return Prisma.sql`TRUE`;
+      case "own":
+        return kind === "lead" ? Prisma.sql`(${a}."authorId" = ${actor.id} OR ${a}."ownerId" = ${actor.id})` : Prisma.sql`${a}."authorId" = ${actor.id}`;
+      case "review":
+        return Prisma.sql`${a}."reviewState" <> 'NONE'`;
+    }
+  });
+  if (scopes.length === 0) return Prisma.sql`FALSE`;
+  return Prisma.sql`(${visibleItemsSql(actor, kind, alias)} AND (${Prisma.join(scopes, " OR ")}))`;
 }
 
 // ---- edits ----------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { Prisma } from "@prisma/client";
 import { prisma, readSql, type Tx } from "~/db.server";
 import { appendAudit, recordAudit, type RequestOrigin } from "~/models/audit.server";
 import { revokeRealtimeAccess } from "~/models/rooms.server";
-import { findTokenGrant } from "~/models/tokens.server";
+import { findTokenGrant, hashToken } from "~/models/tokens.server";
 import { UnauthenticatedError, errorBody } from "~/utils/errors.server";
 import { requestOrigin } from "~/utils/request.server";
 
@@ -381,6 +381,24 @@ export async function checkSocketSession(storedId: string, options: { activity?:
   if (now >= Math.min(idleExpiry(row.lastSeenAt), row.expiresAt.getTime())) return null;
   const lastSeenAt = options.activity ? await recordActivity(storedId, row.lastSeenAt, now) : row.lastSeenAt;
   return { user: identityOf(row), taskforceIds: row.taskforceIds, deadline: new Date(Math.min(idleExpiry(lastSeenAt), row.expiresAt.getTime())) };
+}
+
+/**
+ * What checkSocketSession and checkAccessToken check, and keepsAccess compares with the socket's snapshot, as one
+ * condition evaluated inside a write's statement (Actor.confirmedWhere): the credential is valid now, its user is
+ * this actor, active, with the same role and agency, and a member of `taskforceId`. Timestamps are stored as UTC.
+ */
+export function credentialHeldSql(credential: { kind: "session"; sessionId: string } | { kind: "token"; token: string }, actor: Actor, taskforceId: Prisma.Sql): Prisma.Sql {
+  const standing = Prisma.sql`u."id" = ${actor.id} AND u."status" = 'ACTIVE' AND u."role"::text = ${actor.role} AND u."agency" = ${actor.agency}
+    AND EXISTS (SELECT FROM "TaskforceMember" m WHERE m."userId" = u."id" AND m."taskforceId" = ${taskforceId})`;
+  if (credential.kind === "token") {
+    return Prisma.sql`EXISTS (SELECT FROM "AccessToken" t JOIN "User" u ON u."id" = t."userId"
+      WHERE t."tokenHash" = ${hashToken(credential.token)} AND t."revokedAt" IS NULL AND t."expiresAt" AT TIME ZONE 'UTC' > now() AND ${standing})`;
+  }
+  return Prisma.sql`EXISTS (SELECT FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${credential.sessionId} AND s."mfaVerified" AND NOT u."passwordChangeRequired"
+      AND s."expiresAt" AT TIME ZONE 'UTC' > now() AND s."lastSeenAt" AT TIME ZONE 'UTC' > now() - ${SESSION_IDLE_TIMEOUT_MS} * interval '1 millisecond'
+      AND ${standing})`;
 }
 
 /**

@@ -261,15 +261,18 @@ function auditInsert(rows: Prisma.AuditEventCreateManyInput[], { waitForDisk }: 
 /**
  * A write's audit records as one INSERT for a larger statement (a guarded create): `from` names what each row
  * is joined with (ending in a comma), e.g. the guard's row, so no row is written when the guard holds nothing.
+ * `itemFrom` takes the item's, taskforce's and case's ids from that row instead of the entries (a create that the
+ * statement decides on the row it locks: app/models/changes.server.ts writeDecidedCreate).
  */
-export function auditEntriesInsert(entries: readonly AuditEntry[], from: Prisma.Sql): Prisma.Sql {
-  return auditRowsInsert(entries.map(auditRow), from);
+export function auditEntriesInsert(entries: readonly AuditEntry[], from: Prisma.Sql, itemFrom?: Prisma.Sql): Prisma.Sql {
+  return auditRowsInsert(entries.map(auditRow), from, itemFrom);
 }
 
-function auditRowsInsert(rows: Prisma.AuditEventCreateManyInput[], from: Prisma.Sql): Prisma.Sql {
+function auditRowsInsert(rows: Prisma.AuditEventCreateManyInput[], from: Prisma.Sql, itemFrom?: Prisma.Sql): Prisma.Sql {
   const column = <K extends keyof Prisma.AuditEventCreateManyInput>(key: K) => rows.map((row) => row[key] ?? null);
+  const item = itemFrom ?? Prisma.raw(`r`);
   return Prisma.sql`INSERT INTO "AuditEvent" ("at", "actorId", "actorEmail", "action", "outcome", "itemType", "itemId", "taskforceId", "caseId", "ip", "userAgent", "details")
-     SELECT r."at" AT TIME ZONE 'UTC', r."actorId", r."actorEmail", r."action", r."outcome", r."itemType", r."itemId", r."taskforceId", r."caseId", r."ip", r."userAgent", r."details"
+     SELECT r."at" AT TIME ZONE 'UTC', r."actorId", r."actorEmail", r."action", r."outcome", r."itemType", ${item}."itemId", ${item}."taskforceId", ${item}."caseId", r."ip", r."userAgent", r."details"
      FROM ${from}unnest(${rows.map((row) => new Date(row.at ?? Date.now()).toISOString())}::timestamptz[],
        ${column("actorId")}::text[], ${column("actorEmail")}::text[], ${column("action")}::text[], ${rows.map((row) => row.outcome ?? "ok")}::text[],
        ${column("itemType")}::text[], ${column("itemId")}::text[], ${column("taskforceId")}::text[], ${column("caseId")}::text[], ${column("ip")}::text[],

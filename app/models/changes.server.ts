@@ -172,6 +172,69 @@ export async function writeGuardedCreate(actor: Actor, options: CreateOptions, m
   }
 }
 
+/**
+ * A create that its one statement decides (writeDecidedCreate): `source` selects and locks (FOR UPDATE) the one row
+ * the event is about, only when the actor may act on it, and computes what is written from the row as locked.
+ */
+export interface DecidedCreate<Extra> {
+  /**
+   * `SELECT … FOR UPDATE` of the item's row, with the permission check and `confirmedWhere` (the actor's re-check,
+   * for the row's taskforce) in its WHERE; its columns: "itemId", "taskforceId", "caseId", "visibility" and "payload"
+   * (jsonb), and the `extra` ones the caller reads back.
+   */
+  source(confirmedWhere: ((taskforceId: Prisma.Sql) => Prisma.Sql) | undefined): Prisma.Sql;
+  /** Extra columns of `source` returned with the stored event (alias "s"). */
+  extra: Prisma.Sql;
+  /** The audit records; their item, taskforce and case are the source row's. */
+  audit: Omit<AuditRecord, "itemId" | "taskforceId" | "caseId">[];
+  event: Pick<ChangeEvent, "type" | "itemType">;
+  afterAnnounce?(stored: StoredRoomEvent, extra: Extra): void;
+}
+
+/**
+ * A create decided inside its one statement, from the row it locks: permission, payload and visibility are SQL over
+ * that row, and the actor's re-check is a condition in the same statement (`Actor.confirmedWhere`), so the room hears
+ * of it ONE round trip after the request, not two (issue 9's fan-out, decision 033). Audit and event commit together
+ * and are announced after, as in every write.
+ *
+ * Null means this path wrote nothing and has no answer: the row is missing or not the actor's to act on, the
+ * credential's condition failed, or the idempotency key was used already. The caller then runs its ordinary write
+ * (writeGuardedCreate), which decides again in TypeScript and gives every refusal and retry its usual answer.
+ * An actor whose re-check runs beside the work is decided here only with an idempotency key: if that re-check
+ * then finds the access narrowed, the handler runs the event again as the fresh actor, and the key makes that
+ * run return the stored event instead of creating a second one.
+ */
+export async function writeDecidedCreate<Extra extends Record<string, unknown>>(actor: Actor, options: CreateOptions, plan: DecidedCreate<Extra>): Promise<StoredRoomEvent | null> {
+  if (actor.confirmed && !(actor.confirmedWhere && options.idempotencyKey)) return null;
+  const statement = decidedCreateStatement(actor, options.idempotencyKey, plan);
+  let row: (StoredEventRow & Extra) | undefined;
+  try {
+    [row] = await statementsOf(getDatabase().sql)<StoredEventRow & Extra>(statement);
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+  if (!row) return null;
+  const stored = toStoredEvent(row);
+  announceRoomEvents([stored]);
+  plan.afterAnnounce?.(stored, row);
+  return stored;
+}
+
+function decidedCreateStatement<Extra>(actor: Actor, idempotencyKey: string | undefined, plan: DecidedCreate<Extra>): Prisma.Sql {
+  const entries = plan.audit.map((entry) => ({ ...entry, actor, origin: actor.origin }));
+  return Prisma.sql`
+    WITH "source" AS (${plan.source(actor.confirmedWhere)}),
+    "audit" AS (${auditEntriesInsert(entries, Prisma.sql`"source" s, `, Prisma.raw(`s`))}),
+    "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = (SELECT "taskforceId" FROM "source") RETURNING "id", "lastEventSeq"),
+    "stored" AS (
+      INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
+      SELECT n."id", n."lastEventSeq", ${plan.event.type}, ${plan.event.itemType ?? null}::"ItemType", s."itemId", ${actor.id}, ${idempotencyKey ?? null}, s."visibility", s."payload"
+      FROM "next" n, "source" s
+      RETURNING "id", "taskforceId", "seq", "type", "itemType"::text AS "itemType", "itemId", "actorId", "visibility", "payload", "createdAt" AT TIME ZONE 'UTC' AS "createdAt")
+    SELECT st.*, ${plan.extra} FROM "stored" st, "source" s`;
+}
+
 function guardedCreateStatement(actor: Actor, idempotencyKey: string | undefined, plan: GuardedCreate): Prisma.Sql {
   const entries = plan.audit.map((entry) => ({ ...entry, actor, origin: actor.origin }));
   const changedCases = casesChangedBy(plan.audit);
@@ -313,3 +376,4 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   }
   return changes;
 }
+

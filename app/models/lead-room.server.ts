@@ -1,13 +1,13 @@
 // Leads in the taskforce room: sharing a lead with the room, and claiming one ("I am working this one").
 // Claims live on Lead.claimedById/claimExpiresAt and lapse on their own after the claim time (2 h by default).
 import { Prisma, type Lead } from "@prisma/client";
-import { checkClaimHolder, hasGrant, itemVisibility, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemResource } from "~/auth/permissions.server";
+import { actionableItemsSql, checkClaimHolder, hasGrant, itemVisibility, requirePermission, visibleLeadsWhere, type Actor, type Action, type ItemResource, type ItemVisibility } from "~/auth/permissions.server";
 import { getDatabase, prisma, statementsOf, type StatementRunner } from "~/db.server";
 import type { StoredRoomEvent } from "~/models/rooms.server";
 import type { ClaimView } from "~/realtime/protocol";
 import { listMyTaskforces } from "~/models/taskforces.server";
 import { AppError, ForbiddenError, NotFoundError } from "~/utils/errors.server";
-import { auditRead, writeChange, writeGuardedCreate, type CreateOptions } from "./changes.server";
+import { auditRead, writeChange, writeDecidedCreate, writeGuardedCreate, type CreateOptions } from "./changes.server";
 import { leadSharedText } from "~/utils/notice-text";
 import { announceLeadShare } from "./notifications.server";
 import { userRefs } from "./users.server";
@@ -102,10 +102,22 @@ function leadSummary(lead: Lead) {
 /**
  * Shares a lead with its taskforce room (everyone who may see the lead), with an optional note. With an
  * idempotency key the share happens once per actor and key: a retry gets the first stored event back.
- * Written as a guarded create (one statement that holds the lead as it was read): the room hears of it two
- * round trips after the request (issue 9's fan-out, decision 030).
+ * Decided and written in one statement when it can be (the room hears of it one round trip after the request:
+ * issue 9's fan-out, decision 033); otherwise, and for every refusal and retry, as a guarded create decided here
+ * (decision 030).
  */
 export async function shareLead(actor: Actor, leadId: string, note = "", options: CreateOptions = {}): Promise<StoredRoomEvent> {
+  const shared = await writeDecidedCreate<{ ownerId: string | null; title: string }>(actor, options, {
+    source: (confirmedWhere) => sharedLeadSource(actor, leadId, note, confirmedWhere),
+    extra: Prisma.sql`s."ownerId", s."title"`,
+    audit: [{ action: "lead.share", itemType: "LEAD", details: { note } }],
+    event: { type: "lead.shared", itemType: "LEAD" },
+    afterAnnounce: (stored, lead) => {
+      const about: ItemResource = { type: "lead", ownerId: lead.ownerId, ...(stored.visibility as ItemVisibility) };
+      announceLeadShare(actor.id, { kind: "lead.shared", about, itemType: "LEAD", itemId: leadId, text: leadSharedText(actor.displayName, lead.title) }, stored);
+    },
+  });
+  if (shared) return shared;
   return writeGuardedCreate(actor, options, { type: "lead.shared", itemId: leadId }, async (statements) => {
     const lead = await readLead(statements, leadId, { lock: false });
     if (!lead) throw new NotFoundError("Lead not found.");
@@ -125,6 +137,37 @@ export async function shareLead(actor: Actor, leadId: string, note = "", options
       afterAnnounce: (shared) => announceLeadShare(actor.id, { kind: "lead.shared", about: leadResource(lead), itemType: "LEAD", itemId: lead.id, text: leadSharedText(actor.displayName, lead.title) }, shared),
     };
   });
+}
+
+/**
+ * The lead to share, locked, only if the actor may share it (and, for a socket's event, while its credential holds:
+ * `confirmedWhere`), with the room event's visibility and payload built from the row as locked: the same objects as
+ * itemVisibility, leadSummary and claimView make (a test compares the two paths' events). A share that waits on the
+ * lock while the lead changes sees the new row (PostgreSQL re-evaluates a locked row's condition and columns).
+ * RED leads are left to the guarded create: their audience is the LeadRecipient rows, which a re-evaluation after
+ * the lock would read as they were when the statement began, not as the change that raised the code left them.
+ */
+function sharedLeadSource(actor: Actor, leadId: string, note: string, confirmedWhere: ((taskforceId: Prisma.Sql) => Prisma.Sql) | undefined): Prisma.Sql {
+  const claimed = Prisma.sql`l."claimedById" IS NOT NULL AND l."claimExpiresAt" AT TIME ZONE 'UTC' > now()`;
+  return Prisma.sql`
+    SELECT l."id" AS "itemId", l."taskforceId", l."caseId", l."ownerId", l."title",
+      jsonb_build_object('taskforceId', l."taskforceId", 'handlingCode', l."handlingCode"::text, 'authorId', l."authorId",
+        'authorAgency', l."authorAgency", 'reviewState', l."reviewState"::text,
+        'recipientIds', to_jsonb(COALESCE(ARRAY(SELECT r."userId" FROM "LeadRecipient" r WHERE r."leadId" = l."id"), '{}'))) AS "visibility",
+      jsonb_build_object(
+        'lead', jsonb_build_object('id', l."id", 'caseId', l."caseId", 'title', l."title", 'hypothesis', l."hypothesis", 'status', l."status"::text,
+          'priority', l."priority"::text, 'handlingCode', l."handlingCode"::text, 'reviewState', l."reviewState"::text, 'version', l."version",
+          'caseReference', k."reference"),
+        'note', ${note}::text,
+        'sharedBy', jsonb_build_object('id', ${actor.id}::text, 'displayName', ${actor.displayName}::text),
+        'claim', jsonb_build_object('leadId', l."id",
+          'holder', CASE WHEN ${claimed} THEN jsonb_build_object('id', l."claimedById",
+            'displayName', COALESCE((SELECT u."displayName" FROM "User" u WHERE u."id" = l."claimedById"), 'Unknown user')) END,
+          'expiresAt', CASE WHEN ${claimed} THEN to_char(l."claimExpiresAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END)) AS "payload"
+    FROM "Lead" l JOIN "Case" k ON k."id" = l."caseId"
+    WHERE l."id" = ${leadId} AND l."handlingCode" <> 'RED' AND ${actionableItemsSql(actor, "lead:share", "lead", "l")}
+      ${confirmedWhere ? Prisma.sql`AND ${confirmedWhere(Prisma.sql`l."taskforceId"`)}` : Prisma.empty}
+    FOR UPDATE OF l`;
 }
 
 /** Claims a lead for the actor (or renews their own claim). Refused with CLAIMED while someone else holds it. */

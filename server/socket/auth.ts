@@ -3,9 +3,10 @@
 // client event (a write commits only once the check has passed), by the periodic re-check and the revocations that
 // keep each socket's snapshot for delivery, and when the credential's deadline passes, so a socket never outlives it.
 import type { IncomingMessage } from "node:http";
+import type { Prisma } from "@prisma/client";
 import type { ExtendedError } from "socket.io";
 import { actorOf, type Actor } from "~/auth/permissions.server";
-import { checkAccessToken, checkSocketSession, validateSessionCookieHeader, type CredentialStatus } from "~/auth/session.server";
+import { checkAccessToken, checkSocketSession, credentialHeldSql, validateSessionCookieHeader, type CredentialStatus } from "~/auth/session.server";
 import type { RequestOrigin } from "~/models/audit.server";
 import { ForbiddenError, UnauthenticatedError } from "~/utils/errors.server";
 import { TokenBucket, socketRateLimit } from "./rate-limit";
@@ -234,7 +235,8 @@ export async function rechecking(socket: RealtimeSocket, concurrent: boolean): P
   });
   // Awaited by the write and by the handler; a refusal before either gets there must not go unhandled.
   confirmed.catch(() => undefined);
-  return { actor: { ...snapshot, confirmed }, fresh: fresh.catch(() => null) };
+  const confirmedWhere = (taskforceId: Prisma.Sql) => credentialHeldSql(state.credentials, snapshot, taskforceId);
+  return { actor: { ...snapshot, confirmed, confirmedWhere }, fresh: fresh.catch(() => null) };
 }
 
 /**

@@ -587,7 +587,11 @@ describe("revocation", () => {
     // Removed straight in the database: no revokeRealtimeAccess call.
     await prisma.taskforceMember.delete({ where: { taskforceId_userId: { taskforceId: team.taskforce.id, userId: team.analyst.id } } });
     const target = await lead(team, team.coordinator);
+    // First with a clientEventId, while the socket's snapshot still names the taskforce: the share is decided in its
+    // statement (decision 033), whose condition reads the membership itself. Then without one.
+    expect(await request(missed.socket, "lead:share", { leadId: target.id, clientEventId: "removed-behind-0001" })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
     expect(await request(missed.socket, "lead:share", { leadId: target.id })).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await prisma.roomEvent.count({ where: { itemId: target.id, type: "lead.shared" } })).toBe(0);
     // Live delivery holds an in-memory snapshot; the re-check (every REALTIME_RECHECK_SECONDS) takes the room away.
     await waitFor(() => revoked.includes(team.taskforce.id), "room:revoked");
     const staying = await member(team.coordinator, team.taskforce.id);

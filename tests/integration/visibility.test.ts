@@ -3,7 +3,7 @@
 import type { HandlingCode, ReviewState } from "@prisma/client";
 import { Prisma } from "@prisma/client";
 import { describe, expect, it } from "vitest";
-import { canSeeItem, itemVisibility, visibleCluesWhere, visibleItemsSql, visibleLeadsWhere, type Actor } from "~/auth/permissions.server";
+import { actionableItemsSql, can, canSeeItem, itemVisibility, visibleCluesWhere, visibleItemsSql, visibleLeadsWhere, type Action, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { createTeam } from "../helpers/factories";
 
@@ -35,7 +35,9 @@ describe("visibility rules agree everywhere", () => {
             const clue = await prisma.clue.create({
               data: { ...common, categoryKey: "other", value: "matrix", recipients: { create: named.map((userId) => ({ userId })) } },
             });
-            const lead = await prisma.lead.create({ data: { ...common, title: "matrix", recipients: { create: named.map((userId) => ({ userId })) } } });
+            // A lead the analyst wrote is owned by the other agency's analyst: "own" is the author's or the owner's.
+            const ownerId = author.id === team.analyst.id ? team.analystOtherAgency.id : null;
+            const lead = await prisma.lead.create({ data: { ...common, ownerId, title: "matrix", recipients: { create: named.map((userId) => ({ userId })) } } });
             clueIds.push(clue.id);
             leadIds.push(lead.id);
           }
@@ -61,7 +63,20 @@ describe("visibility rules agree everywhere", () => {
       expect(viaSql, `${who}: clues via SQL`).toEqual(expectedClues);
       expect(leadsViaPrisma, `${who}: leads via Prisma`).toEqual(expectedLeads);
       expect(leadsViaSql, `${who}: leads via SQL`).toEqual(expectedLeads);
+      // actionableItemsSql (a shared lead decided in its statement) agrees with can(), scope by scope.
+      for (const [kind, action, rows] of [["lead", "lead:share", leads], ["lead", "lead:update", leads], ["lead", "lead:claim", leads], ["clue", "clue:update", clues]] as const) {
+        const ids = rows.map((row) => row.id);
+        const expected = rows.filter((row) => can(actor, action as Action, { type: kind, ownerId: "ownerId" in row ? row.ownerId : null, ...itemVisibility(row) })).map((row) => row.id).sort();
+        const table = Prisma.raw(kind === "lead" ? `"Lead"` : `"Clue"`);
+        const viaSql = (await prisma.$queryRaw<{ id: string }[]>`SELECT i."id" FROM ${table} i WHERE ${actionableItemsSql(actor, action as Action, kind, "i")} AND i."id" IN (${Prisma.join(ids)})`).map((row) => row.id).sort();
+        expect(viaSql, `${who}: ${action} via SQL`).toEqual(expected);
+      }
     }
+    // The action matrix is not trivially empty or full either: an analyst may update only what they wrote or own.
+    const updatable = (actor: Actor) => leads.filter((lead) => can(actor, "lead:update", { type: "lead", ownerId: lead.ownerId, ...itemVisibility(lead) })).length;
+    expect(updatable(team.analyst)).toBeGreaterThan(0);
+    expect(updatable(team.analyst)).toBeLessThan(leads.filter((lead) => canSeeItem(team.analyst, itemVisibility(lead))).length);
+    expect(updatable(team.analystOtherAgency)).toBeGreaterThan(updatable(team.analyst) / 4);
 
     // The matrix is not trivially empty or full for the people it is about.
     const seenBy = (actor: Actor) => clues.filter((clue) => canSeeItem(actor, itemVisibility(clue))).length;
