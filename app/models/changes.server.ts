@@ -142,6 +142,8 @@ const GUARDED_ATTEMPTS = 3;
  */
 export async function writeGuardedCreate(actor: Actor, options: CreateOptions, match: CreateMatch, decide: (statements: StatementRunner) => Promise<GuardedCreate>): Promise<StoredRoomEvent> {
   const statements = statementsOf(getDatabase().sql);
+  // A socket's re-check, if it has not started yet, starts now, beside the reads of `decide`.
+  void actor.confirmed;
   for (let attempt = 1; ; attempt++) {
     let plan: GuardedCreate;
     try {
@@ -205,7 +207,11 @@ export interface DecidedCreate<Extra> {
  * run return the stored event instead of creating a second one.
  */
 export async function writeDecidedCreate<Extra extends Record<string, unknown>>(actor: Actor, options: CreateOptions, plan: DecidedCreate<Extra>): Promise<StoredRoomEvent | null> {
-  if (actor.confirmed && !(actor.confirmedWhere && options.idempotencyKey)) return null;
+  // The statement does not move a case's "Last change" (the guarded create's "touched"): only creates that change
+  // no content of the case may come here.
+  if (plan.audit.some((entry) => !NOT_CASE_CHANGES.has(entry.action))) throw new Error("writeDecidedCreate is for creates that change no case content (NOT_CASE_CHANGES).");
+  // `confirmedWhere` first: asking for `confirmed` starts a re-check that the statement's condition makes needless.
+  if (!(actor.confirmedWhere && options.idempotencyKey) && actor.confirmed) return null;
   const statement = decidedCreateStatement(actor, options.idempotencyKey, plan);
   let row: (StoredEventRow & Extra) | undefined;
   try {
@@ -376,4 +382,3 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   }
   return changes;
 }
-

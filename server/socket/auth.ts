@@ -208,7 +208,7 @@ export interface RecheckedActor {
   /** The actor the event's work runs as: the snapshot, carrying `confirmed`, or the re-checked actor itself. */
   actor: Actor;
   /** The actor as the database has it now (null: the credential ended, and the socket has been dropped). */
-  fresh: Promise<Actor | null>;
+  fresh(): Promise<Actor | null>;
 }
 
 /**
@@ -220,23 +220,39 @@ export interface RecheckedActor {
  * answer is the one a check made first would have given. The embedded database has one connection, which the
  * write's transaction holds: there the re-check runs first, as before.
  */
-export async function rechecking(socket: RealtimeSocket, concurrent: boolean): Promise<RecheckedActor | null> {
+export async function rechecking(socket: RealtimeSocket, concurrent: boolean, options: { afterWrite?: boolean } = {}): Promise<RecheckedActor | null> {
   const state = states.get(socket);
   if (!state || !socket.connected) return null;
   if (!concurrent) {
     const actor = await revalidate(socket, { activity: true });
-    return actor ? { actor, fresh: Promise.resolve(actor) } : null;
+    return actor ? { actor, fresh: () => Promise.resolve(actor) } : null;
   }
   const snapshot = state.actor;
-  const fresh = revalidate(socket, { activity: true });
-  const confirmed = fresh.then((now) => {
-    if (!now) throw new UnauthenticatedError("Your session has ended. Sign in again.");
-    if (!keepsAccess(now, snapshot)) throw new AccessNarrowed();
-  });
-  // Awaited by the write and by the handler; a refusal before either gets there must not go unhandled.
-  confirmed.catch(() => undefined);
+  let check: { fresh: Promise<Actor | null>; confirmed: Promise<void> } | undefined;
+  const start = () => {
+    if (check) return check;
+    const fresh = revalidate(socket, { activity: true });
+    const confirmed = fresh.then((now) => {
+      if (!now) throw new UnauthenticatedError("Your session has ended. Sign in again.");
+      if (!keepsAccess(now, snapshot)) throw new AccessNarrowed();
+    });
+    // Awaited by the write and by the handler; a refusal before either gets there must not go unhandled.
+    confirmed.catch(() => undefined);
+    return (check = { fresh: fresh.catch(() => null), confirmed });
+  };
+  // An event whose write carries the re-check as its condition (a shared lead, decision 033) starts it only when
+  // something asks for `confirmed`: after that write, or beside the ordinary write it falls back to. Every other
+  // event starts it now, beside its work.
+  if (!options.afterWrite) start();
   const confirmedWhere = (taskforceId: Prisma.Sql) => credentialHeldSql(state.credentials, snapshot, taskforceId);
-  return { actor: { ...snapshot, confirmed, confirmedWhere }, fresh: fresh.catch(() => null) };
+  const actor: Actor = {
+    ...snapshot,
+    confirmedWhere,
+    get confirmed() {
+      return start().confirmed;
+    },
+  };
+  return { actor, fresh: () => start().fresh };
 }
 
 /**

@@ -53,6 +53,8 @@ type Run<E extends ClientEventName, S extends ZodType> = (context: HandlerContex
 interface Handler {
   schema: ZodType;
   run: (context: HandlerContext, input: unknown) => Promise<unknown>;
+  /** The event's write holds the re-check as a condition (decision 033): the re-check starts after it. */
+  recheckAfterWrite?: boolean;
 }
 
 /**
@@ -68,8 +70,8 @@ export class SocketHandlers {
   constructor(private readonly realtime: Realtime) {}
 
   /** Declares `event`: its payload is parsed once with `schema`, and `run` gets the typed input. */
-  on<E extends ClientEventName, S extends ZodType>(event: E, schema: S, run: Run<E, S>): void {
-    this.table.set(event, { schema, run: run as Handler["run"] });
+  on<E extends ClientEventName, S extends ZodType>(event: E, schema: S, run: Run<E, S>, options: { recheckAfterWrite?: boolean } = {}): void {
+    this.table.set(event, { schema, run: run as Handler["run"], ...options });
   }
 
   attach(socket: RealtimeSocket): void {
@@ -125,7 +127,7 @@ export class SocketHandlers {
    * the database has now, as if the check had come first.
    */
   private async runRechecked(socket: RealtimeSocket, handler: Handler, input: unknown): Promise<unknown> {
-    const checked = await rechecking(socket, this.concurrentRecheck);
+    const checked = await rechecking(socket, this.concurrentRecheck, { afterWrite: handler.recheckAfterWrite });
     if (!checked) throw new UnauthenticatedError("Your session has ended. Sign in again.");
     const { actor } = checked;
     try {
@@ -134,7 +136,7 @@ export class SocketHandlers {
       return data;
     } catch (error) {
       if (!actor.confirmed || !(error instanceof AppError)) throw error;
-      const fresh = await checked.fresh;
+      const fresh = await checked.fresh();
       if (!fresh) throw new UnauthenticatedError("Your session has ended. Sign in again.");
       if (sameAccess(fresh, actor)) throw error;
       return handler.run({ socket, actor: fresh, realtime: this.realtime }, input);

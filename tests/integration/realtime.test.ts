@@ -11,7 +11,7 @@ import { revokeAccessToken } from "~/models/tokens.server";
 import { suspendUser } from "~/models/users.server";
 import { applyPresenceDiff } from "~/realtime/presence";
 import { ROOM_EVENT_NAMES, type PresenceDiff, type PresenceEntry, type RoomFeedEvent } from "~/realtime/protocol";
-import { createTaskforce, createTeam, createUser } from "../helpers/factories";
+import { addMember, createTaskforce, createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
 import {
   accessTokenFor,
@@ -600,6 +600,32 @@ describe("revocation", () => {
     expect(missed.received.some((event) => event.id === marker.id)).toBe(false);
   });
 
+});
+
+describe("a share decided in its statement (decision 033)", () => {
+  it("still re-checks the sender after the write: the session's idle deadline moves on", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const sender = await member(team.analyst, team.taskforce.id);
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    await prisma.session.updateMany({ where: { userId: team.analyst.id }, data: { lastSeenAt: longAgo } });
+    await requestOk(sender.socket, "lead:share", { leadId: target.id, clientEventId: "decided-activity-1" });
+    const [session] = await prisma.session.findMany({ where: { userId: team.analyst.id } });
+    expect(session.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("stands, answered once, when the re-check after it finds a membership elsewhere gone", async () => {
+    const team = await createTeam();
+    const elsewhere = await createTaskforce();
+    await addMember(elsewhere.id, team.analyst.id);
+    const target = await lead(team, team.analyst);
+    const sender = await member(team.analyst, team.taskforce.id);
+    // Removed behind the application's back: the socket's snapshot still names both taskforces.
+    await prisma.taskforceMember.delete({ where: { taskforceId_userId: { taskforceId: elsewhere.id, userId: team.analyst.id } } });
+    const answer = await requestOk(sender.socket, "lead:share", { leadId: target.id, clientEventId: "decided-narrowed-1" });
+    const stored = await prisma.roomEvent.findMany({ where: { itemId: target.id, type: "lead.shared" } });
+    expect(stored.map((event) => event.id.toString())).toEqual([answer.id]);
+  });
 });
 
 describe("nothing missed", () => {

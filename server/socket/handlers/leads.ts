@@ -7,8 +7,12 @@ import { type SocketHandlers, socketCreate } from "../handler";
 import { feedEvent } from "../realtime";
 
 export function registerLeadHandlers(handlers: SocketHandlers): void {
-  handlers.on("lead:share", leadShareSchema, async ({ actor }, { leadId, note, clientEventId }) =>
-    feedEvent(await shareLead(actor, leadId, note ?? "", socketCreate(clientEventId))));
+  handlers.on(
+    "lead:share",
+    leadShareSchema,
+    async ({ actor }, { leadId, note, clientEventId }) => feedEvent(await shareLead(actor, leadId, note ?? "", socketCreate(clientEventId))),
+    { recheckAfterWrite: true },
+  );
   handlers.on("lead:create", leadCreateEventSchema, async ({ actor }, { caseId, lead, clientEventId }) => ({
     item: await createLead(actor, caseId, lead, socketCreate(clientEventId)),
   }));
