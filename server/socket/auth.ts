@@ -143,6 +143,21 @@ async function deadlineReached(socket: RealtimeSocket): Promise<void> {
   else socket.disconnect(true);
 }
 
+/** How long a socket whose credential ended waits for its event's answer before it is closed anyway. */
+const ANSWER_GRACE_MS = 1_000;
+
+/**
+ * A socket whose credential has ended: it hears nothing more from now on (out of every room at once), and the
+ * handler closes it once it has answered the event that found out (UNAUTHENTICATED, as docs/realtime-protocol.md
+ * says; closed first, the client got a disconnect and never the answer), or after ANSWER_GRACE_MS at the latest.
+ */
+function dropAfterAnswer(socket: RealtimeSocket): void {
+  const state = states.get(socket);
+  if (state) state.credentialEnded = true;
+  for (const room of socket.rooms) if (room !== socket.id) void socket.leave(room);
+  setTimeout(() => socket.disconnect(true), ANSWER_GRACE_MS).unref();
+}
+
 /**
  * Full re-check before a client event: the same validation as the handshake. `activity`: the user sent it
  * (it renews the session's idle deadline as a page request does). Null: the socket has been dropped.
@@ -152,7 +167,7 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
   if (!state || !socket.connected) return null;
   const status = await checkCredentials(state.credentials, options);
   if (!status) {
-    socket.disconnect(true);
+    dropAfterAnswer(socket);
     return null;
   }
   state.actor = keptSnapshot(actorOf(status.user, status.taskforceIds, state.origin), state.actor);

@@ -87,6 +87,8 @@ export class SocketHandlers {
       if (answered) return;
       answered = true;
       (ack as (response: Ack<unknown>) => void)(response);
+      // The answer is written first, then the connection of a credential found ended is closed.
+      if (stateOf(socket)?.credentialEnded) socket.disconnect(true);
     };
     try {
       const handler = this.table.get(event);

@@ -38,4 +38,6 @@ export interface SocketState {
   bucket: TokenBucket;
   /** Fires when the credential's deadline (as last seen) passes: the socket is checked again, and dropped if it has ended. */
   deadlineTimer?: ReturnType<typeof setTimeout>;
+  /** A client event's re-check found the credential ended: the socket is closed once that event is answered. */
+  credentialEnded?: boolean;
 }

@@ -579,6 +579,21 @@ describe("revocation", () => {
     expect(await prisma.roomEvent.count({ where: { type: "lead.shared", itemId: target.id } })).toBe(0);
   });
 
+  it("answers an event whose credential ended behind the application's back with UNAUTHENTICATED, then closes the socket", async () => {
+    const team = await createTeam();
+    const target = await lead(team, team.analyst);
+    const viaToken = suite.track(await connectWithToken(suite.url, team.analyst, { origin: null }));
+    const viaCookie = await connect(team.analystOtherAgency);
+    await prisma.accessToken.updateMany({ where: { userId: team.analyst.id }, data: { revokedAt: new Date() } });
+    await prisma.session.deleteMany({ where: { userId: team.analystOtherAgency.id } });
+    for (const socket of [viaToken, viaCookie]) {
+      const closed = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+      expect(await request(socket, "lead:share", { leadId: target.id, clientEventId: `ended-${socket.id}` })).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+      expect(await closed).toBe("io server disconnect");
+    }
+    expect(await prisma.roomEvent.count({ where: { itemId: target.id, type: "lead.shared" } })).toBe(0);
+  });
+
   it("catches a removal the application never announced: client events at once, delivery at the periodic re-check", async () => {
     const team = await createTeam();
     const missed = await member(team.analyst, team.taskforce.id);
