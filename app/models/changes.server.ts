@@ -10,7 +10,7 @@ import { Prisma } from "@prisma/client";
 import { getDatabase, isOrmClient, prisma, statementsOf, type SqlRunner, type StatementRunner, type Tx } from "~/db.server";
 import { isUniqueViolation } from "~/db/errors.server";
 import { appendAudit, auditEntriesInsert, recordAudit, recordRead, type AuditEntry } from "~/models/audit.server";
-import { announceRoomEvents, appendRoomEvent, roomEventStatement, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredEventRow, type StoredRoomEvent } from "~/models/rooms.server";
+import { announceRoomEvents, appendEventStatement, appendRoomEvent, roomEventStatement, toStoredEvent, type NewRoomEvent, type RoomEventType, type StoredEventRow, type StoredRoomEvent } from "~/models/rooms.server";
 import { AppError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { jsonSafe } from "~/utils/json";
 
@@ -229,16 +229,23 @@ export async function writeDecidedCreate<Extra extends Record<string, unknown>>(
 
 function decidedCreateStatement<Extra>(actor: Actor, idempotencyKey: string | undefined, plan: DecidedCreate<Extra>): Prisma.Sql {
   const entries = plan.audit.map((entry) => ({ ...entry, actor, origin: actor.origin }));
-  return Prisma.sql`
-    WITH "source" AS (${plan.source(actor.confirmedWhere)}),
-    "audit" AS (${auditEntriesInsert(entries, Prisma.sql`"source" s, `, Prisma.raw(`s`))}),
-    "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = (SELECT "taskforceId" FROM "source") RETURNING "id", "lastEventSeq"),
-    "stored" AS (
-      INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
-      SELECT n."id", n."lastEventSeq", ${plan.event.type}, ${plan.event.itemType ?? null}::"ItemType", s."itemId", ${actor.id}, ${idempotencyKey ?? null}, s."visibility", s."payload"
-      FROM "next" n, "source" s
-      RETURNING "id", "taskforceId", "seq", "type", "itemType"::text AS "itemType", "itemId", "actorId", "visibility", "payload", "createdAt" AT TIME ZONE 'UTC' AS "createdAt")
-    SELECT st.*, ${plan.extra} FROM "stored" st, "source" s`;
+  return appendEventStatement(
+    {
+      ...plan.event,
+      taskforceId: Prisma.sql`(SELECT "taskforceId" FROM "source")`,
+      itemId: Prisma.sql`s."itemId"`,
+      actorId: actor.id,
+      clientEventId: idempotencyKey,
+      visibility: Prisma.sql`s."visibility"`,
+      payload: Prisma.sql`s."payload"`,
+    },
+    {
+      before: Prisma.sql`"source" AS (${plan.source(actor.confirmedWhere)}),
+        "audit" AS (${auditEntriesInsert(entries, Prisma.sql`"source" s, `, Prisma.raw(`s`))})`,
+      from: Prisma.sql`"source" s`,
+      alsoReturn: plan.extra,
+    },
+  );
 }
 
 function guardedCreateStatement(actor: Actor, idempotencyKey: string | undefined, plan: GuardedCreate): Prisma.Sql {

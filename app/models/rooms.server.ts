@@ -39,16 +39,46 @@ export async function appendRoomEvent(tx: Tx | SqlRunner, event: NewRoomEvent): 
  * nothing is appended (a guarded create: app/models/changes.server.ts).
  */
 export function roomEventStatement(event: NewRoomEvent, options: { before?: Prisma.Sql; when?: Prisma.Sql } = {}): Prisma.Sql {
-  const { before, when } = options;
-  return Prisma.sql`
-    WITH ${before ? Prisma.sql`${before},` : Prisma.empty}
-    "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} ${when ? Prisma.sql`AND ${when}` : Prisma.empty} RETURNING "lastEventSeq")
+  return appendEventStatement(
+    {
+      ...event,
+      taskforceId: Prisma.sql`${event.taskforceId}`,
+      itemId: Prisma.sql`${event.itemId ?? null}`,
+      visibility: Prisma.sql`${JSON.stringify(event.visibility)}::jsonb`,
+      payload: Prisma.sql`${JSON.stringify(event.payload)}::jsonb`,
+    },
+    options,
+  );
+}
+
+/** A room event whose taskforce, item, visibility and payload are SQL expressions (over appendEventStatement's `from`). */
+export type RoomEventExpressions = Omit<NewRoomEvent, "taskforceId" | "itemId" | "visibility" | "payload"> & {
+  taskforceId: Prisma.Sql;
+  itemId: Prisma.Sql;
+  visibility: Prisma.Sql;
+  payload: Prisma.Sql;
+};
+
+/**
+ * roomEventStatement for values the statement computes: `from` adds a row source the values read (ending without
+ * a comma, e.g. `"source" s`), and `alsoReturn` columns of it to return beside the stored event.
+ */
+export function appendEventStatement(
+  event: RoomEventExpressions,
+  options: { before?: Prisma.Sql; when?: Prisma.Sql; from?: Prisma.Sql; alsoReturn?: Prisma.Sql } = {},
+): Prisma.Sql {
+  const { before, when, from, alsoReturn } = options;
+  const insert = Prisma.sql`
     INSERT INTO "RoomEvent" ("taskforceId", "seq", "type", "itemType", "itemId", "actorId", "clientEventId", "visibility", "payload")
-    SELECT ${event.taskforceId}, "next"."lastEventSeq", ${event.type}, ${event.itemType ?? null}::"ItemType", ${event.itemId ?? null},
-      ${event.actorId ?? null}, ${event.clientEventId ?? null}, ${JSON.stringify(event.visibility)}::jsonb, ${JSON.stringify(event.payload)}::jsonb
-    FROM "next"
+    SELECT "next"."id", "next"."lastEventSeq", ${event.type}, ${event.itemType ?? null}::"ItemType", ${event.itemId},
+      ${event.actorId ?? null}, ${event.clientEventId ?? null}, ${event.visibility}, ${event.payload}
+    FROM "next"${from ? Prisma.sql`, ${from}` : Prisma.empty}
     RETURNING "id", "taskforceId", "seq", "type", "itemType"::text AS "itemType", "itemId", "actorId", "visibility", "payload",
       "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`;
+  return Prisma.sql`
+    WITH ${before ? Prisma.sql`${before},` : Prisma.empty}
+    "next" AS (UPDATE "Taskforce" SET "lastEventSeq" = "lastEventSeq" + 1 WHERE "id" = ${event.taskforceId} ${when ? Prisma.sql`AND ${when}` : Prisma.empty} RETURNING "id", "lastEventSeq")
+    ${alsoReturn && from ? Prisma.sql`, "stored" AS (${insert}) SELECT "stored".*, ${alsoReturn} FROM "stored", ${from}` : insert}`;
 }
 
 /** A stored event as read: through the ORM, or as plain rows (where the bigint id arrives as text). */
