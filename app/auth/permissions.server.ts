@@ -130,6 +130,8 @@ export interface Actor extends UserIdentity {
    * need not wait for `confirmed` (the write's answer still does).
    */
   confirmedWhere?: (taskforceId: Prisma.Sql) => Prisma.Sql;
+  /** Called by a write whose statement held `confirmedWhere` and committed: `confirmed` may then skip the re-check. */
+  heldInWrite?: () => void;
 }
 
 /** Who may see an item: the same fields on clues, leads, and the room events written about them. */

@@ -221,6 +221,7 @@ export async function writeDecidedCreate<Extra extends Record<string, unknown>>(
     throw error;
   }
   if (!row) return null;
+  if (actor.confirmedWhere) actor.heldInWrite?.();
   const stored = toStoredEvent(row);
   announceRoomEvents([stored]);
   plan.afterAnnounce?.(stored, row);

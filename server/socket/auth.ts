@@ -172,6 +172,7 @@ export async function revalidate(socket: RealtimeSocket, options: { activity?: b
   }
   state.actor = keptSnapshot(actorOf(status.user, status.taskforceIds, state.origin), state.actor);
   state.checkedAt = Date.now();
+  if (options.activity) state.activityAt = state.checkedAt;
   return state.actor;
 }
 
@@ -260,14 +261,34 @@ export async function rechecking(socket: RealtimeSocket, concurrent: boolean, op
   // event starts it now, beside its work.
   if (!options.afterWrite) start();
   const confirmedWhere = (taskforceId: Prisma.Sql) => credentialHeldSql(state.credentials, snapshot, taskforceId);
+  let heldInWrite = false;
   const actor: Actor = {
     ...snapshot,
     confirmedWhere,
+    heldInWrite: () => {
+      heldInWrite = true;
+    },
     get confirmed() {
+      // The write's statement held the re-check as its condition: the re-check itself would only renew the
+      // session's idle deadline (or the token's last use) and refresh the snapshot, which revocations and the
+      // periodic re-check keep. Run for the first such event, then at most every ACTIVITY_RECORD_MS: a room's
+      // sharer does not add a read to the database while the room is still receiving the share (issue 9).
+      if (heldInWrite && !check && !activityDue(state)) return Promise.resolve();
       return start().confirmed;
     },
   };
   return { actor, fresh: () => start().fresh };
+}
+
+/**
+ * How often a socket whose writes hold the re-check in their statement still runs it, to record the user's
+ * activity: half the resolution at which sessions and tokens store it (LAST_SEEN_RESOLUTION_MS, a minute), so an
+ * active user's idle deadline trails by at most a minute and a half of its 30.
+ */
+const ACTIVITY_RECORD_MS = 30_000;
+
+function activityDue(state: SocketState): boolean {
+  return state.activityAt === undefined || Date.now() - state.activityAt >= ACTIVITY_RECORD_MS;
 }
 
 /**

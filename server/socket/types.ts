@@ -32,6 +32,8 @@ export interface SocketState {
   actor: Actor;
   /** When the actor was last read from the database (Date.now()). */
   checkedAt: number;
+  /** When an event the user sent last had its activity recorded by a re-check (Date.now()); unset: never. */
+  activityAt?: number;
   rooms: Map<string, RoomSubscription>;
   /** The lead this socket has open in a room (presence), with its visibility. */
   viewing: { taskforceId: string; leadId: string } | null;

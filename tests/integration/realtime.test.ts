@@ -13,6 +13,7 @@ import { applyPresenceDiff } from "~/realtime/presence";
 import { ROOM_EVENT_NAMES, type PresenceDiff, type PresenceEntry, type RoomFeedEvent } from "~/realtime/protocol";
 import { addMember, createTaskforce, createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
+import { TEST_DB } from "../helpers/test-db";
 import {
   accessTokenFor,
   connectAs,
@@ -618,7 +619,7 @@ describe("revocation", () => {
 });
 
 describe("a share decided in its statement (decision 033)", () => {
-  it("still re-checks the sender after the write: the session's idle deadline moves on", async () => {
+  it("re-checks the sender after its first write: the session's idle deadline moves on", async () => {
     const team = await createTeam();
     const target = await lead(team, team.analyst);
     const sender = await member(team.analyst, team.taskforce.id);
@@ -627,6 +628,26 @@ describe("a share decided in its statement (decision 033)", () => {
     await requestOk(sender.socket, "lead:share", { leadId: target.id, clientEventId: "decided-activity-1" });
     const [session] = await prisma.session.findMany({ where: { userId: team.analyst.id } });
     expect(session.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  // On a server database: the embedded one re-checks before every event (one connection, held by the write).
+  it.runIf(TEST_DB === "postgres")("records the sender's activity once per half minute, while each share's statement still checks the session", async () => {
+    const team = await createTeam();
+    const first = await lead(team, team.analyst);
+    const second = await lead(team, team.analyst);
+    const sender = await member(team.analyst, team.taskforce.id);
+    await requestOk(sender.socket, "lead:share", { leadId: first.id, clientEventId: "decided-window-1" });
+    // Set back behind the application's back, still well inside the idle timeout: a share within the half minute
+    // holds the session by its statement's condition and does not read it again, so nothing moves it.
+    const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000);
+    await prisma.session.updateMany({ where: { userId: team.analyst.id }, data: { lastSeenAt: fiveMinutesAgo } });
+    await requestOk(sender.socket, "lead:share", { leadId: second.id, clientEventId: "decided-window-2" });
+    const [session] = await prisma.session.findMany({ where: { userId: team.analyst.id } });
+    expect(session.lastSeenAt.getTime()).toBe(fiveMinutesAgo.getTime());
+    // The session ended behind the application's back: the next share, in the same half minute, is refused.
+    await prisma.session.deleteMany({ where: { userId: team.analyst.id } });
+    expect(await request(sender.socket, "lead:share", { leadId: second.id, clientEventId: "decided-window-3" })).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    expect(await prisma.roomEvent.count({ where: { itemId: second.id, type: "lead.shared" } })).toBe(1);
   });
 
   it("stands, answered once, when the re-check after it finds a membership elsewhere gone", async () => {
