@@ -172,6 +172,7 @@ async function sharesInTurns(passes: OpenPass[], leadId: string, reps: number, o
       missing: pool.missing,
       ackFailures: pool.ackFailures,
       eventBytes: pool.eventBytes,
+      sampleEvent: null,
       samples: { latencies: [], completions: [], firsts: [], spreads: [] },
     };
     const f = pass.result.fanout;
@@ -184,19 +185,21 @@ const failuresText = (failures: Record<string, number> | undefined, what = "") =
 
 export async function runRealtime(appUrl: string, room: RoomOfMembers, warmUp: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
   const n = settings.members;
-  // The bare server pads its events to the app's size, known from the app's warm-up share (the app goes first).
+  // The bare server sends the app's own event, as heard in the app's warm-up share (the app goes first).
   let eventBytes = 1200;
-  const bareServer = await startBareSocketServer({ eventBytes: () => eventBytes });
+  let sampleEvent: Record<string, unknown> | null = null;
+  const bareServer = await startBareSocketServer({ sampleEvent: () => sampleEvent, eventBytes: () => eventBytes });
   const passes: OpenPass[] = [];
   try {
     log(`  app (${appUrl})`);
     passes.push(await openPass("app", appUrl, room, warmUp, settings, log));
-    log(`  bare Socket.IO (${bareServer.url}, events padded to the app's size)`);
+    log(`  bare Socket.IO (${bareServer.url}, sending the app's own event)`);
     passes.push(await openPass("bare", bareServer.url, room, warmUp, settings, log));
     if (settings.fanout) {
       log(`  shares to the app and the bare server in turns`);
       await sharesInTurns(passes, room.leadId, settings.full ? SHARES.full : SHARES.quick, (pass, warm) => {
         if (pass.name === "app" && warm.eventBytes) eventBytes = warm.eventBytes;
+        if (pass.name === "app" && warm.sampleEvent) sampleEvent = warm.sampleEvent;
       }, log);
     }
   } finally {

@@ -9,6 +9,7 @@ import { runHttpClues } from "./http-clues";
 import { openBenchDatabase, type BenchDatabase } from "./lib/database";
 import { seedClueCase, seedRoom, type Room } from "./lib/fixtures";
 import { parseOptions, type BenchmarkName } from "./lib/options";
+import { settle } from "./lib/quiet";
 import { formatLine, writeResults, type Machine, type Measured } from "./lib/report";
 import { round } from "./lib/stats";
 import { runRealtime } from "./realtime";
@@ -53,6 +54,14 @@ const machine: Machine = {
   startedAt: new Date().toISOString(),
   options: process.argv.slice(2).join(" "),
 };
+
+/** Waits for the machine to settle before a section (bench/lib/quiet.ts), and says so in the log and the record. */
+async function settleBefore(section: string): Promise<void> {
+  const { waitedSeconds, busyCores } = await settle();
+  const quiet = busyCores !== null && busyCores < 0.1;
+  (machine.settled ??= []).push({ section, waitedSeconds, busyCores });
+  log(`  waited ${waitedSeconds} s for a quiet machine${quiet ? "" : ` (still ${busyCores ?? "?"} cores busy: measured anyway)`}`);
+}
 
 let database: BenchDatabase | undefined;
 let app: RunningApp | undefined;
@@ -140,6 +149,7 @@ try {
   if (room && (selected("join-1000") || selected("idle-1000") || selected("fanout-1000"))) {
     log(`\nrealtime: ${options.members} members over websocket from the client process`);
     try {
+      await settleBefore("realtime");
       // A room of its own for the warm-up, so the measured room and its members are untouched before the pass.
       const warmUp = await seedRoom(prisma, WARM_UP_MEMBERS, "warm");
       for (const item of await runRealtime(appUrl, room, warmUp, { members: options.members, full: options.full, fanout: selected("fanout-1000"), join: selected("join-1000"), idle: selected("idle-1000") }, log)) record(item);
@@ -154,6 +164,7 @@ try {
   } else if (selected("search-1m")) {
     log(`\nsearch-1m at ${options.searchSizes.join(", ")} rows`);
     try {
+      await settleBefore("search-1m");
       const searcher = await seedRoom(prisma, 1, "search");
       for (const item of await runSearch(appUrl, sql, { taskforceId: searcher.taskforceId, caseId: searcher.caseId, userId: searcher.userIds[0], token: searcher.tokens[0] }, options.searchSizes, options.full, log)) record(item);
     } catch (error) {
@@ -167,6 +178,7 @@ try {
   } else if (selected("correlation")) {
     log(`\ncorrelation at ${options.correlationSizes.join(", ")} clues`);
     try {
+      await settleBefore("correlation");
       const saver = await seedRoom(prisma, 1, "correlation");
       for (const item of await runCorrelation(appUrl, database.db, { taskforceId: saver.taskforceId, caseId: saver.caseId, userId: saver.userIds[0], token: saver.tokens[0] }, options.correlationSizes, options.full, log)) record(item);
     } catch (error) {

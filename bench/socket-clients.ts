@@ -99,6 +99,7 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
   const spreads: number[] = [];
   const ackFailures: Record<string, number> = {};
   let eventBytes = 0;
+  let sampleEvent: Record<string, unknown> | null = null;
   // Rep 0 is the warm-up, sent only when asked for and never counted.
   const measured = (rep: number) => rep > 0;
   const notePrefix = `bench fanout ${command.tag} `;
@@ -109,7 +110,10 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
     const rep = Number(note.slice(notePrefix.length));
     const sent = sentAt.get(rep);
     if (sent === undefined) return;
-    if (!eventBytes) eventBytes = Buffer.byteLength(JSON.stringify(event));
+    if (!eventBytes) {
+      eventBytes = Buffer.byteLength(JSON.stringify(event));
+      sampleEvent = event as Record<string, unknown>;
+    }
     if (!received.has(rep)) firstAt.set(rep, at);
     received.set(rep, (received.get(rep) ?? 0) + 1);
     lastAt.set(rep, at);
@@ -151,6 +155,7 @@ async function fanout(command: Extract<ClientCommand, { kind: "fanout" }>): Prom
     missing,
     ackFailures,
     eventBytes,
+    sampleEvent,
     samples: { latencies, completions, firsts, spreads },
   };
 }

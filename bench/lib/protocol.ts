@@ -54,6 +54,8 @@ export interface FanoutResult {
   missing: number;
   ackFailures: Record<string, number>;
   eventBytes: number;
+  /** The first event heard, as received (the bare server broadcasts the app's own event: same shape, same bytes). */
+  sampleEvent: Record<string, unknown> | null;
   /** Every sample behind `latency` and `completion`, so that the runner can pool several commands' shares. */
   samples: { latencies: number[]; completions: number[]; firsts: number[]; spreads: number[] };
 }

@@ -29,6 +29,8 @@ export interface Machine {
   database: string;
   /** 1-minute load average at start and end: other work on the machine skews every figure. */
   loadAverage: { start: number; end?: number };
+  /** Before each timed section, how long the run waited for the machine to settle, and how busy it was then (cores). */
+  settled?: { section: string; waitedSeconds: number; busyCores: number | null }[];
   mode: "quick" | "full";
   startedAt: string;
   finishedAt?: string;
@@ -52,6 +54,13 @@ export function formatLine(measured: Measured): string {
   return lines.join("\n");
 }
 
+/** How long each timed section waited for the machine to settle (bench/lib/quiet.ts). */
+function settledText(machine: Machine): string {
+  if (!machine.settled?.length) return "";
+  const waits = machine.settled.map(({ section, waitedSeconds, busyCores }) => `${section} ${waitedSeconds} s${busyCores !== null && busyCores >= 0.1 ? ` (still ${busyCores} cores busy)` : ""}`);
+  return ` Waited for a quiet machine before: ${waits.join(", ")}.`;
+}
+
 export function markdown(machine: Machine, measured: readonly Measured[]): string {
   const rows = measured.map(({ result, appText, baselineText }) => {
     const ratio = result.ratio === null || !Number.isFinite(result.ratio) ? "n/a" : String(result.ratio);
@@ -59,7 +68,7 @@ export function markdown(machine: Machine, measured: readonly Measured[]): strin
     return `| \`${result.name}\` | ${appText} | ${baselineText} | ${ratio} | ${result.target ?? "—"} | ${met} |`;
   });
   return [
-    `Measured ${machine.startedAt} (${machine.mode}: \`${machine.options || "npm run bench"}\`) on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.database}; load average ${machine.loadAverage.start} at start, ${machine.loadAverage.end ?? "?"} at end.`,
+    `Measured ${machine.startedAt} (${machine.mode}: \`${machine.options || "npm run bench"}\`) on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.database}; load average ${machine.loadAverage.start} at start, ${machine.loadAverage.end ?? "?"} at end.${settledText(machine)}`,
     "",
     "| benchmark | app | bare baseline (same run) | ratio | target | |",
     "| --- | --- | --- | --- | --- | --- |",
