@@ -1,5 +1,6 @@
 // Search across the clues and leads a user may see: PostgreSQL full text ('simple' config) and ILIKE (trigram
-// index) for exact matches, pg_trgm word similarity for near-misses when nothing matches exactly. Visibility is
+// index) for exact matches; when nothing matches exactly, the clues holding words similar to the query's (pg_trgm
+// over the words the taskforce's clues use, decision 034). Visibility is
 // applied twice: an SQL fragment equivalent to visibleCluesWhere/visibleLeadsWhere (so LIMIT counts only visible
 // rows; a test proves they agree; it lives in app/auth/permissions.server.ts) and again on the ids found, in the
 // hydrating part of the same statement (decision 019).
@@ -86,7 +87,7 @@ export interface RankingNote {
 interface Found {
   /** How many visible matches were ranked. */
   candidates: number;
-  /** How the candidates were found; "fuzzy" means nothing matched exactly and these are similar values. */
+  /** How the candidates were found; "fuzzy" means nothing matched exactly and these hold similar words. */
   strategy: Strategy;
 }
 
@@ -112,16 +113,28 @@ export const DENSITY_SAMPLE = 200;
  * stored 56,000 times in 1M rows (5.6 %, taken for rare by the sample) a collection of all its rows: ~300 ms.
  */
 const COMMON_SHARE = { max: 0.05, min: 0.01, balance: 250 };
-/** When nothing matches exactly, similar values (a typo) are looked for among this many of the newest rows. */
-export const FUZZY_WINDOW = 2_000;
 /**
- * pg_trgm word_similarity (the query against the closest stretch of the value, so a word inside a long clue
- * counts): 0.4 takes one or two wrong letters in a word ("Lindquist" for "Lindqvist" is 0.54) and leaves
- * unrelated values out (under 0.2).
+ * When nothing matches exactly, each word of the query is looked up among the words its taskforces' clues use
+ * ("SearchTerm", kept by triggers on "Clue"; decision 034), through their trigram index: this many of the closest
+ * per word, at pg_trgm's similarity threshold (0.3: "lindquist" and "lindqvist" are 0.54). The clues holding any
+ * of them are then searched as a word is, bounded the same way, and ranked by their similarity to the query.
+ * Looking among words, not rows, the cost follows the vocabulary, which grows far slower than the clues; comparing
+ * the query with the newest 2,000 clues instead cost ~6 ms at any size and found nothing older.
  */
-const FUZZY_WORD_SIMILARITY = 0.4;
+export const SIMILAR_WORDS = 10;
+/** At most this many words of a query are corrected (prefixTsQuery takes 12). */
+const CORRECTED_WORDS = 12;
 
 type SearchedKind = (typeof SEARCHED)[keyof typeof SEARCHED];
+
+/** What one search statement matches: the query's own words and text (exact), or words similar to them (fuzzy). */
+interface Matching {
+  matched: "exact" | "fuzzy";
+  /** The to_tsquery('simple', …) text. */
+  tsq: string | null;
+  /** Also ILIKE '%q%' over the kind's substring columns (the exact search). */
+  substring: boolean;
+}
 type Strategy = "walk" | "indexes" | "fuzzy";
 
 /** What the one statement of a kind returns with each hit: its rank and how the hits were found. */
@@ -137,10 +150,9 @@ interface RankedColumns {
  * `limit` and the sample, not by the table (decision 008), and it is one statement, one round trip (decision
  * 019). A sample of the newest rows tells which bounded plan fits the words: a common word walks the
  * (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a rare one (or none) is collected
- * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are similar
- * values (trigram similarity: typos) looked for, among the newest FUZZY_WINDOW rows: the trigram index would
- * have to recheck every row sharing a common trigram, which grows with the table. Each choice is a one-time
- * filter, an uncorrelated sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates
+ * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are words similar
+ * to the query's looked for (similarWordsQuery, a typo), and the clues holding them searched the same bounded way:
+ * two round trips more, on the searches that found nothing. Each choice is a one-time filter, an uncorrelated sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates
  * the sample once and never starts the branch not taken (EXPLAIN ANALYZE: "never executed").
  */
 async function rankNewestMatches<H>(
@@ -154,56 +166,86 @@ async function rankNewestMatches<H>(
 ): Promise<{ rows: (H & RankedColumns)[]; found: Found }> {
   if (actor.taskforceIds.size === 0) return { rows: [], found: { candidates: 0, strategy: "indexes" } };
   const searched = SEARCHED[kind];
-  const a = Prisma.raw(`"${searched.alias}"`);
   const where = [visibleItemsSql(actor, kind, searched.alias), ...conditions];
-  let statement: Prisma.Sql;
   if (!q) {
     // Without words every match ranks alike: the newest `take` are the answer, and only they are read.
-    statement = Prisma.sql`WITH "m" AS MATERIALIZED (${newestMatching(actor, searched, where, limit)}),
+    const statement = Prisma.sql`WITH "m" AS MATERIALIZED (${newestMatching(actor, searched, where, limit)}),
       "top" AS MATERIALIZED (SELECT "m"."id", 0::float8 AS "rank", "m"."createdAt", 'exact' AS "matched" FROM "m")
       ${hydrate(Prisma.sql`"top"`)}`;
-  } else {
-    const tsq = prefixTsQuery(q);
-    // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
-    const exactOn = (alias: Prisma.Sql) => {
-      const parts = searched.substringColumns.map((column) => Prisma.sql`${alias}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`);
-      if (tsq) parts.push(Prisma.sql`${alias}."searchVector" @@ to_tsquery('simple', ${tsq})`);
-      return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
-    };
-    const exact = exactOn(a);
-    // The same test as no index can serve: the walk stays a walk newest first (stopping at `limit` matches) in
-    // a plan made once for any words, never a collection of every match from the text indexes.
-    const walked = Prisma.sql`COALESCE(${exact}, FALSE)`;
-    const similar = Prisma.raw(`"${searched.similarColumn}"`);
-    const rank = tsq
-      ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
-      : Prisma.sql`similarity("m".${similar}, ${q})`;
-    // Similar values only when nothing matched exactly (an init plan: the scan below never starts otherwise).
-    const fuzzy = searched.fuzzyMatch
-      ? Prisma.sql`UNION ALL SELECT *, 'fuzzy' AS "matched" FROM (
-          SELECT * FROM (${newestMatching(actor, searched, where, FUZZY_WINDOW)}) AS "r"
-          WHERE NOT EXISTS (SELECT 1 FROM "exact") AND word_similarity(${q}, "r".${similar}) >= ${FUZZY_WORD_SIMILARITY}
-          ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}) AS "f"`
-      : Prisma.empty;
-    statement = Prisma.sql`WITH "sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)}),
-      "plan" AS MATERIALIZED (
-        SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${exactOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
-        FROM "sample" AS "s"),
-      "exact" AS MATERIALIZED (
-        SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE NOT (SELECT "rare" FROM "plan")
-        UNION ALL
-        SELECT * FROM (${indexedMatches(searched, exact, where, limit)}) AS "i" WHERE (SELECT "rare" FROM "plan")),
-      "m" AS MATERIALIZED (SELECT *, 'exact' AS "matched" FROM "exact" ${fuzzy}),
-      "top" AS MATERIALIZED (
-        SELECT "m"."id", (${rank})::float8 AS "rank", "m"."createdAt", "m"."matched" FROM "m"
-        ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC LIMIT ${take})
-      ${hydrate(Prisma.sql`"top"`)}`;
+    return ranked(await readSql<H & RankedColumns>(statement, { fixedPlan: true }));
   }
   // One plan for any words (decision 008's sixth pass): the sample, not the planner, picks the branch.
-  const rows = await readSql<H & RankedColumns>(statement, { fixedPlan: true });
+  const run = (matching: Matching) => readSql<H & RankedColumns>(matchingStatement(actor, searched, where, q, matching, limit, take, hydrate), { fixedPlan: true });
+  const rows = await run({ matched: "exact", tsq: prefixTsQuery(q), substring: true });
+  if (rows.length > 0 || !searched.fuzzyMatch) return ranked(rows);
+  const similar = await similarWordsQuery(actor, q);
+  return ranked(similar ? await run({ matched: "fuzzy", tsq: similar, substring: false }) : []);
+}
+
+function ranked<H>(rows: (H & RankedColumns)[]): { rows: (H & RankedColumns)[]; found: Found } {
   const first = rows[0];
   const strategy: Strategy = !first ? "indexes" : first.matched === "fuzzy" ? "fuzzy" : first.rare ? "indexes" : "walk";
   return { rows: rows.map((row) => ({ ...row, rank: Number(row.rank) })), found: { candidates: first?.candidates ?? 0, strategy } };
+}
+
+/**
+ * One search statement: a sample of the newest rows picks the bounded plan, the matches are walked or collected,
+ * ranked, and the best `take` hydrated (see rankNewestMatches).
+ */
+function matchingStatement(
+  actor: Actor,
+  searched: SearchedKind,
+  where: Prisma.Sql[],
+  q: string,
+  matching: Matching,
+  limit: number,
+  take: number,
+  hydrate: (top: Prisma.Sql) => Prisma.Sql,
+): Prisma.Sql {
+  const { tsq } = matching;
+  // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
+  const matchOn = (alias: Prisma.Sql) => {
+    const parts = matching.substring ? searched.substringColumns.map((column) => Prisma.sql`${alias}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`) : [];
+    if (tsq) parts.push(Prisma.sql`${alias}."searchVector" @@ to_tsquery('simple', ${tsq})`);
+    return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+  };
+  const match = matchOn(Prisma.raw(`"${searched.alias}"`));
+  // The same test as no index can serve: the walk stays a walk newest first (stopping at `limit` matches) in
+  // a plan made once for any words, never a collection of every match from the text indexes.
+  const walked = Prisma.sql`COALESCE(${match}, FALSE)`;
+  const similar = Prisma.raw(`"${searched.similarColumn}"`);
+  const rank = tsq
+    ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
+    : Prisma.sql`similarity("m".${similar}, ${q})`;
+  return Prisma.sql`WITH "sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)}),
+    "plan" AS MATERIALIZED (
+      SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${matchOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
+      FROM "sample" AS "s"),
+    "found" AS MATERIALIZED (
+      SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE NOT (SELECT "rare" FROM "plan")
+      UNION ALL
+      SELECT * FROM (${indexedMatches(searched, match, where, limit)}) AS "i" WHERE (SELECT "rare" FROM "plan")),
+    "m" AS MATERIALIZED (SELECT *, ${Prisma.raw(`'${matching.matched}'`)} AS "matched" FROM "found"),
+    "top" AS MATERIALIZED (
+      SELECT "m"."id", (${rank})::float8 AS "rank", "m"."createdAt", "m"."matched" FROM "m"
+      ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC LIMIT ${take})
+    ${hydrate(Prisma.sql`"top"`)}`;
+}
+
+/**
+ * The words of the actor's taskforces' clues closest to each word of `q` (SIMILAR_WORDS each, by trigram
+ * similarity: similar_search_terms, through the index over "SearchTerm"), as a to_tsquery text that matches any of
+ * them; null when none is near. Only plain words (letters and digits) are kept, so the text needs no quoting. The
+ * words are never shown: they only lead to clues, which visibility then filters like any other match.
+ */
+async function similarWordsQuery(actor: Actor, q: string): Promise<string | null> {
+  const words = [...new Set((q.match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => word.toLowerCase()))]
+    .filter((word) => word.length >= 3 && word.length <= 40 && !/^\p{N}+$/u.test(word))
+    .slice(0, CORRECTED_WORDS);
+  if (words.length === 0 || actor.taskforceIds.size === 0) return null;
+  const rows = await readSql<{ word: string }>(Prisma.sql`SELECT "word" FROM similar_search_terms(${words}::text[], ${[...actor.taskforceIds]}::text[], ${SIMILAR_WORDS})`);
+  const similar = rows.map((row) => row.word).filter((word) => /^[\p{L}\p{N}]+$/u.test(word));
+  return similar.length ? similar.sort().join(" | ") : null;
 }
 
 /** COMMON_SHARE for the table's size, from the statistics PostgreSQL keeps (one catalog row, no scan). */
@@ -346,7 +388,7 @@ function rankingNote(q: string, found: Found): RankingNote {
   else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
   else if (found.candidates === 0) explanation = "No matches.";
   else if (found.strategy === "fuzzy") {
-    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} among the most recent ${COUNT_FORMAT.format(FUZZY_WINDOW)}.`;
+    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} (holding words like those searched for).`;
   } else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
   return { bounded, candidates: found.candidates, explanation };
 }

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { Prisma } from "@prisma/client";
 import { prisma, readSql } from "~/db.server";
 import { flushAuditRecords } from "~/models/audit.server";
-import { DENSITY_SAMPLE, FUZZY_WINDOW, INDEXED_POOL, SEARCH_CANDIDATES } from "~/models/search.server";
+import { deleteClue } from "~/models/clues.server";
+import { DENSITY_SAMPLE, INDEXED_POOL, SEARCH_CANDIDATES } from "~/models/search.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { clueAs, clueWithCode, leadAs, refusedActors } from "../helpers/workspace";
-import { search, updateLead } from "../helpers/edge";
+import { search, updateClue, updateLead } from "../helpers/edge";
 import { TEST_DB } from "../helpers/test-db";
 
 describe("search", () => {
@@ -26,7 +27,7 @@ describe("search", () => {
     const clue = await clueAs(team.analyst, team.case.id, { value: "Schuko socket", detail: "" });
     const results = await search(team.analyst, { q: "Shucko socket" });
     expect(results.clues.map((c) => c.id)).toContain(clue.id);
-    expect(results.ranking.clues.explanation).toBe(`No exact matches; best of 1 similar value among the most recent ${FUZZY_WINDOW.toLocaleString("en-GB")}.`);
+    expect(results.ranking.clues.explanation).toBe("No exact matches; best of 1 similar value (holding words like those searched for).");
   });
 
   it("finds leads by title and hypothesis, filtered by status", async () => {
@@ -99,6 +100,35 @@ describe("search", () => {
         })),
       });
     }
+
+    it("finds a typo of a word however old the clue, past thousands of newer ones (words similar to the query's)", async () => {
+      const team = await createTeam();
+      // The oldest of 2,500: comparing the query with the newest 2,000 clues (the way before decision 034) missed it.
+      await manyClues(team, 2_500, (i) => (i === 2_499 ? "Crate label reads Lindqvist" : `Blue curtain, photo ${i}`));
+      const results = await search(team.analyst, { q: "lindquist crate", kind: "CLUES" });
+      expect(results.clues.map((clue) => clue.value)).toEqual(["Crate label reads Lindqvist"]);
+      expect(results.ranking.clues.explanation).toBe("No exact matches; best of 1 similar value (holding words like those searched for).");
+    });
+
+    it("corrects only with the words of the searcher's own taskforces, and forgets a word no clue uses any more", async () => {
+      const team = await createTeam();
+      const other = await createTeam();
+      await clueAs(other.analyst, other.case.id, { value: "Lindqvist crate", detail: "" });
+      // Another taskforce's word is no correction here: nothing is found, and nothing says the word exists.
+      expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).ranking.clues.explanation).toBe("No matches.");
+      const wordsOf = async (taskforceId: string) =>
+        (await readSql<{ word: string }>(Prisma.sql`SELECT "word" FROM "SearchTerm" WHERE "taskforceId" = ${taskforceId} ORDER BY "word"`)).map((row) => row.word);
+      const mine = await clueAs(team.analyst, team.case.id, { value: "Kettle by the Lindqvist crate", detail: "" });
+      expect(await wordsOf(team.taskforce.id)).toEqual(["crate", "kettle", "lindqvist", "the"]);
+      expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).clues.map((clue) => clue.id)).toEqual([mine.id]);
+      // An edit adds the new words and forgets those no clue of the taskforce uses any more; a deletion forgets its own.
+      await updateClue(team.analyst, mine.id, { value: "Kettle by the door", version: mine.version });
+      expect(await wordsOf(team.taskforce.id)).toEqual(["door", "kettle", "the"]);
+      expect((await search(team.analyst, { q: "lindquist", kind: "CLUES" })).ranking.clues.explanation).toBe("No matches.");
+      await deleteClue(team.analyst, mine.id);
+      expect(await wordsOf(team.taskforce.id)).toEqual([]);
+      expect(await wordsOf(other.taskforce.id)).toEqual(["crate", "lindqvist"]);
+    });
 
     it("says it ranked every match when there are fewer than the bound", async () => {
       const team = await createTeam();
