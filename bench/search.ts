@@ -47,7 +47,7 @@ async function seed(sql: SqlRunner, room: SearchRoom, size: number): Promise<num
      FROM generate_series(1, $4::int) AS g`,
     [room.caseId, room.taskforceId, room.userId, size, Math.max(1, Math.floor(size / RARE_ROWS)), QUERIES.rare],
   );
-  await settleAfterLoad(sql, ["Clue"]);
+  await settleAfterLoad(sql, ["Clue", "SearchTerm"]);
   return (performance.now() - started) / 1000;
 }
 
