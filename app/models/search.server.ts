@@ -152,8 +152,9 @@ interface RankedColumns {
  * (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a rare one (or none) is collected
  * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are words similar
  * to the query's looked for (similarWordsQuery, a typo), and the clues holding them searched the same bounded way:
- * two round trips more, on the searches that found nothing. Each choice is a one-time filter, an uncorrelated sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates
- * the sample once and never starts the branch not taken (EXPLAIN ANALYZE: "never executed").
+ * two round trips more, on the searches that found nothing. Each choice is a one-time filter, an uncorrelated
+ * sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates the sample once and never
+ * starts the branch not taken (EXPLAIN ANALYZE: "never executed").
  */
 async function rankNewestMatches<H>(
   actor: Actor,
@@ -385,11 +386,14 @@ function rankingNote(q: string, found: Found): RankingNote {
   const count = COUNT_FORMAT.format(found.candidates);
   let explanation: string;
   if (!q) explanation = "Newest first.";
-  else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
-  else if (found.candidates === 0) explanation = "No matches.";
   else if (found.strategy === "fuzzy") {
-    explanation = `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} (holding words like those searched for).`;
-  } else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
+    // Said first: a bounded set of corrections is still corrections, not matches of the words typed.
+    explanation = bounded
+      ? `No exact matches; best of the most recent ${count} similar values (holding words like those searched for); narrow the search or add dates to reach older ones.`
+      : `No exact matches; best of ${count} similar ${found.candidates === 1 ? "value" : "values"} (holding words like those searched for).`;
+  } else if (bounded) explanation = `Best of the most recent ${count} matches; narrow the search or add dates to reach older ones.`;
+  else if (found.candidates === 0) explanation = "No matches.";
+  else explanation = `Best of all ${count} ${found.candidates === 1 ? "match" : "matches"}.`;
   return { bounded, candidates: found.candidates, explanation };
 }
 

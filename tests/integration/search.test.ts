@@ -110,6 +110,18 @@ describe("search", () => {
       expect(results.ranking.clues.explanation).toBe("No exact matches; best of 1 similar value (holding words like those searched for).");
     });
 
+    it("says a bounded set of corrections is corrections: a typo of a common word", async () => {
+      const team = await createTeam();
+      await manyClues(team, SEARCH_CANDIDATES + 50, (i) => `Blue curtain, photo ${i}`);
+      const results = await search(team.analyst, { q: "curtian", kind: "CLUES" });
+      expect(results.ranking.clues).toEqual({
+        bounded: true,
+        candidates: SEARCH_CANDIDATES,
+        explanation: `No exact matches; best of the most recent ${SEARCH_CANDIDATES.toLocaleString("en-GB")} similar values (holding words like those searched for); narrow the search or add dates to reach older ones.`,
+      });
+      expect(results.clues[0].value).toBe(`Blue curtain, photo 0`);
+    });
+
     it("corrects only with the words of the searcher's own taskforces, and forgets a word no clue uses any more", async () => {
       const team = await createTeam();
       const other = await createTeam();
