@@ -123,7 +123,7 @@ const COMMON_SHARE = { max: 0.05, min: 0.01, balance: 250 };
  */
 export const SIMILAR_WORDS = 10;
 /** At most this many words of a query are corrected (prefixTsQuery takes 12). */
-const CORRECTED_WORDS = 12;
+const CORRECTED_WORDS = Prisma.raw("12");
 
 type SearchedKind = (typeof SEARCHED)[keyof typeof SEARCHED];
 
@@ -236,15 +236,15 @@ function matchingStatement(
 /**
  * The words of the actor's taskforces' clues closest to each word of `q` (SIMILAR_WORDS each, by trigram
  * similarity: similar_search_terms, through the index over "SearchTerm"), as a to_tsquery text that matches any of
- * them; null when none is near. Only plain words (letters and digits) are kept, so the text needs no quoting. The
- * words are never shown: they only lead to clues, which visibility then filters like any other match.
+ * them; null when none is near. The query's words are taken as the stored ones are (search_terms_of over the same
+ * 'simple' parse), so one rule says which words are corrected. Only plain words (letters and digits) are kept, so
+ * the text needs no quoting. The words are never shown: they only lead to clues, which visibility then filters
+ * like any other match.
  */
 async function similarWordsQuery(actor: Actor, q: string): Promise<string | null> {
-  const words = [...new Set((q.match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => word.toLowerCase()))]
-    .filter((word) => word.length >= 3 && word.length <= 40 && !/^\p{N}+$/u.test(word))
-    .slice(0, CORRECTED_WORDS);
-  if (words.length === 0 || actor.taskforceIds.size === 0) return null;
-  const rows = await readSql<{ word: string }>(Prisma.sql`SELECT "word" FROM similar_search_terms(${words}::text[], ${[...actor.taskforceIds]}::text[], ${SIMILAR_WORDS})`);
+  const rows = await readSql<{ word: string }>(Prisma.sql`
+    SELECT "word" FROM similar_search_terms(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${CORRECTED_WORDS}),
+      ${[...actor.taskforceIds]}::text[], ${SIMILAR_WORDS})`);
   const similar = rows.map((row) => row.word).filter((word) => /^[\p{L}\p{N}]+$/u.test(word));
   return similar.length ? similar.sort().join(" | ") : null;
 }
