@@ -5,9 +5,10 @@
 // search-style `ILIKE` scan (and, with no target, for the value of a most-linked clue, which may be stored thousands
 // of times); and the EXPLAIN node types of every correlation query. Search is judged as the lookup is, query against
 // query: the app's search() (its statements, in this process, as the API calls it) against the scan's one query;
-// the same search over HTTP is printed beside it (a request here costs ~3 ms before any query). The GET requests are sent from the client
-// process (bench/socket-clients.ts), as every other benchmark's, so the figures hold none of the client's work. Values follow a Zipf-like law (log-uniform ranks: a few very
-// common values, a long tail), written set-based on the PostgreSQL server; each size starts empty.
+// the same search over HTTP is printed beside it (a request here costs ~3 ms before any query). The GET requests
+// are sent from the client process (bench/socket-clients.ts), as every other benchmark's, so the figures hold none
+// of the client's work. Values follow a Zipf-like law (log-uniform ranks: a few very common values, a long tail),
+// written set-based on the PostgreSQL server; each size starts empty.
 import { createHash } from "node:crypto";
 import type { Database, SqlRunner } from "~/db.server";
 import { loadActors } from "~/auth/permissions.server";

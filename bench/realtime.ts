@@ -186,9 +186,8 @@ const failuresText = (failures: Record<string, number> | undefined, what = "") =
 export async function runRealtime(appUrl: string, room: RoomOfMembers, warmUp: RoomOfMembers, settings: RealtimeSettings, log: (line: string) => void): Promise<Measured[]> {
   const n = settings.members;
   // The bare server sends the app's own event, as heard in the app's warm-up share (the app goes first).
-  let eventBytes = 1200;
   let sampleEvent: Record<string, unknown> | null = null;
-  const bareServer = await startBareSocketServer({ sampleEvent: () => sampleEvent, eventBytes: () => eventBytes });
+  const bareServer = await startBareSocketServer({ sampleEvent: () => sampleEvent });
   const passes: OpenPass[] = [];
   try {
     log(`  app (${appUrl})`);
@@ -198,7 +197,6 @@ export async function runRealtime(appUrl: string, room: RoomOfMembers, warmUp: R
     if (settings.fanout) {
       log(`  shares to the app and the bare server in turns`);
       await sharesInTurns(passes, room.leadId, settings.full ? SHARES.full : SHARES.quick, (pass, warm) => {
-        if (pass.name === "app" && warm.eventBytes) eventBytes = warm.eventBytes;
         if (pass.name === "app" && warm.sampleEvent) sampleEvent = warm.sampleEvent;
       }, log);
     }

@@ -57,10 +57,9 @@ const machine: Machine = {
 
 /** Waits for the machine to settle before a section (bench/lib/quiet.ts), and says so in the log and the record. */
 async function settleBefore(section: string): Promise<void> {
-  const { waitedSeconds, busyCores } = await settle();
-  const quiet = busyCores !== null && busyCores < 0.1;
-  (machine.settled ??= []).push({ section, waitedSeconds, busyCores });
-  log(`  waited ${waitedSeconds} s for a quiet machine${quiet ? "" : ` (still ${busyCores ?? "?"} cores busy: measured anyway)`}`);
+  const settled = await settle();
+  (machine.settled ??= []).push({ section, ...settled });
+  log(`  waited ${settled.waitedSeconds} s for a quiet machine${settled.quiet ? "" : ` (still ${settled.busyCores ?? "?"} cores busy: measured anyway)`}`);
 }
 
 let database: BenchDatabase | undefined;

@@ -30,20 +30,33 @@ async function busyShare(ms: number): Promise<number | null> {
   return (after.busy - before.busy) / (after.total - before.total);
 }
 
-/**
- * Waits until the machine has been quiet for two seconds running (under a tenth of one core busy, summed over all
- * of them), at most `maxSeconds`. Returns what it waited and how busy the last second was, for the log.
- */
-export async function settle(maxSeconds = 90): Promise<{ waitedSeconds: number; busyCores: number | null }> {
+/** Quiet: under a tenth of one core busy, summed over all of them. */
+const QUIET_CORES = 0.1;
+
+export interface Settled {
+  waitedSeconds: number;
+  /** How many cores were busy over the last second (null where /proc/stat cannot be read). */
+  busyCores: number | null;
+  /** False when the wait gave up (or could not tell): the section was measured anyway. */
+  quiet: boolean;
+}
+
+/** Waits until the machine has been quiet for two seconds running, at most `maxSeconds`. */
+export async function settle(maxSeconds = 90): Promise<Settled> {
   const started = performance.now();
-  const quietBelow = 0.1 / os.cpus().length;
+  const cores = os.cpus().length;
   let quietSeconds = 0;
-  let busy: number | null = null;
+  let busyCores: number | null = null;
   while ((performance.now() - started) / 1000 < maxSeconds) {
-    busy = await busyShare(1000);
-    if (busy === null) break;
-    quietSeconds = busy < quietBelow ? quietSeconds + 1 : 0;
+    const busy = await busyShare(1000);
+    busyCores = busy === null ? null : busy * cores;
+    if (busyCores === null) break;
+    quietSeconds = busyCores < QUIET_CORES ? quietSeconds + 1 : 0;
     if (quietSeconds >= 2) break;
   }
-  return { waitedSeconds: round((performance.now() - started) / 1000, 1), busyCores: busy === null ? null : round(busy * os.cpus().length, 2) };
+  return {
+    waitedSeconds: round((performance.now() - started) / 1000, 1),
+    busyCores: busyCores === null ? null : round(busyCores, 2),
+    quiet: busyCores !== null && busyCores < QUIET_CORES,
+  };
 }

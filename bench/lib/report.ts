@@ -1,6 +1,7 @@
 // What a benchmark hands back, how it is printed beside its baseline, and bench/results/latest.{json,md,txt}.
 import fs from "node:fs";
 import path from "node:path";
+import type { Settled } from "./quiet";
 
 export interface BenchResult {
   name: string;
@@ -29,8 +30,8 @@ export interface Machine {
   database: string;
   /** 1-minute load average at start and end: other work on the machine skews every figure. */
   loadAverage: { start: number; end?: number };
-  /** Before each timed section, how long the run waited for the machine to settle, and how busy it was then (cores). */
-  settled?: { section: string; waitedSeconds: number; busyCores: number | null }[];
+  /** Before each timed section, how long the run waited for the machine to settle, and how busy it was then. */
+  settled?: ({ section: string } & Settled)[];
   mode: "quick" | "full";
   startedAt: string;
   finishedAt?: string;
@@ -57,7 +58,7 @@ export function formatLine(measured: Measured): string {
 /** How long each timed section waited for the machine to settle (bench/lib/quiet.ts). */
 function settledText(machine: Machine): string {
   if (!machine.settled?.length) return "";
-  const waits = machine.settled.map(({ section, waitedSeconds, busyCores }) => `${section} ${waitedSeconds} s${busyCores !== null && busyCores >= 0.1 ? ` (still ${busyCores} cores busy)` : ""}`);
+  const waits = machine.settled.map(({ section, waitedSeconds, busyCores, quiet }) => `${section} ${waitedSeconds} s${quiet ? "" : ` (still ${busyCores ?? "?"} cores busy)`}`);
   return ` Waited for a quiet machine before: ${waits.join(", ")}.`;
 }
 
