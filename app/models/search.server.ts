@@ -123,17 +123,20 @@ const COMMON_SHARE = { max: 0.05, min: 0.01, balance: 250 };
  */
 export const SIMILAR_WORDS = 10;
 /** At most this many words of a query are corrected (prefixTsQuery takes 12). */
-const CORRECTED_WORDS = Prisma.raw("12");
+const CORRECTED_WORDS = 12;
 
 type SearchedKind = (typeof SEARCHED)[keyof typeof SEARCHED];
 
-/** What one search statement matches: the query's own words and text (exact), or words similar to them (fuzzy). */
+/** One test a search statement matches rows with: the query's own words and text, or the words similar to them. */
 interface Matching {
   matched: "exact" | "fuzzy";
-  /** The to_tsquery('simple', …) text. */
-  tsq: string | null;
+  /** The tsquery matched against "searchVector", as a sub-select of a CTE (parsed once, not once per row). */
+  tsquery: Prisma.Sql | null;
   /** Also ILIKE '%q%' over the kind's substring columns (the exact search). */
   substring: boolean;
+  /** The CTEs its sample's verdict and its matches are kept in. */
+  plan: string;
+  found: string;
 }
 type Strategy = "walk" | "indexes" | "fuzzy";
 
@@ -151,10 +154,10 @@ interface RankedColumns {
  * 019). A sample of the newest rows tells which bounded plan fits the words: a common word walks the
  * (taskforceId, createdAt) indexes newest first and stops at `limit` matches; a rare one (or none) is collected
  * whole from the text indexes, which hold only its few rows. Only when nothing matches exactly are words similar
- * to the query's looked for (similarWordsQuery, a typo), and the clues holding them searched the same bounded way:
- * two round trips more, on the searches that found nothing. Each choice is a one-time filter, an uncorrelated
- * sub-select over a branch (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates the sample once and never
- * starts the branch not taken (EXPLAIN ANALYZE: "never executed").
+ * to the query's looked for (a typo), and the clues holding them searched the same bounded way, in the same
+ * statement. Each choice is a one-time filter, an uncorrelated sub-select over a branch
+ * (`WHERE (SELECT "rare" FROM "plan")`): PostgreSQL evaluates the sample once and never starts the branch not taken
+ * (EXPLAIN ANALYZE: "never executed").
  */
 async function rankNewestMatches<H>(
   actor: Actor,
@@ -171,16 +174,12 @@ async function rankNewestMatches<H>(
   if (!q) {
     // Without words every match ranks alike: the newest `take` are the answer, and only they are read.
     const statement = Prisma.sql`WITH "m" AS MATERIALIZED (${newestMatching(actor, searched, where, limit)}),
-      "top" AS MATERIALIZED (SELECT "m"."id", 0::float8 AS "rank", "m"."createdAt", 'exact' AS "matched" FROM "m")
+      "top" AS MATERIALIZED (SELECT "m"."id", "m"."tid", 0::float8 AS "rank", "m"."createdAt", 'exact' AS "matched" FROM "m")
       ${hydrate(Prisma.sql`"top"`)}`;
     return ranked(await readSql<H & RankedColumns>(statement, { fixedPlan: true }));
   }
   // One plan for any words (decision 008's sixth pass): the sample, not the planner, picks the branch.
-  const run = (matching: Matching) => readSql<H & RankedColumns>(matchingStatement(actor, searched, where, q, matching, limit, take, hydrate), { fixedPlan: true });
-  const rows = await run({ matched: "exact", tsq: prefixTsQuery(q), substring: true });
-  if (rows.length > 0 || !searched.fuzzyMatch) return ranked(rows);
-  const similar = await similarWordsQuery(actor, q);
-  return ranked(similar ? await run({ matched: "fuzzy", tsq: similar, substring: false }) : []);
+  return ranked(await readSql<H & RankedColumns>(matchingStatement(actor, searched, where, q, limit, take, hydrate), { fixedPlan: true }));
 }
 
 function ranked<H>(rows: (H & RankedColumns)[]): { rows: (H & RankedColumns)[]; found: Found } {
@@ -191,62 +190,87 @@ function ranked<H>(rows: (H & RankedColumns)[]): { rows: (H & RankedColumns)[]; 
 
 /**
  * One search statement: a sample of the newest rows picks the bounded plan, the matches are walked or collected,
- * ranked, and the best `take` hydrated (see rankNewestMatches).
+ * ranked, and the best `take` hydrated (see rankNewestMatches). For a kind searched for similar values too, the
+ * words similar to the query's are looked up only when nothing matched exactly ("words", gated on "found" being
+ * empty), and their clues found the same way from the same sample: a typo costs this one round trip, not three.
  */
 function matchingStatement(
   actor: Actor,
   searched: SearchedKind,
   where: Prisma.Sql[],
   q: string,
-  matching: Matching,
   limit: number,
   take: number,
   hydrate: (top: Prisma.Sql) => Prisma.Sql,
 ): Prisma.Sql {
-  const { tsq } = matching;
+  const words = prefixTsQuery(q);
+  const exact: Matching = { matched: "exact", tsquery: words ? Prisma.sql`(SELECT "tsq" FROM "query")` : null, substring: true, plan: "plan", found: "found" };
+  const ctes = [Prisma.sql`"sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)})`];
+  if (words) ctes.push(Prisma.sql`"query" AS MATERIALIZED (SELECT to_tsquery('simple', ${words}) AS "tsq")`);
+  ctes.push(...matchesOf(actor, searched, where, q, exact, limit, null));
+  let fuzzy: Matching | null = null;
+  if (searched.fuzzyMatch) {
+    // The words are never shown: they only lead to clues, which visibility then filters like any other match. On the PostgreSQL server
+    // the lookup runs on the search connections, where a whole-table scan is off: the planner costs a similarity
+    // test like any operator and chose to scan the words over their trigram index (decision 034).
+    ctes.push(
+      Prisma.sql`"words" AS MATERIALIZED (
+        SELECT DISTINCT "near"."word" FROM unnest(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${Prisma.raw(String(CORRECTED_WORDS))})) AS "typed"("word"),
+          LATERAL (SELECT t."word" FROM "SearchTerm" t WHERE t."word" % "typed"."word" AND t."taskforceId" = ANY (${[...actor.taskforceIds]}::text[])
+                   ORDER BY t."word" <-> "typed"."word", t."word" LIMIT ${Prisma.raw(String(SIMILAR_WORDS))}) AS "near"
+        WHERE NOT EXISTS (SELECT 1 FROM "found"))`,
+      // The words are lexemes already (search_terms_of the stored vectors): each is quoted into the tsquery as
+      // it is, never parsed again, so any character it holds matches itself.
+      Prisma.sql`"similar" AS MATERIALIZED (
+        SELECT string_agg('''' || replace(replace("word", '\\', '\\\\'), '''', '''''') || '''', ' | ' ORDER BY "word")::tsquery AS "tsq"
+        FROM "words")`,
+    );
+    fuzzy = { matched: "fuzzy", tsquery: Prisma.sql`(SELECT "tsq" FROM "similar")`, substring: false, plan: "similarPlan", found: "similarFound" };
+    ctes.push(...matchesOf(actor, searched, where, q, fuzzy, limit, Prisma.sql`(SELECT "tsq" FROM "similar") IS NOT NULL`));
+  }
+  const similar = Prisma.raw(`"${searched.similarColumn}"`);
+  const rankBy = ({ tsquery }: Matching) =>
+    tsquery ? Prisma.sql`ts_rank("m"."searchVector", ${tsquery}) + similarity("m".${similar}, ${q})` : Prisma.sql`similarity("m".${similar}, ${q})`;
+  const rank = fuzzy ? Prisma.sql`CASE WHEN "m"."matched" = 'exact' THEN ${rankBy(exact)} ELSE ${rankBy(fuzzy)} END` : rankBy(exact);
+  const candidates = Prisma.join(
+    (fuzzy ? [exact, fuzzy] : [exact]).map((matching) => Prisma.sql`SELECT *, ${Prisma.raw(`'${matching.matched}'`)} AS "matched" FROM ${Prisma.raw(`"${matching.found}"`)}`),
+    " UNION ALL ",
+  );
+  return Prisma.sql`WITH ${Prisma.join(ctes, ",\n    ")},
+    "m" AS MATERIALIZED (${candidates}),
+    "top" AS MATERIALIZED (
+      SELECT "m"."id", "m"."tid", (${rank})::float8 AS "rank", "m"."createdAt", "m"."matched" FROM "m"
+      ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC LIMIT ${take})
+    ${hydrate(Prisma.sql`"top"`)}`;
+}
+
+/**
+ * The two CTEs of one test: its verdict on the sample (`plan`: is the test rare among the newest rows?) and its
+ * matches (`found`: the newest `limit` walked, or all collected from the text indexes). `gate`, when given, must
+ * hold for either branch to start.
+ */
+function matchesOf(actor: Actor, searched: SearchedKind, where: Prisma.Sql[], q: string, matching: Matching, limit: number, gate: Prisma.Sql | null): Prisma.Sql[] {
   // Cheapest test first: walking the newest rows, PostgreSQL evaluates them in this order on each row.
   const matchOn = (alias: Prisma.Sql) => {
     const parts = matching.substring ? searched.substringColumns.map((column) => Prisma.sql`${alias}.${Prisma.raw(`"${column}"`)} ILIKE ${likePattern(q)}`) : [];
-    if (tsq) parts.push(Prisma.sql`${alias}."searchVector" @@ to_tsquery('simple', ${tsq})`);
+    if (matching.tsquery) parts.push(Prisma.sql`${alias}."searchVector" @@ ${matching.tsquery}`);
     return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
   };
   const match = matchOn(Prisma.raw(`"${searched.alias}"`));
   // The same test as no index can serve: the walk stays a walk newest first (stopping at `limit` matches) in
   // a plan made once for any words, never a collection of every match from the text indexes.
   const walked = Prisma.sql`COALESCE(${match}, FALSE)`;
-  const similar = Prisma.raw(`"${searched.similarColumn}"`);
-  const rank = tsq
-    ? Prisma.sql`ts_rank("m"."searchVector", to_tsquery('simple', ${tsq})) + similarity("m".${similar}, ${q})`
-    : Prisma.sql`similarity("m".${similar}, ${q})`;
-  return Prisma.sql`WITH "sample" AS MATERIALIZED (${newestMatching(actor, searched, where, DENSITY_SAMPLE)}),
-    "plan" AS MATERIALIZED (
+  const plan = Prisma.raw(`"${matching.plan}"`);
+  const gated = gate ? Prisma.sql`${gate} AND ` : Prisma.empty;
+  return [
+    Prisma.sql`${plan} AS MATERIALIZED (
       SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${matchOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
-      FROM "sample" AS "s"),
-    "found" AS MATERIALIZED (
-      SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE NOT (SELECT "rare" FROM "plan")
+      FROM "sample" AS "s")`,
+    Prisma.sql`${Prisma.raw(`"${matching.found}"`)} AS MATERIALIZED (
+      SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE ${gated}NOT (SELECT "rare" FROM ${plan})
       UNION ALL
-      SELECT * FROM (${indexedMatches(searched, match, where, limit)}) AS "i" WHERE (SELECT "rare" FROM "plan")),
-    "m" AS MATERIALIZED (SELECT *, ${Prisma.raw(`'${matching.matched}'`)} AS "matched" FROM "found"),
-    "top" AS MATERIALIZED (
-      SELECT "m"."id", (${rank})::float8 AS "rank", "m"."createdAt", "m"."matched" FROM "m"
-      ORDER BY "rank" DESC, "m"."createdAt" DESC, "m"."id" DESC LIMIT ${take})
-    ${hydrate(Prisma.sql`"top"`)}`;
-}
-
-/**
- * The words of the actor's taskforces' clues closest to each word of `q` (SIMILAR_WORDS each, by trigram
- * similarity: similar_search_terms, through the index over "SearchTerm"), as a to_tsquery text that matches any of
- * them; null when none is near. The query's words are taken as the stored ones are (search_terms_of over the same
- * 'simple' parse), so one rule says which words are corrected. Only plain words (letters and digits) are kept, so
- * the text needs no quoting. The words are never shown: they only lead to clues, which visibility then filters
- * like any other match.
- */
-async function similarWordsQuery(actor: Actor, q: string): Promise<string | null> {
-  const rows = await readSql<{ word: string }>(Prisma.sql`
-    SELECT "word" FROM similar_search_terms(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${CORRECTED_WORDS}),
-      ${[...actor.taskforceIds]}::text[], ${SIMILAR_WORDS})`);
-  const similar = rows.map((row) => row.word).filter((word) => /^[\p{L}\p{N}]+$/u.test(word));
-  return similar.length ? similar.sort().join(" | ") : null;
+      SELECT * FROM (${indexedMatches(searched, match, where, limit)}) AS "i" WHERE ${gated}(SELECT "rare" FROM ${plan}))`,
+  ];
 }
 
 /** COMMON_SHARE for the table's size, from the statistics PostgreSQL keeps (one catalog row, no scan). */
@@ -263,10 +287,20 @@ function rankedColumns(q: string): Prisma.Sql {
     ${q ? Prisma.sql`(SELECT "rare" FROM "plan")` : Prisma.sql`NULL::boolean`} AS "rare"`;
 }
 
-/** What matching and ranking read of each candidate. */
-function candidateColumns(searched: SearchedKind, a: Prisma.Sql): Prisma.Sql {
+/**
+ * What matching and ranking read of each candidate, and where its row is ("tid", its ctid): the hits are hydrated
+ * from the row found, a Tid Scan within the statement's one snapshot, not a second lookup through the primary key
+ * (its leaf pages were ~0.3 ms of a rare word's search at 1M rows warm, and most of its cold reads).
+ */
+function candidateColumns(searched: SearchedKind, a: Prisma.Sql, tid: Prisma.Sql = Prisma.sql`${a}.ctid`): Prisma.Sql {
   const texts = [...new Set<string>([searched.similarColumn, ...searched.substringColumns])];
-  return Prisma.join([Prisma.sql`${a}."id"`, Prisma.sql`${a}."createdAt"`, Prisma.sql`${a}."searchVector"`, ...texts.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)}`)]);
+  return Prisma.join([
+    Prisma.sql`${a}."id"`,
+    Prisma.sql`${tid} AS "tid"`,
+    Prisma.sql`${a}."createdAt"`,
+    Prisma.sql`${a}."searchVector"`,
+    ...texts.map((column) => Prisma.sql`${a}.${Prisma.raw(`"${column}"`)}`),
+  ]);
 }
 
 /**
@@ -305,10 +339,10 @@ function indexedMatches(searched: SearchedKind, match: Prisma.Sql, where: Prisma
   const table = Prisma.raw(searched.table);
   const pooled = Prisma.raw(String(INDEXED_POOL));
   return Prisma.sql`SELECT * FROM (
-    WITH "pool" AS MATERIALIZED (SELECT ${a}.* FROM ${table} ${a} WHERE ${match} LIMIT ${Prisma.raw(String(INDEXED_POOL + 1))}),
+    WITH "pool" AS MATERIALIZED (SELECT ${a}.*, ${a}.ctid AS "tid" FROM ${table} ${a} WHERE ${match} LIMIT ${Prisma.raw(String(INDEXED_POOL + 1))}),
     "overflow" AS MATERIALIZED (SELECT count(*) > ${pooled} AS "over" FROM "pool"),
     "hits" AS MATERIALIZED (
-      SELECT ${candidateColumns(searched, a)} FROM "pool" ${a} WHERE ${and(where)} AND NOT (SELECT "over" FROM "overflow")
+      SELECT ${candidateColumns(searched, a, Prisma.sql`${a}."tid"`)} FROM "pool" ${a} WHERE ${and(where)} AND NOT (SELECT "over" FROM "overflow")
       UNION ALL
       SELECT ${candidateColumns(searched, a)} FROM ${table} ${a} WHERE ${and([...where, match])} AND (SELECT "over" FROM "overflow"))
     SELECT * FROM "hits") AS "h" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
@@ -326,7 +360,7 @@ async function searchClues(actor: Actor, query: SearchQuery, take: number): Prom
   if (query.category) conditions.push(Prisma.sql`c."categoryKey" = ${query.category}`);
   const hydrate = (top: Prisma.Sql) => Prisma.sql`
     SELECT ${clueViewColumns}, k."reference" AS "caseReference", k."title" AS "caseTitle", ${rankedColumns(query.q)}
-    FROM ${top} AS "t" JOIN "Clue" c ON c."id" = "t"."id" JOIN "ClueCategory" cat ON cat."key" = c."categoryKey" JOIN "Case" k ON k."id" = c."caseId"
+    FROM ${top} AS "t" JOIN "Clue" c ON c.ctid = "t"."tid" AND c."id" = "t"."id" JOIN "ClueCategory" cat ON cat."key" = c."categoryKey" JOIN "Case" k ON k."id" = c."caseId"
     WHERE ${visibleItemsSql(actor, "clue", "c")}
     ORDER BY "t"."rank" DESC, "t"."createdAt" DESC, "t"."id" DESC`;
   const { rows, found } = await rankNewestMatches<ClueHitRow>(actor, "clue", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take, hydrate);
@@ -349,7 +383,7 @@ async function searchLeads(actor: Actor, query: SearchQuery, take: number): Prom
       (SELECT json_build_object('id', u."id", 'displayName', u."displayName", 'email', u."email", 'agency', u."agency", 'role', u."role")
         FROM "User" u WHERE u."id" = l."authorId") AS "author",
       l."createdAt" AT TIME ZONE 'UTC' AS "createdAt", l."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt", ${rankedColumns(query.q)}
-    FROM ${top} AS "t" JOIN "Lead" l ON l."id" = "t"."id" JOIN "Case" k ON k."id" = l."caseId"
+    FROM ${top} AS "t" JOIN "Lead" l ON l.ctid = "t"."tid" AND l."id" = "t"."id" JOIN "Case" k ON k."id" = l."caseId"
     WHERE ${visibleItemsSql(actor, "lead", "l")}
     ORDER BY "t"."rank" DESC, "t"."createdAt" DESC, "t"."id" DESC`;
   const { rows, found } = await rankNewestMatches<LeadHitRow>(actor, "lead", conditions, query.q, query.q ? SEARCH_CANDIDATES : take, take, hydrate);

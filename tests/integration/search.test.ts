@@ -30,6 +30,22 @@ describe("search", () => {
     expect(results.ranking.clues.explanation).toBe("No exact matches; best of 1 similar value (holding words like those searched for).");
   });
 
+  it("corrects a typo towards a word with accents or punctuation in it, matching that word as stored", async () => {
+    const team = await createTeam();
+    const accented = await clueAs(team.analyst, team.case.id, { value: "Tram ticket from Zürich", detail: "" });
+    // "x-ray" is one stored word (beside "ray"): only it is near enough to "xray".
+    const punctuated = await clueAs(team.analyst, team.case.id, { value: "Dental x-ray film", detail: "" });
+    await clueAs(team.analyst, team.case.id, { value: "Radiator under window", detail: "" });
+    for (const [q, clue] of [
+      ["zurich", accented],
+      ["xray", punctuated],
+    ] as const) {
+      const results = await search(team.analyst, { q, kind: "CLUES" });
+      expect(results.clues.map((c) => c.id), q).toEqual([clue.id]);
+      expect(results.ranking.clues.explanation, q).toBe("No exact matches; best of 1 similar value (holding words like those searched for).");
+    }
+  });
+
   it("finds leads by title and hypothesis, filtered by status", async () => {
     const team = await createTeam();
     const lead = await leadAs(team.analyst, team.case.id, { title: "Holiday flat in Gdansk", hypothesis: "Window view matches the harbour" });
