@@ -210,9 +210,9 @@ function matchingStatement(
   ctes.push(...matchesOf(actor, searched, where, q, exact, limit, null));
   let fuzzy: Matching | null = null;
   if (searched.fuzzyMatch) {
-    // The words are never shown: they only lead to clues, which visibility then filters like any other match. On the PostgreSQL server
-    // the lookup runs on the search connections, where a whole-table scan is off: the planner costs a similarity
-    // test like any operator and chose to scan the words over their trigram index (decision 034).
+    // The words are never shown: they only lead to clues, which visibility then filters like any other match. On
+    // the PostgreSQL server the lookup runs on the search connections, where a whole-table scan is off: the planner
+    // costs a similarity test like any operator and chose to scan the words over their trigram index (decision 034).
     ctes.push(
       Prisma.sql`"words" AS MATERIALIZED (
         SELECT DISTINCT "near"."word" FROM unnest(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${Prisma.raw(String(CORRECTED_WORDS))})) AS "typed"("word"),
