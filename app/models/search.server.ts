@@ -6,7 +6,7 @@
 // hydrating part of the same statement (decision 019).
 import { Prisma } from "@prisma/client";
 import { visibleItemsSql, type Actor } from "~/auth/permissions.server";
-import { readSql } from "~/db.server";
+import { readSql, rowCount } from "~/db.server";
 import { endOfDay } from "~/utils/dates";
 import type { SearchQuery } from "~/validation/search";
 import { auditRead } from "./changes.server";
@@ -215,14 +215,15 @@ function matchingStatement(
     // costs a similarity test like any operator and chose to scan the words over their trigram index (decision 034).
     ctes.push(
       Prisma.sql`"words" AS MATERIALIZED (
-        SELECT DISTINCT "near"."word" FROM unnest(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${Prisma.raw(String(CORRECTED_WORDS))})) AS "typed"("word"),
+        SELECT DISTINCT "near"."word" FROM unnest(ARRAY(SELECT search_terms_of(to_tsvector('simple', ${q})) LIMIT ${rowCount(CORRECTED_WORDS)})) AS "typed"("word"),
           LATERAL (SELECT t."word" FROM "SearchTerm" t WHERE t."word" % "typed"."word" AND t."taskforceId" = ANY (${[...actor.taskforceIds]}::text[])
-                   ORDER BY t."word" <-> "typed"."word", t."word" LIMIT ${Prisma.raw(String(SIMILAR_WORDS))}) AS "near"
+                   ORDER BY t."word" <-> "typed"."word", t."word" LIMIT ${rowCount(SIMILAR_WORDS)}) AS "near"
         WHERE NOT EXISTS (SELECT 1 FROM "found"))`,
-      // The words are lexemes already (search_terms_of the stored vectors): each is quoted into the tsquery as
-      // it is, never parsed again, so any character it holds matches itself.
+      // The words are lexemes already (search_terms_of the stored vectors): each is quoted into the tsquery as it
+      // is, never parsed again, so any character it holds matches itself. quote_literal, as the triggers that keep
+      // "SearchTerm" do: the parser never leaves a backslash in a lexeme, which it would write as E'…'.
       Prisma.sql`"similar" AS MATERIALIZED (
-        SELECT string_agg('''' || replace(replace("word", '\\', '\\\\'), '''', '''''') || '''', ' | ' ORDER BY "word")::tsquery AS "tsq"
+        SELECT string_agg(quote_literal("word"), ' | ' ORDER BY "word")::tsquery AS "tsq"
         FROM "words")`,
     );
     fuzzy = { matched: "fuzzy", tsquery: Prisma.sql`(SELECT "tsq" FROM "similar")`, substring: false, plan: "similarPlan", found: "similarFound" };
@@ -264,7 +265,7 @@ function matchesOf(actor: Actor, searched: SearchedKind, where: Prisma.Sql[], q:
   const gated = gate ? Prisma.sql`${gate} AND ` : Prisma.empty;
   return [
     Prisma.sql`${plan} AS MATERIALIZED (
-      SELECT count(*) >= ${Prisma.raw(String(DENSITY_SAMPLE))} AND count(*) FILTER (WHERE ${matchOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
+      SELECT count(*) >= ${rowCount(DENSITY_SAMPLE)} AND count(*) FILTER (WHERE ${matchOn(Prisma.raw(`"s"`))}) < count(*) * ${commonShare(searched)} AS "rare"
       FROM "sample" AS "s")`,
     Prisma.sql`${Prisma.raw(`"${matching.found}"`)} AS MATERIALIZED (
       SELECT * FROM (${newestMatching(actor, searched, [...where, walked], limit)}) AS "w" WHERE ${gated}NOT (SELECT "rare" FROM ${plan})
@@ -337,9 +338,9 @@ export const INDEXED_POOL = 500;
 function indexedMatches(searched: SearchedKind, match: Prisma.Sql, where: Prisma.Sql[], limit: number): Prisma.Sql {
   const a = Prisma.raw(`"${searched.alias}"`);
   const table = Prisma.raw(searched.table);
-  const pooled = Prisma.raw(String(INDEXED_POOL));
+  const pooled = rowCount(INDEXED_POOL);
   return Prisma.sql`SELECT * FROM (
-    WITH "pool" AS MATERIALIZED (SELECT ${a}.*, ${a}.ctid AS "tid" FROM ${table} ${a} WHERE ${match} LIMIT ${Prisma.raw(String(INDEXED_POOL + 1))}),
+    WITH "pool" AS MATERIALIZED (SELECT ${a}.*, ${a}.ctid AS "tid" FROM ${table} ${a} WHERE ${match} LIMIT ${rowCount(INDEXED_POOL + 1)}),
     "overflow" AS MATERIALIZED (SELECT count(*) > ${pooled} AS "over" FROM "pool"),
     "hits" AS MATERIALIZED (
       SELECT ${candidateColumns(searched, a, Prisma.sql`${a}."tid"`)} FROM "pool" ${a} WHERE ${and(where)} AND NOT (SELECT "over" FROM "overflow")
