@@ -124,6 +124,9 @@ export async function correlateClue(ctx: ChangeContext, clue: CorrelatedClue, op
     }
   }
   let kept = [...candidates.values()].sort((a, b) => b.score - a.score || (a.clueId < b.clueId ? -1 : 1)).slice(0, settings.maxLinks);
+  // The kinds each linked clue already held before this write: its author hears of a kind once, when it first
+  // appears, as the clue's page shows it ("a match exists", one per kind), never once per matching clue.
+  const kindsBefore = await linkKindsOf(tx, kept.map((link) => link.clueId));
   if (kept.length > 0) {
     await tx.$executeRaw`INSERT INTO "ClueLink" ("clueId", "otherClueId", "kind", "matchKey", "score", "caseId", "otherCaseId", "taskforceId", "otherTaskforceId") VALUES ${Prisma.join(
       kept.flatMap((link) => [
@@ -160,10 +163,18 @@ export async function correlateClue(ctx: ChangeContext, clue: CorrelatedClue, op
     .filter((link) => !previouslyLinked.has(link.clueId))
     .flatMap((link) => [
       { userId: clue.authorId, notice: { type: "correlation.found" as const, clueId: clue.id, kind: link.kind } },
-      { userId: link.authorId, notice: { type: "correlation.found" as const, clueId: link.clueId, kind: link.kind } },
+      ...(kindsBefore.has(`${link.clueId}|${link.kind}`) ? [] : [{ userId: link.authorId, notice: { type: "correlation.found" as const, clueId: link.clueId, kind: link.kind } }]),
     ]);
   notices.push(...(await deconflictionNoticesFor(tx, opened, "deconfliction.opened")));
   if (notices.length > 0) ctx.afterCommit(() => announceCorrelationNotices(notices));
+}
+
+/** "clueId|kind" for every link the clues hold now. */
+async function linkKindsOf(tx: Tx, clueIds: string[]): Promise<Set<string>> {
+  if (clueIds.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ clueId: string; kind: CorrelationKind }[]>`
+    SELECT DISTINCT "clueId", "kind" FROM "ClueLink" WHERE "clueId" IN (${Prisma.join(clueIds)})`;
+  return new Set(rows.map((row) => `${row.clueId}|${row.kind}`));
 }
 
 function offer(candidates: Map<string, Candidate>, row: CandidateRow, kind: CorrelationKind, matchKey: string, score: number): void {

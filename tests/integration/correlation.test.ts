@@ -286,6 +286,31 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect((await getCaseCorrelations(a.analyst, a.case.id)).hidden.map((link) => link.kind)).toEqual(["HASH"]);
   });
 
+  it("tells the author of a clue a hidden match exists once per kind, never once per matching clue", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    const value = `Heron water bottle ${uniqueHash().slice(0, 8)}`;
+    const socket = await suite.connect(b.analyst);
+    const heard: CorrelationNotice[] = [];
+    socket.on("correlation:notice", (notice) => heard.push(notice));
+    const clueB = await clue(b.analyst, b.case.id, { value, mediaRefs: hashRef(hash) });
+    // Three of A's cases record the same hash, one after the other: B's analyst could count them and time each.
+    for (let i = 0; i < 3; i++) await clue(a.analyst, (await createCase(a.taskforceId, { createdById: a.coordinator.id })).id, { mediaRefs: hashRef(hash) });
+    // A new kind is news: the same value, in a fourth case.
+    await clue(a.analyst, a.case.id, { value });
+    await waitFor(() => heard.some((notice) => notice.type === "correlation.found" && notice.kind === "VALUE"), "B's analyst hears of the value match");
+    const found = heard.filter((notice) => notice.type === "correlation.found");
+    expect(found.map((notice) => [notice.clueId, notice.kind])).toEqual([
+      [clueB.id, "HASH"],
+      [clueB.id, "VALUE"],
+    ]);
+    await waitFor(async () => (await prisma.notification.count({ where: { kind: "correlation", recipientId: b.analyst.id } })) === 2, "B's analyst's inbox");
+    const inbox = await prisma.notification.findMany({ where: { kind: "correlation", recipientId: b.analyst.id }, orderBy: { id: "asc" } });
+    expect(inbox.map((notice) => notice.text)).toEqual([expect.stringContaining("(the same media hash)"), expect.stringContaining("(the same value)")]);
+    // What the clue's page shows agrees: one hidden entry per kind.
+    expect((await getClueCorrelations(b.analyst, clueB.id)).hidden.map((link) => link.kind).sort()).toEqual(["HASH", "VALUE"]);
+  });
+
   it("answers the API's correlation and delete endpoints in the documented shapes", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
