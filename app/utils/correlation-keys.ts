@@ -24,12 +24,13 @@ const CATEGORY_RULES: Record<string, (normalised: string) => string> = {
 };
 
 /**
- * The value as correlation compares it: compatibility forms folded (NFKC: full-width, ligatures), look-alike
+ * The value as correlation compares it: compatibility forms folded (NFKC: full-width, ligatures), invisible format
+ * characters dropped (a zero-width space or soft hyphen inside a word would otherwise split it in two), look-alike
  * letters mapped to Latin, accents removed, lower case, punctuation and runs of whitespace as one space; then the
  * category's own rule. "Café  Łódź!" and "CAFE lodz" are the same key.
  */
 export function normaliseValue(categoryKey: string, value: string): string {
-  const lowered = value.normalize("NFKC").toLowerCase();
+  const lowered = value.normalize("NFKC").replace(/\p{Cf}+/gu, "").toLowerCase();
   let mapped = "";
   for (const char of lowered) mapped += CONFUSABLES[char] ?? char;
   const plain = mapped

@@ -14,6 +14,12 @@ describe("normaliseValue", () => {
     expect(normaliseValue("other", "ＨＯＴＥＬ")).toBe("hotel"); // full-width
   });
 
+  it("ignores invisible format characters (zero-width space, soft hyphen, word joiner, byte-order mark)", () => {
+    for (const hidden of ["He\u200Bron water bottle", "He\u00ADron water bottle", "He\u2060ron water bottle", "\uFEFFHeron water\u200D bottle"]) {
+      expect(normaliseValue("object_product", hidden)).toBe("heron water bottle");
+    }
+  });
+
   it("keeps digits apart from the letters they resemble", () => {
     expect(normaliseValue("other", "B0LT 1")).not.toBe(normaliseValue("other", "BOLT l"));
   });
