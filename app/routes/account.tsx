@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
 import { failedAttemptsNotice } from "~/auth/sign-in.server";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { newTokenSchema, safeRedirectPath } from "~/validation/accounts";
 import { failureOf, formatDate, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     switch (values.intent) {
       case "signOutEverywhere":

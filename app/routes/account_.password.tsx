@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { NEW_PASSWORD_PATH, requirePasswordChangeSession } from "~/auth/session.server";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password.server";
 import { chooseNewPassword } from "~/models/users.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
 import { runAction } from "~/utils/route-errors.server";
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = await readForm(request);
   const redirectTo = safeRedirectPath(form.redirectTo);
   const current = await requirePasswordChangeSession(request, redirectTo);
   // The passwords are never sent back to the page.

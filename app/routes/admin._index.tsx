@@ -7,7 +7,7 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { activateUser, changeUserRole, createUser, liftSignInDelay, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   const userId = String(values.userId ?? "");
   return runAction(values, async () => {
     switch (values.intent) {

@@ -6,7 +6,7 @@ import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { correlationSettings, excludeValue, includeValue, listStoppedValues } from "~/models/correlation.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { correlationExclusionSchema, correlationInclusionSchema } from "~/validation/correlation";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     if (values.intent === "include") {
       await includeValue(actor, parseInput(correlationInclusionSchema, values));

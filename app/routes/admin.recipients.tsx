@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { ADMINISTRATION, canSee } from "~/auth/permissions.server";
 import { createRecipient, listRecipients, updateRecipient } from "~/models/disseminations.server";
 import { failureOf, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     switch (values.intent) {
       case "createRecipient":

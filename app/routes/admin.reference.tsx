@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { CORRECTABLE_FIELDS, correctReference, referenceRow } from "~/models/reference-data.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { referenceCorrectionSchema } from "~/validation/narrowing";
 
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   const country = String(values.country ?? "").toUpperCase();
   return runAction({ ...values, intent: "correct" }, async () => {
     await correctReference(actor, country, parseInput(referenceCorrectionSchema, { ...values, value: values.value === "" ? null : values.value }));

@@ -6,7 +6,7 @@ import { TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { addTaskforceMember, createTaskforce, listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { membershipSchema, newTaskforceSchema } from "~/validation/accounts";
 import { failureOf, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const taskforceId = String(values.taskforceId ?? "");
     switch (values.intent) {

@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { listPublishedAppeals, submitPublicTip } from "~/models/appeals.server";
 import { NotFoundError, RateLimitedError } from "~/utils/errors.server";
 import { failureOf, formatDate, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { actionFailure, runAction } from "~/utils/route-errors.server";
 import { publicTipSchema, TIP_MAX } from "~/validation/appeal";
@@ -22,7 +22,7 @@ export async function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     try {
       await submitPublicTip(parseInput(publicTipSchema, values), request.headers.get(CLIENT_ADDRESS_HEADER));

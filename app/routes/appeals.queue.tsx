@@ -10,7 +10,7 @@ import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { appealQueue, publishAppeal, unpublishAppeal } from "~/models/appeals.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { PUBLIC_TEXT_MAX, publishAppealSchema } from "~/validation/appeal";
 
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     if (values.intent === "publish") await publishAppeal(actor, parseInput(publishAppealSchema, values));
     else if (values.intent === "unpublish") await unpublishAppeal(actor, String(values.appealId ?? ""));

@@ -12,7 +12,7 @@ import { listAssignableMembers, listCases } from "~/models/cases.server";
 import { listLeads } from "~/models/leads.server";
 import { createTask, taskBoard } from "~/models/tasks.server";
 import { failureOf, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { TASK_STATUS_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { taskLine } from "~/utils/views.server";
@@ -61,7 +61,7 @@ const assignTargetSchema = z.object({ caseId: idSchema });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const { caseId } = parseInput(assignTargetSchema, values);
     const task = await createTask(actor, caseId, parseInput(createTaskSchema, values));

@@ -18,7 +18,7 @@ import { getCaseCorrelations } from "~/models/correlation.server";
 import { listAssignableMembers } from "~/models/cases.server";
 import { createCountryTasks, narrowCase } from "~/models/narrowing.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { narrowingView } from "~/utils/narrowing-view.server";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
@@ -83,7 +83,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const caseId = params.caseId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction({ ...values, intent: "country-tasks" }, async () => {
     const tasks = await createCountryTasks(actor, caseId, parseInput(countryTasksSchema, values));
     return redirect(`/cases/${caseId}?tasksCreated=${tasks.length}#tasks-heading`);

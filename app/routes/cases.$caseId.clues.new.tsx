@@ -11,7 +11,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { getCase, listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { createClue } from "~/models/clues.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { failureOf, keptList, keptText } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { createClueSchema } from "~/validation/clue";
@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const caseId = params.caseId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const clue = await createClue(actor, caseId, parseInput(createClueSchema, values));
     if (values.then === "another") return redirect(`/cases/${caseId}/clues/new?added=${encodeURIComponent(clue.id)}`);

@@ -8,7 +8,7 @@ import { AppShell } from "~/components/AppShell";
 import { CaseFields } from "~/components/CaseFields";
 import { FormErrors } from "~/components/FormErrors";
 import { getCaseForEdit, updateCase } from "~/models/cases.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { editedVersion, failureOf } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { updateCaseSchema } from "~/validation/case";
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const caseId = params.caseId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     await updateCase(actor, caseId, parseInput(updateCaseSchema, values));
     return redirect(`/cases/${caseId}`);

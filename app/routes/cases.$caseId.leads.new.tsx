@@ -16,7 +16,7 @@ import { getCase, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, listClues } from "~/models/clues.server";
 import { createLead } from "~/models/leads.server";
 import { failureOf, keptList, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { HANDLING_CODE_OPTIONS, PRIORITY_OPTIONS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { clueLine } from "~/utils/views.server";
@@ -62,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const caseId = params.caseId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const lead = await createLead(actor, caseId, parseInput(createLeadSchema, values));
     return redirect(`/leads/${lead.id}`);

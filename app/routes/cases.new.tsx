@@ -10,7 +10,7 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { createCase } from "~/models/cases.server";
 import { listMyTaskforces } from "~/models/taskforces.server";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { runAction } from "~/utils/route-errors.server";
 import { createCaseSchema } from "~/validation/case";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const created = await createCase(actor, parseInput(createCaseSchema, values));
     return redirect(`/cases/${created.id}`);

@@ -11,7 +11,7 @@ import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { deconflictionStepSchema } from "~/validation/correlation";
 import { idSchema } from "~/validation/common";
@@ -36,7 +36,7 @@ const targetSchema = z.object({ deconflictionId: idSchema });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const { deconflictionId } = parseInput(targetSchema, values);
     const input = parseInput(deconflictionStepSchema, values);

@@ -9,7 +9,7 @@ import { TaskList } from "~/components/TaskList";
 import { listMyMentions } from "~/models/comments.server";
 import { listMyTasks } from "~/models/tasks.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { formToObject } from "~/utils/forms.server";
+import { readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { changeTaskStatus } from "~/utils/tasks.server";
 import { taskLine } from "~/utils/views.server";
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     await changeTaskStatus(actor, values);
     return redirect("/home");

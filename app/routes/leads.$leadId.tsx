@@ -33,7 +33,7 @@ import { getLead, updateLead } from "~/models/leads.server";
 import { createTask, tasksOfLead } from "~/models/tasks.server";
 import { commentLine } from "~/utils/comments.server";
 import { editedVersion, failureOf, formatDateTime, keptList, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { handleItemIntent, reviewPanelOf } from "~/utils/item-page.server";
 import { CONFIDENCE_LABELS, PRIORITY_LABELS, PRIORITY_OPTIONS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
@@ -139,7 +139,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const leadId = params.leadId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const handled = await handleItemIntent(actor, "LEAD", leadId, values, `/leads/${leadId}`);
     if (handled) return handled;

@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { getOptionalUser } from "~/auth/session.server";
 import { refusalInit, signInWithPassword } from "~/auth/sign-in.server";
 import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
-import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
+import { fieldErrorsOf, readForm } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
 import { actionFailure } from "~/utils/route-errors.server";
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = await readForm(request);
   const redirectTo = safeRedirectPath(form.redirectTo);
   // The password is never sent back to the page.
   const values = { email: typeof form.email === "string" ? form.email.slice(0, 254) : "", redirectTo };

@@ -8,7 +8,7 @@ import { TextField } from "~/components/Field";
 import { getCurrentSession } from "~/auth/session.server";
 import { confirmEnrolment, pendingEnrolment, refusalInit } from "~/auth/sign-in.server";
 import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
-import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
+import { fieldErrorsOf, readForm } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
 import { actionFailure } from "~/utils/route-errors.server";
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = await readForm(request);
   const redirectTo = safeRedirectPath(form.redirectTo);
   const current = await getCurrentSession(request);
   if (!current) throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);

@@ -7,7 +7,7 @@ import { TextField } from "~/components/Field";
 import { requirePendingSession } from "~/auth/session.server";
 import { refusalInit, verifySecondFactor } from "~/auth/sign-in.server";
 import { deviceTokenFrom } from "~/auth/sign-in-throttle.server";
-import { fieldErrorsOf, formToObject } from "~/utils/forms.server";
+import { fieldErrorsOf, readForm } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
 import { actionFailure } from "~/utils/route-errors.server";
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // Failures keep only redirectTo, never the code: a wrong one is no use again, and a recovery code should not
 // linger on the page.
 export async function action({ request }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = await readForm(request);
   const redirectTo = safeRedirectPath(form.redirectTo);
   const pending = await requirePendingSession(request, redirectTo);
   const parsed = secondFactorSchema.safeParse(form);

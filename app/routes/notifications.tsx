@@ -9,7 +9,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
 import { NOTIFICATION_KIND_LABELS, listNotifications, markNotificationsRead } from "~/models/notifications.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { markNotificationsReadSchema } from "~/validation/notification";
 
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     await markNotificationsRead(actor, parseInput(markNotificationsReadSchema, values));
     return redirect("/notifications");

@@ -17,7 +17,7 @@ import { DECIDED_NOTICES } from "~/components/ReviewPanel";
 import { countriesLeadsPointTo } from "~/models/narrowing.server";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { decideReviewSchema, requestReviewSchema } from "~/validation/review";
 
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     const { itemType, itemId } = parseInput(requestReviewSchema, values);
     const { review } = await decideReview(

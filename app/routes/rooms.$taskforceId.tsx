@@ -14,7 +14,7 @@ import { claimLead, listRoomLeads, reassignClaim, releaseLead, shareLead } from 
 import { useRoom, type ConnectionState } from "~/realtime/use-room";
 import { AppError } from "~/utils/errors.server";
 import { failureOf, formatTime } from "~/utils/form-values";
-import { formToObject, parseInput } from "~/utils/forms.server";
+import { readForm, parseInput } from "~/utils/forms.server";
 import { runAction } from "~/utils/route-errors.server";
 import { shellUser } from "~/utils/shell.server";
 import { leadClaimSchema, leadReassignClaimSchema, leadShareSchema } from "~/validation/realtime";
@@ -54,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** Without JavaScript the same forms post here. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   const taskforceId = params.taskforceId ?? "";
   await roomOr404(async () => requirePermission(actor, "room:join", { type: "taskforce", taskforceId }));
   return runAction(values, async () => {

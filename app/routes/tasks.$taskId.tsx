@@ -11,7 +11,7 @@ import { listComments } from "~/models/comments.server";
 import { getTask } from "~/models/tasks.server";
 import { commentLine, postComment } from "~/utils/comments.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { formToObject } from "~/utils/forms.server";
+import { readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { changeTaskStatus } from "~/utils/tasks.server";
 import { taskLine } from "~/utils/views.server";
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const taskId = params.taskId ?? "";
-  const values = formToObject(await request.formData());
+  const values = await readForm(request);
   return runAction(values, async () => {
     if (values.intent === "comment") return postComment(actor, "TASK", taskId, values, `/tasks/${taskId}`);
     await changeTaskStatus(actor, values, taskId);

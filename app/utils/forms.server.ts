@@ -46,3 +46,19 @@ export function formToObject(formData: FormData): Record<string, unknown> {
   if (invalid) throw invalidCodePointResponse(invalid);
   return object;
 }
+
+/** The body types a form arrives in (a multipart one is refused at the door; tests may still send one). */
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
+/**
+ * A page action's form as a plain object (formToObject). A body that is no form (JSON, plain text, none) is
+ * answered 415 with what the action takes: request.formData() would throw, and the action end in a 500.
+ */
+export async function readForm(request: Request): Promise<Record<string, unknown>> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (!FORM_TYPES.has(type)) {
+    const message = "This page takes a form (application/x-www-form-urlencoded); for tools, use the API under /api/v1.";
+    throw Response.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message } }, { status: 415, statusText: "Unsupported Media Type" });
+  }
+  return formToObject(await request.formData());
+}

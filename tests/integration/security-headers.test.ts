@@ -85,3 +85,21 @@ describe("bodies without a declared type", () => {
     expect(response.status).toBe(415);
   });
 });
+
+describe("a page's action given no form", () => {
+  it("answers a JSON, plain-text or empty body with 415 and what it takes, never a 500", async () => {
+    const bodies: [string, RequestInit][] = [
+      ["JSON", { body: JSON.stringify({ email: "a@b.c", password: "x" }), headers: { "content-type": "application/json" } }],
+      ["plain text", { body: "email=a@b.c", headers: { "content-type": "text/plain" } }],
+      ["no body", { headers: {} }],
+    ];
+    for (const [name, init] of bodies) {
+      for (const path of ["/login", "/appeals"]) {
+        const response = await fetch(`${production.url}${path}`, { method: "POST", ...init, headers: { ...(init.headers as Record<string, string>), origin: production.url } });
+        expect(response.status, `${name} to ${path}`).toBe(415);
+        // The page's error view, with the refusal's message.
+        expect(await response.text()).toContain("This page takes a form");
+      }
+    }
+  });
+});
