@@ -2,7 +2,11 @@
 import { useEffect, useRef } from "react";
 import type { FieldErrors } from "~/utils/form-values";
 
-export function FormErrors({ failure }: { failure: { fields: FieldErrors; formError: string | null } | undefined }) {
+/**
+ * `shownHere`: fields the form has no input for (a button's value, a hidden id), whose messages this summary
+ * shows itself; no field beside them would.
+ */
+export function FormErrors({ failure, shownHere = [] }: { failure: { fields: FieldErrors; formError: string | null } | undefined; shownHere?: readonly string[] }) {
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -13,8 +17,9 @@ export function FormErrors({ failure }: { failure: { fields: FieldErrors; formEr
   }, [failure]);
 
   if (!failure) return null;
-  const fieldCount = Object.keys(failure.fields).filter((key) => key !== "_form").length;
-  const formMessages = failure.fields._form ?? [];
+  const here = new Set(["_form", ...shownHere]);
+  const fieldCount = Object.keys(failure.fields).filter((key) => !here.has(key)).length;
+  const formMessages = [...here].flatMap((key) => failure.fields[key] ?? []);
   return (
     <div ref={ref} className="notice error" role="alert" tabIndex={-1}>
       {fieldCount > 0 ? <p>{fieldCount === 1 ? "One field needs attention." : `${fieldCount} fields need attention.`} Your input has been kept.</p> : null}

@@ -8,7 +8,7 @@ import { Prisma, type CorrelationKind } from "@prisma/client";
 import { canSeeItem, itemVisibility, requirePermission, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import { clueWeight, correlationKeysOf, linkScore, type CorrelationKey } from "~/utils/correlation-keys";
-import { NotFoundError } from "~/utils/errors.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { loadVisibleCase } from "./cases.server";
 import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { announceCorrelationNotices, deconflictionNoticesFor, type CorrelationNoticeFor } from "./correlation-notices.server";
@@ -602,6 +602,9 @@ export function exclusionKey(input: { kind: "VALUE" | "HASH"; categoryKey: strin
 export async function excludeValue(actor: Actor, input: { kind: "VALUE" | "HASH"; categoryKey: string; value: string }): Promise<{ key: CorrelationKey; linksRemoved: number }> {
   requirePermission(actor, "correlation:manage", { type: "administration" });
   const key = exclusionKey(input);
+  if (key.kind === "VALUE" && !(await prisma.clueCategory.findUnique({ where: { key: key.categoryKey }, select: { key: true } }))) {
+    throw new ValidationError({ categoryKey: ["There is no such category: choose one from the list."] });
+  }
   return writeChange(actor, async (ctx) => {
     const linksRemoved = await markValue(ctx.tx, key, "EXCLUDED", 0, actor.id, new Set());
     await ctx.audit({ action: "correlation.exclude", itemType: "CORRELATION_VALUE", details: { kind: key.kind, categoryKey: key.categoryKey, key: key.key, linksRemoved } });

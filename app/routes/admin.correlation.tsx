@@ -35,7 +35,8 @@ export default function AdminCorrelationPage() {
   const { values, settings } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const failure = failureOf(data);
-  const done = data && "ok" in data ? data : null;
+  // A refusal carries `ok: false` too: only a success is announced as one.
+  const done = data && "ok" in data && data.ok === true ? data : null;
   return (
     <main id="main" className="page">
       <h1>Correlation</h1>

@@ -99,7 +99,7 @@ export default function DeconflictionPage() {
                 {item.mayRequest || item.mayAnswer ? (
                   <Form method="post" className="stack" noValidate>
                     <input type="hidden" name="deconflictionId" value={item.id} />
-                    <FormErrors failure={mine} />
+                    <FormErrors failure={mine} shownHere={["step", "deconflictionId"]} />
                     {item.mayAnswer ? (
                       <TextAreaField
                         name="reason"

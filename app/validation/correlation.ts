@@ -1,7 +1,8 @@
 // Correlation input: a coordinator's or liaison's step on a de-confliction, and an administrator's exclusion
 // of a value from correlation.
 import { z } from "zod";
-import { MEDIA_HASH_ALGORITHMS } from "./clue";
+import { MIN_VALUE_KEY_LENGTH, normaliseValue } from "~/utils/correlation-keys";
+import { MEDIA_HASH_ALGORITHMS, mediaRefSchema } from "./clue";
 import { optionalText, requiredLine, upperEnum } from "./common";
 
 export const DECONFLICTION_STEPS = ["REQUEST", "ACCEPT", "DECLINE"] as const;
@@ -27,10 +28,21 @@ export const correlationExclusionSchema = z
   })
   .superRefine((input, ctx) => {
     if (input.kind === "VALUE" && !input.categoryKey) ctx.addIssue({ code: "custom", path: ["categoryKey"], message: "Choose the category the value is excluded in." });
+    if (input.kind === "VALUE" && normaliseValue(input.categoryKey, input.value).length < MIN_VALUE_KEY_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: `Without case, accents and punctuation this value is shorter than ${MIN_VALUE_KEY_LENGTH} characters: such values never link, so there is nothing to exclude.`,
+      });
+    }
     if (input.kind === "HASH") {
-      const algorithm = input.value.split(":", 1)[0]?.toUpperCase();
-      if (!(MEDIA_HASH_ALGORITHMS as readonly string[]).includes(algorithm ?? "")) {
+      const [algorithm = "", ...id] = input.value.split(":");
+      if (!(MEDIA_HASH_ALGORITHMS as readonly string[]).includes(algorithm.toUpperCase())) {
         ctx.addIssue({ code: "custom", path: ["value"], message: "Write a media hash id as ALGORITHM:value, e.g. SHA256:9f86d0…" });
+      } else {
+        // The id as a clue would hold it: one that no clue could record links nothing.
+        const ref = mediaRefSchema.safeParse({ algorithm, value: id.join(":").trim() });
+        if (!ref.success) ctx.addIssue({ code: "custom", path: ["value"], message: ref.error.issues[0]?.message ?? "That is not a media hash id." });
       }
     }
   });

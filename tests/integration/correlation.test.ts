@@ -10,10 +10,11 @@ import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.se
 import { exportCase } from "~/models/exports.server";
 import { ROOM_EVENT_NAMES, type CorrelationNotice } from "~/realtime/protocol";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { correlationExclusionSchema } from "~/validation/correlation";
 import { apiCallerFor } from "../helpers/api";
 import { createActor, createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { createClue, createLead, search, updateClue } from "../helpers/edge";
-import { recordRoomEvents, socketTestSuite, waitFor } from "../helpers/sockets";
+import { recordRoomEvents, sessionCookieFor, socketTestSuite, waitFor } from "../helpers/sockets";
 import { SHA256 } from "../helpers/workspace";
 
 const suite = socketTestSuite();
@@ -169,6 +170,29 @@ describe("the over-correlation guard", () => {
     expect(await prisma.auditEvent.count({ where: { action: "correlation.exclude", actorId: team.admin.id } })).toBe(1);
     expect((await listStoppedValues(team.admin)).find((row) => row.key === value.toLowerCase())?.reason).toBe("EXCLUDED");
   });
+
+  it("refuses an exclusion that could never match a clue, with the reason on its field, and writes nothing", async () => {
+    const team = await createTeam();
+    const refusals: [Record<string, string>, string, RegExp][] = [
+      [{ kind: "VALUE", categoryKey: "furniture", value: "Ab!" }, "value", /shorter than 3 characters/],
+      [{ kind: "VALUE", categoryKey: "", value: "foo bar" }, "categoryKey", /Choose the category/],
+      [{ kind: "HASH", value: "SHA256:" }, "value", /hash id is required/],
+      [{ kind: "HASH", value: "SHA256:zz not hex" }, "value", /64 hex digits/],
+      [{ kind: "HASH", value: "PNG:89504e47" }, "value", /ALGORITHM:value/],
+    ];
+    for (const [input, field, message] of refusals) {
+      const parsed = correlationExclusionSchema.safeParse(input);
+      expect(parsed.success, JSON.stringify(input)).toBe(false);
+      expect(parsed.error?.issues.find((issue) => issue.path[0] === field)?.message).toMatch(message);
+    }
+    expect(correlationExclusionSchema.safeParse({ kind: "HASH", value: `SHA256:${uniqueHash().toUpperCase()}` }).success).toBe(true);
+    // A category is checked where the categories are: an unknown one is refused by the model.
+    const unknown = excludeValue(team.admin, { kind: "VALUE", categoryKey: "no_such_category", value: "foo bar" });
+    await expect(unknown).rejects.toBeInstanceOf(ValidationError);
+    await expect(unknown).rejects.toMatchObject({ fields: { categoryKey: [expect.stringMatching(/no such category/)] } });
+    expect(await prisma.auditEvent.count({ where: { action: "correlation.exclude", actorId: team.admin.id } })).toBe(0);
+    expect(await prisma.correlationValue.count({ where: { categoryKey: "no_such_category" } })).toBe(0);
+  });
 });
 
 describe("need-to-know and de-confliction between two taskforces", () => {
@@ -223,6 +247,25 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect(linkA.hidden).toEqual([]);
     expect((await getClueCorrelations(b.analyst, clueB.id)).visible.map((link) => link.clueId)).toEqual([clueA.id]);
     for (const action of ["deconfliction.request", "deconfliction.accept"]) expect(await prisma.auditEvent.count({ where: { action, itemId: queueA.id } })).toBe(1);
+  });
+
+  it("says on the queue's page why a step was refused (answering one's own request)", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const [item] = await deconflictionQueue(a.coordinator);
+    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    const response = await fetch(`${suite.url}/deconfliction`, {
+      method: "POST",
+      headers: { Cookie: await sessionCookieFor(a.coordinator.id), Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ deconflictionId: item.id, step: "ACCEPT", reason: "" }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain("Only the other taskforce can answer your request.");
+    expect(html).not.toContain("field needs attention");
   });
 
   it("keeps a decline's reason on the decliner's side", async () => {
