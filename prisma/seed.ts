@@ -8,6 +8,7 @@ import { sealTotpSecret } from "~/auth/totp.server";
 import { getDatabase, prisma } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { appendAudit } from "~/models/audit.server";
+import { correlateClue } from "~/models/correlation.server";
 
 export interface DemoAccount {
   email: string;
@@ -116,6 +117,8 @@ export async function seedDemo(): Promise<void> {
         ]),
       );
       await tx.clueVersion.create({ data: { clueId: created.id, version: 1, editorId: author.id, changes, handlingCode: created.handlingCode, recipientIds: [], reviewState: created.reviewState } });
+      // Its correlation keys, as a save writes them: a clue recorded later in another case links to it.
+      await correlateClue({ tx, audit: (entry) => appendAudit(tx, entry), afterCommit: () => {} }, { ...created, mediaRefs: [] }, { replace: false });
     }
     await appendAudit(tx, {
       action: "demo.seed",

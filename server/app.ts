@@ -6,6 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { startAuditSealer } from "~/models/audit.server";
+import { startCorrelationBackfill } from "~/models/correlation-backfill.server";
 import { apiDispatcher } from "./api-dispatch";
 import { releaseLimitStore, configureLimitStore } from "~/utils/limit-store.server";
 import type { ServerConfig } from "./config";
@@ -61,6 +62,8 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
   httpServer.headersTimeout = 66_000; // above keepAliveTimeout, as Node advises
   // Chains audit rows after commit, about once a second (docs/decisions/007).
   const sealer = startAuditSealer();
+  // Clues saved before correlation existed get their keys and links, once, in the background (issue 13).
+  const backfill = startCorrelationBackfill();
   const closeRealtime = hooks.attachRealtime ? await hooks.attachRealtime(httpServer, config, metrics) : async () => {};
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();
@@ -79,6 +82,7 @@ export async function startApp(config: ServerConfig, build: ServerBuild, hooks: 
       await closeRealtime();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await backfill.stop();
       // Last: no request can record anything now; write what is pending and seal it.
       await sealer.stop();
       await releaseLimitStore(limits);

@@ -50,6 +50,9 @@ export interface CorrelatedClue {
   mediaRefs: readonly { algorithm: string; value: string }[];
 }
 
+/** What correlation needs of a write: its transaction, its audit trail, and what to do once it commits. */
+export type CorrelationContext = Pick<ChangeContext, "tx" | "audit" | "afterCommit">;
+
 /** The fields of a clue edit that change its links (anything else leaves them as they are). */
 export const CORRELATED_FIELDS = ["category", "value", "mediaRefs", "confidence", "sourceReliability", "infoAssessment"] as const;
 
@@ -93,7 +96,7 @@ const kindSql = (kind: CorrelationKind) => Prisma.sql`${kind}::"CorrelationKind"
  * (Re)computes the clue's keys and links inside its write. `replace` drops what an earlier version found first
  * (an edit); a de-confliction whose pair is still linked keeps its state. New links are announced after commit.
  */
-export async function correlateClue(ctx: ChangeContext, clue: CorrelatedClue, options: { replace: boolean }): Promise<void> {
+export async function correlateClue(ctx: CorrelationContext, clue: CorrelatedClue, options: { replace: boolean }): Promise<void> {
   const { tx } = ctx;
   const settings = correlationSettings();
   const affected = new Set<string>([clue.id]);
@@ -212,7 +215,7 @@ async function liveKeys(tx: Tx, keys: CorrelationKey[]): Promise<CorrelationKey[
  * links go. Counting stops at commonCases + 1 distinct cases (an index-only walk), so the count costs the same
  * at 10k and 1M clues.
  */
-async function markIfCommon(ctx: ChangeContext, key: CorrelationKey, settings: CorrelationSettings, affected: Set<string>): Promise<boolean> {
+async function markIfCommon(ctx: CorrelationContext, key: CorrelationKey, settings: CorrelationSettings, affected: Set<string>): Promise<boolean> {
   const [{ cases }] = await ctx.tx.$queryRaw<{ cases: number }[]>`
     SELECT count(*)::int AS "cases" FROM (
       SELECT DISTINCT "caseId" FROM "ClueCorrelationKey"

@@ -115,6 +115,8 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
       expect(first.output).toContain("VID-DEMO-0001");
       expect(first.output).toContain(`Cluebridge listening on http://127.0.0.1:${port}`);
       expect((await fetch(`http://127.0.0.1:${port}/login`)).status).toBe(200);
+      // A new install has no earlier clues to correlate, and says nothing about it.
+      expect(first.output).not.toContain("Correlat");
     } finally {
       await first.stop();
     }
@@ -128,8 +130,10 @@ describe.runIf(TEST_DB === "pglite")("operator commands", () => {
     const counts = await withDatabase(dataDir, async (db) => ({
       taskforces: await db.prisma.taskforce.count({ where: { name: "Demo Taskforce" } }),
       cases: await db.prisma.case.count({ where: { reference: "VID-DEMO-0001" } }),
+      // The demo's clues are correlated as saves are: a clue recorded later in another case links to them.
+      correlated: (await db.prisma.clueCorrelationKey.groupBy({ by: ["clueId"] })).length === (await db.prisma.clue.count()),
     }));
-    expect(counts).toEqual({ taskforces: 1, cases: 1 });
+    expect(counts).toEqual({ taskforces: 1, cases: 1, correlated: true });
   }, COMMAND_TEST_TIMEOUT);
 });
 
