@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type CorrelationKind } from "@prisma/client";
 import { canSeeItem, itemVisibility, requirePermission, type Actor, type ItemVisibility } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
-import { clueWeight, correlationKeysOf, linkScore, type CorrelationKey } from "~/utils/correlation-keys";
+import { clueWeight, correlationKeysOf, KIND_STRENGTH, linkScore, type CorrelationKey } from "~/utils/correlation-keys";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { loadVisibleCase } from "./cases.server";
 import { auditRead, writeChange, type ChangeContext } from "./changes.server";
@@ -377,6 +377,8 @@ interface LinkRow {
   otherTaskforceId: string;
   kind: CorrelationKind;
   score: number;
+  /** The score without either clue's weight (the kind's strength, a near value's times its similarity). */
+  strength: number;
   own: ItemVisibility & { id: string };
   other: ItemVisibility & { id: string; value: string; categoryKey: string };
   caseReference: string;
@@ -385,6 +387,12 @@ interface LinkRow {
 }
 
 type RawLinkRow = Omit<LinkRow, "own" | "other"> & Record<string, unknown>;
+
+function evaluationColumns(alias: string, prefix: string) {
+  const a = Prisma.raw(`"${alias}"`);
+  const p = (name: string) => Prisma.raw(`"${prefix}_${name}"`);
+  return Prisma.sql`${a}."confidence"::text AS ${p("confidence")}, ${a}."sourceReliability"::text AS ${p("sourceReliability")}, ${a}."infoAssessment"::text AS ${p("infoAssessment")}`;
+}
 
 function visibilityColumns(alias: string, prefix: string) {
   const a = Prisma.raw(`"${alias}"`);
@@ -411,6 +419,7 @@ function unpack(raw: RawLinkRow): LinkRow {
     otherTaskforceId: raw.otherTaskforceId,
     kind: raw.kind,
     score: Number(raw.score),
+    strength: strengthOf(raw.kind, Number(raw.score), raw),
     caseReference: raw.caseReference,
     deconflictionId: raw.deconflictionId,
     deconflictionStatus: raw.deconflictionStatus,
@@ -419,11 +428,25 @@ function unpack(raw: RawLinkRow): LinkRow {
   };
 }
 
+/**
+ * What a link says of the two values alone: its kind's strength, and a near value's similarity (its score divided
+ * by both clues' weight, linkScore's inverse, to two decimals: the stored score's rounding, magnified by small
+ * weights, must not show through).
+ */
+function strengthOf(kind: CorrelationKind, score: number, raw: RawLinkRow): number {
+  if (kind !== "NEAR") return KIND_STRENGTH[kind];
+  const weight = (prefix: string) =>
+    clueWeight({ confidence: raw[`${prefix}_confidence`] as string, sourceReliability: raw[`${prefix}_sourceReliability`] as string, infoAssessment: raw[`${prefix}_infoAssessment`] as string });
+  const weights = Math.sqrt(weight("own") * weight("other"));
+  return weights > 0 ? Math.min(KIND_STRENGTH.NEAR, Math.round((score / weights) * 100) / 100) : 0;
+}
+
 /** The links from these clues (the strongest first), with both clues' visibility and the pair's de-confliction. */
 async function linkRows(where: Prisma.Sql, limit: number): Promise<LinkRow[]> {
   const rows = await prisma.$queryRaw<RawLinkRow[]>`
     SELECT l."clueId", l."otherClueId", l."otherCaseId", l."otherTaskforceId", l."kind", l."score",
       ${visibilityColumns("c", "own")}, ${visibilityColumns("o", "other")}, o."value" AS "other_value", o."categoryKey" AS "other_categoryKey",
+      ${evaluationColumns("c", "own")}, ${evaluationColumns("o", "other")},
       oc."reference" AS "caseReference", d."id" AS "deconflictionId", d."status"::text AS "deconflictionStatus"
     FROM "ClueLink" l
     JOIN "Clue" c ON c."id" = l."clueId"
@@ -459,7 +482,9 @@ function toVisible(row: LinkRow, disclosed: boolean): VisibleLink {
     clueId: row.otherClueId,
     caseId: row.otherCaseId,
     kind: row.kind,
-    score: row.score,
+    // A disclosed link says which clue and whom to ask, not how the other side evaluated it: its score with
+    // both weights would let the reader solve for the other clue's confidence and evaluation, and watch them.
+    score: disclosed ? row.strength : row.score,
     caseReference: row.caseReference,
     value: disclosed ? null : row.other.value,
     categoryKey: disclosed ? null : row.other.categoryKey,
@@ -537,7 +562,7 @@ export async function getCaseCorrelations(actor: Actor, caseId: string): Promise
     entry.links += 1;
     if (!entry.kinds.includes(row.kind)) entry.kinds.push(row.kind);
     entry.kinds.sort((a, b) => KIND_ORDER[a] - KIND_ORDER[b]);
-    entry.score = Math.max(entry.score, row.score);
+    entry.score = Math.max(entry.score, seen === "disclosed" ? row.strength : row.score);
     entry.disclosed &&= seen === "disclosed";
     cases.set(row.otherCaseId, entry);
   }

@@ -266,7 +266,17 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       type: "object",
       required: ["clueId", "caseId", "kind", "score"],
       additionalProperties: false,
-      properties: { clueId: { type: "string" }, caseId: { type: "string" }, kind: CORRELATION_KIND, score: { type: "number", minimum: 0, maximum: 1 } },
+      properties: {
+        clueId: { type: "string" },
+        caseId: { type: "string" },
+        kind: CORRELATION_KIND,
+        score: {
+          type: "number",
+          minimum: 0,
+          maximum: 1,
+          description: "The kind's strength (a near value's times its similarity) weighed by both clues' confidence and evaluation; for a link a de-confliction disclosed, unweighted.",
+        },
+      },
     },
   ),
   Notification: {

@@ -246,6 +246,11 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect(linkA.visible).toMatchObject([{ clueId: clueB.id, caseId: b.case.id, kind: "HASH", disclosed: true, value: null }]);
     expect(linkA.hidden).toEqual([]);
     expect((await getClueCorrelations(b.analyst, clueB.id)).visible.map((link) => link.clueId)).toEqual([clueA.id]);
+    // A disclosed link's score is its kind's strength alone: never how B evaluated its clue, nor a change of it.
+    expect(linkA.visible[0].score).toBe(1);
+    await updateClue(b.analyst, clueB.id, { version: 1, confidence: "LOW", evaluation: { sourceReliability: "X", infoAssessment: 4 } });
+    expect((await getClueCorrelations(a.analyst, clueA.id)).visible).toMatchObject([{ clueId: clueB.id, disclosed: true, score: 1 }]);
+    expect((await getCaseCorrelations(a.analyst, a.case.id)).visible).toMatchObject([{ caseId: b.case.id, disclosed: true, score: 1 }]);
     for (const action of ["deconfliction.request", "deconfliction.accept"]) expect(await prisma.auditEvent.count({ where: { action, itemId: queueA.id } })).toBe(1);
   });
 
