@@ -326,12 +326,17 @@ async function openDeconflictions(tx: Tx, clue: CorrelatedClue, links: Candidate
   return rows.filter((row) => row.inserted).map(({ inserted: _inserted, ...record }) => record);
 }
 
-/** De-confliction records of these clues whose pair is no longer linked (an edit, a trim, a common value). */
+/**
+ * De-confliction records of these clues whose pair is no longer linked (an edit, a trim, a common value). A
+ * decline stands: its record stays, out of the queues while the pair is unlinked, and is the pair's record again
+ * if they link again (an edit that drops the link and restores it would otherwise reopen the question).
+ */
 async function closeUnlinkedDeconflictions(tx: Tx, clueIds: string[]): Promise<number> {
   if (clueIds.length === 0) return 0;
   return tx.$executeRaw`
     DELETE FROM "Deconfliction" d
     WHERE (d."clueAId" IN (${Prisma.join(clueIds)}) OR d."clueBId" IN (${Prisma.join(clueIds)}))
+      AND d."status" <> 'DECLINED'
       AND NOT EXISTS (SELECT 1 FROM "ClueLink" l WHERE l."clueId" = d."clueAId" AND l."otherClueId" = d."clueBId")`;
 }
 

@@ -94,16 +94,28 @@ async function toItems(actor: Actor, rows: RecordRow[]): Promise<DeconflictionIt
 export async function deconflictionQueue(actor: Actor): Promise<DeconflictionItem[]> {
   const taskforceIds = workingTaskforceIds(actor).filter((taskforceId) => can(actor, "deconfliction:read", { type: "taskforce", taskforceId }));
   if (taskforceIds.length === 0) throw new NotFoundError();
-  const rows = await prisma.deconfliction.findMany({
+  const found = await prisma.deconfliction.findMany({
     where: { OR: [{ taskforceAId: { in: taskforceIds } }, { taskforceBId: { in: taskforceIds } }] },
     include: recordInclude,
     orderBy: [{ updatedAt: "desc" }],
     take: 500,
   });
+  // A declined pair that is no longer linked keeps its record (the decline stands if they link again), out of the queue.
+  const linked = await linkedRecords(found.filter((row) => row.status === "DECLINED").map((row) => row.id));
+  const rows = found.filter((row) => row.status !== "DECLINED" || linked.has(row.id));
   const order: Record<DeconflictionStatus, number> = { REQUESTED: 0, OPEN: 1, ACCEPTED: 2, DECLINED: 3 };
   const items = (await toItems(actor, rows)).sort((a, b) => order[a.status] - order[b.status]);
   await auditRead(actor, { action: "deconfliction.list", details: { count: items.length } });
   return items;
+}
+
+/** Which of these de-confliction records' pairs are linked now. */
+async function linkedRecords(ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT d."id" FROM "Deconfliction" d
+    WHERE d."id" IN (${Prisma.join(ids)}) AND EXISTS (SELECT 1 FROM "ClueLink" l WHERE l."clueId" = d."clueAId" AND l."otherClueId" = d."clueBId")`;
+  return new Set(rows.map((row) => row.id));
 }
 
 const STEP_RESULT: Record<DeconflictionStepInput["step"], { from: DeconflictionStatus; to: DeconflictionStatus; notice: CorrelationNotice["type"] }> = {
@@ -161,6 +173,7 @@ export async function noteLinkedLeads(ctx: ChangeContext, clueIds: readonly stri
     UPDATE "Deconfliction" d SET "leadsOnBothSides" = true, "updatedAt" = now()
     WHERE (d."clueAId" IN (${Prisma.join(clueIds)}) OR d."clueBId" IN (${Prisma.join(clueIds)}))
       AND NOT d."leadsOnBothSides"
+      AND EXISTS (SELECT 1 FROM "ClueLink" l WHERE l."clueId" = d."clueAId" AND l."otherClueId" = d."clueBId")
       AND EXISTS (SELECT 1 FROM "LeadClue" la WHERE la."clueId" = d."clueAId")
       AND EXISTS (SELECT 1 FROM "LeadClue" lb WHERE lb."clueId" = d."clueBId")
     RETURNING d."id", d."kind", d."clueAId", d."clueBId", d."taskforceAId", d."taskforceBId", d."caseAId"`;

@@ -288,6 +288,25 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect(JSON.stringify(seenByA)).not.toContain("Covert");
   });
 
+  it("keeps a decline standing when an edit drops the link and restores it", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueHash();
+    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+    const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const [item] = await deconflictionQueue(a.coordinator);
+    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    await stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "Not now" });
+    // B's analyst takes the hash off (no link: out of both queues), then puts it back.
+    await updateClue(b.analyst, clueB.id, { version: 1, mediaRefs: [] });
+    expect(await deconflictionQueue(a.coordinator)).toEqual([]);
+    expect(await deconflictionQueue(b.coordinator)).toEqual([]);
+    await updateClue(b.analyst, clueB.id, { version: 2, mediaRefs: hashRef(hash) });
+    const [again] = await deconflictionQueue(a.coordinator);
+    expect(again).toMatchObject({ id: item.id, status: "DECLINED" });
+    await expect(stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" })).rejects.toBeInstanceOf(ValidationError);
+    expect((await getClueCorrelations(b.analyst, clueB.id)).hidden).toEqual([expect.objectContaining({ kind: "HASH", deconflictionId: item.id })]);
+  });
+
   it("tells both coordinators, live, when both taskforces hold leads citing linked clues; hidden links reach no socket, search or export", async () => {
     const { a, b } = await twoTaskforces();
     const hash = uniqueHash();
