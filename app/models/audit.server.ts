@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Prisma, type AuditCheckpoint, type AuditEvent } from "@prisma/client";
 import { currentSecretKey, signWithKey, type SecretKey } from "~/auth/secret-box.server";
 import { getDatabase, prisma, statementsOf, type SqlRunner, type Tx } from "~/db.server";
+import { repeatInBackground, type BackgroundLoop } from "~/utils/background.server";
 import { singleton } from "~/utils/singleton.server";
 
 /** Where a request came from; carried from the HTTP request or the socket handshake. */
@@ -413,32 +414,24 @@ async function hasUnsealed(): Promise<boolean> {
  * a checkpoint of the chain's head at most every `checkpointIntervalMs`. The returned stop() ends the timer,
  * writes pending records, seals a last time and writes a last checkpoint; call it before closing the database.
  */
-export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS, checkpointIntervalMs = CHECKPOINT_INTERVAL_MS): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let current: Promise<void> = Promise.resolve();
+export function startAuditSealer(intervalMs = SEAL_INTERVAL_MS, checkpointIntervalMs = CHECKPOINT_INTERVAL_MS): BackgroundLoop {
   let lastCheckpointAt = 0;
-  const tick = () => {
-    current = (async () => {
-      try {
-        // Another node's sealer may hold the lock: then it seals, and this tick has nothing to do.
-        if (await hasUnsealed()) await sealAudit({ wait: false });
-        if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) {
-          await writeAuditCheckpoint({ wait: false });
-          lastCheckpointAt = Date.now();
-        }
-      } catch (error) {
-        console.error("[audit] sealing failed; will retry", error);
+  const loop = repeatInBackground(
+    async () => {
+      // Another node's sealer may hold the lock: then it seals, and this pass has nothing to do.
+      if (await hasUnsealed()) await sealAudit({ wait: false });
+      if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) {
+        await writeAuditCheckpoint({ wait: false });
+        lastCheckpointAt = Date.now();
       }
-      if (!stopped) timer = setTimeout(tick, intervalMs).unref();
-    })();
-  };
-  tick();
+      return "again";
+    },
+    intervalMs,
+    (error) => console.error("[audit] sealing failed; will retry", error),
+  );
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
+      await loop.stop();
       await flushAuditRecords();
       // A failure here leaves the rows unsealed, not lost: the next sealer to run chains them.
       await sealAudit({ wait: false }).catch((error) => console.error("[audit] final sealing failed", error));

@@ -4,6 +4,7 @@
 // nothing, and two nodes never correlate one clue twice (the one whose cursor moved first goes on). Audited as the
 // system's, marked "via: backfill".
 import { prisma } from "~/db.server";
+import { repeatInBackground, type BackgroundLoop } from "~/utils/background.server";
 import { appendAudit } from "./audit.server";
 import { correlateClue, type CorrelatedClue } from "./correlation.server";
 
@@ -66,33 +67,17 @@ export async function correlateEarlierClues(limit = BATCH_SIZE): Promise<{ corre
 }
 
 /** Runs the backfill in batches until it is done or stopped; says so when there was anything to do. */
-export function startCorrelationBackfill(pauseMs = PAUSE_MS): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
+export function startCorrelationBackfill(pauseMs = PAUSE_MS): BackgroundLoop {
   let total = 0;
-  const tick = () => {
-    current = (async () => {
-      try {
-        const { correlated, done } = await correlateEarlierClues();
-        if (correlated > 0 && total === 0) console.log("Correlating the clues saved before correlation existed, in the background…");
-        total += correlated;
-        if (done) {
-          if (total > 0) console.log(`Correlation of earlier clues done: ${total} clues correlated.`);
-          return;
-        }
-      } catch (error) {
-        console.error("[correlation] correlating earlier clues failed; will retry", error);
-      }
-      if (!stopped) timer = setTimeout(tick, pauseMs).unref();
-    })();
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
+  return repeatInBackground(
+    async () => {
+      const { correlated, done } = await correlateEarlierClues();
+      if (correlated > 0 && total === 0) console.log("Correlating the clues saved before correlation existed, in the background…");
+      total += correlated;
+      if (done && total > 0) console.log(`Correlation of earlier clues done: ${total} clues correlated.`);
+      return done ? "done" : "again";
     },
-  };
+    pauseMs,
+    (error) => console.error("[correlation] correlating earlier clues failed; will retry", error),
+  );
 }

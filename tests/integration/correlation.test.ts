@@ -43,6 +43,17 @@ const clue = (actor: Actor, caseId: string, overrides: Record<string, unknown> =
 const hashRef = (value = SHA256) => [{ algorithm: "SHA256", value }];
 const uniqueHash = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
+/** A and B record the same media hash, and A's liaison asks for contact: the de-confliction waits for B's answer. */
+async function requestedDeconfliction() {
+  const { a, b } = await twoTaskforces();
+  const hash = uniqueHash();
+  const clueA = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+  const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+  const [item] = await deconflictionQueue(a.coordinator);
+  await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+  return { a, b, hash, clueA, clueB, item };
+}
+
 describe("correlation on save", () => {
   it("links clues of two cases that share a media hash id, on create, both ways", async () => {
     const team = await createTeam();
@@ -255,12 +266,7 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   });
 
   it("says on the queue's page why a step was refused (answering one's own request)", async () => {
-    const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
-    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
-    const [item] = await deconflictionQueue(a.coordinator);
-    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    const { a, item } = await requestedDeconfliction();
     const response = await fetch(`${suite.url}/deconfliction`, {
       method: "POST",
       headers: { Cookie: await sessionCookieFor(a.coordinator.id), Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" },
@@ -274,12 +280,7 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   });
 
   it("keeps a decline's reason on the decliner's side", async () => {
-    const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
-    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
-    const [item] = await deconflictionQueue(a.coordinator);
-    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    const { a, b, item } = await requestedDeconfliction();
     await expect(stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "" })).rejects.toBeInstanceOf(ValidationError);
     const declined = await stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "Covert operation running until March" });
     expect(declined).toMatchObject({ status: "DECLINED", declineReason: "Covert operation running until March", disclosed: null });
@@ -289,12 +290,7 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   });
 
   it("keeps a decline standing when an edit drops the link and restores it", async () => {
-    const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
-    const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
-    const [item] = await deconflictionQueue(a.coordinator);
-    await stepDeconfliction(a.liaison, item.id, { step: "REQUEST", reason: "" });
+    const { a, b, hash, clueB, item } = await requestedDeconfliction();
     await stepDeconfliction(b.coordinator, item.id, { step: "DECLINE", reason: "Not now" });
     // B's analyst takes the hash off (no link: out of both queues), then puts it back.
     await updateClue(b.analyst, clueB.id, { version: 1, mediaRefs: [] });
