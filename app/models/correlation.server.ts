@@ -389,6 +389,7 @@ interface LinkRow {
   caseReference: string;
   deconflictionId: string | null;
   deconflictionStatus: string | null;
+  deconflictionCreatedAt: Date | null;
 }
 
 type RawLinkRow = Omit<LinkRow, "own" | "other"> & Record<string, unknown>;
@@ -428,6 +429,7 @@ function unpack(raw: RawLinkRow): LinkRow {
     caseReference: raw.caseReference,
     deconflictionId: raw.deconflictionId,
     deconflictionStatus: raw.deconflictionStatus,
+    deconflictionCreatedAt: raw.deconflictionCreatedAt === null ? null : new Date(raw.deconflictionCreatedAt),
     own: { id: raw.clueId, ...pick("own") },
     other: { id: raw.otherClueId, value: raw.other_value as string, categoryKey: raw.other_categoryKey as string, ...pick("other") },
   };
@@ -452,7 +454,7 @@ async function linkRows(where: Prisma.Sql, limit: number): Promise<LinkRow[]> {
     SELECT l."clueId", l."otherClueId", l."otherCaseId", l."otherTaskforceId", l."kind", l."score",
       ${visibilityColumns("c", "own")}, ${visibilityColumns("o", "other")}, o."value" AS "other_value", o."categoryKey" AS "other_categoryKey",
       ${evaluationColumns("c", "own")}, ${evaluationColumns("o", "other")},
-      oc."reference" AS "caseReference", d."id" AS "deconflictionId", d."status"::text AS "deconflictionStatus"
+      oc."reference" AS "caseReference", d."id" AS "deconflictionId", d."status"::text AS "deconflictionStatus", d."createdAt" AS "deconflictionCreatedAt"
     FROM "ClueLink" l
     JOIN "Clue" c ON c."id" = l."clueId"
     JOIN "Clue" o ON o."id" = l."otherClueId"
@@ -498,10 +500,22 @@ function toVisible(row: LinkRow, disclosed: boolean): VisibleLink {
   };
 }
 
-/** Hidden links, one per kind (the strongest), each with whom to ask. */
+/** Whether `row` stands for its kind before `other`: the older de-confliction first, then by id. */
+function representsBefore(row: LinkRow, other: LinkRow): boolean {
+  if (row.deconflictionCreatedAt === null || other.deconflictionCreatedAt === null) return row.deconflictionCreatedAt !== null && other.deconflictionCreatedAt === null;
+  const age = row.deconflictionCreatedAt.getTime() - other.deconflictionCreatedAt.getTime();
+  return age < 0 || (age === 0 && (row.deconflictionId ?? "") < (other.deconflictionId ?? ""));
+}
+
+/** Hidden links, one per kind (see hiddenPerKind for which), each with whom to ask. */
 async function hiddenPerKind(rows: LinkRow[]): Promise<HiddenLink[]> {
+  // Per kind, the link of the oldest de-confliction (then one with none: the same taskforce's): not the strongest,
+  // which changes as clues are saved and edited on the other side, and would show it to whoever polls.
   const first = new Map<CorrelationKind, LinkRow>();
-  for (const row of rows) if (!first.has(row.kind)) first.set(row.kind, row);
+  for (const row of rows) {
+    const current = first.get(row.kind);
+    if (!current || representsBefore(row, current)) first.set(row.kind, row);
+  }
   const contacts = await contactsOf([...new Set([...first.values()].map((row) => row.otherTaskforceId))]);
   return [...first.values()]
     .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind])
@@ -649,7 +663,11 @@ export async function excludeValue(actor: Actor, input: { kind: "VALUE" | "HASH"
 export async function includeValue(actor: Actor, key: CorrelationKey): Promise<void> {
   requirePermission(actor, "correlation:manage", { type: "administration" });
   await writeChange(actor, async (ctx) => {
-    await ctx.tx.correlationValue.updateMany({ where: { kind: key.kind, categoryKey: key.categoryKey, key: key.key }, data: { reason: null, caseCount: 0, markedAt: null, excludedById: null } });
+    const { count } = await ctx.tx.correlationValue.updateMany({
+      where: { kind: key.kind, categoryKey: key.categoryKey, key: key.key, reason: { not: null } },
+      data: { reason: null, caseCount: 0, markedAt: null, excludedById: null },
+    });
+    if (count === 0) throw new ValidationError({ key: ["This value is neither excluded nor common: it links already."] });
     await ctx.audit({ action: "correlation.include", itemType: "CORRELATION_VALUE", details: { kind: key.kind, categoryKey: key.categoryKey, key: key.key } });
   });
 }

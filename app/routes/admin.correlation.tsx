@@ -34,7 +34,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function AdminCorrelationPage() {
   const { values, settings } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const failure = failureOf(data);
+  const failure = failureOf(data, "exclude");
+  // "Link again" has only hidden fields: its refusal (someone re-included the value first) shows above the table.
+  const includeFailure = failureOf(data, "include");
   // A refusal carries `ok: false` too: only a success is announced as one.
   const done = data && "ok" in data && data.ok === true ? data : null;
   return (
@@ -72,6 +74,7 @@ export default function AdminCorrelationPage() {
         <h2 id="stopped-heading">
           Values that do not link <span className="count">{values.length}</span>
         </h2>
+        <FormErrors failure={includeFailure} shownHere={["kind", "categoryKey", "key"]} />
         <table>
           <thead>
             <tr>

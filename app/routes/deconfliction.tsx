@@ -54,9 +54,14 @@ const DONE_TEXT: Record<string, string> = {
 export default function DeconflictionPage() {
   const { queue, done } = useLoaderData<typeof loader>();
   const failure = failureOf(useActionData<typeof action>());
+  // A refused step shows in its item's form; an item without one (a request of this side's, a decided one, an id
+  // no longer listed) has nowhere else to say it, so the page says it at the top.
+  const failedItem = failure ? queue.find((item) => item.id === failure.values.deconflictionId) : undefined;
+  const failureAtTop = failure && !(failedItem && (failedItem.mayRequest || failedItem.mayAnswer)) ? failure : undefined;
   return (
     <AppShell>
       <h1>De-confliction</h1>
+      <FormErrors failure={failureAtTop} shownHere={["step", "deconflictionId"]} />
       {done && DONE_TEXT[done] ? (
         <p className="notice" role="status">
           {DONE_TEXT[done]}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { deleteClue } from "~/models/clues.server";
-import { excludeValue, getCaseCorrelations, getClueCorrelations, listStoppedValues } from "~/models/correlation.server";
+import { excludeValue, getCaseCorrelations, getClueCorrelations, includeValue, listStoppedValues } from "~/models/correlation.server";
 import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.server";
 import { exportCase } from "~/models/exports.server";
 import { ROOM_EVENT_NAMES, type CorrelationNotice } from "~/realtime/protocol";
@@ -203,6 +203,26 @@ describe("the over-correlation guard", () => {
     await expect(unknown).rejects.toMatchObject({ fields: { categoryKey: [expect.stringMatching(/no such category/)] } });
     expect(await prisma.auditEvent.count({ where: { action: "correlation.exclude", actorId: team.admin.id } })).toBe(0);
     expect(await prisma.correlationValue.count({ where: { categoryKey: "no_such_category" } })).toBe(0);
+    // Nor is a value included that was never excluded (or marked common): nothing would change.
+    await expect(includeValue(team.admin, { kind: "VALUE", categoryKey: "furniture", key: "never excluded" })).rejects.toBeInstanceOf(ValidationError);
+    expect(await prisma.auditEvent.count({ where: { action: "correlation.include", actorId: team.admin.id } })).toBe(0);
+    // The page says why, and announces no success.
+    const cookie = await sessionCookieFor(team.admin.id);
+    for (const [form, reason] of [
+      [{ intent: "exclude", kind: "VALUE", categoryKey: "", value: "foo bar" }, "Choose the category the value is excluded in."],
+      [{ intent: "include", kind: "VALUE", categoryKey: "furniture", key: "never excluded" }, "This value is neither excluded nor common"],
+    ] as const) {
+      const response = await fetch(`${suite.url}/admin/correlation`, {
+        method: "POST",
+        headers: { Cookie: cookie, Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form),
+        redirect: "manual",
+      });
+      expect(response.status).toBe(422);
+      const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "");
+      expect(shown).toContain(reason);
+      for (const success of ["Excluded;", "The value links again"]) expect(shown).not.toContain(success);
+    }
   });
 });
 
@@ -274,9 +294,10 @@ describe("need-to-know and de-confliction between two taskforces", () => {
       redirect: "manual",
     });
     expect(response.status).toBe(422);
-    const html = await response.text();
-    expect(html).toContain("Only the other taskforce can answer your request.");
-    expect(html).not.toContain("field needs attention");
+    // What the page shows, not the data it carries for the browser's scripts.
+    const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "");
+    expect(shown).toContain("Only the other taskforce can answer your request.");
+    expect(shown).not.toContain("field needs attention");
   });
 
   it("keeps a decline's reason on the decliner's side", async () => {
