@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { countActiveSessions, requireActor, signOutEverywhere } from "~/auth/session.server";
 import { failedAttemptsNotice } from "~/auth/sign-in.server";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "~/models/tokens.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { newTokenSchema, safeRedirectPath } from "~/validation/accounts";
 import { failureOf, formatDate, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";

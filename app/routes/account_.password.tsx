@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { NEW_PASSWORD_PATH, requirePasswordChangeSession } from "~/auth/session.server";
 import { PASSWORD_MIN_LENGTH } from "~/auth/password.server";
 import { chooseNewPassword } from "~/models/users.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf } from "~/utils/form-values";
 import { requestOrigin } from "~/utils/request.server";
 import { runAction } from "~/utils/route-errors.server";

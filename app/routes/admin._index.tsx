@@ -7,7 +7,7 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { activateUser, changeUserRole, createUser, liftSignInDelay, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";

@@ -6,7 +6,7 @@ import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { correlationSettings, excludeValue, includeValue, listStoppedValues } from "~/models/correlation.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { correlationExclusionSchema, correlationInclusionSchema } from "~/validation/correlation";

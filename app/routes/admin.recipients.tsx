@@ -9,7 +9,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { ADMINISTRATION, canSee } from "~/auth/permissions.server";
 import { createRecipient, listRecipients, updateRecipient } from "~/models/disseminations.server";
 import { failureOf, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";

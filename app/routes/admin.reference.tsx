@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { CORRECTABLE_FIELDS, correctReference, referenceRow } from "~/models/reference-data.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { referenceCorrectionSchema } from "~/validation/narrowing";
 

@@ -6,7 +6,7 @@ import { TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { requireActor } from "~/auth/session.server";
 import { addTaskforceMember, createTaskforce, listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { membershipSchema, newTaskforceSchema } from "~/validation/accounts";
 import { failureOf, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";

@@ -8,7 +8,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { listPublishedAppeals, submitPublicTip } from "~/models/appeals.server";
 import { NotFoundError, RateLimitedError } from "~/utils/errors.server";
 import { failureOf, formatDate, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
 import { actionFailure, runAction } from "~/utils/route-errors.server";
 import { publicTipSchema, TIP_MAX } from "~/validation/appeal";

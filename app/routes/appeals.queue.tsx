@@ -10,7 +10,7 @@ import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { appealQueue, publishAppeal, unpublishAppeal } from "~/models/appeals.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { PUBLIC_TEXT_MAX, publishAppealSchema } from "~/validation/appeal";
 

@@ -12,7 +12,7 @@ import { listAssignableMembers, listCases } from "~/models/cases.server";
 import { listLeads } from "~/models/leads.server";
 import { createTask, taskBoard } from "~/models/tasks.server";
 import { failureOf, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { TASK_STATUS_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { taskLine } from "~/utils/views.server";

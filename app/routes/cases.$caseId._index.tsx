@@ -18,7 +18,7 @@ import { getCaseCorrelations } from "~/models/correlation.server";
 import { listAssignableMembers } from "~/models/cases.server";
 import { createCountryTasks, narrowCase } from "~/models/narrowing.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { narrowingView } from "~/utils/narrowing-view.server";
 import { LEAD_STATUS_LABELS, PRIORITY_LABELS, REVIEW_STATE_LABELS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";

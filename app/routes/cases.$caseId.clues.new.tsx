@@ -11,7 +11,7 @@ import { FormErrors } from "~/components/FormErrors";
 import { HandlingCodeBadge } from "~/components/HandlingCodeBadge";
 import { getCase, listClueCategories, listTaskforceMembers } from "~/models/cases.server";
 import { createClue } from "~/models/clues.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, keptList, keptText } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { createClueSchema } from "~/validation/clue";

@@ -8,7 +8,7 @@ import { AppShell } from "~/components/AppShell";
 import { CaseFields } from "~/components/CaseFields";
 import { FormErrors } from "~/components/FormErrors";
 import { getCaseForEdit, updateCase } from "~/models/cases.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { editedVersion, failureOf } from "~/utils/form-values";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { updateCaseSchema } from "~/validation/case";

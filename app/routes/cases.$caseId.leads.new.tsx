@@ -16,7 +16,7 @@ import { getCase, listTaskforceMembers } from "~/models/cases.server";
 import { getClue, listClues } from "~/models/clues.server";
 import { createLead } from "~/models/leads.server";
 import { failureOf, keptList, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { HANDLING_CODE_OPTIONS, PRIORITY_OPTIONS } from "~/utils/labels";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { clueLine } from "~/utils/views.server";

@@ -10,7 +10,7 @@ import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { createCase } from "~/models/cases.server";
 import { listMyTaskforces } from "~/models/taskforces.server";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { runAction } from "~/utils/route-errors.server";
 import { createCaseSchema } from "~/validation/case";

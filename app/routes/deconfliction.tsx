@@ -11,7 +11,7 @@ import { TextAreaField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
 import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { deconflictionStepSchema } from "~/validation/correlation";
 import { idSchema } from "~/validation/common";

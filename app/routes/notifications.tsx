@@ -9,7 +9,7 @@ import { EmptyState } from "~/components/EmptyState";
 import { FormErrors } from "~/components/FormErrors";
 import { NOTIFICATION_KIND_LABELS, listNotifications, markNotificationsRead } from "~/models/notifications.server";
 import { failureOf, formatDateTime } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { markNotificationsReadSchema } from "~/validation/notification";
 

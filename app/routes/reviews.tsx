@@ -17,7 +17,7 @@ import { DECIDED_NOTICES } from "~/components/ReviewPanel";
 import { countriesLeadsPointTo } from "~/models/narrowing.server";
 import { listReviewQueue, decideReview } from "~/models/reviews.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
 import { decideReviewSchema, requestReviewSchema } from "~/validation/review";
 

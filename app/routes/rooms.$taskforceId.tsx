@@ -14,7 +14,7 @@ import { claimLead, listRoomLeads, reassignClaim, releaseLead, shareLead } from 
 import { useRoom, type ConnectionState } from "~/realtime/use-room";
 import { AppError } from "~/utils/errors.server";
 import { failureOf, formatTime } from "~/utils/form-values";
-import { readForm, parseInput } from "~/utils/forms.server";
+import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction } from "~/utils/route-errors.server";
 import { shellUser } from "~/utils/shell.server";
 import { leadClaimSchema, leadReassignClaimSchema, leadShareSchema } from "~/validation/realtime";
