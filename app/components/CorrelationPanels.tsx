@@ -50,7 +50,8 @@ function HiddenLinks({ hidden }: { hidden: HiddenLinkLine[] }) {
     <ul className="item-list hidden-links">
       {hidden.map((link) => (
         <li key={link.kind} data-hidden-link={link.kind}>
-          A match exists in a case you cannot see ({LINK_KIND_LABELS[link.kind] ?? link.kind}). Ask {contactText(link.contact)}.
+          {/* No de-confliction: the other clue is this taskforce's own, restricted (RED): its case may be one the reader sees. */}
+          A match exists in {link.deconflictionId ? "a case" : "a clue"} you cannot see ({LINK_KIND_LABELS[link.kind] ?? link.kind}). Ask {contactText(link.contact)}.
         </li>
       ))}
     </ul>

@@ -251,6 +251,20 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect((await getClueCorrelations(a.analyst, clueA.id)).hidden).toHaveLength(1);
   });
 
+  it("says a match is in a clue, not a case, the reader cannot see when it is their own taskforce's restricted clue", async () => {
+    const team = await createTeam();
+    const caseB = await createCase(team.taskforce.id);
+    const hash = uniqueHash();
+    const mine = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash) });
+    await clue(team.analystOtherAgency, caseB.id, { mediaRefs: hashRef(hash), handlingCode: "RED" });
+    expect((await getClueCorrelations(team.analyst, mine.id)).hidden).toEqual([expect.objectContaining({ kind: "HASH", deconflictionId: null })]);
+    const response = await fetch(`${suite.url}/clues/${mine.id}`, { headers: { Cookie: await sessionCookieFor(team.analyst.id) } });
+    // The text as shown: without the scripts' data and the markers React puts between pieces of text.
+    const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "").replace(/<!-- -->/g, "");
+    expect(shown).toContain("A match exists in a clue you cannot see (same media hash)");
+    expect(shown).not.toContain("in a case you cannot see");
+  });
+
   it("runs the de-confliction flow: request, accept, then both sides see each other's clue reference and contact point", async () => {
     const { a, b } = await twoTaskforces();
     const hash = uniqueHash();
