@@ -2,7 +2,7 @@
 // request forgery: a browser mutation must come from one of our own origins.
 import type { Request, RequestHandler, Response } from "express";
 import { requestCredential } from "~/auth/session.server";
-import { CLIENT_ADDRESS_HEADER, wantsJson } from "~/utils/request.server";
+import { CLIENT_ADDRESS_HEADER, mediaTypeOf, wantsJson } from "~/utils/request.server";
 import { findInvalidCodePoint, hasInvalidCodePoint } from "~/validation/code-points";
 
 const TEXT_BODY_TYPES = ["application/x-www-form-urlencoded", "application/json", "text/plain"];
@@ -57,7 +57,7 @@ export const refuseInvalidCodePointsInUrl: RequestHandler = (req, res, next) => 
 
 export const refuseUploads: RequestHandler = (req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  const type = mediaTypeOf(req.headers["content-type"]);
   const length = Number(req.headers["content-length"] ?? 0);
   // An undeclared body could be anything: only a declared text type (or no body at all) goes on.
   if ((type && !TEXT_BODY_TYPES.includes(type)) || (!type && length > 0)) {

@@ -11,7 +11,7 @@ import { formToObject, invalidCodePointResponse, parseInput } from "~/utils/form
 import { findInvalidCodePoint } from "~/validation/code-points";
 import { singleton } from "~/utils/singleton.server";
 import { limitStore } from "~/utils/limit-store.server";
-import { CLIENT_ADDRESS_HEADER } from "~/utils/request.server";
+import { CLIENT_ADDRESS_HEADER, mediaTypeOf } from "~/utils/request.server";
 import { idempotencyKeySchema } from "~/validation/common";
 
 export interface ApiContext {
@@ -143,8 +143,7 @@ export function queryObject(url: URL): Record<string, string | string[]> {
 
 /** JSON (or a URL-encoded form) as an object; malformed JSON is a 400 with a clear message, never a 500. */
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") return formToObject(await request.formData());
+  if (mediaTypeOf(request.headers.get("content-type")) === "application/x-www-form-urlencoded") return formToObject(await request.formData());
   const text = await request.text();
   if (text.trim() === "") return {};
   let parsed: unknown;

@@ -2,6 +2,7 @@
 import type { z, ZodError, ZodType } from "zod";
 import { findInvalidCodePoint } from "~/validation/code-points";
 import { errorBody, ValidationError, type FieldErrors } from "./errors.server";
+import { mediaTypeOf } from "./request.server";
 
 export function fieldErrorsOf(error: ZodError): FieldErrors {
   const fields: FieldErrors = {};
@@ -55,8 +56,7 @@ const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form
  * answered 415 with what the action takes: request.formData() would throw, and the action end in a 500.
  */
 export async function readForm(request: Request): Promise<Record<string, unknown>> {
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (!FORM_TYPES.has(type)) {
+  if (!FORM_TYPES.has(mediaTypeOf(request.headers.get("content-type")))) {
     const message = "This page takes a form (application/x-www-form-urlencoded); for tools, use the API under /api/v1.";
     throw Response.json({ error: { code: "UNSUPPORTED_MEDIA_TYPE", message } }, { status: 415, statusText: "Unsupported Media Type" });
   }

@@ -12,3 +12,8 @@ export function requestOrigin(request: Request): RequestOrigin {
 export function wantsJson(pathname: string, accept: string | null | undefined): boolean {
   return pathname.startsWith("/api/") || (accept ?? "").includes("application/json");
 }
+
+/** A Content-Type header's media type alone ("application/json; charset=utf-8" → "application/json"). Takes the value so Express and Fetch requests both fit. */
+export function mediaTypeOf(contentType: string | null | undefined): string {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase();
+}
