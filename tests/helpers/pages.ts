@@ -28,3 +28,8 @@ export function pageRequests(baseUrl: () => string) {
     },
   };
 }
+
+/** A page's text as a reader sees it: without the data its scripts carry, nor the markers React puts between pieces of text. */
+export function shownText(html: string): string {
+  return html.replace(/<script\b[\s\S]*?<\/script>/g, "").replace(/<!-- -->/g, "");
+}

@@ -5,6 +5,8 @@ import { createTeam } from "./factories";
 import { createClue, createLead } from "./edge";
 
 export const SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+/** A SHA-256 id no other test uses: 64 random hex digits. */
+export const uniqueSha256 = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 export type Team = Awaited<ReturnType<typeof createTeam>>;
 

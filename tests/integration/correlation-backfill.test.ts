@@ -8,8 +8,8 @@ import { correlateEarlierClues, startCorrelationBackfill } from "~/models/correl
 import { getClueCorrelations } from "~/models/correlation.server";
 import { createCase, createTeam } from "../helpers/factories";
 import { waitFor } from "../helpers/sockets";
+import { uniqueSha256 } from "../helpers/workspace";
 
-const uniqueHash = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** A clue as an install before correlation stored it: the row and its media ids, no correlation keys. */
 async function earlierClue(author: Actor, taskforceId: string, caseId: string, value: string, hash?: string) {
@@ -35,8 +35,8 @@ describe("correlating the clues saved before correlation existed", () => {
   it("links them as their saves would have, batch by batch, once, audited as the system's", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
-    const value = `Lighthouse poster ${uniqueHash().slice(0, 8)}`;
+    const hash = uniqueSha256();
+    const value = `Lighthouse poster ${uniqueSha256().slice(0, 8)}`;
     const first = await earlierClue(team.analyst, team.taskforce.id, team.case.id, value, hash);
     const second = await earlierClue(team.analyst, team.taskforce.id, caseB.id, `Other ${value}`, hash);
     const third = await earlierClue(team.analyst, team.taskforce.id, caseB.id, value);
@@ -75,9 +75,9 @@ describe("correlating the clues saved before correlation existed", () => {
   it("runs in the background until none is left, and two runners never correlate one clue twice", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const clues = [];
-    for (let i = 0; i < 6; i++) clues.push(await earlierClue(team.analyst, team.taskforce.id, i % 2 ? caseB.id : team.case.id, `Ferry ticket ${i} ${uniqueHash().slice(0, 6)}`, hash));
+    for (let i = 0; i < 6; i++) clues.push(await earlierClue(team.analyst, team.taskforce.id, i % 2 ? caseB.id : team.case.id, `Ferry ticket ${i} ${uniqueSha256().slice(0, 6)}`, hash));
     await pendingFromNow();
     // Two nodes' runners at once: each clue's keys are written by one of them.
     const runners = [startCorrelationBackfill(5), startCorrelationBackfill(5)];

@@ -14,10 +14,12 @@ import { correlationExclusionSchema } from "~/validation/correlation";
 import { apiCallerFor } from "../helpers/api";
 import { createActor, createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { createClue, createLead, search, updateClue } from "../helpers/edge";
-import { recordRoomEvents, sessionCookieFor, socketTestSuite, waitFor } from "../helpers/sockets";
-import { SHA256 } from "../helpers/workspace";
+import { recordRoomEvents, socketTestSuite, waitFor } from "../helpers/sockets";
+import { pageRequests, sessionCookie, shownText } from "../helpers/pages";
+import { SHA256, uniqueSha256 } from "../helpers/workspace";
 
 const suite = socketTestSuite();
+const pages = pageRequests(() => suite.url);
 
 afterEach(() => {
   delete process.env.CORRELATION_COMMON_CASES;
@@ -39,14 +41,13 @@ async function twoTaskforces() {
 }
 
 const clue = (actor: Actor, caseId: string, overrides: Record<string, unknown> = {}) =>
-  createClue(actor, caseId, { category: "object_product", value: `Blue kettle ${uniqueHash().slice(0, 10)}`, detail: "", ...overrides });
+  createClue(actor, caseId, { category: "object_product", value: `Blue kettle ${uniqueSha256().slice(0, 10)}`, detail: "", ...overrides });
 const hashRef = (value = SHA256) => [{ algorithm: "SHA256", value }];
-const uniqueHash = () => [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** A and B record the same media hash, and A's liaison asks for contact: the de-confliction waits for B's answer. */
 async function requestedDeconfliction() {
   const { a, b } = await twoTaskforces();
-  const hash = uniqueHash();
+  const hash = uniqueSha256();
   const clueA = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
   const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
   const [item] = await deconflictionQueue(a.coordinator);
@@ -58,7 +59,7 @@ describe("correlation on save", () => {
   it("links clues of two cases that share a media hash id, on create, both ways", async () => {
     const team = await createTeam();
     const otherCase = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const first = await clue(team.analyst, team.case.id, { value: "Poster on wall", mediaRefs: hashRef(hash) });
     const second = await clue(team.analyst, otherCase.id, { value: "Different words entirely", category: "furniture", mediaRefs: hashRef(hash.toUpperCase()) });
     const fromSecond = await getClueCorrelations(team.analyst, second.id);
@@ -73,7 +74,7 @@ describe("correlation on save", () => {
   it("links the same value after normalisation (case, accents, punctuation, whitespace, look-alike letters), per category", async () => {
     const team = await createTeam();
     const [caseB, caseC] = await Promise.all([createCase(team.taskforce.id), createCase(team.taskforce.id)]);
-    const tag = uniqueHash().slice(0, 8);
+    const tag = uniqueSha256().slice(0, 8);
     const first = await clue(team.analyst, team.case.id, { value: `Café Łódź sign ${tag}` });
     // Cyrillic "а" and "е", upper case, extra spaces and punctuation: the same value.
     const second = await clue(team.analyst, caseB.id, { value: `  CАFЕ   lodz — SIGN!! ${tag.toUpperCase()}` });
@@ -87,7 +88,7 @@ describe("correlation on save", () => {
   it("links a near value (trigram similarity above the threshold) in the same category, weaker than an exact one", async () => {
     const team = await createTeam();
     const [caseB, caseC] = await Promise.all([createCase(team.taskforce.id), createCase(team.taskforce.id)]);
-    const tag = uniqueHash().slice(0, 10);
+    const tag = uniqueSha256().slice(0, 10);
     const exact = await clue(team.analyst, team.case.id, { value: `Hotel Sokolniki ${tag} reception`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
     const near = await clue(team.analyst, caseB.id, { value: `Hotel Sokolnik ${tag} receptions`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
     const third = await clue(team.analyst, caseC.id, { value: `Hotel Sokolniki ${tag} reception`, confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } });
@@ -102,7 +103,7 @@ describe("correlation on save", () => {
   it("weighs a link by both clues' confidence and 4x4 evaluation, and an edit of them re-weighs it", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const strong = { confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } };
     const first = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash), ...strong });
     const second = await clue(team.analyst, caseB.id, { mediaRefs: hashRef(hash), ...strong });
@@ -116,13 +117,13 @@ describe("correlation on save", () => {
   it("finds links on edit and removes those the edit ends; a deleted clue takes its links with it", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const tag = uniqueHash().slice(0, 12);
+    const tag = uniqueSha256().slice(0, 12);
     const first = await clue(team.analyst, team.case.id, { value: `Red bicycle ${tag}` });
-    const second = await clue(team.analyst, caseB.id, { value: `Unrelated ${uniqueHash().slice(0, 12)}` });
+    const second = await clue(team.analyst, caseB.id, { value: `Unrelated ${uniqueSha256().slice(0, 12)}` });
     expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
     await updateClue(team.analyst, second.id, { version: 1, value: `red  BICYCLE ${tag}` });
     expect((await getClueCorrelations(team.analyst, first.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
-    await updateClue(team.analyst, second.id, { version: 2, value: `Green scooter ${uniqueHash().slice(0, 12)}` });
+    await updateClue(team.analyst, second.id, { version: 2, value: `Green scooter ${uniqueSha256().slice(0, 12)}` });
     expect((await getClueCorrelations(team.analyst, first.id)).visible).toEqual([]);
     await updateClue(team.analyst, second.id, { version: 3, mediaRefs: hashRef(), value: `Red bicycle ${tag}` });
     expect((await getClueCorrelations(team.analyst, first.id)).visible.map((link) => link.clueId)).toEqual([second.id]);
@@ -138,7 +139,7 @@ describe("the over-correlation guard", () => {
     process.env.CORRELATION_COMMON_CASES = "3";
     const team = await createTeam();
     const cases = [team.case, ...(await Promise.all([1, 2, 3].map(() => createCase(team.taskforce.id))))];
-    const value = `White wall ${uniqueHash().slice(0, 8)}`;
+    const value = `White wall ${uniqueSha256().slice(0, 8)}`;
     const clues = [];
     for (const kase of cases.slice(0, 3)) clues.push(await clue(team.analyst, kase.id, { value }));
     expect((await getClueCorrelations(team.analyst, clues[0].id)).visible).toHaveLength(2);
@@ -153,7 +154,7 @@ describe("the over-correlation guard", () => {
     process.env.CORRELATION_MAX_LINKS = "2";
     try {
       const team = await createTeam();
-      const hash = uniqueHash();
+      const hash = uniqueSha256();
       const weak = { confidence: "LOW", evaluation: { sourceReliability: "X", infoAssessment: 4 } };
       const strong = { confidence: "HIGH", evaluation: { sourceReliability: "A", infoAssessment: 1 } };
       const hub = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash), ...strong });
@@ -169,7 +170,7 @@ describe("the over-correlation guard", () => {
   it("lets an administrator exclude a value: its links go at once, and the exclusion is audited", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const value = `Bunk bed ${uniqueHash().slice(0, 8)}`;
+    const value = `Bunk bed ${uniqueSha256().slice(0, 8)}`;
     const first = await clue(team.analyst, team.case.id, { value, category: "furniture" });
     await clue(team.analyst, caseB.id, { value, category: "furniture" });
     expect((await getClueCorrelations(team.analyst, first.id)).visible).toHaveLength(1);
@@ -196,7 +197,7 @@ describe("the over-correlation guard", () => {
       expect(parsed.success, JSON.stringify(input)).toBe(false);
       expect(parsed.error?.issues.find((issue) => issue.path[0] === field)?.message).toMatch(message);
     }
-    expect(correlationExclusionSchema.safeParse({ kind: "HASH", value: `SHA256:${uniqueHash().toUpperCase()}` }).success).toBe(true);
+    expect(correlationExclusionSchema.safeParse({ kind: "HASH", value: `SHA256:${uniqueSha256().toUpperCase()}` }).success).toBe(true);
     // A category is checked where the categories are: an unknown one is refused by the model.
     const unknown = excludeValue(team.admin, { kind: "VALUE", categoryKey: "no_such_category", value: "foo bar" });
     await expect(unknown).rejects.toBeInstanceOf(ValidationError);
@@ -207,19 +208,14 @@ describe("the over-correlation guard", () => {
     await expect(includeValue(team.admin, { kind: "VALUE", categoryKey: "furniture", key: "never excluded" })).rejects.toBeInstanceOf(ValidationError);
     expect(await prisma.auditEvent.count({ where: { action: "correlation.include", actorId: team.admin.id } })).toBe(0);
     // The page says why, and announces no success.
-    const cookie = await sessionCookieFor(team.admin.id);
+    const cookie = await sessionCookie(team.admin.id);
     for (const [form, reason] of [
       [{ intent: "exclude", kind: "VALUE", categoryKey: "", value: "foo bar" }, "Choose the category the value is excluded in."],
       [{ intent: "include", kind: "VALUE", categoryKey: "furniture", key: "never excluded" }, "This value is neither excluded nor common"],
     ] as const) {
-      const response = await fetch(`${suite.url}/admin/correlation`, {
-        method: "POST",
-        headers: { Cookie: cookie, Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(form),
-        redirect: "manual",
-      });
+      const response = await pages.post("/admin/correlation", cookie, form);
       expect(response.status).toBe(422);
-      const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "");
+      const shown = shownText(response.html);
       expect(shown).toContain(reason);
       for (const success of ["Excluded;", "The value links again"]) expect(shown).not.toContain(success);
     }
@@ -229,10 +225,10 @@ describe("the over-correlation guard", () => {
 describe("need-to-know and de-confliction between two taskforces", () => {
   it("shows a member of taskforce A only that a match exists, its kind and whom to ask", async () => {
     const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    const secret = `Secret value ${uniqueHash().slice(0, 8)}`;
+    const hash = uniqueSha256();
+    const secret = `Secret value ${uniqueSha256().slice(0, 8)}`;
     const clueB = await clue(b.analyst, b.case.id, { value: secret, mediaRefs: hashRef(hash) });
-    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: hashRef(hash) });
+    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueSha256().slice(0, 10)}`, mediaRefs: hashRef(hash) });
     const seenByA = await getClueCorrelations(a.analyst, clueA.id);
     expect(seenByA.visible).toEqual([]);
     expect(seenByA.hidden).toEqual([{ kind: "HASH", deconflictionId: expect.any(String), contact: { displayName: b.liaison.displayName, email: b.liaison.email, agency: b.liaison.agency } }]);
@@ -254,20 +250,18 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   it("says a match is in a clue, not a case, the reader cannot see when it is their own taskforce's restricted clue", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const mine = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash) });
     await clue(team.analystOtherAgency, caseB.id, { mediaRefs: hashRef(hash), handlingCode: "RED" });
     expect((await getClueCorrelations(team.analyst, mine.id)).hidden).toEqual([expect.objectContaining({ kind: "HASH", deconflictionId: null })]);
-    const response = await fetch(`${suite.url}/clues/${mine.id}`, { headers: { Cookie: await sessionCookieFor(team.analyst.id) } });
-    // The text as shown: without the scripts' data and the markers React puts between pieces of text.
-    const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "").replace(/<!-- -->/g, "");
+    const shown = shownText((await pages.get(`/clues/${mine.id}`, await sessionCookie(team.analyst.id))).html);
     expect(shown).toContain("A match exists in a clue you cannot see (same media hash)");
     expect(shown).not.toContain("in a case you cannot see");
   });
 
   it("runs the de-confliction flow: request, accept, then both sides see each other's clue reference and contact point", async () => {
     const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const clueA = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
     const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
     const [queueA] = await deconflictionQueue(a.coordinator);
@@ -301,15 +295,9 @@ describe("need-to-know and de-confliction between two taskforces", () => {
 
   it("says on the queue's page why a step was refused (answering one's own request)", async () => {
     const { a, item } = await requestedDeconfliction();
-    const response = await fetch(`${suite.url}/deconfliction`, {
-      method: "POST",
-      headers: { Cookie: await sessionCookieFor(a.coordinator.id), Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ deconflictionId: item.id, step: "ACCEPT", reason: "" }),
-      redirect: "manual",
-    });
+    const response = await pages.post("/deconfliction", await sessionCookie(a.coordinator.id), { deconflictionId: item.id, step: "ACCEPT", reason: "" });
     expect(response.status).toBe(422);
-    // What the page shows, not the data it carries for the browser's scripts.
-    const shown = (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "");
+    const shown = shownText(response.html);
     expect(shown).toContain("Only the other taskforce can answer your request.");
     expect(shown).not.toContain("field needs attention");
   });
@@ -340,8 +328,8 @@ describe("need-to-know and de-confliction between two taskforces", () => {
 
   it("tells both coordinators, live, when both taskforces hold leads citing linked clues; hidden links reach no socket, search or export", async () => {
     const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    const secret = `Secret shop sign ${uniqueHash().slice(0, 8)}`;
+    const hash = uniqueSha256();
+    const secret = `Secret shop sign ${uniqueSha256().slice(0, 8)}`;
     const notices = new Map<string, CorrelationNotice[]>();
     const roomEvents = new Map<string, unknown[]>();
     for (const user of [a.analyst, a.coordinator, b.coordinator]) {
@@ -352,7 +340,7 @@ describe("need-to-know and de-confliction between two taskforces", () => {
       roomEvents.set(user.id, recordRoomEvents(socket, ROOM_EVENT_NAMES));
     }
     const clueB = await clue(b.analyst, b.case.id, { value: secret, mediaRefs: hashRef(hash) });
-    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: hashRef(hash) });
+    const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueSha256().slice(0, 10)}`, mediaRefs: hashRef(hash) });
     await waitFor(() => (notices.get(a.analyst.id) ?? []).some((notice) => notice.type === "correlation.found"), "A's analyst hears of the match");
     await waitFor(() => (notices.get(b.coordinator.id) ?? []).some((notice) => notice.type === "deconfliction.opened"), "B's coordinator hears of the de-confliction");
     await createLead(a.analyst, a.case.id, { title: "Same picture", clueIds: [clueA.id] });
@@ -386,8 +374,8 @@ describe("need-to-know and de-confliction between two taskforces", () => {
 
   it("tells the author of a clue a hidden match exists once per kind, never once per matching clue", async () => {
     const { a, b } = await twoTaskforces();
-    const hash = uniqueHash();
-    const value = `Heron water bottle ${uniqueHash().slice(0, 8)}`;
+    const hash = uniqueSha256();
+    const value = `Heron water bottle ${uniqueSha256().slice(0, 8)}`;
     const socket = await suite.connect(b.analyst);
     const heard: CorrelationNotice[] = [];
     socket.on("correlation:notice", (notice) => heard.push(notice));
@@ -412,10 +400,10 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   it("answers the API's correlation and delete endpoints in the documented shapes", async () => {
     const team = await createTeam();
     const caseB = await createCase(team.taskforce.id);
-    const hash = uniqueHash();
+    const hash = uniqueSha256();
     const first = await clue(team.analyst, team.case.id, { mediaRefs: hashRef(hash) });
     const api = await apiCallerFor(suite.url, team.analyst);
-    const created = await api("POST", `/cases/${caseB.id}/clues`, { category: "object_product", value: `Kettle ${uniqueHash().slice(0, 10)}`, mediaRefs: [{ algorithm: "SHA256", value: hash }] });
+    const created = await api("POST", `/cases/${caseB.id}/clues`, { category: "object_product", value: `Kettle ${uniqueSha256().slice(0, 10)}`, mediaRefs: [{ algorithm: "SHA256", value: hash }] });
     expect(created.status).toBe(201);
     // The link exists when the create returns (correlation runs inside the write).
     const links = await api("GET", `/clues/${created.body.id}/correlations`);
