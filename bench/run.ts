@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { loadRemixBuild, startApp, type RunningApp } from "../server/app";
+import { silenceAssessedWarnings } from "../server/assessed-warnings";
 import { runHttpClues } from "./http-clues";
 import { openBenchDatabase, type BenchDatabase } from "./lib/database";
 import { seedClueCase, seedRoom, type Room } from "./lib/fixtures";
@@ -16,6 +17,7 @@ import { runRealtime } from "./realtime";
 import { runCorrelation } from "./correlation";
 import { runSearch } from "./search";
 
+silenceAssessedWarnings();
 const options = parseOptions(process.argv.slice(2));
 /** Members of the room that warms each server up before the realtime pass (bench/realtime.ts). */
 const WARM_UP_MEMBERS = 100;

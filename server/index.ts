@@ -4,18 +4,12 @@ import { settleStoredSecrets } from "~/auth/secret-rotation.server";
 import { getDatabase } from "~/db.server";
 import { migrate } from "~/db/migrate.server";
 import { loadRemixBuild, startApp } from "./app";
+import { silenceAssessedWarnings } from "./assessed-warnings";
 import { serverConfigFromEnv } from "./config";
 import { attachRealtime } from "./socket";
 import { seedDemoIfEmpty } from "../prisma/seed";
 
-// Assessed (decision 025): Prisma's pg adapter can queue one transaction's queries on its client, and pg 8.19+
-// warns that pg 9 will drop that queue. pg is pinned at 8.x, where queued queries run in order; the notice says
-// nothing an operator can act on. Every other warning still prints.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  if (String(warning instanceof Error ? warning.message : warning).startsWith("Calling client.query() when the client is already executing a query")) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+silenceAssessedWarnings();
 
 const config = serverConfigFromEnv();
 /** Without the right key the server could neither read TOTP secrets nor sign audit checkpoints: refuse to start. */

@@ -2,8 +2,11 @@
 // API response the OpenAPI document does not allow fails the test that received it.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, expect, inject, vi } from "vitest";
+import { silenceAssessedWarnings } from "../../server/assessed-warnings";
 import { installApiContractCheck } from "./api-conformance";
 import { TEST_DB, pgBaseDb, pgliteBaseDump, pgUrlFor, runPrefix, withPgAdmin } from "./test-db";
+
+silenceAssessedWarnings();
 
 const runId = inject("testRunId");
 const dbName = `${runPrefix(runId)}_${process.pid}_${randomBytes(4).toString("hex")}`;
