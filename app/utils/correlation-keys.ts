@@ -42,6 +42,14 @@ export function normaliseValue(categoryKey: string, value: string): string {
   return rule ? rule(plain) : plain;
 }
 
+/**
+ * The version of the keys this code computes. Raise it whenever normaliseValue, correlationKeysOf or what they
+ * depend on change what a stored clue's keys would be: a server with a higher version than the database's
+ * ("CorrelationBackfill"."keysVersion") brings every earlier clue's keys and links up to date in the background.
+ * 1: issue 13's keys; 2: invisible format characters dropped.
+ */
+export const CORRELATION_KEYS_VERSION = 2;
+
 /** A media hash id as a key: the algorithm and the id as validation stored it (hex ids lower case). */
 export function mediaRefKey(ref: { algorithm: string; value: string }): string {
   return `${ref.algorithm}:${ref.value}`;
