@@ -2,9 +2,9 @@
 // (with the Origin header the CSRF check wants); redirects are returned, not followed.
 import { startSession } from "~/auth/session.server";
 
-/** A fully signed-in browser session for the user, as the Cookie header a browser would send. */
-export async function sessionCookie(userId: string): Promise<string> {
-  const setCookie = await startSession(userId, { mfaVerified: true });
+/** A browser session for the user (fully signed in unless `mfaVerified: false`), as the Cookie header a browser would send. */
+export async function sessionCookie(userId: string, options: { mfaVerified?: boolean } = {}): Promise<string> {
+  const setCookie = await startSession(userId, { mfaVerified: options.mfaVerified ?? true });
   return setCookie.split(";")[0];
 }
 

@@ -2,19 +2,13 @@
 // cookie made with the auth module's startSession (MFA done), or a personal access token in auth.token.
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { startSession } from "~/auth/session.server";
 import { issueAccessToken } from "~/models/tokens.server";
 import { ROOM_EVENT_NAMES, type Ack, type ClientEventName, type ClientToServerEvents, type RoomEventName, type RoomFeedEvent, type ServerToClientEvents } from "~/realtime/protocol";
 import type { AckDataOf } from "../../server/socket/handler";
+import { sessionCookie } from "./pages";
 import { startTestServer, type TestServer } from "./server";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** "cb_session=<id>" for a fresh, fully signed-in session of the user. */
-export async function sessionCookieFor(userId: string, options: { mfaVerified?: boolean } = {}): Promise<string> {
-  const setCookie = await startSession(userId, { mfaVerified: options.mfaVerified ?? true });
-  return setCookie.split(";")[0];
-}
 
 export async function accessTokenFor(user: { id: string; email: string }): Promise<string> {
   const { token } = await issueAccessToken(user, { name: `test ${Date.now()}`, days: 1 }, { actor: null });
@@ -65,7 +59,7 @@ export function connectSocket(url: string, options: ConnectOptions = {}): Promis
 
 /** A socket signed in as the user through a session cookie (like the room page). */
 export async function connectAs(url: string, user: { id: string }, options: Omit<ConnectOptions, "cookie" | "token"> = {}): Promise<TestSocket> {
-  return connectSocket(url, { ...options, cookie: await sessionCookieFor(user.id) });
+  return connectSocket(url, { ...options, cookie: await sessionCookie(user.id) });
 }
 
 /** A socket signed in as the user through a personal access token (like a tool), without an Origin. */

@@ -7,9 +7,10 @@ import { confirmEnrolment, pendingEnrolment, signInWithPassword } from "~/auth/s
 import { totpCode } from "~/auth/totp.server";
 import { prisma } from "~/db.server";
 import { apiCallerFor } from "../helpers/api";
+import { sessionCookie } from "../helpers/pages";
 import { leadAs } from "../helpers/workspace";
 import { createActor, createTeam, TEST_PASSWORD } from "../helpers/factories";
-import { connectWithToken, requestOk, sessionCookieFor, socketTestSuite, waitFor } from "../helpers/sockets";
+import { connectWithToken, requestOk, socketTestSuite, waitFor } from "../helpers/sockets";
 
 const suite = socketTestSuite();
 
@@ -61,7 +62,7 @@ describe("who may reach /api/v1/admin", () => {
 
   it("answers 404 to a non-admin's browser session on the API", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     for (const [method, path, body] of everyOperation(team.coordinator.id, team.taskforce.id)) {
       const response = await fetch(`${suite.url}/api/v1${path}`, {
         method,
@@ -74,7 +75,7 @@ describe("who may reach /api/v1/admin", () => {
 
   it("serves an administrator's browser session, and leaves the admin operations out of a non-admin's OpenAPI document", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.admin.id);
+    const cookie = await sessionCookie(team.admin.id);
     const listed = await fetch(`${suite.url}/api/v1/admin/users`, { headers: { Cookie: cookie } });
     expect(listed.status).toBe(200);
     const analystDocument = (await (await apiCallerFor(suite.url, team.analyst))("GET", "/openapi.json")).body;

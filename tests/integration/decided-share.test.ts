@@ -11,7 +11,8 @@ import { claimLead, shareLead } from "~/models/lead-room.server";
 import { UnauthenticatedError } from "~/utils/errors.server";
 import { createLead } from "../helpers/edge";
 import { createTeam } from "../helpers/factories";
-import { accessTokenFor, sessionCookieFor } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { accessTokenFor } from "../helpers/sockets";
 
 type Credential = Parameters<typeof credentialHeldSql>[0];
 
@@ -97,7 +98,7 @@ describe("a lead shared in one statement", () => {
     const team = await createTeam();
     const { analyst } = team;
     const tf = team.taskforce.id;
-    const sessionId = hashSessionId((await sessionCookieFor(analyst.id)).split("=")[1]);
+    const sessionId = hashSessionId((await sessionCookie(analyst.id)).split("=")[1]);
     const credential: Credential = { kind: "session", sessionId };
     expect(await holds(credential, analyst, tf)).toBe(true);
     await prisma.user.update({ where: { id: analyst.id }, data: { role: "COORDINATOR" } });

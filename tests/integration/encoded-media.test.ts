@@ -7,7 +7,8 @@ import { ENCODED_FRAGMENTS_AUDIT_ACTION, ENCODED_FRAGMENTS_MESSAGE } from "~/mod
 import { TEXT_ONLY_MESSAGES } from "~/validation/text-only";
 import { ascii85Body, pseudoRandomBytes } from "../helpers/encoded-bytes";
 import { createTeam } from "../helpers/factories";
-import { accessTokenFor, request, requestOk, sessionCookieFor, socketTestSuite } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { accessTokenFor, request, requestOk, socketTestSuite } from "../helpers/sockets";
 import { SHA256 } from "../helpers/workspace";
 
 const suite = socketTestSuite();
@@ -138,7 +139,7 @@ describe("encoded media over sockets", () => {
 describe("encoded media through the pages", () => {
   it("refuses the form with the message on the field and keeps everything typed", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const typed = { category: "object_product", value: "Toothpaste tube, brand Y", detail: IMAGE_ASCII85.slice(0, 400), mediaRefs: `SHA256:${SHA256}`, then: "case" };
     const response = await fetch(`${suite.url}/cases/${team.case.id}/clues/new`, {
       method: "POST",

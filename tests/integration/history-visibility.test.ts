@@ -7,7 +7,8 @@ import type { Actor } from "~/auth/permissions.server";
 import { latestRoomSeq } from "~/models/rooms.server";
 import { createTeam } from "../helpers/factories";
 import { createAccessToken, createComment, createTask, requestReview, updateClue, updateLead } from "../helpers/edge";
-import { requestOk, sessionCookieFor, socketTestSuite } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { requestOk, socketTestSuite } from "../helpers/sockets";
 import { clueAs, leadAs, type Team } from "../helpers/workspace";
 
 const suite = socketTestSuite();
@@ -24,7 +25,7 @@ async function apiGet(actor: Actor, path: string): Promise<{ status: number; bod
 }
 
 async function pageGet(actor: Actor, path: string): Promise<{ status: number; html: string }> {
-  const response = await fetch(`${suite.url}${path}`, { headers: { Cookie: await sessionCookieFor(actor.id) }, redirect: "manual" });
+  const response = await fetch(`${suite.url}${path}`, { headers: { Cookie: await sessionCookie(actor.id) }, redirect: "manual" });
   return { status: response.status, html: await response.text() };
 }
 

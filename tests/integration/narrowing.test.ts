@@ -10,8 +10,7 @@ import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, leadAs } from "../helpers/workspace";
 import { listClues, requestReview, updateClue } from "../helpers/edge";
-import { pageRequests } from "../helpers/pages";
-import { sessionCookieFor } from "../helpers/sockets";
+import { pageRequests, sessionCookie } from "../helpers/pages";
 import { getClue } from "~/models/clues.server";
 
 let server: TestServer;
@@ -220,8 +219,8 @@ describe("reference corrections", () => {
 
 describe("the pages", () => {
   const pages = pageRequests(() => server.url);
-  const get = async (path: string, userId: string) => pages.get(path, await sessionCookieFor(userId));
-  const post = async (path: string, userId: string, fields: Record<string, string | string[]>) => pages.post(path, await sessionCookieFor(userId), fields);
+  const get = async (path: string, userId: string) => pages.get(path, await sessionCookie(userId));
+  const post = async (path: string, userId: string, fields: Record<string, string | string[]>) => pages.post(path, await sessionCookie(userId), fields);
 
   it("take facets from the clue form, refuse a bad one by its line, and show the narrowing with its map on the case page", async () => {
     const team = await createTeam();

@@ -1,7 +1,6 @@
 // Oversight and reports (issue 12, points 7-9): the audit trail as admins and coordinators may read it, the
 // coordinator's taskforce overview (counting only what they may see) and the case package in JSON, CSV and print.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { flushAuditRecords, recordAudit } from "~/models/audit.server";
 import { forgetAuditChainStatus, listAuditEvents } from "~/models/audit-log.server";
@@ -9,6 +8,7 @@ import { taskforceOverview } from "~/models/taskforce-overview.server";
 import { apiCallerFor, type ApiCaller } from "../helpers/api";
 import { createTask } from "../helpers/edge";
 import { createTeam } from "../helpers/factories";
+import { sessionCookie } from "../helpers/pages";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueAs, clueWithCode, leadAs, type Team } from "../helpers/workspace";
 
@@ -20,10 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-async function sessionCookie(userId: string): Promise<string> {
-  return (await startSession(userId, { mfaVerified: true })).split(";")[0];
-}
 
 async function page(path: string, userId: string) {
   const response = await fetch(`${server.url}${path}`, { headers: { Cookie: await sessionCookie(userId) }, redirect: "manual" });

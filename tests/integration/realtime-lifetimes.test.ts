@@ -6,7 +6,8 @@ import { SESSION_IDLE_TIMEOUT_MS, hashSessionId } from "~/auth/session.server";
 import { prisma } from "~/db.server";
 import { hashToken } from "~/models/tokens.server";
 import { createTeam } from "../helpers/factories";
-import { accessTokenFor, connectSocket, requestOk, sessionCookieFor, socketTestSuite, type TestSocket } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { accessTokenFor, connectSocket, requestOk, socketTestSuite, type TestSocket } from "../helpers/sockets";
 
 const suite = socketTestSuite();
 
@@ -17,7 +18,7 @@ const CUT_WITHIN_MS = 1_000;
 
 /** A session cookie whose session goes idle `LIFETIME_LEFT_MS` from now; returns when. */
 async function sessionNearlyIdle(userId: string): Promise<{ cookie: string; idleAt: number }> {
-  const cookie = await sessionCookieFor(userId);
+  const cookie = await sessionCookie(userId);
   const lastSeenAt = new Date(Date.now() - SESSION_IDLE_TIMEOUT_MS + LIFETIME_LEFT_MS);
   await prisma.session.update({ where: { id: hashSessionId(cookie.split("=")[1]) }, data: { lastSeenAt } });
   return { cookie, idleAt: lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS };
@@ -83,7 +84,7 @@ describe("session lifetime on a socket", () => {
 
   it("disconnects a socket when its session reaches its absolute lifetime, however recently it was used", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const endsAt = new Date(Date.now() + LIFETIME_LEFT_MS);
     await prisma.session.update({ where: { id: hashSessionId(cookie.split("=")[1]) }, data: { expiresAt: endsAt } });
     const socket = suite.track(await connectSocket(suite.url, { cookie }));

@@ -13,19 +13,9 @@ import { applyPresenceDiff } from "~/realtime/presence";
 import { ROOM_EVENT_NAMES, type PresenceDiff, type PresenceEntry, type RoomFeedEvent } from "~/realtime/protocol";
 import { addMember, createTaskforce, createTeam, createUser } from "../helpers/factories";
 import { createLead, requestReview } from "../helpers/edge";
+import { sessionCookie } from "../helpers/pages";
 import { TEST_DB } from "../helpers/test-db";
-import {
-  accessTokenFor,
-  connectAs,
-  connectSocket,
-  connectWithToken,
-  recordRoomEvents,
-  socketTestSuite,
-  request,
-  requestOk,
-  sessionCookieFor,
-  waitFor,
-} from "../helpers/sockets";
+import { accessTokenFor, connectAs, connectSocket, connectWithToken, recordRoomEvents, socketTestSuite, request, requestOk, waitFor } from "../helpers/sockets";
 
 // The periodic re-check of open sockets, short here so a test can wait for it.
 process.env.REALTIME_RECHECK_SECONDS = "0.5";
@@ -68,27 +58,27 @@ describe("handshake", () => {
 
   it("refuses a session whose second factor is not done", async () => {
     const user = await createUser();
-    const cookie = await sessionCookieFor(user.id, { mfaVerified: false });
+    const cookie = await sessionCookie(user.id, { mfaVerified: false });
     await expect(connectSocket(suite.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 
   it("refuses a suspended user", async () => {
     const user = await createUser();
-    const cookie = await sessionCookieFor(user.id);
+    const cookie = await sessionCookie(user.id);
     await prisma.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" } });
     await expect(connectSocket(suite.url, { cookie })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
   });
 
   it("refuses a handshake from a foreign origin (cross-site WebSocket hijacking), over websocket and polling", async () => {
     const user = await createUser();
-    const cookie = await sessionCookieFor(user.id);
+    const cookie = await sessionCookie(user.id);
     await expect(connectSocket(suite.url, { cookie, origin: "https://evil.example" })).rejects.toThrow();
     await expect(connectSocket(suite.url, { cookie, origin: "https://evil.example", transports: ["polling"] })).rejects.toThrow();
   });
 
   it("refuses a session cookie sent without an Origin by something that is not a same-origin page", async () => {
     const user = await createUser();
-    const cookie = await sessionCookieFor(user.id);
+    const cookie = await sessionCookie(user.id);
     await expect(connectSocket(suite.url, { cookie, origin: null })).rejects.toMatchObject({ data: { code: "ORIGIN_NOT_ALLOWED" } });
   });
 

@@ -6,7 +6,8 @@ import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { resetApiRateLimits } from "~/utils/api.server";
 import { createTeam } from "../helpers/factories";
-import { request, sessionCookieFor, socketTestSuite } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { request, socketTestSuite } from "../helpers/sockets";
 import { createAccessToken } from "../helpers/edge";
 import { clueAs, leadAs, SHA256 } from "../helpers/workspace";
 
@@ -63,7 +64,7 @@ describe("API rate limits count the credential, not the header text", () => {
 
   it("counts a browser session under its user, whatever else the Cookie header carries", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     restore = limitTo(10);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await send("GET", "/api/v1/cases", { Cookie: `junk${i}=${i}; ${cookie}; more=${i}` })).status);
@@ -160,7 +161,7 @@ describe("characters that cannot be stored are refused at every edge, never a 50
 
   it("answers 422 for a NUL in a page's form field and 404 for one in a page's path, and writes nothing", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const form = { Cookie: cookie, Origin: suite.url, "Content-Type": "application/x-www-form-urlencoded" };
     const body = new URLSearchParams({ category: "text_language", value: `Shampoo${NUL}label`, handlingCode: "AMBER" }).toString();
     const posted = await send("POST", `/cases/${team.case.id}/clues/new`, form, body);
@@ -205,7 +206,7 @@ describe("the CSRF origin check follows the credential the request is judged by"
 
   it("refuses a cookie page POST carrying 'Authorization: Bearer x' from another site, or with no Origin, with 403", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const headers = { Cookie: cookie, Authorization: "Bearer x", "Content-Type": "application/x-www-form-urlencoded" };
     const foreign = await send("POST", "/account", { ...headers, Origin: "https://evil.example" }, tokenForm());
     expect(foreign.status).toBe(403);
@@ -220,7 +221,7 @@ describe("the CSRF origin check follows the credential the request is judged by"
 
   it("judges an API request carrying a cookie and an Authorization header by the header alone, so the cookie cannot ride along", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.coordinator.id);
+    const cookie = await sessionCookie(team.coordinator.id);
     const create = JSON.stringify({ taskforceId: team.taskforce.id, reference: `VID-EDGE-${Date.now()}`, title: "Forged", originKind: "ICSE", originText: "x" });
     const json = { Cookie: cookie, "Content-Type": "application/json", Origin: "https://evil.example" };
     const withHeader = await send("POST", "/api/v1/cases", { ...json, Authorization: "Bearer x" }, create);
@@ -233,7 +234,7 @@ describe("the CSRF origin check follows the credential the request is judged by"
 
   it("answers an allowed Origin sent to another Host (a forged X-Forwarded-Host) with 403, not Remix's 500", async () => {
     const team = await createTeam();
-    const cookie = await sessionCookieFor(team.analyst.id);
+    const cookie = await sessionCookie(team.analyst.id);
     const headers = { Cookie: cookie, Origin: suite.url, "X-Forwarded-Host": "evil.example", "Content-Type": "application/x-www-form-urlencoded" };
     const response = await send("POST", "/account", headers, tokenForm());
     expect(response.status).toBe(403);

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IP_FAILURE_LIMIT, addressLimitedMessage } from "~/auth/sign-in.server";
 import { ROOM_EVENT_NAMES } from "~/realtime/protocol";
 import { createTeam } from "../helpers/factories";
-import { connectAs, recordRoomEvents, request, requestOk, sessionCookieFor, waitFor, type TestSocket } from "../helpers/sockets";
+import { sessionCookie } from "../helpers/pages";
+import { connectAs, recordRoomEvents, request, requestOk, waitFor, type TestSocket } from "../helpers/sockets";
 import { createAccessToken, createLead } from "../helpers/edge";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -199,7 +200,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     const team = await createTeam();
     const onSecond = await connectTo(second!, team.analyst);
     await requestOk(onSecond, "room:join", { taskforceId: team.taskforce.id });
-    const response = await postForm(first!, "/account", await sessionCookieFor(team.analyst.id), { intent: "signOutEverywhere" });
+    const response = await postForm(first!, "/account", await sessionCookie(team.analyst.id), { intent: "signOutEverywhere" });
     expect(response.status).toBeLessThan(400);
     await waitFor(() => onSecond.disconnected, "the disconnect on node two", 1_000);
   });
@@ -210,7 +211,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     const revoked: string[] = [];
     onSecond.on("room:revoked", (notice) => revoked.push(notice.taskforceId));
     await requestOk(onSecond, "room:join", { taskforceId: team.taskforce.id });
-    const response = await postForm(first!, "/admin/taskforces", await sessionCookieFor(team.admin.id), {
+    const response = await postForm(first!, "/admin/taskforces", await sessionCookie(team.admin.id), {
       intent: "removeMember",
       taskforceId: team.taskforce.id,
       userId: team.analyst.id,
@@ -225,7 +226,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     const team = await createTeam();
     const { token, summary } = await createAccessToken(team.analyst, { name: "revoked on one node", days: 7 });
     expect(await apiStatus(second!, token)).toBe(200);
-    const response = await postForm(first!, "/account", await sessionCookieFor(team.analyst.id), { intent: "revokeToken", tokenId: summary.id });
+    const response = await postForm(first!, "/account", await sessionCookie(team.analyst.id), { intent: "revokeToken", tokenId: summary.id });
     expect(response.status).toBeLessThan(400);
     // A few tries within a second (the token's own limit is small here).
     const statuses: number[] = [];
@@ -242,7 +243,7 @@ describe.runIf(process.env.TEST_DB === "postgres")("two app nodes behind Redis",
     const casePath = `/api/v1/cases/${team.case.id}`;
     const status = async () => (await fetch(`${second!.url}${casePath}`, { headers: { Authorization: `Bearer ${token}` } })).status;
     expect(await status()).toBe(404);
-    const response = await postForm(first!, "/admin/taskforces", await sessionCookieFor(team.admin.id), {
+    const response = await postForm(first!, "/admin/taskforces", await sessionCookie(team.admin.id), {
       intent: "addMember",
       taskforceId: team.taskforce.id,
       email: team.outsider.email,
