@@ -47,7 +47,8 @@ export type TextRefusalCode =
   | "BINARY"
   | "MEDIA_MARKUP"
   | "MEDIA_LINK"
-  | "ENCODED_BYTES";
+  | "ENCODED_BYTES"
+  | "HIDDEN_CHARACTERS";
 
 export type TextCheck = { ok: true } | { ok: false; code: TextRefusalCode; message: string };
 
@@ -67,6 +68,8 @@ export const TEXT_ONLY_MESSAGES: Record<TextRefusalCode, string> = {
     "Cluebridge is text-only: this field links to media or a file (an image, video, audio, PDF or archive; a file-sharing, image-hosting or short link; a peer-to-peer, content-addressed or streaming address; blob: or file: URLs). Refer to media by its hash identifier instead.",
   ENCODED_BYTES:
     "Cluebridge is text-only: this field contains a long run of encoded data (characters as random as encoded bytes, such as base32, ascii85, uuencode, number, bit or word dumps, or one symbol per byte), which can carry an image or file. Refer to media by its hash identifier instead.",
+  HIDDEN_CHARACTERS:
+    "Cluebridge is text-only: this field holds many invisible characters (zero-width characters, variation selectors or tag characters), which can carry an image or file. Remove them, and refer to media by its hash identifier instead.",
 };
 
 // ---------------------------------------------------------------------------
@@ -84,6 +87,7 @@ export function checkTextOnly(value: string): TextCheck {
   if (raw.length === 0) return { ok: true };
 
   if (hasRawBinary(raw)) return refusal("BINARY");
+  if (hasHiddenPayload(raw)) return refusal("HIDDEN_CHARACTERS");
 
   const views = buildViews(raw);
   if (views.keyword.some(hasDataUri)) return refusal("DATA_URI");
@@ -259,8 +263,24 @@ function buildViews(raw: string): Views {
   }
   const text = [base, ...decoded];
   const keyword = unique(text.map(foldDiacritics));
-  const link = unique([...keyword, ...keyword.map((v) => v.replace(/[\t\n\r]+/g, ""))]);
+  const link = unique([...keyword, ...keyword.map((v) => v.replace(/[\t\n\r]+/g, "")), ...keyword.filter(mayBeDefanged).map(refang)]);
   return { text, decoded, keyword, link };
+}
+
+/**
+ * Links written so that they do not look like links but still work once pasted into a browser: an ideographic
+ * full stop in the host ("imgur。com", which browsers read as "."), or "defanged" as analysts share indicators
+ * ("example[.]com", "hxxps://").
+ */
+const DEFANGED_DOT_RE = /\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))\s?|[\u3002\uff61]/gi;
+const DEFANGED_SCHEME_RE = /\bhxxp(s?)(\[?:\]?)/gi;
+
+function mayBeDefanged(view: string): boolean {
+  return /[\u3002\uff61]|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|hxxp/i.test(view);
+}
+
+function refang(view: string): string {
+  return view.replace(DEFANGED_DOT_RE, ".").replace(DEFANGED_SCHEME_RE, "http$1:");
 }
 
 function unique(values: string[]): string[] {
@@ -416,6 +436,41 @@ function hasBinarySignature(view: string): boolean {
 function hasDecodedControls(view: string): boolean {
   const matches = view.match(C0_CONTROL_GLOBAL_RE);
   return matches !== null && matches.length >= MAX_DECODED_CONTROLS;
+}
+
+// ---------------------------------------------------------------------------
+// HIDDEN_CHARACTERS: bytes carried by characters that render as nothing
+// ---------------------------------------------------------------------------
+//
+// The views drop invisible characters so that they cannot hide a keyword, but the text is stored as sent: a
+// run of variation selectors or tag characters (one per byte) or of two zero-width characters (one per bit)
+// would carry a file behind one visible emoji. What they carry is measured on the raw text.
+
+/** Invisible characters with a job in ordinary writing: joiners (emoji sequences, Arabic-script and Indic text), the soft hyphen, text and emoji presentation. */
+const TEXT_JOINERS = new Set([0x200c, 0x200d, 0x00ad, 0xfe0e, 0xfe0f]);
+const INVISIBLE_PROBE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
+/** Other invisible characters one text may hold: a few subdivision flags (7 tag characters each), stray zero-width spaces from a web page. */
+export const MAX_SILENT_CHARACTERS = 64;
+/** What the joiners may carry, by their frequencies (order-0 entropy times count): Persian prose with a ZWNJ every few words carries ~0 bits. */
+export const MAX_JOINER_BITS = 512;
+
+function hasHiddenPayload(raw: string): boolean {
+  if (!INVISIBLE_PROBE_RE.test(raw)) return false;
+  let silent = 0;
+  let joiners = 0;
+  const counts = new Map<number, number>();
+  for (const match of raw.matchAll(INVISIBLE_RE)) {
+    const code = match[0].codePointAt(0) as number;
+    if (!TEXT_JOINERS.has(code)) {
+      if (++silent > MAX_SILENT_CHARACTERS) return true;
+      continue;
+    }
+    joiners++;
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) bits += count * Math.log2(joiners / count);
+  return bits > MAX_JOINER_BITS;
 }
 
 // ---------------------------------------------------------------------------
@@ -582,6 +637,11 @@ const MEDIA_FILE_EXTENSIONS = [
   "mp3", "wav", "ogg", "oga", "opus", "flac", "aac", "m4a", "wma", "aif", "aiff", "amr", "mka", "weba",
   // archives and executables
   "zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz", "zst", "exe", "dmg", "iso", "apk", "msi",
+  // more images, camera RAW, medical and scientific images, video streams and segments, Flash, comics and books
+  "tga", "pnm", "ppm", "pgm", "pbm", "pcx", "xpm", "exr", "hdr", "emf", "wmf", "wbmp", "jng", "mng", "qoi", "jxr",
+  "wdp", "hdp", "heics", "heifs", "avifs", "djvu", "djv", "dcm", "dicom", "3fr", "x3f", "kdc", "mrw", "erf", "mef",
+  "iiq", "r3d", "braw", "mjpg", "mjpeg", "m4s", "mxf", "h264", "h265", "hevc", "264", "rm", "ra", "yuv", "swf",
+  "cbz", "cbr", "cb7", "epub", "cab",
   // documents that are containers of imagery
   "pdf", "eps",
   // streaming playlists and manifests, torrents
@@ -658,12 +718,17 @@ const FILE_HOSTS = [
   // URL shorteners
   "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "v.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at",
   "rb.gy", "t.ly", "tiny.cc", "s.id", "bit.do", "lnkd.in", "short.io", "shorte.st", "adf.ly", "t.me", "qr.ae", "tr.im", "clck.ru", "u.to",
+  // anonymous upload sites and object storage that hands out files
+  "0x0.st", "uguu.se", "imgchest.com", "fbsbx.com", "s3.amazonaws.com", "blob.core.windows.net", "storage.googleapis.com",
+  "r2.dev", "cloudfront.net", "b-cdn.net", "backblazeb2.com",
   // IPFS gateways
   "ipfs.io", "dweb.link", "w3s.link", "cloudflare-ipfs.com", "pinata.cloud", "nftstorage.link", "arweave.net",
 ];
 const FILE_HOST_SET = new Set(FILE_HOSTS);
 /** First host labels of servers that hand out files ("i.example.com", "cdn.", "media.", "uploads."). */
-const MEDIA_HOST_LABEL_RE = /^(?:i|img|image|images|media|photo|photos|pic|pics|pix|video|videos|vid|thumb|thumbs|thumbnails?|cdn\d*|static\d*|dl|download|downloads|files?|upload|uploads|attachments?|stream|streams|live|hls|storage)$/i;
+const MEDIA_HOST_LABEL_RE = /^(?:i|img|image|images|media|photo|photos|pic|pics|pix|video|videos|vid|thumb|thumbs|thumbnails?|cdn\d*|static\d*|dl|download|downloads|files?|upload|uploads|attachments?|stream|streams|hls|storage)$/i;
+/** A page, not a file, whatever the host's first label says ("files.example.gov/notice.html", "dl.acm.org/doi/…"). */
+const WEB_PAGE_PATH_RE = /(?:\.(?:html?|shtml|php\d?|aspx?|jspx?|cfm)|^\/doi\/.*)$/i;
 /** Paths that name content by address on any host (an IPFS gateway path). */
 const CONTENT_ADDRESS_PATH_RE = /^\/(?:ipfs|ipns)\//i;
 
@@ -673,9 +738,9 @@ function hasMediaLink(view: string): boolean {
   return linksToMediaFile(view, 0);
 }
 
-function isFileHost(host: string): boolean {
+function isFileHost(host: string, path: string): boolean {
   const labels = host.toLowerCase().replace(/\.$/, "").split(".");
-  if (labels.length > 2 && MEDIA_HOST_LABEL_RE.test(labels[0] as string)) return true;
+  if (labels.length > 2 && MEDIA_HOST_LABEL_RE.test(labels[0] as string) && !WEB_PAGE_PATH_RE.test(path)) return true;
   for (let i = 0; i < labels.length - 1; i++) {
     if (FILE_HOST_SET.has(labels.slice(i).join("."))) return true;
   }
@@ -700,11 +765,13 @@ function urlPointsToMediaFile(url: string, depth: number): boolean {
   const withoutScheme = beforeQuery.replace(/^[a-z][a-z0-9+.-]*:\/\/|^\/\//i, "");
   const slash = withoutScheme.indexOf("/");
   const path = slash === -1 ? "" : withoutScheme.slice(slash);
-  const lastSegment = path.slice(path.lastIndexOf("/") + 1);
+  // Servers ignore a trailing slash or tilde after a file name ("/photo.jpg/", "/a.jpg~" once "\\" became "/").
+  const filePath = path.replace(/[/~]+$/, "");
+  const lastSegment = filePath.slice(filePath.lastIndexOf("/") + 1);
   if (MEDIA_EXTENSION_RE.test(lastSegment)) return true;
   // The host class decides too: a file-sharing, image-hosting or short link needs no extension to be media.
   const host = (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).replace(/^[^@]*@/, "").replace(/:\d+$/, "");
-  if (isFileHost(host) || CONTENT_ADDRESS_PATH_RE.test(path)) return true;
+  if (isFileHost(host, filePath) || CONTENT_ADDRESS_PATH_RE.test(path)) return true;
 
   if (queryAndFragment !== "") {
     // A query value or fragment that names a media file ("?file=a.jpg", "#photo.png", "?dl=clip.mp4&raw=1").
@@ -733,8 +800,11 @@ const HEX_DUMP_MIN_BYTES = 16;
 const HEX_DUMP_MIN_TOKENS = 8;
 /** Phone numbers, years and IBAN groups are all digits; real dumps contain a-f in about 60% of bytes. */
 const HEX_DUMP_MIN_LETTER_SHARE = 0.25;
-/** "ff:d8:ff:..." longer than a SHA-512 fingerprint (64 bytes); MAC addresses and cert fingerprints pass. */
-const SEPARATED_HEX_PAIRS_RE = /[0-9a-f]{2}(?:[:-][0-9a-f]{2})*/gi;
+/**
+ * "ff:d8:ff:..." (or "ff.d8.ff", "ff/d8/ff": any one separator that is not a letter, digit or space) longer
+ * than a SHA-512 fingerprint (64 bytes); MAC addresses and certificate fingerprints pass.
+ */
+const SEPARATED_HEX_PAIRS_RE = /[0-9a-f]{2}(?:[^\sA-Za-z0-9][0-9a-f]{2})*/gi;
 const MAX_SEPARATED_HEX_PAIRS = 64;
 /**
  * Hex of common file signatures: JPEG, PNG, GIF, PDF, RIFF (WebP/WAV/AVI), ZIP, TIFF, MKV/WebM,
@@ -1061,7 +1131,51 @@ function hasEncodedBytes(view: string): boolean {
   const { stream, digests } = encodedStream(view);
   if (digests.length > MAX_HASH_IDS_PER_TEXT || digestsAreStructured(digests)) return true;
   if (hasNumberDump(view) || hasWordDump(view)) return true;
-  return hasFlatWindow(stream);
+  // A separator between the symbols ("ff.d8.ff", "Q.k.9.j", "255.216.255") is one more symbol, and a frequent
+  // one: the window no longer looks flat. The letters and digits alone are judged too.
+  return hasFlatWindow(stream) || hasFlatWindow(lettersAndDigitsOf(stream), SEPARATED_FLATNESS_MAX) || hasDigitPayload(stream);
+}
+
+/**
+ * Without its spaces and punctuation, prose is flatter: an English list of products measured IC x K 1.30 and R
+ * 1.57 over its letters alone. The encoders' own symbols stay at 0.9-1.05, so this stream has a limit of its own.
+ */
+const SEPARATED_FLATNESS_MAX = 1.12;
+
+function isLetterOrDigit(code: number): boolean {
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return LETTER_OR_DIGIT_RE.test(String.fromCodePoint(code));
+}
+const LETTER_OR_DIGIT_RE = /^[\p{L}\p{N}]$/u;
+
+function lettersAndDigitsOf(stream: readonly number[]): number[] {
+  return stream.filter(isLetterOrDigit);
+}
+
+const isAsciiDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/**
+ * Digits are the one alphabet ordinary text lays out flat: a list of barcodes, phone numbers or IMEIs is as
+ * uniform as a number encoding bytes, so windows made mostly of digits are not judged by flatness (they refused
+ * 20 EAN-13 codes from a receipt). A text is refused for its digits by their amount instead: this many, near
+ * uniform, are ~425 bytes of a file (543-byte JPEG: 1,308 digits as one number, ~1,400 as its byte values).
+ */
+export const MAX_FLAT_DIGITS = 1024;
+/** A window this much digits is a number list, judged by hasDigitPayload. */
+const DIGIT_WINDOW_SHARE = 0.85;
+
+function hasDigitPayload(stream: readonly number[]): boolean {
+  const counts = new Uint32Array(10);
+  let digits = 0;
+  for (const code of stream) {
+    if (!isAsciiDigit(code)) continue;
+    counts[code - 48]++;
+    digits++;
+  }
+  if (digits < MAX_FLAT_DIGITS) return false;
+  let repeatSum = 0;
+  for (const count of counts) repeatSum += count * (count - 1);
+  return (repeatSum / (digits * (digits - 1))) * 10 <= FLATNESS_MAX;
 }
 
 /** The view's code points without whitespace and without digest-shaped hash ids (which are returned apart). */
@@ -1107,7 +1221,7 @@ export function digestsAreStructured(digests: readonly string[]): boolean {
  * Slides a window of ENCODED_WINDOW symbols over the stream, keeping symbol and symbol-pair counts, their
  * repeat sums and the distinct count incrementally: linear in the stream, typed arrays for ASCII, Maps otherwise.
  */
-function hasFlatWindow(stream: readonly number[]): boolean {
+function hasFlatWindow(stream: readonly number[], flatnessMax = FLATNESS_MAX): boolean {
   const size = ENCODED_WINDOW;
   if (stream.length < size) return false;
   const ascii = new Uint32Array(128);
@@ -1115,9 +1229,11 @@ function hasFlatWindow(stream: readonly number[]): boolean {
   const asciiPairs = new Uint32Array(128 * 128);
   const otherPairs = new Map<number, number>();
   let distinct = 0;
+  let digits = 0; // ASCII digits in the window
   let repeatSum = 0; // sum over symbols of c(c-1)
   let pairRepeatSum = 0; // the same over adjacent pairs
   const add = (symbol: number, delta: 1 | -1): void => {
+    if (isAsciiDigit(symbol)) digits += delta;
     const before = symbol < 128 ? (ascii[symbol] as number) : (other.get(symbol) ?? 0);
     const after = before + delta;
     if (symbol < 128) ascii[symbol] = after;
@@ -1146,7 +1262,7 @@ function hasFlatWindow(stream: readonly number[]): boolean {
       add(stream[i - size] as number, -1);
       addPair(stream[i - size] as number, stream[i - size + 1] as number, -1);
     }
-    if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET) continue;
+    if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET || digits >= size * DIGIT_WINDOW_SHARE) continue;
     const ic = repeatSum / symbolPairs;
     const undersampled = distinct * UNDERSAMPLED_RATIO > size;
     if (undersampled && ic < NO_REPEAT_IC) return true;
@@ -1154,29 +1270,48 @@ function hasFlatWindow(stream: readonly number[]): boolean {
     const pairDependence = pairRepeatSum / pairPairs / (ic * ic);
     const flat = undersampled
       ? ic * distinct <= FLATNESS_MAX_UNDERSAMPLED && pairDependence <= PAIR_DEPENDENCE_MAX_UNDERSAMPLED
-      : ic * distinct <= FLATNESS_MAX && pairDependence <= PAIR_DEPENDENCE_MAX;
+      : ic * distinct <= flatnessMax && pairDependence <= PAIR_DEPENDENCE_MAX;
     if (flat) return true;
   }
   return false;
 }
 
+/**
+ * A run of byte values covers the byte range: at least this share of the run in each quarter of 0-255. Heights
+ * in centimetres (140-200) or room numbers (101-250) are byte-valued too, but bunched.
+ */
+const BYTE_QUARTER_MIN_SHARE = 0.1;
+/** An IPv4 address is one token: a list of addresses is not a byte dump (the digit budget bounds a long one). */
+const DOTTED_QUAD_RE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
+
 /** Numbers that are bytes: "137 80 78 71", "0o211 0120", "10001001 01010000"; any separators. */
 function hasNumberDump(view: string): boolean {
+  return hasByteTokens(view.matchAll(/[^\s,;[\](){}]+/g)) || hasByteTokens(view.replace(DOTTED_QUAD_RE, " x ").matchAll(/\d+|\p{L}+/gu), true);
+}
+
+/** `digitsOnly`: the tokens are runs of digits and of letters, whatever separates them ("255.216.255"); a word ends a run. */
+function hasByteTokens(tokens: Iterable<RegExpMatchArray>, digitsOnly = false): boolean {
   let decimal = 0;
   let decimalHigh = 0;
+  const quarters = [0, 0, 0, 0];
   let octal = 0;
   let octalHigh = 0;
   let bits = 0;
-  for (const match of view.matchAll(/[^\s,;[\](){}]+/g)) {
-    const token = match[0].replace(/^(?:0o|\\)/i, "");
+  for (const match of tokens) {
+    const token = digitsOnly ? match[0] : match[0].replace(/^(?:0o|\\)/i, "");
     if (/^[01]{8}$/.test(token)) {
       if (++bits >= BIT_DUMP_MIN_TOKENS) return true;
     } else bits = 0;
     if (/^\d{1,3}$/.test(token) && Number(token) <= 255) {
       decimal++;
       if (token.length === 3) decimalHigh++;
-      if (decimal >= NUMBER_DUMP_MIN_TOKENS && decimalHigh * 4 >= decimal) return true;
-    } else decimal = decimalHigh = 0;
+      (quarters[Number(token) >> 6] as number)++;
+      if (decimal >= NUMBER_DUMP_MIN_TOKENS && decimalHigh * 4 >= decimal && quarters.every((count) => count >= decimal * BYTE_QUARTER_MIN_SHARE)) return true;
+    } else {
+      decimal = decimalHigh = 0;
+      quarters.fill(0);
+    }
+    if (digitsOnly) continue;
     if (/^[0-7]{1,3}$/.test(token) && parseInt(token, 8) <= 255) {
       octal++;
       if (token.length === 3) octalHigh++;
@@ -1207,7 +1342,35 @@ function hasWordDump(view: string): boolean {
     }
     if (top <= words.length * WORD_DUMP_MAX_TOP_SHARE && counts.size >= 64) return true;
   }
-  return false;
+  return hasFlatWords(view);
+}
+
+/**
+ * The same dump with a full stop every few dozen words, so that no run is long: all the text's words, judged by
+ * their frequencies. A dump of as many words as its table (256) repeats its words about equally (IC x K 0.7-1,
+ * no word above 2.5%); prose has common words, and a list of names hardly repeats (IC x K under 0.5).
+ */
+const FLAT_WORDS_MIN = 256;
+const FLAT_WORDS_MIN_REPEAT = 1.4;
+const FLAT_WORDS_IC_K = { min: 0.5, max: FLATNESS_MAX };
+
+function hasFlatWords(view: string): boolean {
+  const words = view.toLowerCase().match(/[\p{L}\p{M}]+/gu);
+  if (words === null || words.length < FLAT_WORDS_MIN) return false;
+  const counts = new Map<string, number>();
+  let top = 0;
+  for (const word of words) {
+    const count = (counts.get(word) ?? 0) + 1;
+    counts.set(word, count);
+    if (count > top) top = count;
+  }
+  const n = words.length;
+  const distinct = counts.size;
+  if (distinct < 64 || n < distinct * FLAT_WORDS_MIN_REPEAT || top > n * WORD_DUMP_MAX_TOP_SHARE) return false;
+  let repeatSum = 0;
+  for (const count of counts.values()) repeatSum += count * (count - 1);
+  const flatness = (repeatSum / (n * (n - 1))) * distinct;
+  return flatness >= FLAT_WORDS_IC_K.min && flatness <= FLAT_WORDS_IC_K.max;
 }
 
 /**
@@ -1221,15 +1384,19 @@ export function encodedFragmentBytes(value: string): number {
     if (token.length < FRAGMENT_MIN_TOKEN) continue;
     const digest = DIGEST_TOKEN_RE.exec(token);
     if (digest !== null && HASH_HEX_LENGTHS.has((digest[1] as string).length)) continue;
-    for (const piece of token.split(/[/?&=#.:]+/)) {
+    // URL parts are judged apart; "/", "+" and "=" belong to base64, so they do not cut a piece.
+    for (const piece of token.split(/[?&#.:]+/)) {
       if (piece.length >= FRAGMENT_MIN_TOKEN && classSwitchShare(piece) >= FRAGMENT_MIN_SWITCH_SHARE) bits += piece.length * 6;
     }
   }
   return Math.round(bits / 8);
 }
-const FRAGMENT_MIN_TOKEN = 16;
-/** Base64 switches class (upper/lower/digit/symbol) at about 60% of positions; words and SKUs under 20%. */
-const FRAGMENT_MIN_SWITCH_SHARE = 0.35;
+const FRAGMENT_MIN_TOKEN = 12;
+/**
+ * Base64 switches class (upper/lower/digit/symbol) at about 60% of positions, base32 (upper case and 2-7) at
+ * about 30%; words under 5% (Title Case is not a switch), most product codes under 25%.
+ */
+const FRAGMENT_MIN_SWITCH_SHARE = 0.25;
 
 function classSwitchShare(token: string): number {
   let switches = 0;

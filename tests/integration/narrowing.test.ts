@@ -214,6 +214,19 @@ describe("reference corrections", () => {
     const bad = await admin("POST", "/admin/reference/countries/MT/corrections", { field: "flagColour", value: ["red"], reason: "x" });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields)).toEqual(["field"]);
+    // Values outside the field's vocabulary, media links and markup among them, are refused on "value", and nothing is stored.
+    for (const [field, value] of [
+      ["climateZones", ["<img src=x.jpg>"]],
+      ["climateZones", ["https://i.imgur.com/"]],
+      ["plugTypes", ["ffd8ffe0"]],
+      ["voltages", ["230V!"]],
+      ["drivingSide", ["R"]],
+    ] as const) {
+      const refused = await admin("POST", "/admin/reference/countries/MT/corrections", { field, value, reason: "probe" });
+      expect(refused.status).toBe(422);
+      expect(Object.keys(refused.body.error.fields)).toEqual(["value"]);
+    }
+    expect(await prisma.referenceCorrection.count({ where: { country: "MT", reason: "probe" } })).toBe(0);
   });
 });
 

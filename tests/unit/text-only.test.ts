@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   checkTextOnly,
   ENCODED_WINDOW,
+  encodedFragmentBytes,
   findMediaInValue,
   TEXT_ONLY_MESSAGES,
   textOnly,
@@ -660,7 +661,7 @@ describe("checkTextOnly — corpus size and messages", () => {
   });
 
   it("has one distinct analyst-facing message per refusal code", () => {
-    const codes: TextRefusalCode[] = ["DATA_URI", "BASE64_BLOB", "HEX_BLOB", "BINARY", "MEDIA_MARKUP", "MEDIA_LINK", "ENCODED_BYTES"];
+    const codes: TextRefusalCode[] = ["DATA_URI", "BASE64_BLOB", "HEX_BLOB", "BINARY", "MEDIA_MARKUP", "MEDIA_LINK", "ENCODED_BYTES", "HIDDEN_CHARACTERS"];
     expect(Object.keys(TEXT_ONLY_MESSAGES).sort()).toEqual([...codes].sort());
     expect(new Set(Object.values(TEXT_ONLY_MESSAGES)).size).toBe(codes.length);
     for (const code of codes) {
@@ -860,5 +861,76 @@ describe("findMediaInValue", () => {
 
   it("ignores numbers, booleans, null and undefined", () => {
     expect(findMediaInValue({ a: 1, b: false, c: null, d: undefined, e: [2, 3] })).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The outside probe of 2026-12-02 (later): separators, invisible characters, sprinkled full stops, link tricks;
+// and the ordinary lists it found refused.
+// ---------------------------------------------------------------------------
+
+const hexByte = (byte: number): string => byte.toString(16).padStart(2, "0");
+/** One variation selector per byte behind one emoji: VS1-VS16, then VS17-VS256. */
+const variationSelector = (byte: number): string => String.fromCodePoint(byte < 16 ? 0xfe00 + byte : 0xe0100 + byte - 16);
+const tagged = (text: string): string => [...text].map((char) => String.fromCodePoint(0xe0000 + (char.codePointAt(0) as number))).join("");
+const zeroWidthBits = (bytes: Buffer): string => perByte(bytes, (byte) => [...byte.toString(2).padStart(8, "0")].map((bit) => (bit === "1" ? "\u200c" : "\u200b")).join(""));
+const groups = (items: string[], size: number, separator: string, between: string): string =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size).join(separator)).join(between);
+const digitsOf = (seed: number, count: number, length: number): string[] =>
+  Array.from({ length: count }, (_, i) => [...pseudoRandomBytes(length, seed + i)].map((byte) => String(byte % 10)).join(""));
+
+const refusedByTheProbe: RefusedCase[] = [
+  ["refuses hex bytes separated by full stops", perByte(SMALL_JPEG, hexByte, "."), "HEX_BLOB"],
+  ["refuses hex bytes separated by slashes", perByte(SMALL_JPEG, hexByte, "/"), "HEX_BLOB"],
+  ["refuses decimal bytes separated by full stops", perByte(SMALL_JPEG, String, "."), "ENCODED_BYTES"],
+  ["refuses bytes written as a list of IPv4 addresses", groups(perByte(SMALL_JPEG, String, " ").split(" "), 4, ".", ", "), "ENCODED_BYTES"],
+  ["refuses base64 with a full stop after every character", [...SMALL_JPEG.toString("base64")].join("."), "ENCODED_BYTES"],
+  ["refuses base64 with a full stop every 8 characters", wrap(SMALL_JPEG.toString("base64"), 8, "."), "ENCODED_BYTES"],
+  ["refuses one word per byte with a full stop every 40 words", groups(perByte(SMALL_JPEG, (b) => WORD_TABLE[b] as string, " ").split(" "), 40, " ", ". "), "ENCODED_BYTES"],
+  ["refuses a long number carrying a file", digitsOf(1, 1, 1400)[0] as string, "HEX_BLOB"],
+  ["refuses a long number carrying a file, cut into barcode-sized groups", wrap(digitsOf(1, 1, 1400)[0] as string, 13, ", "), "ENCODED_BYTES"],
+  ["refuses variation selectors behind an emoji, one per byte", `🙂${perByte(SMALL_JPEG, variationSelector)}`, "HIDDEN_CHARACTERS"],
+  ["refuses base64 in tag characters", `Shop sign${tagged(SMALL_JPEG.toString("base64"))}`, "HIDDEN_CHARACTERS"],
+  ["refuses zero-width characters as bits", `Shop sign${zeroWidthBits(SMALL_JPEG.subarray(0, 80))}`, "HIDDEN_CHARACTERS"],
+  ["refuses a media link with a trailing slash", "see https://example.com/photo.jpg/", "MEDIA_LINK"],
+  ["refuses a media link with a trailing backslash", "see https://example.com/a.jpg\\", "MEDIA_LINK"],
+  ["refuses a media link with a trailing tilde", "see https://example.com/a.jpg~", "MEDIA_LINK"],
+  ["refuses an ideographic full stop in an image host", "https://imgur。com/a/x", "MEDIA_LINK"],
+  ["refuses a defanged media link", "example[.]com/photo.jpg", "MEDIA_LINK"],
+  ["refuses a defanged scheme and host", "hxxps://cdn[.]example[.]org/v/clip", "MEDIA_LINK"],
+  ["refuses a video segment", "https://example.com/seg/chunk-0001.m4s", "MEDIA_LINK"],
+  ["refuses a DICOM image", "https://pacs.example.org/study/image.dcm", "MEDIA_LINK"],
+  ["refuses an anonymous upload host", "https://0x0.st/Hk2a", "MEDIA_LINK"],
+  ["refuses object storage", "https://evidence.s3.amazonaws.com/k/123", "MEDIA_LINK"],
+];
+
+const EANS_FROM_A_RECEIPT = digitsOf(100, 20, 13);
+const IMEIS = digitsOf(200, 20, 15);
+const allowedByTheProbe: AllowedCase[] = [
+  ["allows 20 EAN-13 codes from one receipt", `Receipt barcodes: ${EANS_FROM_A_RECEIPT.join(", ")}`],
+  ["allows 20 IMEIs", `Handsets seized: ${IMEIS.join("; ")}`],
+  ["allows twelve IBANs", Array.from({ length: 12 }, (_, i) => `PL${digitsOf(300 + i, 1, 26)[0]}`).join(", ")],
+  ["allows 50 heights in centimetres", `Heights: ${Array.from({ length: 50 }, (_, i) => 140 + ((i * 37) % 61)).join(", ")}`],
+  ["allows 50 room numbers", `Rooms checked: ${Array.from({ length: 50 }, (_, i) => 101 + ((i * 53) % 150)).join(", ")}`],
+  ["allows twelve IPv4 addresses", Array.from({ length: 12 }, (_, i) => `${(i * 41) % 223 + 1}.${(i * 67) % 256}.${(i * 13) % 256}.${(i * 97) % 254 + 1}`).join(", ")],
+  ["allows a DOI link on a host whose first label is dl", "https://dl.acm.org/doi/10.1145/3133956.3134093"],
+  ["allows a news page on a live. host", "https://live.bbc.co.uk/news/world-europe-12345678"],
+  ["allows a web page on a files. host", "https://files.example.gov/notices/recall-2019.html"],
+  ["allows emoji sequences with joiners and a subdivision flag", "Stickers on the laptop: 👨‍👩‍👧‍👦 🏳️‍🌈 ❤️ 👩🏽‍💻 🏴󠁧󠁢󠁳󠁣󠁴󠁿 and 1️⃣"],
+  ["allows Persian prose with zero-width non-joiners", "می‌خواهم این برچسب را ببینم. نوشته روی قفسه: «کتاب‌ها و دفترها». ".repeat(20)],
+];
+
+describe("checkTextOnly — what the probe of 2026-12-02 smuggled, and the lists it found refused", () => {
+  it.each(refusedByTheProbe)("%s", (_title, input, code) => {
+    expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+  });
+  it.each(allowedByTheProbe)("%s", (_title, input) => {
+    expect(checkTextOnly(input)).toEqual({ ok: true });
+  });
+  it("counts base64 cut by its own slashes, and base32, toward the author's window", () => {
+    const base64Piece = SMALL_JPEG.toString("base64").slice(0, 120);
+    expect(encodedFragmentBytes(base64Piece)).toBeGreaterThanOrEqual(80);
+    expect(encodedFragmentBytes(base32(SMALL_JPEG).slice(0, 120))).toBeGreaterThanOrEqual(60);
+    expect(encodedFragmentBytes(LONG_ENGLISH)).toBeLessThan(10);
   });
 });
