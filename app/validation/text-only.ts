@@ -1133,7 +1133,10 @@ function hasEncodedBytes(view: string): boolean {
   if (hasNumberDump(view) || hasWordDump(view)) return true;
   // A separator between the symbols ("ff.d8.ff", "Q.k.9.j", "255.216.255") is one more symbol, and a frequent
   // one: the window no longer looks flat. The letters and digits alone are judged too.
-  return hasFlatWindow(stream) || hasFlatWindow(lettersAndDigitsOf(stream), SEPARATED_FLATNESS_MAX) || hasDigitPayload(stream);
+  if (hasFlatWindow(stream) || hasDigitPayload(stream)) return true;
+  const lettersAndDigits = lettersAndDigitsOf(stream);
+  // A rare separator leaves the stream flat already (a "." every 16 base64 symbols: IC x K ~1.25).
+  return stream.length - lettersAndDigits.length >= stream.length * SEPARATOR_SHARE && hasFlatWindow(lettersAndDigits, SEPARATED_FLATNESS_MAX);
 }
 
 /**
@@ -1141,10 +1144,21 @@ function hasEncodedBytes(view: string): boolean {
  * 1.57 over its letters alone. The encoders' own symbols stay at 0.9-1.05, so this stream has a limit of its own.
  */
 const SEPARATED_FLATNESS_MAX = 1.12;
+/** Below this share of separators the stream's own test sees the encoding; prose has 3-5% punctuation. */
+const SEPARATOR_SHARE = 0.06;
+
+/** The answer for each code point met, up to a bound: a text uses few distinct characters, so the regex runs rarely. */
+const LETTER_OR_DIGIT_SEEN = new Map<number, boolean>();
+const LETTER_OR_DIGIT_SEEN_MAX = 8192;
 
 function isLetterOrDigit(code: number): boolean {
   if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-  return LETTER_OR_DIGIT_RE.test(String.fromCodePoint(code));
+  let known = LETTER_OR_DIGIT_SEEN.get(code);
+  if (known === undefined) {
+    known = LETTER_OR_DIGIT_RE.test(String.fromCodePoint(code));
+    if (LETTER_OR_DIGIT_SEEN.size < LETTER_OR_DIGIT_SEEN_MAX) LETTER_OR_DIGIT_SEEN.set(code, known);
+  }
+  return known;
 }
 const LETTER_OR_DIGIT_RE = /^[\p{L}\p{N}]$/u;
 
@@ -1286,7 +1300,19 @@ const DOTTED_QUAD_RE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
 
 /** Numbers that are bytes: "137 80 78 71", "0o211 0120", "10001001 01010000"; any separators. */
 function hasNumberDump(view: string): boolean {
-  return hasByteTokens(view.matchAll(/[^\s,;[\](){}]+/g)) || hasByteTokens(view.replace(DOTTED_QUAD_RE, " x ").matchAll(/\d+|\p{L}+/gu), true);
+  if (hasByteTokens(view.matchAll(/[^\s,;[\](){}]+/g))) return true;
+  // Any separator ("255.216.255"): only when the text holds enough numbers to make a dump at all.
+  let numbers = 0;
+  for (let i = view.search(/\d/); i !== -1 && numbers < NUMBER_DUMP_MIN_TOKENS; i = nextNumber(view, i)) numbers++;
+  return numbers >= NUMBER_DUMP_MIN_TOKENS && hasByteTokens(view.replace(DOTTED_QUAD_RE, " x ").matchAll(/\d+|\p{L}+/gu), true);
+}
+
+/** Where the number after the one starting at `start` starts, or -1. */
+function nextNumber(view: string, start: number): number {
+  let i = start;
+  while (i < view.length && isAsciiDigit(view.charCodeAt(i))) i++;
+  while (i < view.length && !isAsciiDigit(view.charCodeAt(i))) i++;
+  return i < view.length ? i : -1;
 }
 
 /** `digitsOnly`: the tokens are runs of digits and of letters, whatever separates them ("255.216.255"); a word ends a run. */
