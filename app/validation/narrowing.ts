@@ -35,7 +35,7 @@ const REFERENCE_VALUE_RULES = {
   frequencies: { pattern: /^(?:50|60)$/, message: "A mains frequency is 50 or 60." },
   drivingSide: { pattern: /^(?:left|right)$/, message: "The driving side is left or right." },
   emergencyNumbers: { pattern: /^\d{2,6}$/, message: "An emergency number is 2 to 6 digits, e.g. 112." },
-  postcodeFormats: { pattern: /^[NA][NA \-]{0,11}$/, message: "A postcode shape is written with N for a digit and A for a letter, e.g. NN-NNN." },
+  postcodeFormats: { pattern: /^[NA][NA -]{0,11}$/, message: "A postcode shape is written with N for a digit and A for a letter, e.g. NN-NNN." },
   climateZones: { pattern: new RegExp(`^(?:${CLIMATE_ZONES.join("|")})$`), message: `A climate zone is one of: ${CLIMATE_ZONES.join(", ")}.` },
 } as const;
 
