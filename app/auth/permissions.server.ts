@@ -653,6 +653,10 @@ export function requireTaskChange(actor: Actor, resource: Extract<Resource, { ty
     throw new ForbiddenError("Only a coordinator can change a task's title, description, assignee or due date.");
   }
   if (change.status && !can(actor, "task:updateStatus", resource)) throw new ForbiddenError("Only the assignee or a coordinator can change a task's status.");
+  // A change of nothing still writes (a new version, an audit record, a room event): it takes the right to change something.
+  if (!change.details && !change.status && !can(actor, "task:update", resource) && !can(actor, "task:updateStatus", resource)) {
+    throw new ForbiddenError("Only the assignee or a coordinator can change this task.");
+  }
 }
 
 // ---- audiences: who receives a room event, as Socket.IO rooms ---------------------------------------------------

@@ -150,7 +150,10 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BadRequestError(`The request body is not valid JSON (${(error as Error).message}). Send a JSON object with Content-Type: application/json.`);
+    // Where, not what: the parser's message quotes the body, which may be the bytes of a file sent as JSON.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const where = position === undefined ? "" : ` (at character ${position})`;
+    throw new BadRequestError(`The request body is not valid JSON${where}. Send a JSON object with Content-Type: application/json.`);
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ValidationError({ _form: ["The request body must be a JSON object."] });

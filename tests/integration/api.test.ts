@@ -144,6 +144,10 @@ describe("API v1", () => {
     const malformed = await as.analyst("POST", `/cases/${team.case.id}/clues`, "{ not json");
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toMatch(/not valid JSON/);
+    // The refusal says where, never quotes the body back (it may be a file's bytes).
+    const jpegAsJson = await as.analyst("POST", `/cases/${team.case.id}/clues`, "\u00ff\u00d8\u00ff\u00e0JFIF-secret-bytes");
+    expect(jpegAsJson.status).toBe(400);
+    expect(jpegAsJson.body.error.message).not.toMatch(/JFIF|secret/);
     const weird = [[1, 2], "null", "42", { value: { nested: true } }, { category: 5, mediaRefs: "bogus", evaluation: "x", recipientIds: 7 }];
     for (const body of weird) {
       const response = await as.analyst("POST", `/cases/${team.case.id}/clues`, typeof body === "string" ? body : body);

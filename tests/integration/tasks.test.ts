@@ -44,6 +44,9 @@ describe("tasks", () => {
     await expect(updateTask(team.analyst, task.id, { version: done.version, title: "Renamed" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(updateTask(team.analystOtherAgency, task.id, { version: done.version, status: "TODO" })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(updateTask(team.analyst, task.id, { version: 1, status: "TODO" })).rejects.toBeInstanceOf(ConflictError);
+    // A change of nothing by someone else is refused too: it would bump the version under the assignee's next edit.
+    await expect(updateTask(team.analystOtherAgency, task.id, { version: done.version })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await updateTask(team.analyst, task.id, { version: done.version, status: "DONE" })).version).toBe(done.version + 1);
   });
 
   it("hides tasks from liaisons, admins and other taskforces", async () => {
