@@ -295,6 +295,11 @@ export function can(actor: Actor, action: Action, resource: Resource): boolean {
 }
 
 export const ADMINISTRATION: Resource = { type: "administration" };
+
+/** The administration pages answer only administrators: anyone else gets "not found", before their input is read. */
+export function requireAdministration(actor: Actor): void {
+  if (!canSee(actor, ADMINISTRATION)) throw new NotFoundError();
+}
 const ADMINISTRATION_API_PATH = "/api/v1/admin";
 
 /** Is this an API path only some callers may learn exists (/api/v1/admin)? */

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
+import { requireAdministration } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { activateUser, changeUserRole, createUser, liftSignInDelay, listUsers, reinstateUser, suspendUser } from "~/models/users.server";
 import { parseInput, readForm } from "~/utils/forms.server";
@@ -32,6 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request);
   const userId = String(values.userId ?? "");
   return runAction(values, async () => {
+    requireAdministration(actor);
     switch (values.intent) {
       case "createUser": {
         const { user, generatedPassword } = await createUser(actor, parseInput(newUserSchema, { ...values, password: undefined }));

@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
+import { requireAdministration } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { correlationSettings, excludeValue, includeValue, listStoppedValues } from "~/models/correlation.server";
 import { parseInput, readForm } from "~/utils/forms.server";
@@ -22,6 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const values = await readForm(request);
   return runAction(values, async () => {
+    requireAdministration(actor);
     if (values.intent === "include") {
       await includeValue(actor, parseInput(correlationInclusionSchema, values));
       return { ok: true as const, intent: "include" };

@@ -6,12 +6,11 @@ import { requireActor } from "~/auth/session.server";
 import { DataTable } from "~/components/DataTable";
 import { TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
-import { ADMINISTRATION, canSee } from "~/auth/permissions.server";
+import { requireAdministration } from "~/auth/permissions.server";
 import { createRecipient, listRecipients, updateRecipient } from "~/models/disseminations.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { parseInput, readForm } from "~/utils/forms.server";
 import { runAction, runLoader } from "~/utils/route-errors.server";
-import { NotFoundError } from "~/utils/errors.server";
 import { newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
 
 export const meta: MetaFunction = () => [{ title: "Contact points · Administration · Cluebridge" }];
@@ -20,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   return runLoader(async () => {
     // Liaisons may list active contact points elsewhere; this page is the administrators'.
-    if (!canSee(actor, ADMINISTRATION)) throw new NotFoundError();
+    requireAdministration(actor);
     return { recipients: await listRecipients(actor) };
   });
 }
@@ -29,6 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const values = await readForm(request);
   return runAction(values, async () => {
+    requireAdministration(actor);
     switch (values.intent) {
       case "createRecipient":
         await createRecipient(actor, parseInput(newRecipientSchema, values));

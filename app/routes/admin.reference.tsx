@@ -5,6 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
+import { requireAdministration } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { CORRECTABLE_FIELDS, correctReference, referenceRow } from "~/models/reference-data.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
@@ -25,6 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = await readForm(request);
   const country = String(values.country ?? "").toUpperCase();
   return runAction({ ...values, intent: "correct" }, async () => {
+    requireAdministration(actor);
     await correctReference(actor, country, parseInput(referenceCorrectionSchema, { ...values, value: values.value === "" ? null : values.value }));
     return redirect(`/admin/reference?country=${encodeURIComponent(country)}&saved=1`);
   });

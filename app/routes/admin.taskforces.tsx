@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DataTable } from "~/components/DataTable";
 import { TextAreaField, TextField } from "~/components/Field";
 import { FormErrors } from "~/components/FormErrors";
+import { requireAdministration } from "~/auth/permissions.server";
 import { requireActor } from "~/auth/session.server";
 import { addTaskforceMember, createTaskforce, listTaskforces, removeTaskforceMember } from "~/models/taskforces.server";
 import { parseInput, readForm } from "~/utils/forms.server";
@@ -23,6 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const values = await readForm(request);
   return runAction(values, async () => {
+    requireAdministration(actor);
     const taskforceId = String(values.taskforceId ?? "");
     switch (values.intent) {
       case "createTaskforce":

@@ -277,6 +277,10 @@ describe("the pages", () => {
     expect(page.html).toContain("Malta (MT)");
     expect(page.html).toContain("IEC World Plugs");
     expect((await get("/admin/reference?country=MT", team.analyst.id)).status).toBe(404);
+    // Anyone else's post is not found before its input is read, valid or not, on every administration page.
+    for (const path of ["/admin/reference", "/admin/correlation", "/admin/recipients", "/admin/taskforces", "/admin"]) {
+      expect((await post(path, team.coordinator.id, { country: "MT", field: "nonsense", intent: "nonsense" })).status, path).toBe(404);
+    }
     const saved = await post("/admin/reference", team.admin.id, { country: "MT", field: "emergencyNumbers", value: "112, 999", reason: "Checked with the liaison" });
     expect(saved.status).toBe(302);
     expect(await prisma.referenceCorrection.count({ where: { country: "MT", field: "emergencyNumbers" } })).toBeGreaterThan(0);
