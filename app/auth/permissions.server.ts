@@ -237,6 +237,16 @@ export function canSeeItem(actor: Actor, item: ItemVisibility): boolean {
   }
 }
 
+/**
+ * May the actor know of the item and speak for it to another taskforce (de-confliction)? As canSeeItem, but the
+ * liaisons' review gate does not apply: they de-conflict their taskforce's clues whether or not one was sent for
+ * review. The handling code's restrictions do: a TLP:RED clue is its author's and recipients', AMBER+STRICT its
+ * agency's.
+ */
+export function mayKnowOfItem(actor: Actor, item: ItemVisibility): boolean {
+  return canSeeItem(actor, actor.role === "LIAISON" && item.reviewState === "NONE" ? { ...item, reviewState: "REQUESTED" } : item);
+}
+
 /** May the actor see the resource at all? Not seeing it means "not found", never "forbidden". */
 export function canSee(actor: Actor, resource: Resource): boolean {
   if (actor.status !== "ACTIVE") return false;

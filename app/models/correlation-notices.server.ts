@@ -2,6 +2,7 @@
 // write commits, each notice goes to one user's sockets (server/socket registers the announcer) and into their
 // inbox as a "correlation" notification (notifyEach checks they may see the clue).
 import { Prisma } from "@prisma/client";
+import { actorOf, itemVisibility, mayKnowOfItem, type UserIdentity } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import type { CorrelationNotice } from "~/realtime/protocol";
 import { singleton } from "~/utils/singleton.server";
@@ -74,8 +75,9 @@ export interface DeconflictionSides {
 }
 
 /**
- * A de-confliction's news for its people: each side's coordinators and liaisons (the queue), and with
- * `authors` also the authors of both clues. Each hears of their own side's clue only.
+ * A de-confliction's news for its people: each side's coordinators and liaisons who may see that side's clue
+ * (the queue: a TLP:RED clue's side is its recipients' to act on, deconflictionQueue), and with `authors` also
+ * the authors of both clues. Each hears of their own side's clue only.
  */
 export async function deconflictionNoticesFor(
   tx: Tx,
@@ -85,19 +87,23 @@ export async function deconflictionNoticesFor(
 ): Promise<CorrelationNoticeFor[]> {
   if (records.length === 0) return [];
   const taskforceIds = [...new Set(records.flatMap((record) => [record.taskforceAId, record.taskforceBId]))];
-  const members = await tx.$queryRaw<{ taskforceId: string; userId: string }[]>`
-    SELECT m."taskforceId", m."userId" FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
+  // With what canSeeItem needs of each (in this transaction: the embedded database has one connection).
+  const members = await tx.$queryRaw<(UserIdentity & { taskforceId: string; userId: string; taskforceIds: string[] })[]>`
+    SELECT m."taskforceId", m."userId", u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
+      ARRAY(SELECT o."taskforceId" FROM "TaskforceMember" o WHERE o."userId" = u."id") AS "taskforceIds"
+    FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."taskforceId" IN (${Prisma.join(taskforceIds)}) AND u."status" = 'ACTIVE' AND u."role" IN ('COORDINATOR', 'LIAISON')`;
   const byTaskforce = new Map<string, string[]>();
   for (const member of members) byTaskforce.set(member.taskforceId, [...(byTaskforce.get(member.taskforceId) ?? []), member.userId]);
-  const authors = options.authors
-    ? new Map(
-        (await tx.clue.findMany({ where: { id: { in: records.flatMap((record) => [record.clueAId, record.clueBId]) } }, select: { id: true, authorId: true } })).map((clue) => [
-          clue.id,
-          clue.authorId,
-        ]),
-      )
-    : new Map<string, string>();
+  const clues = new Map(
+    (
+      await tx.clue.findMany({
+        where: { id: { in: records.flatMap((record) => [record.clueAId, record.clueBId]) } },
+        select: { id: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } } },
+      })
+    ).map((clue) => [clue.id, clue]),
+  );
+  const actors = new Map(members.map(({ taskforceIds: memberOf, taskforceId: _taskforce, userId: _user, ...user }) => [user.id, actorOf(user, memberOf)]));
   return records.flatMap((record) =>
     (
       [
@@ -105,8 +111,15 @@ export async function deconflictionNoticesFor(
         [record.taskforceBId, record.clueBId],
       ] as const
     ).flatMap(([taskforceId, clueId]) => {
-      const people = [...(byTaskforce.get(taskforceId) ?? []), ...(authors.has(clueId) ? [authors.get(clueId)!] : [])];
-      return people.map((userId) => ({ userId, notice: { type, kind: record.kind, clueId, deconflictionId: record.id } }));
+      const clue = clues.get(clueId);
+      if (!clue) return [];
+      const visibility = itemVisibility(clue);
+      const queue = (byTaskforce.get(taskforceId) ?? []).filter((userId) => {
+        const actor = actors.get(userId);
+        return actor !== undefined && mayKnowOfItem(actor, visibility);
+      });
+      const people = new Set([...queue, ...(options.authors ? [clue.authorId] : [])]);
+      return [...people].map((userId) => ({ userId, notice: { type, kind: record.kind, clueId, deconflictionId: record.id } }));
     }),
   );
 }

@@ -3,7 +3,7 @@
 // and act on it: request contact, accept (both sides then see each other's clue reference and contact point)
 // or decline (the reason stays on the decliner's side). Every step is audited and told live to both sides.
 import { Prisma, type CorrelationKind, type DeconflictionStatus } from "@prisma/client";
-import { can, canSeeItem, itemVisibility, requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
+import { can, canSeeItem, itemVisibility, mayKnowOfItem, requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { DeconflictionStepInput } from "~/validation/correlation";
@@ -21,7 +21,7 @@ export interface DeconflictionItem {
   /** Both taskforces hold leads citing the linked clues. */
   leadsOnBothSides: boolean;
   updatedAt: string;
-  /** This side's clue (its value only when the reader may see the clue itself). */
+  /** This side's clue (its value only when the reader may see the clue itself: a liaison before review may not). */
   ownClue: { id: string; caseId: string; caseReference: string; value: string | null };
   /** Who asked for contact: this side, the other, or nobody yet. */
   requestedBy: "us" | "them" | null;
@@ -45,9 +45,15 @@ const other = (side: Side): Side => (side === "A" ? "B" : "A");
 const taskforceOf = (row: Pick<RecordRow, "taskforceAId" | "taskforceBId">, side: Side) => (side === "A" ? row.taskforceAId : row.taskforceBId);
 const clueOf = (row: RecordRow, side: Side) => (side === "A" ? row.clueA : row.clueB);
 
-/** The sides of the record this actor works on (both only for a member of both taskforces). */
-function sidesOf(actor: Actor, row: Pick<RecordRow, "taskforceAId" | "taskforceBId">, action: "deconfliction:read" | "deconfliction:act"): Side[] {
-  return (["A", "B"] as const).filter((side) => can(actor, action, { type: "taskforce", taskforceId: taskforceOf(row, side) }));
+/**
+ * The sides of the record this actor works on (both only for a member of both taskforces): those of their
+ * taskforces whose clue they may see. A TLP:RED or AMBER+STRICT clue's side is for whoever may read it; a
+ * coordinator who may not would otherwise learn of it, and by accepting disclose it to the other side.
+ */
+function sidesOf(actor: Actor, row: RecordRow): Side[] {
+  return (["A", "B"] as const).filter(
+    (side) => can(actor, "deconfliction:read", { type: "taskforce", taskforceId: taskforceOf(row, side) }) && mayKnowOfItem(actor, itemVisibility(clueOf(row, side))),
+  );
 }
 
 async function contactsByUser(userIds: (string | null)[]): Promise<Map<string, Contact>> {
@@ -61,7 +67,7 @@ async function toItems(actor: Actor, rows: RecordRow[]): Promise<DeconflictionIt
   const liaisons = await contactsOf([...new Set(rows.flatMap((row) => [row.taskforceAId, row.taskforceBId]))]);
   const people = await contactsByUser(rows.flatMap((row) => [row.requestedById, row.decidedById]));
   return rows.flatMap((row) =>
-    sidesOf(actor, row, "deconfliction:read").map((side): DeconflictionItem => {
+    sidesOf(actor, row).map((side): DeconflictionItem => {
       const own = clueOf(row, side);
       const theirs = clueOf(row, other(side));
       const requestedBy = row.requestedSide === null ? null : row.requestedSide === side ? "us" : "them";
@@ -127,7 +133,7 @@ const STEP_RESULT: Record<DeconflictionStepInput["step"], { from: DeconflictionS
 /** One side's step on a de-confliction: request contact, accept or decline (with a reason kept on that side). */
 export async function stepDeconfliction(actor: Actor, id: string, input: DeconflictionStepInput): Promise<DeconflictionItem> {
   const row = await prisma.deconfliction.findUnique({ where: { id }, include: recordInclude });
-  const sides = row ? sidesOf(actor, row, "deconfliction:read") : [];
+  const sides = row ? sidesOf(actor, row) : [];
   if (!row || sides.length === 0) throw new NotFoundError("De-confliction not found.");
   const step = STEP_RESULT[input.step];
   if (input.step === "DECLINE" && !input.reason.trim()) throw new ValidationError({ reason: ["Say why you decline (only your side will see it)."] });

@@ -293,6 +293,34 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     for (const action of ["deconfliction.request", "deconfliction.accept"]) expect(await prisma.auditEvent.count({ where: { action, itemId: queueA.id } })).toBe(1);
   });
 
+  it("leaves a TLP:RED clue's side to those who may read it: no item, no step and no live notice for the others", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueSha256();
+    const heard = new Map<string, CorrelationNotice[]>();
+    for (const user of [a.coordinator, a.liaison, b.coordinator]) {
+      const socket = await suite.connect(user);
+      const mine: CorrelationNotice[] = [];
+      socket.on("correlation:notice", (notice) => mine.push(notice));
+      heard.set(user.id, mine);
+    }
+    const red = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash), handlingCode: "RED" });
+    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    await waitFor(() => (heard.get(b.coordinator.id) ?? []).some((notice) => notice.type === "deconfliction.opened"), "B's coordinator hears of the de-confliction");
+    const [itemB] = await deconflictionQueue(b.coordinator);
+    expect((await deconflictionQueue(a.coordinator)).filter((item) => item.ownClue.id === red.id)).toEqual([]);
+    expect((await deconflictionQueue(a.liaison)).filter((item) => item.ownClue.id === red.id)).toEqual([]);
+    await expect(stepDeconfliction(a.coordinator, itemB.id, { step: "REQUEST", reason: "" })).rejects.toBeInstanceOf(NotFoundError);
+    // B may ask; nobody on A's side who may not read the clue can answer, so nothing about it is disclosed.
+    await stepDeconfliction(b.coordinator, itemB.id, { step: "REQUEST", reason: "" });
+    await expect(stepDeconfliction(a.coordinator, itemB.id, { step: "ACCEPT", reason: "" })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await getClueCorrelations(b.analyst, (await deconflictionQueue(b.coordinator))[0].ownClue.id)).visible).toEqual([]);
+    for (const user of [a.coordinator, a.liaison]) expect(JSON.stringify(heard.get(user.id))).not.toContain(red.id);
+    // Named as a recipient, A's coordinator may read it, and speaks for it.
+    await updateClue(a.analyst, red.id, { version: 1, recipientIds: [a.coordinator.id] });
+    const [itemA] = (await deconflictionQueue(a.coordinator)).filter((item) => item.ownClue.id === red.id);
+    expect(itemA).toMatchObject({ id: itemB.id, status: "REQUESTED", requestedBy: "them", mayAnswer: true });
+  });
+
   it("says on the queue's page why a step was refused (answering one's own request)", async () => {
     const { a, item } = await requestedDeconfliction();
     const response = await pages.post("/deconfliction", await sessionCookie(a.coordinator.id), { deconflictionId: item.id, step: "ACCEPT", reason: "" });
