@@ -8,7 +8,7 @@ import { NotFoundError, RateLimitedError, ValidationError } from "~/utils/errors
 import { limitStore } from "~/utils/limit-store.server";
 import { APPEAL_CATEGORIES, type PublicTipInput, type PublishAppealInput } from "~/validation/appeal";
 import { appendAudit } from "./audit.server";
-import { auditRead, writeChange } from "./changes.server";
+import { auditRead, writeChange, type ChangeContext } from "./changes.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
 import { excerpt } from "~/utils/notice-text";
 import { notify } from "./notifications.server";
@@ -62,6 +62,22 @@ export async function unpublishAppeal(actor: Actor, appealId: string) {
     await ctx.audit({ action: "appeal.unpublish", itemType: "CLUE", itemId: appeal.clueId, taskforceId: appeal.taskforceId, caseId: appeal.caseId, details: { appealId } });
     return updated;
   });
+}
+
+/**
+ * An appeal stands only while its clue may be published (TLP:CLEAR, approved by a liaison, an object): the write
+ * that raises the clue's code, voids its approval, moves it to another category or deletes it withdraws its
+ * appeal in the same transaction, so the public page and the tip form stop showing it at once. The liaisons'
+ * queue keeps it, unpublished, with its tips. Audited as the editor's, with the reason.
+ */
+export async function withdrawAppealsOf(ctx: ChangeContext, clue: { id: string; handlingCode: string; reviewState: string; categoryKey: string }, deleted = false): Promise<void> {
+  const reason = deleted ? "The clue was deleted." : appealProblem(clue);
+  if (reason === null) return;
+  const standing = await ctx.tx.appeal.findMany({ where: { clueId: clue.id, unpublishedAt: null }, select: { id: true, taskforceId: true, caseId: true } });
+  for (const appeal of standing) {
+    await ctx.tx.appeal.update({ where: { id: appeal.id }, data: { unpublishedAt: new Date(), unpublishedById: ctx.actor.id } });
+    await ctx.audit({ action: "appeal.unpublish", itemType: "CLUE", itemId: clue.id, taskforceId: appeal.taskforceId, caseId: appeal.caseId, details: { appealId: appeal.id, withdrawn: reason } });
+  }
 }
 
 /** Tips per address per hour: enough for a person with something to say, not for a script. */

@@ -21,6 +21,7 @@ import { jsonSafe, JsonText, type Jsonified } from "~/utils/json";
 import type { CreateClueInput, ListCluesQuery, UpdateClueInput } from "~/validation/clue";
 import { loadVisibleCase, type VisibleCase } from "./cases.server";
 import { auditRead, createdItemOf, diffFields, staleMessage, writeChange, writeCreate, type ChangeContext, type CreateOptions } from "./changes.server";
+import { withdrawAppealsOf } from "./appeals.server";
 import { screenEncodedFragments } from "./encoded-fragments.server";
 import { clueInclude, infoAssessmentNumber, selectCaseClueViews, selectCaseClueViewsJson, selectClueViews, toClueView, toClueViews, type ClueRow, type ClueView } from "./clue-views.server";
 import { correlateClue, CORRELATED_FIELDS, type CorrelatedClue } from "./correlation.server";
@@ -371,6 +372,7 @@ export async function updateClue(actor: Actor, clueId: string, data: UpdateClueI
       });
       if (!lowered) await raiseLeadsCitingClue(ctx, clueId, handlingCode);
     }
+    await withdrawAppealsOf(ctx, updated);
     const view = (await toClueViews([updated], ctx.tx))[0];
     await ctx.event({ taskforceId: updated.taskforceId, type: "clue.updated", itemType: "CLUE", itemId: clueId, visibility: itemVisibility(updated), payload: view });
     return view;
@@ -395,6 +397,7 @@ export async function deleteClue(actor: Actor, clueId: string): Promise<{ id: st
     }
     const partners = await ctx.tx.clueLink.count({ where: { clueId } });
     await ctx.tx.clue.delete({ where: { id: clueId } });
+    await withdrawAppealsOf(ctx, current, true);
     const audited = { itemType: "CLUE", itemId: clueId, taskforceId: current.taskforceId, caseId: current.caseId };
     await ctx.audit({ action: "clue.delete", ...audited, details: { version: current.version, links: partners } });
     await ctx.event({ taskforceId: current.taskforceId, type: "clue.deleted", itemType: "CLUE", itemId: clueId, visibility: itemVisibility(current), payload: { id: clueId, caseId: current.caseId } });
@@ -415,5 +418,6 @@ function versionVisibility(row: ClueRow) {
 export async function setClueReviewState(ctx: ChangeContext, clueId: string, reviewState: Clue["reviewState"]): Promise<ClueView> {
   const updated = await ctx.tx.clue.update({ where: { id: clueId }, data: { reviewState }, include: clueInclude });
   await ctx.tx.clueVersion.updateMany({ where: { clueId, version: updated.version }, data: { reviewState } });
+  await withdrawAppealsOf(ctx, updated);
   return (await toClueViews([updated], ctx.tx))[0];
 }

@@ -12,7 +12,8 @@ import { publishAppealSchema } from "~/validation/appeal";
 import { createTeam } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { clueWithCode, type Team } from "../helpers/workspace";
-import { decideReview, requestReview } from "../helpers/edge";
+import { decideReview, requestReview, updateClue } from "../helpers/edge";
+import { deleteClue } from "~/models/clues.server";
 import type { Actor } from "~/auth/permissions.server";
 
 let server: TestServer;
@@ -131,6 +132,25 @@ describe("the public appeals page", () => {
     await expect(unpublishAppeal(team.liaison, appeal.id)).rejects.toBeInstanceOf(ValidationError);
     // Published again later, it is a new appeal.
     expect((await publish(team.liaison, { clueId: clue.id, publicText: "Back up" })).id).not.toBe(appeal.id);
+  });
+
+  it("withdraws an appeal when its clue's code is raised or the clue deleted, in the same write, audited", async () => {
+    const team = await createTeam();
+    const raised = await approvedClue(team);
+    const appeal = await publish(team.liaison, { clueId: raised.id, publicText: "Appeal text raised 41d0" });
+    const current = await prisma.clue.findUniqueOrThrow({ where: { id: raised.id } });
+    await updateClue(team.coordinator, raised.id, { version: current.version, handlingCode: "RED" });
+    expect((await listPublishedAppeals()).map((row) => row.id)).not.toContain(appeal.id);
+    expect(await (await fetch(`${server.url}/appeals`)).text()).not.toContain("Appeal text raised 41d0");
+    expect((await tip(appeal.id, "Seen it in Gdansk")).status).toBe(404);
+    expect(await prisma.publicTip.count({ where: { appealId: appeal.id } })).toBe(0);
+    const withdrawn = await prisma.auditEvent.findFirst({ where: { action: "appeal.unpublish", itemId: raised.id } });
+    expect(withdrawn).toMatchObject({ actorId: team.coordinator.id, details: { appealId: appeal.id, withdrawn: "Only a TLP:CLEAR clue can be published as a public appeal." } });
+
+    const deleted = await approvedClue(team);
+    const second = await publish(team.liaison, { clueId: deleted.id, publicText: "Appeal text deleted 9e22" });
+    await deleteClue(team.analyst, deleted.id);
+    expect((await listPublishedAppeals()).map((row) => row.id)).not.toContain(second.id);
   });
 
   it("gives the liaison a queue page with unpublish, and nobody else", async () => {
