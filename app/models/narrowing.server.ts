@@ -409,6 +409,28 @@ export function narrowingBody(narrowing: Narrowing) {
   };
 }
 
+/** Of these clues, those every member of their taskforce may read (not TLP:RED, not AMBER+STRICT). */
+async function openToTheTaskforce(clueIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(clueIds)];
+  if (ids.length === 0) return new Set();
+  const rows = await readSql<{ id: string }>(Prisma.sql`
+    SELECT c."id" FROM "Clue" c WHERE c."id" IN (${Prisma.join(ids)}) AND c."handlingCode" IN ('AMBER', 'GREEN', 'CLEAR')`);
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * What a country task says of its country: a task is read by its whole taskforce, so only the reasons drawn from
+ * clues all of them may read are written into it, and the score (which the others moved) only when there are no others.
+ */
+function taskReasons(name: string, candidate: Candidate, open: ReadonlySet<string>): string[] {
+  const reasons = [...candidate.supports.map((reason) => ({ reason, said: "Supported" })), ...candidate.weakens.map((reason) => ({ reason, said: "Weakened" }))];
+  const shown = reasons.filter(({ reason }) => open.has(reason.clueId));
+  return [
+    shown.length === reasons.length ? `Narrowing score ${candidate.score} for ${name}.` : `${name}: reasons from restricted clues are left out of this task, which the whole taskforce reads.`,
+    ...shown.map(({ reason, said }) => `${said}: ${reason.reason}.`),
+  ];
+}
+
 /**
  * From narrowing to action: one task per chosen country ("ask the liaison for X to check Y"), each carrying the
  * reasons the narrowing gave for that country as the viewer sees them. Coordinators only (task:assign).
@@ -418,13 +440,12 @@ export async function createCountryTasks(actor: Actor, caseId: string, input: Co
   if (input.leadId && (narrowing as { caseId?: string }).caseId !== caseId) throw new NotFoundError("Lead not found.");
   const byCode = new Map(narrowing.candidates.map((candidate) => [candidate.country, candidate]));
   const reference = await loadReference();
+  const open = await openToTheTaskforce(narrowing.candidates.flatMap((candidate) => [...candidate.supports, ...candidate.weakens].map((reason) => reason.clueId)));
   const tasks = [];
   for (const code of input.countries) {
     const candidate = byCode.get(code);
     const name = reference.byCode.get(code)?.name ?? code;
-    const why = candidate
-      ? [`Narrowing score ${candidate.score} for ${name}.`, ...candidate.supports.map((reason) => `Supported: ${reason.reason}.`), ...candidate.weakens.map((reason) => `Weakened: ${reason.reason}.`)]
-      : [`${name} is not among the current candidates.`];
+    const why = candidate ? taskReasons(name, candidate, open) : [`${name} is not among the current candidates.`];
     tasks.push(
       await createTask(actor, caseId, {
         title: `Ask the liaison for ${name} (${code}) to check ${input.subject}`.slice(0, 200),

@@ -185,6 +185,20 @@ describe("from narrowing to action", () => {
     expect(invalid.status).toBe(422);
     expect(Object.keys(invalid.body.error.fields)).toEqual(["countries.0"]);
   });
+
+  it("writes into a task, which the whole taskforce reads, only the reasons of clues the whole taskforce may read", async () => {
+    const team = await createTeam();
+    await clueAs(team.analyst, team.case.id, facetClue("productSoldIn: IE, GB"));
+    const strict = await clueAs(team.coordinator, team.case.id, facetClue("plugType: G", { handlingCode: "AMBER_STRICT" }));
+    const made = await (await caller(team.coordinator))("POST", `/cases/${team.case.id}/narrowing/tasks`, { countries: ["IE"], assigneeId: team.analystOtherAgency.id, subject: "the sockets" });
+    expect(made.status).toBe(201);
+    const task = await (await caller(team.analystOtherAgency))("GET", `/tasks/${made.body[0].id}`);
+    expect(task.status).toBe(200);
+    expect(task.body.description).toMatch(/Supported: product sold only in GB, IE: fits/);
+    expect(task.body.description).not.toMatch(/type G|plug/i);
+    expect(task.body.description).not.toMatch(/Narrowing score/);
+    expect((await (await caller(team.analystOtherAgency))("GET", `/clues/${strict.id}`)).status).toBe(404);
+  });
 });
 
 describe("reference corrections", () => {
