@@ -123,8 +123,24 @@ async function withVisibleDetails(actor: Actor, rows: AuditRow[]): Promise<Audit
   }
   return rows.map((row) => {
     const withheld = !admin && hiddenIds.has(`${row.itemType}:${row.itemId}`);
-    return { ...row, ip: admin ? row.ip : null, details: withheld ? null : row.details, detailsWithheld: withheld };
+    const details = withheld ? null : admin ? row.details : withoutCounts(row.action, row.details);
+    return { ...row, ip: admin ? row.ip : null, details, detailsWithheld: withheld };
   });
+}
+
+/**
+ * Details that count links into other clues, which the reader may not see (another taskforce's, a TLP:RED one):
+ * an administrator's to read. A coordinator learns of a hidden match what its clue's page says (one per kind).
+ */
+const COUNTS_BEYOND_NEED_TO_KNOW: Record<string, readonly string[]> = {
+  "correlation.update": ["links", "deconflictionsOpened", "deconflictionsClosed"],
+  "clue.delete": ["links"],
+};
+
+function withoutCounts(action: string, details: AuditRow["details"]): AuditRow["details"] {
+  const keys = COUNTS_BEYOND_NEED_TO_KNOW[action];
+  if (!keys || !details || typeof details !== "object" || Array.isArray(details)) return details;
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !keys.includes(key)));
 }
 
 function cursorOf(row: AuditRow): string {

@@ -170,6 +170,12 @@ export async function stepDeconfliction(actor: Actor, id: string, input: Deconfl
 }
 
 /**
+ * The leads that count: those their whole taskforce may read. A TLP:RED or AMBER+STRICT lead is its readers'
+ * own, and the news that it cites a linked clue would tell its coordinators it exists.
+ */
+const OPEN_LEAD_CODES = Prisma.sql`('AMBER', 'GREEN', 'CLEAR')`;
+
+/**
  * Leads cite clues: when both taskforces of a de-confliction hold leads citing its clues, both sides'
  * coordinators (and liaisons) are told, once, as for any de-confliction step. Called inside the lead's write.
  */
@@ -180,8 +186,8 @@ export async function noteLinkedLeads(ctx: ChangeContext, clueIds: readonly stri
     WHERE (d."clueAId" IN (${Prisma.join(clueIds)}) OR d."clueBId" IN (${Prisma.join(clueIds)}))
       AND NOT d."leadsOnBothSides"
       AND EXISTS (SELECT 1 FROM "ClueLink" l WHERE l."clueId" = d."clueAId" AND l."otherClueId" = d."clueBId")
-      AND EXISTS (SELECT 1 FROM "LeadClue" la WHERE la."clueId" = d."clueAId")
-      AND EXISTS (SELECT 1 FROM "LeadClue" lb WHERE lb."clueId" = d."clueBId")
+      AND EXISTS (SELECT 1 FROM "LeadClue" la JOIN "Lead" l ON l."id" = la."leadId" WHERE la."clueId" = d."clueAId" AND l."handlingCode" IN ${OPEN_LEAD_CODES})
+      AND EXISTS (SELECT 1 FROM "LeadClue" lb JOIN "Lead" l ON l."id" = lb."leadId" WHERE lb."clueId" = d."clueBId" AND l."handlingCode" IN ${OPEN_LEAD_CODES})
     RETURNING d."id", d."kind", d."clueAId", d."clueBId", d."taskforceAId", d."taskforceBId", d."caseAId"`;
   if (rows.length === 0) return;
   for (const row of rows) {

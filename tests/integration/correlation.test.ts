@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
+import { flushAuditRecords } from "~/models/audit.server";
+import { listAuditEvents } from "~/models/audit-log.server";
 import { deleteClue } from "~/models/clues.server";
 import { excludeValue, getCaseCorrelations, getClueCorrelations, includeValue, listStoppedValues } from "~/models/correlation.server";
 import { deconflictionQueue, stepDeconfliction } from "~/models/deconfliction.server";
@@ -398,6 +400,27 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     for (const leak of [clueB.id, b.case.id, secret, b.case.reference]) expect(exported).not.toContain(leak);
     // A case's panel aggregates: nothing visible, one hidden entry.
     expect((await getCaseCorrelations(a.analyst, a.case.id)).hidden.map((link) => link.kind)).toEqual(["HASH"]);
+  });
+
+  it("keeps counts of hidden links out of a coordinator's audit trail, and a restricted lead out of the leads news", async () => {
+    const { a, b } = await twoTaskforces();
+    const hash = uniqueSha256();
+    const clueB = await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const clueA = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash) });
+    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    await flushAuditRecords();
+    const admin = await createActor({ role: "ADMIN", agency: "Agency A", taskforceIds: [] });
+    const read = async (actor: Actor) =>
+      (await listAuditEvents(actor, { action: "correlation.update", taskforceId: a.taskforceId })).items.filter((event) => event.itemId === clueA.id);
+    const [seenByCoordinator] = await read(a.coordinator);
+    expect(seenByCoordinator.details).toMatchObject({ kinds: ["HASH"] });
+    expect(JSON.stringify(seenByCoordinator.details)).not.toMatch(/links|deconflictions/);
+    expect((await read(admin))[0].details).toMatchObject({ links: 1, deconflictionsOpened: 1 });
+    // A TLP:RED lead on B's side citing the linked clue is not news for either side's coordinators.
+    await createLead(a.analyst, a.case.id, { title: "Same picture", clueIds: [clueA.id] });
+    await createLead(b.analyst, b.case.id, { title: "Kept close", clueIds: [clueB.id], handlingCode: "RED" });
+    expect((await deconflictionQueue(a.coordinator)).every((item) => !item.leadsOnBothSides)).toBe(true);
+    expect(await prisma.auditEvent.count({ where: { action: "deconfliction.leads", taskforceId: { in: [a.taskforceId, b.taskforceId] } } })).toBe(0);
   });
 
   it("tells the author of a clue a hidden match exists once per kind, never once per matching clue", async () => {
