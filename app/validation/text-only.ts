@@ -449,23 +449,33 @@ function hasDecodedControls(view: string): boolean {
 /** Invisible characters with a job in ordinary writing: joiners (emoji sequences, Arabic-script and Indic text), the soft hyphen, text and emoji presentation. */
 const TEXT_JOINERS = new Set([0x200c, 0x200d, 0x00ad, 0xfe0e, 0xfe0f]);
 const INVISIBLE_PROBE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
+const UNUSUAL_SPACE_RE = /[^\P{Zs} ]/u;
 /** Other invisible characters one text may hold: a few subdivision flags (7 tag characters each), stray zero-width spaces from a web page. */
 export const MAX_SILENT_CHARACTERS = 64;
-/** What the joiners may carry, by their frequencies (order-0 entropy times count): Persian prose with a ZWNJ every few words carries ~0 bits. */
+/** What the joiners and unusual spaces may carry, by their frequencies (order-0 entropy times count): Persian prose with a ZWNJ every few words carries ~0 bits. */
 export const MAX_JOINER_BITS = 512;
 
+/** A subdivision flag ("🏴" + tag letters + cancel tag, England's is 5 letters) counts as one silent character. */
+const FLAG_TAG_SEQUENCE_RE = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}/gu;
+/** Spaces other than U+0020 (no-break, thin, em, ideographic…) render as blank: they are judged with the joiners. */
+const HIDDEN_OR_SPACE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800\p{Zs}]/gu;
+/** Joiners and unusual spaces one text may hold at all, whatever their frequencies (French puts a no-break space before ; : ! ?). */
+export const MAX_JOINERS = 1024;
+
 function hasHiddenPayload(raw: string): boolean {
-  if (!INVISIBLE_PROBE_RE.test(raw)) return false;
+  if (!INVISIBLE_PROBE_RE.test(raw) && !UNUSUAL_SPACE_RE.test(raw)) return false;
+  const text = raw.replace(FLAG_TAG_SEQUENCE_RE, "\u{E007F}");
   let silent = 0;
   let joiners = 0;
   const counts = new Map<number, number>();
-  for (const match of raw.matchAll(INVISIBLE_RE)) {
+  for (const match of text.matchAll(HIDDEN_OR_SPACE_RE)) {
     const code = match[0].codePointAt(0) as number;
-    if (!TEXT_JOINERS.has(code)) {
+    if (code === 0x20) continue;
+    if (!TEXT_JOINERS.has(code) && !UNUSUAL_SPACE_RE.test(match[0])) {
       if (++silent > MAX_SILENT_CHARACTERS) return true;
       continue;
     }
-    joiners++;
+    if (++joiners > MAX_JOINERS) return true;
     counts.set(code, (counts.get(code) ?? 0) + 1);
   }
   let bits = 0;
@@ -1133,10 +1143,100 @@ function hasEncodedBytes(view: string): boolean {
   if (hasNumberDump(view) || hasWordDump(view)) return true;
   // A separator between the symbols ("ff.d8.ff", "Q.k.9.j", "255.216.255") is one more symbol, and a frequent
   // one: the window no longer looks flat. The letters and digits alone are judged too.
-  if (hasFlatWindow(stream) || hasDigitPayload(stream)) return true;
+  if (hasFlatWindow(stream) || hasDigitPayload(stream) || hasTooManyAddresses(view)) return true;
   const lettersAndDigits = lettersAndDigitsOf(stream);
   // A rare separator leaves the stream flat already (a "." every 16 base64 symbols: IC x K ~1.25).
-  return stream.length - lettersAndDigits.length >= stream.length * SEPARATOR_SHARE && hasFlatWindow(lettersAndDigits, SEPARATED_FLATNESS_MAX);
+  if (stream.length - lettersAndDigits.length >= stream.length * SEPARATOR_SHARE && hasFlatWindow(lettersAndDigits, { flatnessMax: SEPARATED_FLATNESS_MAX })) return true;
+  // A filler symbol between the encoded ones ("fqfqdqqq", "a⠁a⠂", "x" under combining marks) is as frequent as no
+  // letter of any script: without it, what is left is judged as the letters and digits are.
+  for (const rest of [...withoutFillers(stream), ...withoutFillers(lettersAndDigits)]) {
+    if (hasFlatWindow(rest, { flatnessMax: SEPARATED_FLATNESS_MAX })) return true;
+  }
+  return hasFlatPosition(stream) || hasFlatWordStream(view);
+}
+
+/** Unit lengths judged: a byte written as a unit of 2-4 symbols, each place with an alphabet of its own. */
+/**
+ * Only small alphabets are cut apart (an emoji and a skin tone per nibble use 20 symbols): prose of any script,
+ * with its capitals, digits and punctuation uses more, and cutting each stream four ways costs as much as the
+ * rest of the guard. A unit scheme over a larger alphabet is among what still gets through (decision 015).
+ */
+const UNIT_ALPHABET_MAX = 24;
+const UNIT_LENGTHS = [2, 3, 4];
+
+/**
+ * A byte written as a fixed unit ("👍🏽👋🏻": an emoji for the high nibble, a skin tone, another emoji…) mixes
+ * alphabets of different sizes, so the stream is uneven; each place of the unit, taken alone, is flat. Every
+ * other symbol, third or fourth of prose is still prose.
+ */
+function hasFlatPosition(stream: readonly number[]): boolean {
+  if (stream.length < ENCODED_WINDOW * UNIT_LENGTHS[0]! || new Set(stream).size > UNIT_ALPHABET_MAX) return false;
+  for (const length of UNIT_LENGTHS) {
+    if (stream.length < ENCODED_WINDOW * length) break;
+    for (let place = 0; place < length; place++) {
+      const symbols = stream.filter((_, i) => i % length === place);
+      if (hasFlatWindow(symbols, { flatnessMax: SEPARATED_FLATNESS_MAX })) return true;
+    }
+  }
+  return false;
+}
+
+/** A symbol above this share of a stream is a filler: the commonest letter of a script is under it (English "e" 12.7% of letters). */
+const FILLER_SHARE = 0.13;
+const MAX_FILLERS = 3;
+
+/** The stream without its commonest symbol, then without the next, while each is a filler; none when there is none. */
+function withoutFillers(stream: readonly number[]): number[][] {
+  const rests: number[][] = [];
+  let rest = stream;
+  for (let removed = 0; removed < MAX_FILLERS && rest.length >= ENCODED_WINDOW; removed++) {
+    const counts = new Map<number, number>();
+    let top = -1;
+    let topCount = 0;
+    for (const symbol of rest) {
+      // Digits are never fillers: lists of numbers are uneven in their digits, and taking the commonest away flattens them.
+      if (isAsciiDigit(symbol)) continue;
+      const count = (counts.get(symbol) ?? 0) + 1;
+      counts.set(symbol, count);
+      if (count > topCount) [top, topCount] = [symbol, count];
+    }
+    if (topCount < rest.length * FILLER_SHARE) break;
+    const next = rest.filter((symbol) => symbol !== top);
+    rests.push(next);
+    rest = next;
+  }
+  return rests;
+}
+
+/**
+ * Words as symbols: one word per byte or per nibble from a table ("alpha bravo …", Roman numerals, a syllable
+ * table), with or without punctuation and filler words, is as flat over its words as base32 over its letters.
+ * Each distinct word is one symbol; the fillers go as above. A list that hardly repeats a word (names, products)
+ * is not flat but sparse: a window must repeat its words at least as a 256-word table does (IC x K >= 0.4).
+ */
+const WORD_STREAM_FLATNESS_MIN = 0.4;
+
+function hasFlatWordStream(view: string): boolean {
+  const words = view.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu);
+  if (words === null || words.length < ENCODED_WINDOW) return false;
+  const ids = new Map<string, number>();
+  // Ids from 128: the window keeps non-ASCII symbols in Maps, apart from the ASCII counters.
+  const stream = words.map((word) => {
+    let id = ids.get(word);
+    if (id === undefined) ids.set(word, (id = 128 + ids.size));
+    return id;
+  });
+  const options = { flatnessMin: WORD_STREAM_FLATNESS_MIN, twoBytesPerSymbol: false };
+  return [stream, ...withoutFillers(stream)].some((rest) => hasFlatWindow(rest, options));
+}
+
+/** IPv4 addresses one text may hold: a list of a hundred is a log; 136 of them held the probe's JPEG. */
+export const MAX_IPV4_PER_TEXT = 96;
+
+function hasTooManyAddresses(view: string): boolean {
+  let addresses = 0;
+  for (const _ of view.matchAll(DOTTED_QUAD_RE)) if (++addresses > MAX_IPV4_PER_TEXT) return true;
+  return false;
 }
 
 /**
@@ -1167,6 +1267,8 @@ function lettersAndDigitsOf(stream: readonly number[]): number[] {
 }
 
 const isAsciiDigit = (code: number): boolean => code >= 48 && code <= 57;
+/** What a list of numbers is written with: digits and ASCII punctuation ("+48 601 …", "2026-11-03 21:14", "(00:03:12)"). */
+const isNumberListSymbol = (code: number): boolean => code < 128 && !((code >= 65 && code <= 90) || (code >= 97 && code <= 122));
 
 /**
  * Digits are the one alphabet ordinary text lays out flat: a list of barcodes, phone numbers or IMEIs is as
@@ -1175,7 +1277,7 @@ const isAsciiDigit = (code: number): boolean => code >= 48 && code <= 57;
  * uniform, are ~425 bytes of a file (543-byte JPEG: 1,308 digits as one number, ~1,400 as its byte values).
  */
 export const MAX_FLAT_DIGITS = 1024;
-/** A window this much digits is a number list, judged by hasDigitPayload. */
+/** A window this much digits and punctuation is a number list, judged by hasDigitPayload and the number-dump rule. */
 const DIGIT_WINDOW_SHARE = 0.85;
 
 function hasDigitPayload(stream: readonly number[]): boolean {
@@ -1189,8 +1291,14 @@ function hasDigitPayload(stream: readonly number[]): boolean {
   if (digits < MAX_FLAT_DIGITS) return false;
   let repeatSum = 0;
   for (const count of counts) repeatSum += count * (count - 1);
-  return (repeatSum / (digits * (digits - 1))) * 10 <= FLATNESS_MAX;
+  return (repeatSum / (digits * (digits - 1))) * 10 <= DIGIT_FLATNESS_MAX;
 }
+/**
+ * Random digits measure IC x 10 = 1.00 +- 0.02 at this length; lists written by people and machines repeat
+ * prefixes, dates and times (50 call records: above it). Byte values written in decimal are uneven (many 1s and
+ * 2s) and are the number-dump rule's.
+ */
+const DIGIT_FLATNESS_MAX = 1.04;
 
 /** The view's code points without whitespace and without digest-shaped hash ids (which are returned apart). */
 function encodedStream(view: string): { stream: number[]; digests: string[] } {
@@ -1235,7 +1343,16 @@ export function digestsAreStructured(digests: readonly string[]): boolean {
  * Slides a window of ENCODED_WINDOW symbols over the stream, keeping symbol and symbol-pair counts, their
  * repeat sums and the distinct count incrementally: linear in the stream, typed arrays for ASCII, Maps otherwise.
  */
-function hasFlatWindow(stream: readonly number[], flatnessMax = FLATNESS_MAX): boolean {
+interface FlatnessOptions {
+  /** The limit of IC x K for a window of many repeats (the undersampled limit is the same for every stream). */
+  flatnessMax?: number;
+  /** At least this IC x K: a word list that hardly repeats is sparse, not flat. */
+  flatnessMin?: number;
+  /** Whether a window with almost no repeat is two bytes per symbol (characters), or just varied (words). */
+  twoBytesPerSymbol?: boolean;
+}
+
+function hasFlatWindow(stream: readonly number[], { flatnessMax = FLATNESS_MAX, flatnessMin = 0, twoBytesPerSymbol = true }: FlatnessOptions = {}): boolean {
   const size = ENCODED_WINDOW;
   if (stream.length < size) return false;
   const ascii = new Uint32Array(128);
@@ -1243,11 +1360,11 @@ function hasFlatWindow(stream: readonly number[], flatnessMax = FLATNESS_MAX): b
   const asciiPairs = new Uint32Array(128 * 128);
   const otherPairs = new Map<number, number>();
   let distinct = 0;
-  let digits = 0; // ASCII digits in the window
+  let digits = 0; // ASCII digits and punctuation in the window: a list of numbers
   let repeatSum = 0; // sum over symbols of c(c-1)
   let pairRepeatSum = 0; // the same over adjacent pairs
   const add = (symbol: number, delta: 1 | -1): void => {
-    if (isAsciiDigit(symbol)) digits += delta;
+    if (isNumberListSymbol(symbol)) digits += delta;
     const before = symbol < 128 ? (ascii[symbol] as number) : (other.get(symbol) ?? 0);
     const after = before + delta;
     if (symbol < 128) ascii[symbol] = after;
@@ -1279,7 +1396,8 @@ function hasFlatWindow(stream: readonly number[], flatnessMax = FLATNESS_MAX): b
     if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET || digits >= size * DIGIT_WINDOW_SHARE) continue;
     const ic = repeatSum / symbolPairs;
     const undersampled = distinct * UNDERSAMPLED_RATIO > size;
-    if (undersampled && ic < NO_REPEAT_IC) return true;
+    if (undersampled && twoBytesPerSymbol && ic < NO_REPEAT_IC) return true;
+    if (ic * distinct < flatnessMin) continue;
     // Independent symbols repeat in pairs as often as the product of their single rates: ratio ~1. Text: 1.3 to 70.
     const pairDependence = pairRepeatSum / pairPairs / (ic * ic);
     const flat = undersampled
@@ -1304,7 +1422,7 @@ function hasNumberDump(view: string): boolean {
   // Any separator ("255.216.255"): only when the text holds enough numbers to make a dump at all.
   let numbers = 0;
   for (let i = view.search(/\d/); i !== -1 && numbers < NUMBER_DUMP_MIN_TOKENS; i = nextNumber(view, i)) numbers++;
-  return numbers >= NUMBER_DUMP_MIN_TOKENS && hasByteTokens(view.replace(DOTTED_QUAD_RE, " x ").matchAll(/\d+|\p{L}+/gu), true);
+  return numbers >= NUMBER_DUMP_MIN_TOKENS && hasByteTokens(view.replace(DOTTED_QUAD_RE, " xx ").matchAll(/\d+|\p{L}{2,}/gu), true);
 }
 
 /** Where the number after the one starting at `start` starts, or -1. */
@@ -1315,7 +1433,7 @@ function nextNumber(view: string, start: number): number {
   return i < view.length ? i : -1;
 }
 
-/** `digitsOnly`: the tokens are runs of digits and of letters, whatever separates them ("255.216.255"); a word ends a run. */
+/** `digitsOnly`: the tokens are runs of digits and words, whatever separates them ("255.216.255", "137x80x78"); a word ends a run. */
 function hasByteTokens(tokens: Iterable<RegExpMatchArray>, digitsOnly = false): boolean {
   let decimal = 0;
   let decimalHigh = 0;
@@ -1368,36 +1486,9 @@ function hasWordDump(view: string): boolean {
     }
     if (top <= words.length * WORD_DUMP_MAX_TOP_SHARE && counts.size >= 64) return true;
   }
-  return hasFlatWords(view);
+  return false;
 }
 
-/**
- * The same dump with a full stop every few dozen words, so that no run is long: all the text's words, judged by
- * their frequencies. A dump of as many words as its table (256) repeats its words about equally (IC x K 0.7-1,
- * no word above 2.5%); prose has common words, and a list of names hardly repeats (IC x K under 0.5).
- */
-const FLAT_WORDS_MIN = 256;
-const FLAT_WORDS_MIN_REPEAT = 1.4;
-const FLAT_WORDS_IC_K = { min: 0.5, max: FLATNESS_MAX };
-
-function hasFlatWords(view: string): boolean {
-  const words = view.toLowerCase().match(/[\p{L}\p{M}]+/gu);
-  if (words === null || words.length < FLAT_WORDS_MIN) return false;
-  const counts = new Map<string, number>();
-  let top = 0;
-  for (const word of words) {
-    const count = (counts.get(word) ?? 0) + 1;
-    counts.set(word, count);
-    if (count > top) top = count;
-  }
-  const n = words.length;
-  const distinct = counts.size;
-  if (distinct < 64 || n < distinct * FLAT_WORDS_MIN_REPEAT || top > n * WORD_DUMP_MAX_TOP_SHARE) return false;
-  let repeatSum = 0;
-  for (const count of counts.values()) repeatSum += count * (count - 1);
-  const flatness = (repeatSum / (n * (n - 1))) * distinct;
-  return flatness >= FLAT_WORDS_IC_K.min && flatness <= FLAT_WORDS_IC_K.max;
-}
 
 /**
  * What a text that passed still carries of encoded-looking material, in bytes: the tokens of 16 or more
@@ -1412,12 +1503,15 @@ export function encodedFragmentBytes(value: string): number {
     if (digest !== null && HASH_HEX_LENGTHS.has((digest[1] as string).length)) continue;
     // URL parts are judged apart; "/", "+" and "=" belong to base64, so they do not cut a piece.
     for (const piece of token.split(/[?&#.:]+/)) {
-      if (piece.length >= FRAGMENT_MIN_TOKEN && classSwitchShare(piece) >= FRAGMENT_MIN_SWITCH_SHARE) bits += piece.length * 6;
+      const minimum = /[a-z]/.test(piece) ? FRAGMENT_MIN_TOKEN : FRAGMENT_MIN_SINGLE_CASE_TOKEN;
+      if (piece.length >= minimum && classSwitchShare(piece) >= FRAGMENT_MIN_SWITCH_SHARE) bits += piece.length * 6;
     }
   }
   return Math.round(bits / 8);
 }
 const FRAGMENT_MIN_TOKEN = 12;
+/** Identifiers in capitals and digits (VINs 17, parcel numbers 18, serials) are one token each: base32 runs longer. */
+const FRAGMENT_MIN_SINGLE_CASE_TOKEN = 20;
 /**
  * Base64 switches class (upper/lower/digit/symbol) at about 60% of positions, base32 (upper case and 2-7) at
  * about 30%; words under 5% (Title Case is not a switch), most product codes under 25%.

@@ -934,3 +934,63 @@ describe("checkTextOnly — what the probe of 2026-12-02 smuggled, and the lists
     expect(encodedFragmentBytes(LONG_ENGLISH)).toBeLessThan(10);
   });
 });
+
+// ---------------------------------------------------------------------------
+// The second probe of 2026-12-02: fillers, word tables, unusual spaces, emoji modifiers, marks as carriers.
+// ---------------------------------------------------------------------------
+
+const NIBBLE_WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa"];
+const nibbles = (bytes: Buffer): number[] => [...bytes].flatMap((byte) => [byte >> 4, byte & 15]);
+const roman = (n: number): string => {
+  if (n === 0) return "N";
+  const table: [number, string][] = [[100, "C"], [90, "XC"], [50, "L"], [40, "XL"], [10, "X"], [9, "IX"], [5, "V"], [4, "IV"], [1, "I"]];
+  let out = "";
+  for (const [value, letters] of table) while (n >= value) [out, n] = [out + letters, n - value];
+  return out;
+};
+const SPACES = [0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x202f, 0x205f].map((code) => String.fromCodePoint(code));
+const EMOJI = ["👍", "👋", "👏", "🙌", "✋", "🤚", "👌", "🤞", "✌", "🤟", "🤘", "👈", "👉", "👆", "👇", "☝"];
+const TONES = ["\u{1F3FB}", "\u{1F3FC}", "\u{1F3FD}", "\u{1F3FE}"];
+const MARKS = Array.from({ length: 16 }, (_, i) => String.fromCodePoint(0x0363 + i));
+const IMEI_TACS = ["35332811", "35875405", "86723105", "35391110"];
+const CALL_RECORDS = Array.from(
+  { length: 50 },
+  (_, i) => `+48 601 ${String(200 + ((i * 37) % 700)).padStart(3, "0")} ${String(100 + ((i * 53) % 900))} -> +48 512 987 ${String(600 + (i % 9))}54 2026-11-${String(1 + (i % 28)).padStart(2, "0")} ${String(8 + (i % 14)).padStart(2, "0")}:${String((i * 7) % 60).padStart(2, "0")}:0${i % 10} (00:0${i % 6}:1${i % 10})`,
+).join("\n");
+
+const refusedBySecondProbe: RefusedCase[] = [
+  ["refuses hex with a filler letter after each symbol", wrap([...SMALL_JPEG.toString("hex")].map((c) => `${c}q`).join(""), 8, " "), "ENCODED_BYTES"],
+  ["refuses lower-case base32 with a filler letter", [...base32(SMALL_JPEG).toLowerCase()].map((c) => `${c}q`).join(""), "ENCODED_BYTES"],
+  ["refuses one word per nibble from sixteen words", nibbles(SMALL_JPEG).map((n) => NIBBLE_WORDS[n]).join(" "), "ENCODED_BYTES"],
+  ["refuses Roman numerals, one per byte", perByte(SMALL_JPEG, roman, " "), "ENCODED_BYTES"],
+  ["refuses sixteen kinds of space between words, one per nibble", nibbles(SMALL_JPEG).map((n, i) => `${NIBBLE_WORDS[i % 3]}${SPACES[n]}`).join(""), "HIDDEN_CHARACTERS"],
+  ["refuses an emoji and skin tones per byte", perByte(SMALL_JPEG, (b) => `${EMOJI[b >> 4]}${TONES[(b >> 2) & 3]}${EMOJI[b & 3]}${TONES[0]}`), "ENCODED_BYTES"],
+  ["refuses one word per byte with a filler word after each", perByte(SMALL_JPEG, (b) => `${WORD_TABLE[b]} the`, " "), "ENCODED_BYTES"],
+  ["refuses combining marks on a letter, one per nibble", wrap(nibbles(SMALL_JPEG).map((n) => `x${MARKS[n]}`).join(""), 10, " "), "ENCODED_BYTES"],
+  ["refuses decimal bytes joined by a letter", groups(perByte(SMALL_JPEG, String, " ").split(" "), 3, "x", " "), "ENCODED_BYTES"],
+  ["refuses a letter and a braille pattern per byte", perByte(SMALL_JPEG, (b) => `a${String.fromCodePoint(0x2800 + b)}`), "ENCODED_BYTES"],
+  ["refuses one word per byte with a full stop every 20 words", groups(perByte(SMALL_JPEG, (b) => WORD_TABLE[b] as string, " ").split(" "), 20, " ", ". "), "ENCODED_BYTES"],
+  ["refuses more IPv4 addresses than a text may hold", Array.from({ length: 97 }, (_, i) => `10.${i % 256}.${(i * 7) % 256}.${(i * 13) % 256}`).join(", "), "ENCODED_BYTES"],
+  ["refuses eighty random IMEIs (as random as a number carrying a file)", `Handsets: ${digitsOf(900, 80, 15).join(", ")}`, "ENCODED_BYTES"],
+];
+
+const allowedBySecondProbe: AllowedCase[] = [
+  ["allows fifty call records", CALL_RECORDS],
+  ["allows eighty IMEIs of four handset models", `Handsets: ${Array.from({ length: 80 }, (_, i) => `${IMEI_TACS[i % 4]}${digitsOf(700 + i, 1, 7)[0]}`).join(", ")}`],
+  ["allows a chat message with eleven subdivision flags", `Flags on the wall: ${"🏴󠁧󠁢󠁥󠁮󠁧󠁿 🏴󠁧󠁢󠁳󠁣󠁴󠁿 ".repeat(5)}🏴󠁧󠁢󠁷󠁬󠁳󠁿`],
+  ["allows French prose with no-break spaces", "Sur l’étiquette\u00a0: «\u00a0Eau minérale\u00a0» — lot 240312\u00a0; fabriqué en France\u00a0! ".repeat(30)],
+  ["allows a list of 300 distinct product names", Array.from({ length: 300 }, (_, i) => `${NIBBLE_WORDS[i % 16]}${["shampoo", "soap", "lotion", "gel", "cream"][i % 5]}${i}`).join(", ")],
+  ["allows a long English report", LONG_ENGLISH.repeat(4)],
+];
+
+describe("checkTextOnly — what the second probe of 2026-12-02 smuggled, and the lists it found refused", () => {
+  it.each(refusedBySecondProbe)("%s", (_title, input, code) => {
+    expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+  });
+  it.each(allowedBySecondProbe)("%s", (_title, input) => {
+    expect(checkTextOnly(input)).toEqual({ ok: true });
+  });
+  it("does not count identifiers in capitals and digits (VINs, parcel numbers) toward the author's window", () => {
+    expect(encodedFragmentBytes(`VINs: ${VINS.join(", ")}; parcels 1Z999AA10123456784 1Z12345E0205271688`)).toBe(0);
+  });
+});
