@@ -16,7 +16,7 @@ import { correlationExclusionSchema } from "~/validation/correlation";
 import { apiCallerFor } from "../helpers/api";
 import { createActor, createCase, createTaskforce, createTeam } from "../helpers/factories";
 import { createClue, createLead, search, updateClue } from "../helpers/edge";
-import { recordRoomEvents, socketTestSuite, waitFor } from "../helpers/sockets";
+import { recordRoomEvents, socketTestSuite, waitFor, type TestSocket } from "../helpers/sockets";
 import { pageRequests, sessionCookie, shownText } from "../helpers/pages";
 import { SHA256, uniqueSha256 } from "../helpers/workspace";
 
@@ -45,6 +45,19 @@ async function twoTaskforces() {
 const clue = (actor: Actor, caseId: string, overrides: Record<string, unknown> = {}) =>
   createClue(actor, caseId, { category: "object_product", value: `Blue kettle ${uniqueSha256().slice(0, 10)}`, detail: "", ...overrides });
 const hashRef = (value = SHA256) => [{ algorithm: "SHA256", value }];
+
+/** Each user's live correlation notices, as they arrive on a socket of theirs (`also`: more to record on it). */
+async function noticesHeardBy(users: Actor[], also?: (user: Actor, socket: TestSocket) => void): Promise<Map<string, CorrelationNotice[]>> {
+  const heard = new Map<string, CorrelationNotice[]>();
+  for (const user of users) {
+    const socket = await suite.connect(user);
+    const mine: CorrelationNotice[] = [];
+    socket.on("correlation:notice", (notice) => mine.push(notice));
+    heard.set(user.id, mine);
+    also?.(user, socket);
+  }
+  return heard;
+}
 
 /** A and B record the same media hash, and A's liaison asks for contact: the de-confliction waits for B's answer. */
 async function requestedDeconfliction() {
@@ -298,13 +311,7 @@ describe("need-to-know and de-confliction between two taskforces", () => {
   it("leaves a TLP:RED clue's side to those who may read it: no item, no step and no live notice for the others", async () => {
     const { a, b } = await twoTaskforces();
     const hash = uniqueSha256();
-    const heard = new Map<string, CorrelationNotice[]>();
-    for (const user of [a.coordinator, a.liaison, b.coordinator]) {
-      const socket = await suite.connect(user);
-      const mine: CorrelationNotice[] = [];
-      socket.on("correlation:notice", (notice) => mine.push(notice));
-      heard.set(user.id, mine);
-    }
+    const heard = await noticesHeardBy([a.coordinator, a.liaison, b.coordinator]);
     const red = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash), handlingCode: "RED" });
     await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
     await waitFor(() => (heard.get(b.coordinator.id) ?? []).some((notice) => notice.type === "deconfliction.opened"), "B's coordinator hears of the de-confliction");
@@ -360,15 +367,8 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     const { a, b } = await twoTaskforces();
     const hash = uniqueSha256();
     const secret = `Secret shop sign ${uniqueSha256().slice(0, 8)}`;
-    const notices = new Map<string, CorrelationNotice[]>();
     const roomEvents = new Map<string, unknown[]>();
-    for (const user of [a.analyst, a.coordinator, b.coordinator]) {
-      const socket = await suite.connect(user);
-      const mine: CorrelationNotice[] = [];
-      socket.on("correlation:notice", (notice) => mine.push(notice));
-      notices.set(user.id, mine);
-      roomEvents.set(user.id, recordRoomEvents(socket, ROOM_EVENT_NAMES));
-    }
+    const notices = await noticesHeardBy([a.analyst, a.coordinator, b.coordinator], (user, socket) => roomEvents.set(user.id, recordRoomEvents(socket, ROOM_EVENT_NAMES)));
     const clueB = await clue(b.analyst, b.case.id, { value: secret, mediaRefs: hashRef(hash) });
     const clueA = await clue(a.analyst, a.case.id, { value: `Kettle ${uniqueSha256().slice(0, 10)}`, mediaRefs: hashRef(hash) });
     await waitFor(() => (notices.get(a.analyst.id) ?? []).some((notice) => notice.type === "correlation.found"), "A's analyst hears of the match");

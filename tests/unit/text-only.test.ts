@@ -920,21 +920,6 @@ const allowedByTheProbe: AllowedCase[] = [
   ["allows Persian prose with zero-width non-joiners", "می‌خواهم این برچسب را ببینم. نوشته روی قفسه: «کتاب‌ها و دفترها». ".repeat(20)],
 ];
 
-describe("checkTextOnly — what the probe of 2026-12-02 smuggled, and the lists it found refused", () => {
-  it.each(refusedByTheProbe)("%s", (_title, input, code) => {
-    expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
-  });
-  it.each(allowedByTheProbe)("%s", (_title, input) => {
-    expect(checkTextOnly(input)).toEqual({ ok: true });
-  });
-  it("counts base64 cut by its own slashes, and base32, toward the author's window", () => {
-    const base64Piece = SMALL_JPEG.toString("base64").slice(0, 120);
-    expect(encodedFragmentBytes(base64Piece)).toBeGreaterThanOrEqual(80);
-    expect(encodedFragmentBytes(base32(SMALL_JPEG).slice(0, 120))).toBeGreaterThanOrEqual(60);
-    expect(encodedFragmentBytes(LONG_ENGLISH)).toBeLessThan(10);
-  });
-});
-
 // ---------------------------------------------------------------------------
 // The second probe of 2026-12-02: fillers, word tables, unusual spaces, emoji modifiers, marks as carriers.
 // ---------------------------------------------------------------------------
@@ -983,13 +968,20 @@ const allowedBySecondProbe: AllowedCase[] = [
   ["allows a long English report", LONG_ENGLISH.repeat(4)],
 ];
 
-describe("checkTextOnly — what the second probe of 2026-12-02 smuggled, and the lists it found refused", () => {
-  it.each(refusedBySecondProbe)("%s", (_title, input, code) => {
+describe("checkTextOnly — what the probes of 2026-12-02 smuggled, and the lists they found refused", () => {
+  it.each([...refusedByTheProbe, ...refusedBySecondProbe])("%s", (_title, input, code) => {
     expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
   });
-  it.each(allowedBySecondProbe)("%s", (_title, input) => {
+  it.each([...allowedByTheProbe, ...allowedBySecondProbe])("%s", (_title, input) => {
     expect(checkTextOnly(input)).toEqual({ ok: true });
   });
+  it("counts base64 cut by its own slashes, and base32, toward the author's window", () => {
+    const base64Piece = SMALL_JPEG.toString("base64").slice(0, 120);
+    expect(encodedFragmentBytes(base64Piece)).toBeGreaterThanOrEqual(80);
+    expect(encodedFragmentBytes(base32(SMALL_JPEG).slice(0, 120))).toBeGreaterThanOrEqual(60);
+    expect(encodedFragmentBytes(LONG_ENGLISH)).toBeLessThan(10);
+  });
+
   it("does not count identifiers in capitals and digits (VINs, parcel numbers) toward the author's window", () => {
     expect(encodedFragmentBytes(`VINs: ${VINS.join(", ")}; parcels 1Z999AA10123456784 1Z12345E0205271688`)).toBe(0);
   });
