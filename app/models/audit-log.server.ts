@@ -4,9 +4,9 @@
 // same filters give the CSV export. Reading the trail is itself recorded. The chain's state is audit:verify's
 // own check (verifyAuditChain), run at most once a minute for all viewers. Why: docs/decisions/022-oversight-and-reports.md.
 import { Prisma } from "@prisma/client";
-import { auditTaskforceScope, visibleItemsSql, type Actor } from "~/auth/permissions.server";
+import { auditTaskforceScope, itemVisibility, mayKnowOfItem, visibleItemsSql, type Actor } from "~/auth/permissions.server";
 import { SecretKeyError } from "~/auth/secret-box.server";
-import { readSql } from "~/db.server";
+import { prisma, readSql } from "~/db.server";
 import { recordAudit, verifyAuditChain, type ChainCheck } from "~/models/audit.server";
 import { toCsv } from "~/utils/csv";
 import { endOfDay } from "~/utils/dates";
@@ -120,12 +120,28 @@ async function withVisibleDetails(actor: Actor, rows: AuditRow[]): Promise<Audit
       const seen = new Set(visible.map((row) => row.id));
       for (const id of ids) if (!seen.has(id)) hiddenIds.add(`${itemType}:${id}`);
     }
+    for (const id of await unknownDeconflictionSides(actor, rows)) hiddenIds.add(id);
   }
   return rows.map((row) => {
-    const withheld = !admin && hiddenIds.has(`${row.itemType}:${row.itemId}`);
-    const details = withheld ? null : admin ? row.details : withoutCounts(row.action, row.details);
+    const withheld = !admin && (hiddenIds.has(`${row.itemType}:${row.itemId}`) || hiddenIds.has(`DECONFLICTION:${row.itemId}:${row.caseId}`));
+    const details = withheld ? null : admin ? row.details : withoutCounts(actor, row);
     return { ...row, ip: admin ? row.ip : null, details, detailsWithheld: withheld };
   });
+}
+
+/**
+ * A de-confliction event is filed under one side's taskforce and case; its details (a decline's reason) are that
+ * side's, and withheld from whoever may not know of that side's clue (decision 023: a TLP:RED clue's side is its
+ * readers'). Returns "DECONFLICTION:<id>:<caseId>" for each such side among the rows.
+ */
+async function unknownDeconflictionSides(actor: Actor, rows: AuditRow[]): Promise<string[]> {
+  const ids = [...new Set(rows.filter((row) => row.itemType === "DECONFLICTION" && row.itemId).map((row) => row.itemId!))];
+  if (ids.length === 0) return [];
+  const clue = { select: { caseId: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } } } } as const;
+  const records = await prisma.deconfliction.findMany({ where: { id: { in: ids } }, select: { id: true, clueA: clue, clueB: clue } });
+  return records.flatMap((record) =>
+    [record.clueA, record.clueB].filter((side) => !mayKnowOfItem(actor, itemVisibility(side))).map((side) => `DECONFLICTION:${record.id}:${side.caseId}`),
+  );
 }
 
 /**
@@ -137,10 +153,23 @@ const COUNTS_BEYOND_NEED_TO_KNOW: Record<string, readonly string[]> = {
   "clue.delete": ["links"],
 };
 
-function withoutCounts(action: string, details: AuditRow["details"]): AuditRow["details"] {
-  const keys = COUNTS_BEYOND_NEED_TO_KNOW[action];
-  if (!keys || !details || typeof details !== "object" || Array.isArray(details)) return details;
-  return Object.fromEntries(Object.entries(details).filter(([key]) => !keys.includes(key)));
+/**
+ * Reads, whose counts are what their reader could see ("visible": 3 on a clue's correlations, a search's hits):
+ * another reader's counts would tell what that reader may see beyond this one. Their own are theirs.
+ */
+const READ_ACTIONS = new Set([
+  "appeal.queue", "case.list", "case.narrowing", "case.read", "clue.list", "clue.read", "comment.list", "comment.mentions", "correlation.read",
+  "correlation.values_list", "deconfliction.list", "dissemination.list", "dissemination.read", "lead.list", "lead.narrowing", "lead.read",
+  "review.queue", "room.view", "search", "task.board", "task.list", "task.list_mine", "task.read", "taskforce.overview",
+]);
+
+function withoutCounts(reader: Actor, row: AuditRow): AuditRow["details"] {
+  const { details } = row;
+  if (!details || typeof details !== "object" || Array.isArray(details)) return details;
+  const othersRead = READ_ACTIONS.has(row.action) && row.actorId !== reader.id;
+  const keys = COUNTS_BEYOND_NEED_TO_KNOW[row.action] ?? [];
+  if (!othersRead && keys.length === 0) return details;
+  return Object.fromEntries(Object.entries(details).filter(([key, value]) => !keys.includes(key) && !(othersRead && typeof value === "number")));
 }
 
 function cursorOf(row: AuditRow): string {

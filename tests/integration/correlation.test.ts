@@ -423,6 +423,27 @@ describe("need-to-know and de-confliction between two taskforces", () => {
     expect(await prisma.auditEvent.count({ where: { action: "deconfliction.leads", taskforceId: { in: [a.taskforceId, b.taskforceId] } } })).toBe(0);
   });
 
+  it("withholds a restricted side's de-confliction events and other readers' counts from a coordinator's audit trail", async () => {
+    const { a, b } = await twoTaskforces();
+    const named = await createActor({ role: "COORDINATOR", agency: "Agency A", taskforceIds: [a.taskforceId] });
+    const hash = uniqueSha256();
+    const red = await clue(a.analyst, a.case.id, { mediaRefs: hashRef(hash), handlingCode: "RED", recipientIds: [named.id] });
+    await clue(b.analyst, b.case.id, { mediaRefs: hashRef(hash) });
+    const [itemB] = await deconflictionQueue(b.coordinator);
+    await stepDeconfliction(b.coordinator, itemB.id, { step: "REQUEST", reason: "" });
+    await stepDeconfliction(named, itemB.id, { step: "DECLINE", reason: "Operation NIGHTJAR under way" });
+    await getClueCorrelations(a.analyst, red.id);
+    await getClueCorrelations(named, red.id);
+    await flushAuditRecords();
+    const events = async (reader: Actor, action: string) => (await listAuditEvents(reader, { action, taskforceId: a.taskforceId })).items;
+    expect(await events(a.coordinator, "deconfliction.decline")).toMatchObject([{ itemId: itemB.id, details: null, detailsWithheld: true }]);
+    expect(await events(named, "deconfliction.decline")).toMatchObject([{ details: { reason: "Operation NIGHTJAR under way" } }]);
+    // Reads count what their reader could see: another reader's counts are left out, one's own kept.
+    const reads = await events(named, "correlation.read");
+    expect(reads.find((event) => event.actorId === a.analyst.id)?.details).toEqual({ hiddenKinds: ["HASH"] });
+    expect(reads.find((event) => event.actorId === named.id)?.details).toMatchObject({ visible: 0 });
+  });
+
   it("tells the author of a clue a hidden match exists once per kind, never once per matching clue", async () => {
     const { a, b } = await twoTaskforces();
     const hash = uniqueSha256();
