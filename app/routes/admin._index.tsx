@@ -11,7 +11,7 @@ import { activateUser, changeUserRole, createUser, liftSignInDelay, listUsers, r
 import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { guardPage, runAction, runLoader } from "~/utils/route-errors.server";
 import { newUserSchema, roleChangeSchema, ROLES } from "~/validation/accounts";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Cluebridge" }];
@@ -30,10 +30,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  guardPage(() => requireAdministration(actor));
   const values = await readForm(request);
   const userId = String(values.userId ?? "");
   return runAction(values, async () => {
-    requireAdministration(actor);
     switch (values.intent) {
       case "createUser": {
         const { user, generatedPassword } = await createUser(actor, parseInput(newUserSchema, { ...values, password: undefined }));

@@ -9,7 +9,7 @@ import { requireActor } from "~/auth/session.server";
 import { correlationSettings, excludeValue, includeValue, listStoppedValues } from "~/models/correlation.server";
 import { parseInput, readForm } from "~/utils/forms.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { guardPage, runAction, runLoader } from "~/utils/route-errors.server";
 import { correlationExclusionSchema, correlationInclusionSchema } from "~/validation/correlation";
 
 export const meta: MetaFunction = () => [{ title: "Correlation · Administration · Cluebridge" }];
@@ -21,9 +21,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  guardPage(() => requireAdministration(actor));
   const values = await readForm(request);
   return runAction(values, async () => {
-    requireAdministration(actor);
     if (values.intent === "include") {
       await includeValue(actor, parseInput(correlationInclusionSchema, values));
       return { ok: true as const, intent: "include" };

@@ -10,7 +10,7 @@ import { requireAdministration } from "~/auth/permissions.server";
 import { createRecipient, listRecipients, updateRecipient } from "~/models/disseminations.server";
 import { failureOf, keptText } from "~/utils/form-values";
 import { parseInput, readForm } from "~/utils/forms.server";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { guardPage, runAction, runLoader } from "~/utils/route-errors.server";
 import { newRecipientSchema, recipientUpdateSchema } from "~/validation/dissemination";
 
 export const meta: MetaFunction = () => [{ title: "Contact points · Administration · Cluebridge" }];
@@ -26,9 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  guardPage(() => requireAdministration(actor));
   const values = await readForm(request);
   return runAction(values, async () => {
-    requireAdministration(actor);
     switch (values.intent) {
       case "createRecipient":
         await createRecipient(actor, parseInput(newRecipientSchema, values));

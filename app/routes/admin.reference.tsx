@@ -10,7 +10,7 @@ import { requireActor } from "~/auth/session.server";
 import { CORRECTABLE_FIELDS, correctReference, referenceRow } from "~/models/reference-data.server";
 import { failureOf, formatDateTime, keptText } from "~/utils/form-values";
 import { parseInput, readForm } from "~/utils/forms.server";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { guardPage, runAction, runLoader } from "~/utils/route-errors.server";
 import { referenceCorrectionSchema } from "~/validation/narrowing";
 
 export const meta: MetaFunction = () => [{ title: "Reference data · Administration · Cluebridge" }];
@@ -23,10 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  guardPage(() => requireAdministration(actor));
   const values = await readForm(request);
   const country = String(values.country ?? "").toUpperCase();
   return runAction({ ...values, intent: "correct" }, async () => {
-    requireAdministration(actor);
     await correctReference(actor, country, parseInput(referenceCorrectionSchema, { ...values, value: values.value === "" ? null : values.value }));
     return redirect(`/admin/reference?country=${encodeURIComponent(country)}&saved=1`);
   });

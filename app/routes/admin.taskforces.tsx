@@ -11,7 +11,7 @@ import { parseInput, readForm } from "~/utils/forms.server";
 import { membershipSchema, newTaskforceSchema } from "~/validation/accounts";
 import { failureOf, keptText } from "~/utils/form-values";
 import { ROLE_LABELS } from "~/utils/labels";
-import { runAction, runLoader } from "~/utils/route-errors.server";
+import { guardPage, runAction, runLoader } from "~/utils/route-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Taskforces · Administration · Cluebridge" }];
 
@@ -22,9 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  guardPage(() => requireAdministration(actor));
   const values = await readForm(request);
   return runAction(values, async () => {
-    requireAdministration(actor);
     const taskforceId = String(values.taskforceId ?? "");
     switch (values.intent) {
       case "createTaskforce":

@@ -46,6 +46,16 @@ export async function runAction<T>(values: Record<string, unknown>, run: () => P
   }
 }
 
+/** A check to pass before an action reads anything of the request (its body included): failing it is a 404. */
+export function guardPage(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}
+
 /** Runs a loader body: anything the user may not see is a 404, whatever the reason. */
 export async function runLoader<T>(run: () => Promise<T>): Promise<T> {
   try {

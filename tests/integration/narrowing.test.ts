@@ -294,6 +294,13 @@ describe("the pages", () => {
     // Anyone else's post is not found before its input is read, valid or not, on every administration page.
     for (const path of ["/admin/reference", "/admin/correlation", "/admin/recipients", "/admin/taskforces", "/admin"]) {
       expect((await post(path, team.coordinator.id, { country: "MT", field: "nonsense", intent: "nonsense" })).status, path).toBe(404);
+      const json = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { Cookie: await sessionCookie(team.coordinator.id), Origin: server.url, "Content-Type": "application/json" },
+        body: "{}",
+        redirect: "manual",
+      });
+      expect(json.status, `${path} as JSON`).toBe(404);
     }
     const saved = await post("/admin/reference", team.admin.id, { country: "MT", field: "emergencyNumbers", value: "112, 999", reason: "Checked with the liaison" });
     expect(saved.status).toBe(302);
