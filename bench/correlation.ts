@@ -425,7 +425,7 @@ export async function runCorrelation(appUrl: string, db: Database, room: Correla
         baseline: { from: first.size, to: last.size, bareInsertP50Growth: bareGrowth },
         ratio: growth,
         target: `save p50 at ${label(last.size)} ≤ 1.2× at ${label(first.size)}`,
-        met: last.save.p50 / first.save.p50 <= 1.2,
+        met: last.save.p50 / first.save.p50 <= 1.2 && figures.every((f) => f.save.failed === 0),
         note: last.size < 1_000_000 ? "quick run: 1M rows only with --full" : undefined,
       },
       appText: `save p50 growth ${label(first.size)}→${label(last.size)}: ×${growth}`,

@@ -984,5 +984,7 @@ describe("checkTextOnly — what the probes of 2026-12-02 smuggled, and the list
 
   it("does not count identifiers in capitals and digits (VINs, parcel numbers) toward the author's window", () => {
     expect(encodedFragmentBytes(`VINs: ${VINS.join(", ")}; parcels 1Z999AA10123456784 1Z12345E0205271688`)).toBe(0);
+    // Nor short codes in lower case and digits (serials, a hash's first characters), saved clue after clue.
+    expect(encodedFragmentBytes("Serial v0a1b2c3d4e5f, batch 24a03b7c9d1e")).toBe(0);
   });
 });
