@@ -1114,13 +1114,14 @@ export const ENCODED_WINDOW = 256;
 const FLATNESS_MAX = 1.3;
 const PAIR_DEPENDENCE_MAX = 2.5;
 /** Fewer distinct symbols than this is not an encoding alphabet worth the name ("----", "=-=-"); bits are judged by shape. */
-const MIN_ENCODING_ALPHABET = 10;
+const MIN_ENCODING_ALPHABET = 6;
 /** More distinct symbols than window/UNDERSAMPLED_RATIO (CJK, Hangul, one symbol per byte): stricter limits apply. */
 const UNDERSAMPLED_RATIO = 2.5;
 const FLATNESS_MAX_UNDERSAMPLED = 1.1;
 const PAIR_DEPENDENCE_MAX_UNDERSAMPLED = 1;
 /** Two bytes per symbol (base32768, base65536): 256 characters with almost no repeat; text always repeats. */
 const NO_REPEAT_IC = 1 / 4096;
+const NEARLY_ALL_DISTINCT = 0.9;
 /** Digest-shaped hex tokens (optionally "sha256:"-prefixed) are hash ids, judged by HASH_ID rules, not as runs. */
 const DIGEST_TOKEN_RE = /^(?:[a-z0-9-]{2,12}[:=])?([0-9a-f]+)[,;.]?$/i;
 /** Hash ids one text may hold: a long list of 64-hex "hashes" is a hex dump laid out as hash lines. */
@@ -1162,6 +1163,8 @@ function hasEncodedBytes(view: string): boolean {
  * rest of the guard. A unit scheme over a larger alphabet is among what still gets through (decision 015).
  */
 const UNIT_ALPHABET_MAX = 24;
+/** Over a larger alphabet, a stream this flat (pairs aside) is cut apart too: prose never is (Polish, the nearest, 1.35). */
+const UNITS_FLATNESS_MAX = 1.1;
 const UNIT_LENGTHS = [2, 3, 4];
 
 /**
@@ -1170,7 +1173,9 @@ const UNIT_LENGTHS = [2, 3, 4];
  * other symbol, third or fourth of prose is still prose.
  */
 function hasFlatPosition(stream: readonly number[]): boolean {
-  if (stream.length < ENCODED_WINDOW * UNIT_LENGTHS[0]! || new Set(stream).size > UNIT_ALPHABET_MAX) return false;
+  if (stream.length < ENCODED_WINDOW * UNIT_LENGTHS[0]!) return false;
+  // Four 16-letter alphabets, one per place, are flat over their 64 symbols and dependent only in their pairs.
+  if (new Set(stream).size > UNIT_ALPHABET_MAX && !hasFlatWindow(stream, { flatnessMax: UNITS_FLATNESS_MAX, pairDependenceMax: Infinity })) return false;
   for (const length of UNIT_LENGTHS) {
     if (stream.length < ENCODED_WINDOW * length) break;
     for (let place = 0; place < length; place++) {
@@ -1277,6 +1282,8 @@ const isNumberListSymbol = (code: number): boolean => code < 128 && !((code >= 6
  * uniform, are ~425 bytes of a file (543-byte JPEG: 1,308 digits as one number, ~1,400 as its byte values).
  */
 export const MAX_FLAT_DIGITS = 1024;
+/** Of which at least this much digits (call records: ~80 %; base 40 over digits and punctuation: 25 %). */
+const NUMBER_LIST_DIGIT_SHARE = 0.6;
 /** A window this much digits and punctuation is a number list, judged by hasDigitPayload and the number-dump rule. */
 const DIGIT_WINDOW_SHARE = 0.85;
 
@@ -1291,7 +1298,9 @@ function hasDigitPayload(stream: readonly number[]): boolean {
   if (digits < MAX_FLAT_DIGITS) return false;
   let repeatSum = 0;
   for (const count of counts) repeatSum += count * (count - 1);
-  return (repeatSum / (digits * (digits - 1))) * 10 <= DIGIT_FLATNESS_MAX;
+  // Over the digits used: octal written in groups uses 8, evenly (IC x 10 = 1.25, IC x 8 = 1).
+  const used = counts.filter((count) => count > 0).length;
+  return (repeatSum / (digits * (digits - 1))) * used <= DIGIT_FLATNESS_MAX;
 }
 /**
  * Random digits measure IC x 10 = 1.00 +- 0.02 at this length; lists written by people and machines repeat
@@ -1350,9 +1359,11 @@ interface FlatnessOptions {
   flatnessMin?: number;
   /** Whether a window with almost no repeat is two bytes per symbol (characters), or just varied (words). */
   twoBytesPerSymbol?: boolean;
+  /** The limit of pair dependence for a window of many repeats. */
+  pairDependenceMax?: number;
 }
 
-function hasFlatWindow(stream: readonly number[], { flatnessMax = FLATNESS_MAX, flatnessMin = 0, twoBytesPerSymbol = true }: FlatnessOptions = {}): boolean {
+function hasFlatWindow(stream: readonly number[], { flatnessMax = FLATNESS_MAX, flatnessMin = 0, twoBytesPerSymbol = true, pairDependenceMax = PAIR_DEPENDENCE_MAX }: FlatnessOptions = {}): boolean {
   const size = ENCODED_WINDOW;
   if (stream.length < size) return false;
   const ascii = new Uint32Array(128);
@@ -1360,11 +1371,13 @@ function hasFlatWindow(stream: readonly number[], { flatnessMax = FLATNESS_MAX, 
   const asciiPairs = new Uint32Array(128 * 128);
   const otherPairs = new Map<number, number>();
   let distinct = 0;
-  let digits = 0; // ASCII digits and punctuation in the window: a list of numbers
+  let numberList = 0; // ASCII digits and punctuation in the window: a list of numbers
+  let digits = 0; // of which digits
   let repeatSum = 0; // sum over symbols of c(c-1)
   let pairRepeatSum = 0; // the same over adjacent pairs
   const add = (symbol: number, delta: 1 | -1): void => {
-    if (isNumberListSymbol(symbol)) digits += delta;
+    if (isNumberListSymbol(symbol)) numberList += delta;
+    if (isAsciiDigit(symbol)) digits += delta;
     const before = symbol < 128 ? (ascii[symbol] as number) : (other.get(symbol) ?? 0);
     const after = before + delta;
     if (symbol < 128) ascii[symbol] = after;
@@ -1393,16 +1406,20 @@ function hasFlatWindow(stream: readonly number[], { flatnessMax = FLATNESS_MAX, 
       add(stream[i - size] as number, -1);
       addPair(stream[i - size] as number, stream[i - size + 1] as number, -1);
     }
-    if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET || digits >= size * DIGIT_WINDOW_SHARE) continue;
+    if (i < size - 1 || distinct < MIN_ENCODING_ALPHABET) continue;
+    // A list of numbers: digits and their punctuation, mostly digits (base 40 over digits and punctuation is not).
+    if (numberList >= size * DIGIT_WINDOW_SHARE && digits >= size * NUMBER_LIST_DIGIT_SHARE) continue;
     const ic = repeatSum / symbolPairs;
     const undersampled = distinct * UNDERSAMPLED_RATIO > size;
-    if (undersampled && twoBytesPerSymbol && ic < NO_REPEAT_IC) return true;
+    // Two bytes per symbol: almost every symbol of the window differs, a fixed filler pair or two aside (CJK prose
+    // repeats its common characters: under 70 % distinct).
+    if (undersampled && twoBytesPerSymbol && (ic < NO_REPEAT_IC || distinct >= size * NEARLY_ALL_DISTINCT)) return true;
     if (ic * distinct < flatnessMin) continue;
     // Independent symbols repeat in pairs as often as the product of their single rates: ratio ~1. Text: 1.3 to 70.
     const pairDependence = pairRepeatSum / pairPairs / (ic * ic);
     const flat = undersampled
       ? ic * distinct <= FLATNESS_MAX_UNDERSAMPLED && pairDependence <= PAIR_DEPENDENCE_MAX_UNDERSAMPLED
-      : ic * distinct <= flatnessMax && pairDependence <= PAIR_DEPENDENCE_MAX;
+      : ic * distinct <= flatnessMax && pairDependence <= pairDependenceMax;
     if (flat) return true;
   }
   return false;

@@ -988,3 +988,27 @@ describe("checkTextOnly — what the probes of 2026-12-02 smuggled, and the list
     expect(encodedFragmentBytes("Serial v0a1b2c3d4e5f, batch 24a03b7c9d1e")).toBe(0);
   });
 });
+
+// ---------------------------------------------------------------------------
+// The third probe of 2026-12-02: small alphabets, digits with punctuation, two bytes per CJK symbol with a filler
+// pair, nibbles in four alphabets by place.
+// ---------------------------------------------------------------------------
+
+const JPEG_600 = Buffer.concat([Buffer.from(JPEG_HEADER), pseudoRandomBytes(584, 17)]);
+const alphabetFrom = (first: number, count: number): string => Array.from({ length: count }, (_, i) => String.fromCodePoint(first + i)).join("");
+const PLACE_ALPHABETS = [alphabetFrom(0x430, 16), alphabetFrom(0x440, 16), alphabetFrom(0x3b1, 16), alphabetFrom(0x391, 16)];
+const withPairEvery = (text: string, every: number, pair: string): string => [...text].map((char, i) => (i > 0 && i % every === 0 ? pair + char : char)).join("");
+
+const refusedByThirdProbe: RefusedCase[] = [
+  ["refuses octal digits in groups of twelve", wrap(BigInt(`0x${JPEG_600.toString("hex")}`).toString(8), 12, " "), "ENCODED_BYTES"],
+  ["refuses base 9 in letters", encodeBaseN(SMALL_JPEG, "klmnopqrs"), "ENCODED_BYTES"],
+  ["refuses base 40 over digits and punctuation", encodeBaseN(SMALL_JPEG, "0123456789!\"#$'()*+,-./:;<>?@[]^_`{|}~"), "ENCODED_BYTES"],
+  ["refuses two bytes per CJK symbol with a filler pair every 50", withPairEvery(encodeBaseN(JPEG_600, alphabetFrom(0x4e00, 20000)), 50, "的一"), "ENCODED_BYTES"],
+  ["refuses nibbles in four alphabets, one per place", [...SMALL_JPEG.toString("hex")].map((h, i) => PLACE_ALPHABETS[i % 4]![parseInt(h, 16)]).join(""), "ENCODED_BYTES"],
+];
+
+describe("checkTextOnly — what the third probe of 2026-12-02 smuggled", () => {
+  it.each(refusedByThirdProbe)("%s", (_title, input, code) => {
+    expect(checkTextOnly(input)).toMatchObject({ ok: false, code });
+  });
+});
