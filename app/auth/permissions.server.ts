@@ -347,7 +347,7 @@ function visibleItemsWhere(actor: Actor, namedOnItem: Record<string, unknown>) {
     taskforceId: { in: taskforceIds },
     ...(actor.role === "LIAISON" ? { reviewState: { not: "NONE" as const } } : {}),
     OR: [
-      { handlingCode: { in: ["AMBER", "GREEN", "CLEAR"] as HandlingCode[] } },
+      { handlingCode: { in: [...OPEN_HANDLING_CODES] } },
       { handlingCode: "AMBER_STRICT" as const, authorAgency: actor.agency },
       { handlingCode: "RED" as const, OR: [{ authorId: actor.id }, namedOnItem] },
     ],
@@ -461,6 +461,21 @@ export async function checkAssignee(assigneeId: string, taskforceId: string, lea
 }
 
 // ---- item visibility and review state ---------------------------------------------------------------------
+
+/** The handling codes every working member of an item's taskforce may read. */
+export const OPEN_HANDLING_CODES = ["AMBER", "GREEN", "CLEAR"] as const satisfies readonly HandlingCode[];
+/** OPEN_HANDLING_CODES as an SQL list of literals, for `"handlingCode" IN ${...}` (an enum column: no parameters). */
+export const OPEN_HANDLING_CODES_SQL = Prisma.raw(`(${OPEN_HANDLING_CODES.map((code) => `'${code}'`).join(", ")})`);
+
+/** What itemVisibility needs of a clue or lead row, as a Prisma select. */
+export const ITEM_VISIBILITY_SELECT = {
+  taskforceId: true,
+  handlingCode: true,
+  authorId: true,
+  authorAgency: true,
+  reviewState: true,
+  recipients: { select: { userId: true } },
+} as const;
 
 /** The visibility fields of a clue or lead row (recipients loaded as rows or given as ids). */
 export function itemVisibility(item: {
@@ -599,7 +614,7 @@ export function visibleItemsSql(actor: Actor, kind: "clue" | "lead", alias: stri
   const fk = Prisma.raw(kind === "clue" ? `"clueId"` : `"leadId"`);
   const liaison = actor.role === "LIAISON" ? Prisma.sql`AND ${a}."reviewState" <> 'NONE'` : Prisma.empty;
   return Prisma.sql`(${a}."taskforceId" IN (${Prisma.join(taskforceIds)}) ${liaison} AND (
-    ${a}."handlingCode" IN ('AMBER', 'GREEN', 'CLEAR')
+    ${a}."handlingCode" IN ${OPEN_HANDLING_CODES_SQL}
     OR (${a}."handlingCode" = 'AMBER_STRICT' AND ${a}."authorAgency" = ${actor.agency})
     OR (${a}."handlingCode" = 'RED' AND (${a}."authorId" = ${actor.id}
       OR EXISTS (SELECT 1 FROM ${recipients} r WHERE r.${fk} = ${a}."id" AND r."userId" = ${actor.id})))

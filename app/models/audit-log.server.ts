@@ -4,7 +4,7 @@
 // same filters give the CSV export. Reading the trail is itself recorded. The chain's state is audit:verify's
 // own check (verifyAuditChain), run at most once a minute for all viewers. Why: docs/decisions/022-oversight-and-reports.md.
 import { Prisma } from "@prisma/client";
-import { auditTaskforceScope, itemVisibility, mayKnowOfItem, visibleItemsSql, type Actor } from "~/auth/permissions.server";
+import { auditTaskforceScope, ITEM_VISIBILITY_SELECT, itemVisibility, mayKnowOfItem, visibleItemsSql, type Actor } from "~/auth/permissions.server";
 import { SecretKeyError } from "~/auth/secret-box.server";
 import { prisma, readSql } from "~/db.server";
 import { recordAudit, verifyAuditChain, type ChainCheck } from "~/models/audit.server";
@@ -137,7 +137,7 @@ async function withVisibleDetails(actor: Actor, rows: AuditRow[]): Promise<Audit
 async function unknownDeconflictionSides(actor: Actor, rows: AuditRow[]): Promise<string[]> {
   const ids = [...new Set(rows.filter((row) => row.itemType === "DECONFLICTION" && row.itemId).map((row) => row.itemId!))];
   if (ids.length === 0) return [];
-  const clue = { select: { caseId: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } } } } as const;
+  const clue = { select: { caseId: true, ...ITEM_VISIBILITY_SELECT } } as const;
   const records = await prisma.deconfliction.findMany({ where: { id: { in: ids } }, select: { id: true, clueA: clue, clueB: clue } });
   return records.flatMap((record) =>
     [record.clueA, record.clueB].filter((side) => !mayKnowOfItem(actor, itemVisibility(side))).map((side) => `DECONFLICTION:${record.id}:${side.caseId}`),

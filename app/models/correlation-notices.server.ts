@@ -2,7 +2,7 @@
 // write commits, each notice goes to one user's sockets (server/socket registers the announcer) and into their
 // inbox as a "correlation" notification (notifyEach checks they may see the clue).
 import { Prisma } from "@prisma/client";
-import { actorOf, itemVisibility, mayKnowOfItem, type UserIdentity } from "~/auth/permissions.server";
+import { actorOf, ITEM_VISIBILITY_SELECT, itemVisibility, mayKnowOfItem, type UserIdentity } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import type { CorrelationNotice } from "~/realtime/protocol";
 import { singleton } from "~/utils/singleton.server";
@@ -99,7 +99,7 @@ export async function deconflictionNoticesFor(
     (
       await tx.clue.findMany({
         where: { id: { in: records.flatMap((record) => [record.clueAId, record.clueBId]) } },
-        select: { id: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } } },
+        select: { id: true, ...ITEM_VISIBILITY_SELECT },
       })
     ).map((clue) => [clue.id, clue]),
   );

@@ -3,7 +3,7 @@
 // and act on it: request contact, accept (both sides then see each other's clue reference and contact point)
 // or decline (the reason stays on the decliner's side). Every step is audited and told live to both sides.
 import { Prisma, type CorrelationKind, type DeconflictionStatus } from "@prisma/client";
-import { can, canSeeItem, itemVisibility, mayKnowOfItem, requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
+import { can, canSeeItem, ITEM_VISIBILITY_SELECT, itemVisibility, mayKnowOfItem, OPEN_HANDLING_CODES_SQL, requirePermission, workingTaskforceIds, type Actor } from "~/auth/permissions.server";
 import { prisma } from "~/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { DeconflictionStepInput } from "~/validation/correlation";
@@ -35,10 +35,8 @@ export interface DeconflictionItem {
   mayAnswer: boolean;
 }
 
-const recordInclude = {
-  clueA: { select: { id: true, caseId: true, value: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } }, case: { select: { reference: true } } } },
-  clueB: { select: { id: true, caseId: true, value: true, taskforceId: true, handlingCode: true, authorId: true, authorAgency: true, reviewState: true, recipients: { select: { userId: true } }, case: { select: { reference: true } } } },
-} satisfies Prisma.DeconflictionInclude;
+const sideSelect = { select: { id: true, caseId: true, value: true, ...ITEM_VISIBILITY_SELECT, case: { select: { reference: true } } } } as const;
+const recordInclude = { clueA: sideSelect, clueB: sideSelect } satisfies Prisma.DeconflictionInclude;
 type RecordRow = Prisma.DeconflictionGetPayload<{ include: typeof recordInclude }>;
 
 const other = (side: Side): Side => (side === "A" ? "B" : "A");
@@ -170,14 +168,10 @@ export async function stepDeconfliction(actor: Actor, id: string, input: Deconfl
 }
 
 /**
- * The leads that count: those their whole taskforce may read. A TLP:RED or AMBER+STRICT lead is its readers'
- * own, and the news that it cites a linked clue would tell its coordinators it exists.
- */
-const OPEN_LEAD_CODES = Prisma.sql`('AMBER', 'GREEN', 'CLEAR')`;
-
-/**
  * Leads cite clues: when both taskforces of a de-confliction hold leads citing its clues, both sides'
  * coordinators (and liaisons) are told, once, as for any de-confliction step. Called inside the lead's write.
+ * Only leads their whole taskforce may read count: the news that a TLP:RED or AMBER+STRICT lead cites a linked
+ * clue would tell its coordinators it exists.
  */
 export async function noteLinkedLeads(ctx: ChangeContext, clueIds: readonly string[]): Promise<void> {
   if (clueIds.length === 0) return;
@@ -186,8 +180,8 @@ export async function noteLinkedLeads(ctx: ChangeContext, clueIds: readonly stri
     WHERE (d."clueAId" IN (${Prisma.join(clueIds)}) OR d."clueBId" IN (${Prisma.join(clueIds)}))
       AND NOT d."leadsOnBothSides"
       AND EXISTS (SELECT 1 FROM "ClueLink" l WHERE l."clueId" = d."clueAId" AND l."otherClueId" = d."clueBId")
-      AND EXISTS (SELECT 1 FROM "LeadClue" la JOIN "Lead" l ON l."id" = la."leadId" WHERE la."clueId" = d."clueAId" AND l."handlingCode" IN ${OPEN_LEAD_CODES})
-      AND EXISTS (SELECT 1 FROM "LeadClue" lb JOIN "Lead" l ON l."id" = lb."leadId" WHERE lb."clueId" = d."clueBId" AND l."handlingCode" IN ${OPEN_LEAD_CODES})
+      AND EXISTS (SELECT 1 FROM "LeadClue" la JOIN "Lead" l ON l."id" = la."leadId" WHERE la."clueId" = d."clueAId" AND l."handlingCode" IN ${OPEN_HANDLING_CODES_SQL})
+      AND EXISTS (SELECT 1 FROM "LeadClue" lb JOIN "Lead" l ON l."id" = lb."leadId" WHERE lb."clueId" = d."clueBId" AND l."handlingCode" IN ${OPEN_HANDLING_CODES_SQL})
     RETURNING d."id", d."kind", d."clueAId", d."clueBId", d."taskforceAId", d."taskforceBId", d."caseAId"`;
   if (rows.length === 0) return;
   for (const row of rows) {

@@ -3,7 +3,7 @@
 // and why, and which pairs of clues contradict each other. Decision 024 explains the weights.
 import { Prisma } from "@prisma/client";
 import ct from "countries-and-timezones";
-import { canSeeItem, itemVisibility, requirePermission, visibleItemsSql, type Actor } from "~/auth/permissions.server";
+import { canSeeItem, itemVisibility, OPEN_HANDLING_CODES_SQL, requirePermission, visibleItemsSql, type Actor } from "~/auth/permissions.server";
 import { prisma, readSql } from "~/db.server";
 import { LANGUAGE_NAMES } from "~/data/facet-vocabulary";
 import { ISO639_1_TO_3, SCRIPTS } from "~/data/languages";
@@ -414,7 +414,7 @@ async function openToTheTaskforce(clueIds: readonly string[]): Promise<Set<strin
   const ids = [...new Set(clueIds)];
   if (ids.length === 0) return new Set();
   const rows = await readSql<{ id: string }>(Prisma.sql`
-    SELECT c."id" FROM "Clue" c WHERE c."id" IN (${Prisma.join(ids)}) AND c."handlingCode" IN ('AMBER', 'GREEN', 'CLEAR')`);
+    SELECT c."id" FROM "Clue" c WHERE c."id" IN (${Prisma.join(ids)}) AND c."handlingCode" IN ${OPEN_HANDLING_CODES_SQL}`);
   return new Set(rows.map((row) => row.id));
 }
 
