@@ -184,17 +184,22 @@ export function actorOf(user: UserIdentity, taskforceIds: readonly string[], ori
   return { id, email, displayName, role, agency, status, origin, taskforceIds: taskforceIdSet(taskforceIds) };
 }
 
-/** The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. */
-export async function loadActors(userIds: readonly string[]): Promise<Map<string, Actor>> {
+/**
+ * The actors behind these user ids as they are now (one query): for re-checking many open sockets at once. Inside
+ * a write, pass its transaction (`via`): the embedded database has one connection, which the write holds.
+ */
+export async function loadActors(userIds: readonly string[], via?: Tx): Promise<Map<string, Actor>> {
   if (userIds.length === 0) return new Map();
   // One round trip, as loadMemberActor: the periodic re-check passes every open socket's user (a thousand ids),
   // which a Prisma include turned into two queries, a query compile over a thousand parameters and a join in JS.
   // A prepared statement past the ORM, as loadActor: through the ORM's raw query the thousand rows' mapping held
   // the event loop long enough to delay a share arriving meanwhile (the re-check took 21-39 ms at 1,000 sockets).
-  const users = await readSql<UserIdentity & { taskforceIds: string[] }>(Prisma.sql`
+  const statement = Prisma.sql`
     SELECT u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
       COALESCE(ARRAY(SELECT m."taskforceId" FROM "TaskforceMember" m WHERE m."userId" = u."id"), '{}') AS "taskforceIds"
-    FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`);
+    FROM "User" u WHERE u."id" = ANY(${[...new Set(userIds)]}::text[])`;
+  type UserRow = UserIdentity & { taskforceIds: string[] };
+  const users = via ? await via.$queryRaw<UserRow[]>(statement) : await readSql<UserRow>(statement);
   return new Map(
     users.map(({ taskforceIds, ...user }) => [user.id, actorOf(user, taskforceIds)]),
   );

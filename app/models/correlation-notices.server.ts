@@ -2,7 +2,7 @@
 // write commits, each notice goes to one user's sockets (server/socket registers the announcer) and into their
 // inbox as a "correlation" notification (notifyEach checks they may see the clue).
 import { Prisma } from "@prisma/client";
-import { actorOf, ITEM_VISIBILITY_SELECT, itemVisibility, mayKnowOfItem, type UserIdentity } from "~/auth/permissions.server";
+import { ITEM_VISIBILITY_SELECT, itemVisibility, loadActors, mayKnowOfItem } from "~/auth/permissions.server";
 import { prisma, type Tx } from "~/db.server";
 import type { CorrelationNotice } from "~/realtime/protocol";
 import { singleton } from "~/utils/singleton.server";
@@ -87,11 +87,8 @@ export async function deconflictionNoticesFor(
 ): Promise<CorrelationNoticeFor[]> {
   if (records.length === 0) return [];
   const taskforceIds = [...new Set(records.flatMap((record) => [record.taskforceAId, record.taskforceBId]))];
-  // With what canSeeItem needs of each (in this transaction: the embedded database has one connection).
-  const members = await tx.$queryRaw<(UserIdentity & { taskforceId: string; userId: string; taskforceIds: string[] })[]>`
-    SELECT m."taskforceId", m."userId", u."id", u."email", u."displayName", u."role"::text AS "role", u."agency", u."status"::text AS "status",
-      ARRAY(SELECT o."taskforceId" FROM "TaskforceMember" o WHERE o."userId" = u."id") AS "taskforceIds"
-    FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
+  const members = await tx.$queryRaw<{ taskforceId: string; userId: string }[]>`
+    SELECT m."taskforceId", m."userId" FROM "TaskforceMember" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."taskforceId" IN (${Prisma.join(taskforceIds)}) AND u."status" = 'ACTIVE' AND u."role" IN ('COORDINATOR', 'LIAISON')`;
   const byTaskforce = new Map<string, string[]>();
   for (const member of members) byTaskforce.set(member.taskforceId, [...(byTaskforce.get(member.taskforceId) ?? []), member.userId]);
@@ -103,7 +100,8 @@ export async function deconflictionNoticesFor(
       })
     ).map((clue) => [clue.id, clue]),
   );
-  const actors = new Map(members.map(({ taskforceIds: memberOf, taskforceId: _taskforce, userId: _user, ...user }) => [user.id, actorOf(user, memberOf)]));
+  // Whether each may know of their side's clue (in this transaction: the embedded database has one connection).
+  const actors = await loadActors([...new Set(members.map((member) => member.userId))], tx);
   return records.flatMap((record) =>
     (
       [
