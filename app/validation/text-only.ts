@@ -225,7 +225,8 @@ function isBinaryObject(value: object): boolean {
  * fillers...), all format characters (bidi controls etc.) and the braille
  * blank U+2800.
  */
-const INVISIBLE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+const INVISIBLE_CLASS = "\\p{Default_Ignorable_Code_Point}\\p{Cf}\\u2800";
+const INVISIBLE_RE = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
 const COMBINING_MARK_RE = /[\p{Mn}\p{Me}]/gu;
 const NON_ASCII_RE = /[^\x00-\x7f]/;
 const MAX_DECODE_ROUNDS = 6;
@@ -275,8 +276,10 @@ function buildViews(raw: string): Views {
 const DEFANGED_DOT_RE = /\s?(?:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))\s?|[\u3002\uff61]/gi;
 const DEFANGED_SCHEME_RE = /\bhxxp(s?)(\[?:\]?)/gi;
 
+const DEFANGED_PROBE_RE = new RegExp(`${DEFANGED_DOT_RE.source}|${DEFANGED_SCHEME_RE.source}`, "i");
+
 function mayBeDefanged(view: string): boolean {
-  return /[\u3002\uff61]|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|hxxp/i.test(view);
+  return DEFANGED_PROBE_RE.test(view);
 }
 
 function refang(view: string): string {
@@ -448,7 +451,6 @@ function hasDecodedControls(view: string): boolean {
 
 /** Invisible characters with a job in ordinary writing: joiners (emoji sequences, Arabic-script and Indic text), the soft hyphen, text and emoji presentation. */
 const TEXT_JOINERS = new Set([0x200c, 0x200d, 0x00ad, 0xfe0e, 0xfe0f]);
-const INVISIBLE_PROBE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
 const UNUSUAL_SPACE_RE = /[^\P{Zs} ]/u;
 /** Other invisible characters one text may hold: a few subdivision flags (7 tag characters each), stray zero-width spaces from a web page. */
 export const MAX_SILENT_CHARACTERS = 64;
@@ -458,12 +460,14 @@ export const MAX_JOINER_BITS = 512;
 /** A subdivision flag ("🏴" + tag letters + cancel tag, England's is 5 letters) counts as one silent character. */
 const FLAG_TAG_SEQUENCE_RE = /\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{2,6}\u{E007F}/gu;
 /** Spaces other than U+0020 (no-break, thin, em, ideographic…) render as blank: they are judged with the joiners. */
-const HIDDEN_OR_SPACE_RE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800\p{Zs}]/gu;
+const HIDDEN_OR_SPACE_RE = new RegExp(`[${INVISIBLE_CLASS}\\p{Zs}]`, "gu");
+/** Whether the text holds any of them at all (the common case: none). */
+const HIDDEN_OR_UNUSUAL_SPACE_PROBE_RE = new RegExp(`[${INVISIBLE_CLASS}]|${UNUSUAL_SPACE_RE.source}`, "u");
 /** Joiners and unusual spaces one text may hold at all, whatever their frequencies (French puts a no-break space before ; : ! ?). */
 export const MAX_JOINERS = 1024;
 
 function hasHiddenPayload(raw: string): boolean {
-  if (!INVISIBLE_PROBE_RE.test(raw) && !UNUSUAL_SPACE_RE.test(raw)) return false;
+  if (!HIDDEN_OR_UNUSUAL_SPACE_PROBE_RE.test(raw)) return false;
   const text = raw.replace(FLAG_TAG_SEQUENCE_RE, "\u{E007F}");
   let silent = 0;
   let joiners = 0;
