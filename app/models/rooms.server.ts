@@ -3,7 +3,7 @@
 // row lock on the taskforce, so events commit in seq order and "everything after N" never skips a late commit.
 import { Prisma, type ItemType, type RoomEvent } from "@prisma/client";
 import { announceAccessChange } from "~/auth/access-changes.server";
-import { canReceiveEvent, canSee, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
+import { canReceiveEvent, canSee, ITEM_VISIBILITY_SELECT, itemVisibility, requirePermission, type Actor, type Resource } from "~/auth/permissions.server";
 import { prisma, statementsOf, type SqlRunner, type Tx } from "~/db.server";
 import { recordRead } from "~/models/audit.server";
 import { singleton } from "~/utils/singleton.server";
@@ -191,15 +191,7 @@ function itemKey(itemType: ItemType, itemId: string) {
   return `${itemType}:${itemId}`;
 }
 
-const visibilitySelect = {
-  id: true,
-  taskforceId: true,
-  handlingCode: true,
-  authorId: true,
-  authorAgency: true,
-  reviewState: true,
-  recipients: { select: { userId: true } },
-} as const;
+const visibilitySelect = { id: true, ...ITEM_VISIBILITY_SELECT } as const;
 
 /**
  * The items the events are about, as they are now (null when gone), for permission checks. Comments resolve
